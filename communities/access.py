@@ -1,0 +1,76 @@
+"""Who may see what inside a community. Every app that shows community
+content (items, digests, dashboards, search) filters through here, so private
+content has one gate.
+
+- An open community's content is visible to every signed-in member.
+- A private community's content is visible to its active members and staff.
+- Everyone else gets 404 on inside pages (its name and purpose stay listed).
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from communities.models import Community, Membership, Visibility
+
+
+def active_community_ids(user) -> QuerySet:
+    """Ids of communities where `user` is an active member (a subquery)."""
+    return Membership.objects.filter(
+        user_id=user.pk, status=Membership.Status.ACTIVE
+    ).values("community_id")
+
+
+def visible_communities_q(user, prefix: str = "") -> Q:
+    """A Q over a model reaching Community through `prefix` (e.g.
+    "community__") that keeps only communities whose content `user` may see."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_staff:
+        return Q()
+    return Q(**{f"{prefix}visibility": Visibility.OPEN}) | Q(
+        **{f"{prefix}pk__in": active_community_ids(user)}
+    )
+
+
+def communities_visible_to(user) -> QuerySet:
+    return Community.objects.filter(visible_communities_q(user))
+
+
+def membership_of(user, community):
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user_id=user.pk, community=community).first()
+
+
+def can_view_content(user, community, membership=None) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or not community.is_private:
+        return True
+    membership = membership or membership_of(user, community)
+    return membership is not None and membership.is_active
+
+
+def is_steward(user, community, membership=None) -> bool:
+    if not user.is_authenticated:
+        return False
+    membership = membership or membership_of(user, community)
+    return membership is not None and membership.is_steward
+
+
+def can_moderate(user, community, membership=None) -> bool:
+    """Stewards moderate their community; staff moderate everywhere."""
+    return user.is_authenticated and (
+        user.is_staff or is_steward(user, community, membership)
+    )
+
+
+def access_community(user, slug: str) -> tuple[Community, Membership | None]:
+    """Fetch a community for an inside page, or 404 for those who may not see it."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise Http404
+    membership = membership_of(user, community)
+    if community.is_private and not can_view_content(user, community, membership):
+        raise Http404
+    return community, membership

@@ -1,0 +1,15 @@
+"""Tests: fast hashing, in-memory e-mail; the database and Redis follow the
+environment exactly as in base (SQLite and eager Celery by default,
+PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, as in CI)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="test-secret-key-not-for-production")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Tests run tasks in-process unless a test starts a real worker itself.
+CELERY_TASK_ALWAYS_EAGER = True
+ACCOUNT_RATE_LIMITS = False

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("members.urls")),
+    path("communities/", include("communities.urls")),
+    path("", include("knowledge.urls")),
+    path("mentoring/", include("mentoring.urls")),
+    path("dashboards/", include("dashboards.urls")),
+]
+
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -1,0 +1,193 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from communities.models import Community
+
+
+class ItemTag(TaggedItemBase):
+    content_object = models.ForeignKey("Item", on_delete=models.CASCADE)
+
+
+class ItemKind(models.TextChoices):
+    STORY = "story", _("Story")
+    PRACTICE = "practice", _("Practice")
+    LESSON = "lesson", _("Lesson learned")
+    QUESTION = "question", _("Question")
+    RESOURCE = "resource", _("Resource")
+
+
+class Item(models.Model):
+    """A piece of what a community knows: a story, practice, lesson, question
+    or resource. Counters are kept by services so lists sort without joins."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="items"
+    )
+    kind = models.CharField(max_length=10, choices=ItemKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), max_length=50000)
+    body_html = models.TextField(editable=False, blank=True)
+    tags = TaggableManager(_("tags"), through=ItemTag, blank=True)
+    # Space-separated tag names, kept by services for search and digests.
+    tag_names = models.CharField(max_length=500, blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="items"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    # Deleting hides; stewards can restore.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A linked copy shared from another community credits its origin.
+    shared_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="shares"
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_reply = models.ForeignKey(
+        "Reply", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    helpful_count = models.PositiveIntegerField(default=0)
+    reply_count = models.PositiveIntegerField(default=0)
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        indexes = [
+            # Community feeds: newest and most helpful, keyset-paginated.
+            models.Index(
+                fields=["community", "-created_at", "-id"], name="item_feed_new"
+            ),
+            models.Index(
+                fields=["community", "-helpful_count", "-id"], name="item_feed_helpful"
+            ),
+            models.Index(fields=["-created_at", "-id"], name="item_recent"),
+            models.Index(fields=["author", "-created_at"], name="item_author_recent"),
+            models.Index(
+                fields=["community", "created_at"],
+                condition=models.Q(kind="question", accepted_reply__isnull=True),
+                name="item_open_questions",
+            ),
+        ]
+        # The GIN index on search_vector is created in a PostgreSQL-only migration.
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "knowledge:item",
+            kwargs={
+                "slug": self.community.slug,
+                "pk": self.pk,
+                "title_slug": slugify(self.title)[:80] or "item",
+            },
+        )
+
+    @property
+    def is_question(self):
+        return self.kind == ItemKind.QUESTION
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
+
+    @property
+    def is_open_question(self):
+        return self.is_question and self.accepted_reply_id is None
+
+
+class Reply(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="replies"
+    )
+    body = models.TextField(_("reply"), max_length=20000)
+    body_html = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name_plural = "replies"
+        indexes = [
+            models.Index(fields=["item", "created_at"], name="reply_item_time"),
+            models.Index(fields=["author", "-created_at"], name="reply_author_recent"),
+            models.Index(fields=["created_at"], name="reply_created"),
+        ]
+
+    def __str__(self):
+        return f"Reply by {self.author} on {self.item}"
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
+
+
+class HelpfulMark(models.Model):
+    """ "This helped me": one per member per item."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="helpful_marks"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_marks"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="helpful_once")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="helpful_created")]
+
+    def __str__(self):
+        return f"{self.user} found {self.item} helpful"
+
+
+class Adoption(models.Model):
+    """Community B records that it adopted a practice from community A."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="adoptions")
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="adoptions"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "community"], name="adopt_once")
+        ]
+
+    def __str__(self):
+        return f"{self.community} adopted {self.item}"

@@ -1,0 +1,62 @@
+"""Enqueue Celery tasks after the transaction commits, without ever failing a
+request because the broker is down.
+
+Every app enqueues through `enqueue_on_commit("app.verb", obj_id=...)`. If the
+broker cannot be reached the job is written to the OutboxJob table and
+`members.outbox_flush` (run by beat every minute) sends it once the broker is
+back. Tasks must be idempotent: a job may run more than once.
+"""
+
+import logging
+
+from celery import current_app
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import OutboxJob
+
+logger = logging.getLogger(__name__)
+
+
+def send_task(task_name: str, kwargs: dict) -> bool:
+    """Hand one task to Celery now; False if the broker did not take it."""
+    try:
+        current_app.tasks[task_name].apply_async(
+            kwargs=kwargs, retry=False, ignore_result=True
+        )
+    except Exception as exc:  # noqa: BLE001 - any broker failure means "later"
+        logger.warning("Broker unavailable for %s: %s", task_name, exc)
+        OutboxJob.objects.create(
+            task_name=task_name, kwargs=kwargs, last_error=str(exc)
+        )
+        return False
+    return True
+
+
+def enqueue_on_commit(task_name: str, **kwargs) -> None:
+    """Run `task_name(**kwargs)` once the current transaction commits.
+
+    kwargs must be JSON-serialisable ids and values, never model instances.
+    """
+    transaction.on_commit(lambda: send_task(task_name, kwargs))
+
+
+def outbox_flush(limit: int = 500) -> int:
+    """Send jobs that missed the broker, oldest first. Returns how many went."""
+    sent = 0
+    pending = OutboxJob.objects.filter(sent_at__isnull=True).order_by("created_at")
+    for job in pending[:limit]:
+        try:
+            current_app.tasks[job.task_name].apply_async(
+                kwargs=job.kwargs, retry=False, ignore_result=True
+            )
+        except Exception as exc:  # noqa: BLE001
+            job.attempts += 1
+            job.last_error = str(exc)
+            job.save(update_fields=["attempts", "last_error"])
+            break  # the broker is still down: try the rest next time
+        job.sent_at = timezone.now()
+        job.attempts += 1
+        job.save(update_fields=["sent_at", "attempts"])
+        sent += 1
+    return sent

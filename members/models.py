@@ -1,0 +1,168 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+
+class LeadershipRole(models.TextChoices):
+    """Senge's three kinds of leader in a community of leaders."""
+
+    LINE_LEADER = "line_leader", _("Local line leader")
+    EXECUTIVE = "executive", _("Executive leader")
+    NETWORKER = "networker", _("Internal networker")
+    NONE = "none", _("No leadership role")
+
+
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    OFF = "off", _("Off")
+
+
+class ExpertiseTag(TaggedItemBase):
+    content_object = models.ForeignKey("User", on_delete=models.CASCADE)
+
+
+class InterestTag(TaggedItemBase):
+    content_object = models.ForeignKey("User", on_delete=models.CASCADE)
+
+
+class MemberManager(UserManager):
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("username", email.split("@")[0])
+        return super().create_user(email=email, password=password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("username", email.split("@")[0])
+        return super().create_superuser(email=email, password=password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A member of the organisation. E-mail is the login; `username` is the
+    URL-safe handle used in profile addresses."""
+
+    username = models.SlugField(_("username"), max_length=60, unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=120)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    business_unit = models.CharField(_("business unit"), max_length=120, blank=True)
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    bio = models.TextField(_("short bio"), blank=True, max_length=4000)
+    bio_html = models.TextField(blank=True, editable=False)
+    leadership_role = models.CharField(
+        _("leadership role"),
+        max_length=20,
+        choices=LeadershipRole.choices,
+        default=LeadershipRole.NONE,
+        db_index=True,
+    )
+    digest_frequency = models.CharField(
+        _("digest e-mails"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+    )
+
+    expertise = TaggableManager(
+        verbose_name=_("expertise"),
+        through=ExpertiseTag,
+        related_name="experts",
+        blank=True,
+        help_text=_("What you know well enough to help others with."),
+    )
+    interests = TaggableManager(
+        verbose_name=_("learning interests"),
+        through=InterestTag,
+        related_name="learners",
+        blank=True,
+        help_text=_("What you want to learn."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["username"]
+
+    objects = MemberManager()
+
+    class Meta:
+        ordering = ["display_name"]
+        indexes = [models.Index(Lower("display_name"), name="member_name_lower")]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def save(self, *args, **kwargs):
+        if not self.display_name:
+            self.display_name = (self.get_full_name() or self.email.split("@")[0])[:120]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:profile", kwargs={"username": self.username})
+
+    @property
+    def is_manager(self):
+        """Line leaders, executives and staff broker mentor matches."""
+        from members.permissions import is_manager
+
+        return is_manager(self)
+
+
+class Notification(models.Model):
+    """One in-app notice to one member. Apps say what happened in `kind`
+    (e.g. "membership.approved", "knowledge.reply") and link to it."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=60)
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"], name="notif_recipient_recent"
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notif_recipient_unread",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.message}"
+
+
+class OutboxJob(models.Model):
+    """A Celery task that could not reach the broker. `outbox_flush` sends it
+    again, so a job enqueued while Redis is down is delayed, not lost."""
+
+    task_name = models.CharField(max_length=120)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_name}({self.kwargs})"
