@@ -2,6 +2,8 @@
 checks and error pages."""
 
 import logging
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.conf import settings
 from django.db import connection
@@ -13,10 +15,27 @@ from django.views.decorators.http import require_GET
 logger = logging.getLogger(__name__)
 
 
+# Apps that add a panel to a member's home page, in the order shown. Each has
+# `<app>/home.py` with `panel(request) -> dict | None`; the dict holds the
+# panel's `template` and its context (already queried, see the app's selectors).
+HOME_PANEL_APPS = ["communities", "knowledge", "mentoring"]
+
+
+def _home_panels(request) -> list[dict]:
+    panels = []
+    for app in HOME_PANEL_APPS:
+        if find_spec(f"{app}.home") is None:
+            continue
+        panel = import_module(f"{app}.home").panel(request)
+        if panel:
+            panels.append(panel)
+    return panels
+
+
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home_visitor.html")
-    return render(request, "home.html", {})
+    return render(request, "home.html", {"panels": _home_panels(request)})
 
 
 def _database_ok() -> bool:
