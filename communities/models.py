@@ -95,6 +95,13 @@ class Membership(models.Model):
     # When the member last became active; drives "newcomer" (first 90 days).
     joined_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The newcomer welcome checklist ticks itself: higher apps call
+    # communities.services.welcome_step_complete when a step happens.
+    introduced_at = models.DateTimeField(null=True, blank=True)
+    read_helpful_at = models.DateTimeField(null=True, blank=True)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    # The member does not want this community in their digest e-mails.
+    digest_muted = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("communities/", include("communities.urls")),
     path("", include("knowledge.urls")),
+    path("", include("knowledge.urls_digests")),
     path("mentoring/", include("mentoring.urls")),
     path("dashboards/", include("dashboards.urls")),
 ]

@@ -23,6 +23,12 @@ class DigestFrequency(models.TextChoices):
     OFF = "off", _("Off")
 
 
+class NotificationEmails(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately")
+    DIGEST = "digest", _("Folded into my digest")
+    OFF = "off", _("Never")
+
+
 class ExpertiseTag(TaggedItemBase):
     content_object = models.ForeignKey("User", on_delete=models.CASCADE)
 
@@ -65,6 +71,12 @@ class User(AbstractUser):
         max_length=10,
         choices=DigestFrequency.choices,
         default=DigestFrequency.WEEKLY,
+    )
+    notification_emails = models.CharField(
+        _("notification e-mails"),
+        max_length=12,
+        choices=NotificationEmails.choices,
+        default=NotificationEmails.DIGEST,
     )
 
     expertise = TaggableManager(
