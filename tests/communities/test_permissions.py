@@ -18,38 +18,47 @@ def _rules(**by_actor):
 # Inside pages: open communities are readable by every signed-in member;
 # private ones 404 for anyone who is not an active member or staff.
 READ = {
-    "open": _rules(anonymous=LOGIN, outsider=200, pending=200, member=200,
-                   steward=200, staff=200),
-    "private": _rules(anonymous=LOGIN, outsider=404, pending=404, member=200,
-                      steward=200, staff=200),
-}  # fmt: skip
+    "open": _rules(
+        anonymous=LOGIN, outsider=200, pending=200, member=200, steward=200, staff=200
+    ),
+    "private": _rules(
+        anonymous=LOGIN, outsider=404, pending=404, member=200, steward=200, staff=200
+    ),
+}
 MANAGE_PAGE = {
-    "open": _rules(anonymous=LOGIN, outsider=403, pending=403, member=403,
-                   steward=200, staff=200),
-    "private": _rules(anonymous=LOGIN, outsider=404, pending=404, member=403,
-                      steward=200, staff=200),
-}  # fmt: skip
+    "open": _rules(
+        anonymous=LOGIN, outsider=403, pending=403, member=403, steward=200, staff=200
+    ),
+    "private": _rules(
+        anonymous=LOGIN, outsider=404, pending=404, member=403, steward=200, staff=200
+    ),
+}
 MANAGE = {
     kind: {a: OK if v == 200 else v for a, v in rules.items()}
     for kind, rules in MANAGE_PAGE.items()
 }
 JOIN = {
-    "open": _rules(anonymous=LOGIN, outsider=OK, pending=OK, member=OK, steward=OK,
-                   staff=OK),
-    "private": _rules(anonymous=LOGIN, outsider=404, pending=404, member=OK,
-                      steward=OK, staff=OK),
-}  # fmt: skip
+    "open": _rules(
+        anonymous=LOGIN, outsider=OK, pending=OK, member=OK, steward=OK, staff=OK
+    ),
+    "private": _rules(
+        anonymous=LOGIN, outsider=404, pending=404, member=OK, steward=OK, staff=OK
+    ),
+}
 ANY_SIGNED_IN = {
-    kind: _rules(anonymous=LOGIN, outsider=OK, pending=OK, member=OK, steward=OK,
-                 staff=OK)
+    kind: _rules(
+        anonymous=LOGIN, outsider=OK, pending=OK, member=OK, steward=OK, staff=OK
+    )
     for kind in ("open", "private")
-}  # fmt: skip
+}
 LEAVE = {
-    "open": _rules(anonymous=LOGIN, outsider=404, pending=404, member=OK,
-                   steward=OK, staff=404),
-    "private": _rules(anonymous=LOGIN, outsider=404, pending=OK, member=OK,
-                      steward=OK, staff=404),
-}  # fmt: skip
+    "open": _rules(
+        anonymous=LOGIN, outsider=404, pending=404, member=OK, steward=OK, staff=404
+    ),
+    "private": _rules(
+        anonymous=LOGIN, outsider=404, pending=OK, member=OK, steward=OK, staff=404
+    ),
+}
 
 PAGES = {"detail": READ, "members": READ, "settings": MANAGE_PAGE}
 # action name -> (rules, target membership: "pending" | "member" | None)
@@ -81,10 +90,11 @@ def _community(world, kind):
 
 def _snapshot():
     return (
-        sorted(Membership.objects.values_list("user_id", "community_id", "role",
-                                              "status")),
+        sorted(
+            Membership.objects.values_list("user_id", "community_id", "role", "status")
+        ),
         sorted(Community.objects.values_list("pk", "name", "slug", "archived_at")),
-    )  # fmt: skip
+    )
 
 
 def _check(response, expected):
@@ -169,16 +179,20 @@ def test_actions_need_the_csrf_token(world):
 def test_staff_may_manage_a_private_community_they_are_not_in(world, login):
     client = login(world.staff)
     pending = Membership.objects.get(user=world.pending, community=world.private)
-    client.post(reverse("communities:approve", kwargs={"slug": world.private.slug,
-                                                       "pk": pending.pk}))  # fmt: skip
+    client.post(
+        reverse(
+            "communities:approve", kwargs={"slug": world.private.slug, "pk": pending.pk}
+        )
+    )
     pending.refresh_from_db()
     assert pending.is_active
 
 
 def test_stewards_of_one_community_cannot_manage_another(world, login):
     other = Community.objects.create(name="Other", slug="other", purpose="p")
-    Membership.objects.create(user=world.member, community=other, status="active",
-                              role="steward")  # fmt: skip
+    Membership.objects.create(
+        user=world.member, community=other, status="active", role="steward"
+    )
     response = login(world.steward).get(
         reverse("communities:settings", kwargs={"slug": other.slug})
     )
@@ -191,7 +205,7 @@ def test_a_membership_of_another_community_is_404(world, login):
     response = login(world.steward).post(
         reverse(
             "communities:remove", kwargs={"slug": world.open.slug, "pk": foreign.pk}
-        )  # fmt: skip
+        )
     )
     assert response.status_code == 404
     foreign.refresh_from_db()

@@ -314,7 +314,7 @@ class TestStewardActions:
                 slug="new-x",
                 purpose="p",
                 visibility=Visibility.OPEN,
-            ),  # fmt: skip
+            ),
         ):
             with pytest.raises(services.CommunityArchivedError):
                 action()
@@ -326,10 +326,15 @@ class TestStewardActions:
         community = CommunityFactory(tags=["old"])
         steward = MembershipFactory(community=community, steward=True)
         services.community_update(
-            community=community, actor=steward.user, name="Renamed", slug="renamed",
-            purpose="New purpose", description="**Bold**", tags=["new"],
+            community=community,
+            actor=steward.user,
+            name="Renamed",
+            slug="renamed",
+            purpose="New purpose",
+            description="**Bold**",
+            tags=["new"],
             visibility=Visibility.PRIVATE,
-        )  # fmt: skip
+        )
         community = Community.objects.get(pk=community.pk)
         assert (community.name, community.slug) == ("Renamed", "renamed")
         assert community.description_html == "<p><strong>Bold</strong></p>"
