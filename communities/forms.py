@@ -73,7 +73,7 @@ class CommunityForm(MarkInvalidMixin, forms.Form):
 
     def __init__(self, *args, community: Community | None = None, **kwargs):
         self.community = community
-        if community is not None and not args and "data" not in kwargs:
+        if community is not None:
             kwargs.setdefault(
                 "initial",
                 {
@@ -81,7 +81,7 @@ class CommunityForm(MarkInvalidMixin, forms.Form):
                     "slug": community.slug,
                     "purpose": community.purpose,
                     "description": community.description,
-                    "tags": [t.name for t in community.tags.all()],
+                    "tags": list(community.tags.all()),
                     "visibility": community.visibility,
                 },
             )

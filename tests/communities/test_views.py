@@ -292,7 +292,11 @@ def test_next_must_be_local(client, world):
 
 
 def test_steward_edits_the_community(client, world):
+    world.open.tags.set(["safety"])
     client.force_login(world.steward)
+    form = client.get(url("settings", world.open)).content.decode()
+    assert 'value="Shift Handover Practice"' in form
+    assert 'value="shift-handover"' in form and 'value="safety"' in form
     response = client.post(
         url("settings", world.open),
         {
