@@ -102,6 +102,14 @@ class Membership(models.Model):
     connected_at = models.DateTimeField(null=True, blank=True)
     # The member does not want this community in their digest e-mails.
     digest_muted = models.BooleanField(default=False)
+    # Who invited them (status "invited"); shown on the invitation.
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [
@@ -127,6 +135,18 @@ class Membership(models.Model):
     @property
     def is_steward(self):
         return self.is_active and self.role == self.Role.STEWARD
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_invited(self):
+        return self.status == self.Status.INVITED
+
+    @property
+    def welcome_done(self):
+        return bool(self.introduced_at and self.read_helpful_at and self.connected_at)
 
     @property
     def is_newcomer(self):

@@ -1,0 +1,273 @@
+"""Reads for communities. Each returns rows already joined, annotated or
+prefetched so a page costs the same number of queries whatever its size."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+from taggit.models import Tag
+
+from communities import access
+from communities.models import Community, Membership
+from members.models import LeadershipRole
+
+Status = Membership.Status
+Role = Membership.Role
+
+SORTS = {
+    "activity": ("-last_activity_at",),
+    "size": ("-size", "-last_activity_at"),
+    "newest": ("-created_at",),
+}
+DEFAULT_SORT = "activity"
+# The three kinds of leader a healthy community of leaders needs (Senge).
+LEADERSHIP_ROLES = (
+    LeadershipRole.LINE_LEADER,
+    LeadershipRole.EXECUTIVE,
+    LeadershipRole.NETWORKER,
+)
+
+
+def newcomer_cutoff():
+    return timezone.now() - timedelta(days=settings.PRACTICA_NEWCOMER_DAYS)
+
+
+def active_member_count():
+    """Annotation: a community's active members (its "size")."""
+    counts = (
+        Membership.objects.filter(community=OuterRef("pk"), status=Status.ACTIVE)
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+# --- The list -------------------------------------------------------------------
+
+
+def community_list(
+    *, user, q: str = "", tag: str = "", sort: str = DEFAULT_SORT
+) -> QuerySet:
+    """Every community (private ones too: the page shows them by name and
+    purpose only), the member's own first, then by `sort`."""
+    mine = Membership.objects.filter(community=OuterRef("pk"), user_id=user.pk)
+    qs = Community.objects.annotate(
+        size=active_member_count(),
+        my_status=Subquery(mine.values("status")[:1]),
+        is_mine=Exists(mine.filter(status=Status.ACTIVE)),
+    ).prefetch_related("tags")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(purpose__icontains=q))
+    if tag:
+        qs = qs.filter(tags__slug=tag)
+    order = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return qs.order_by(F("is_mine").desc(), *order, "name", "pk")
+
+
+def popular_tags(*, user, limit: int = 30) -> list[Tag]:
+    """Topics to filter by, from communities whose insides `user` may see."""
+    return list(
+        Tag.objects.filter(
+            communities_communitytag_items__content_object__in=(
+                access.communities_visible_to(user).values("pk")
+            )
+        )
+        .annotate(n=Count("communities_communitytag_items"))
+        .order_by("-n", "name")[:limit]
+    )
+
+
+# --- One community ------------------------------------------------------------------
+
+
+def community_stewards(community) -> list[Membership]:
+    return list(
+        Membership.objects.filter(
+            community=community, status=Status.ACTIVE, role=Role.STEWARD
+        )
+        .select_related("user")
+        .order_by("user__display_name", "pk")
+    )
+
+
+@dataclass
+class RoleGroup:
+    role: str
+    label: str
+    count: int = 0
+    members: list = field(default_factory=list)
+
+
+@dataclass
+class MemberOverview:
+    total: int
+    groups: list[RoleGroup]
+    # Labels of the leadership roles nobody in the community holds.
+    missing: list[str]
+
+
+def member_overview(community, *, per_group: int = 8) -> MemberOverview:
+    """Active members grouped by leadership role: a count and the first few
+    of each group (stewards first), in two queries whatever the size."""
+    active = Membership.objects.filter(community=community, status=Status.ACTIVE)
+    counts = dict(
+        active.order_by()
+        .values_list("user__leadership_role")
+        .annotate(n=Count("pk"))
+        .values_list("user__leadership_role", "n")
+    )
+    steward_first = Case(
+        When(role=Role.STEWARD, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    sample = (
+        active.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("user__leadership_role")],
+                order_by=[
+                    steward_first.asc(),
+                    F("user__display_name").asc(),
+                    F("pk").asc(),
+                ],
+            )
+        )
+        .filter(rank__lte=per_group)
+        .select_related("user")
+        .order_by("user__display_name", "pk")
+    )
+    groups = {role: RoleGroup(role=role, label=role.label) for role in LeadershipRole}
+    for role, n in counts.items():
+        if role in groups:
+            groups[role].count = n
+    for membership in sample:
+        group = groups.get(membership.user.leadership_role)
+        if group is not None:
+            group.members.append(membership)
+    return MemberOverview(
+        total=sum(counts.values()),
+        groups=[groups[role] for role in LeadershipRole],
+        missing=[role.label for role in LEADERSHIP_ROLES if not counts.get(role)],
+    )
+
+
+def community_members(community, *, q: str = "", role: str = "") -> QuerySet:
+    """Active members for the members page: stewards first, then by name."""
+    qs = (
+        Membership.objects.filter(community=community, status=Status.ACTIVE)
+        .select_related("user")
+        .annotate(
+            steward_first=Case(
+                When(role=Role.STEWARD, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+    )
+    if q:
+        qs = qs.filter(
+            Q(user__display_name__icontains=q) | Q(user__job_title__icontains=q)
+        )
+    if role in LeadershipRole.values:
+        qs = qs.filter(user__leadership_role=role)
+    return qs.order_by("steward_first", "user__display_name", "pk")
+
+
+@dataclass
+class Newcomers:
+    """What stewards see about people finding their feet."""
+
+    days: int
+    recent_count: int
+    quiet_count: int
+    recent: list[Membership]
+    # Newcomers who have not introduced themselves or posted yet.
+    quiet: list[Membership]
+
+
+def newcomers_for_stewards(community, *, limit: int = 10) -> Newcomers:
+    newcomers = Membership.objects.filter(
+        community=community, status=Status.ACTIVE, joined_at__gte=newcomer_cutoff()
+    )
+    counts = newcomers.aggregate(
+        recent=Count("pk"), quiet=Count("pk", filter=Q(introduced_at__isnull=True))
+    )
+    ordered = newcomers.select_related("user").order_by("-joined_at", "-pk")
+    return Newcomers(
+        days=settings.PRACTICA_NEWCOMER_DAYS,
+        recent_count=counts["recent"],
+        quiet_count=counts["quiet"],
+        recent=list(ordered[:limit]) if counts["recent"] else [],
+        quiet=(
+            list(ordered.filter(introduced_at__isnull=True)[:limit])
+            if counts["quiet"]
+            else []
+        ),
+    )
+
+
+def pending_requests(community) -> QuerySet:
+    return (
+        Membership.objects.filter(community=community, status=Status.PENDING)
+        .select_related("user")
+        .order_by("updated_at", "pk")
+    )
+
+
+def open_invitations(community) -> QuerySet:
+    return (
+        Membership.objects.filter(community=community, status=Status.INVITED)
+        .select_related("user", "invited_by")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+# --- A member's own communities ------------------------------------------------------
+
+
+def my_communities(user) -> QuerySet:
+    """Communities where `user` is active, most recently active first."""
+    return (
+        Community.objects.filter(
+            memberships__user_id=user.pk, memberships__status=Status.ACTIVE
+        )
+        .annotate(size=active_member_count())
+        .order_by("-last_activity_at", "pk")
+    )
+
+
+def my_invitations(user) -> QuerySet:
+    return (
+        Membership.objects.filter(
+            user_id=user.pk, status=Status.INVITED, community__archived_at__isnull=True
+        )
+        .select_related("community", "invited_by")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def my_pending_requests(user) -> QuerySet:
+    return (
+        Membership.objects.filter(user_id=user.pk, status=Status.PENDING)
+        .select_related("community")
+        .order_by("-updated_at", "-pk")
+    )

@@ -1,0 +1,386 @@
+"""Community pages and membership actions. Views are thin: parse, check,
+call a selector or service, render or redirect. Every action is a POST."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from communities import access, panels, permissions, selectors, services
+from communities.forms import (
+    CommunityFilterForm,
+    CommunityForm,
+    InviteForm,
+    MemberFilterForm,
+)
+from communities.models import Community, Membership
+
+
+def _page(request, queryset, per_page=None):
+    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _querystring_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _back(request, default: str) -> str:
+    """Where to go after an action: a safe local `next`, else `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- Pages -------------------------------------------------------------------
+
+
+@login_required
+def community_list(request):
+    filters = CommunityFilterForm(request.GET or None)
+    values = filters.values()
+    page = _page(request, selectors.community_list(user=request.user, **values))
+    for community in page:
+        community.show_details = permissions.can_see_listing_details(
+            request.user, community
+        )
+    return render(
+        request,
+        "communities/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "values": values,
+            "tags": selectors.popular_tags(user=request.user),
+            "querystring": _querystring_without_page(request),
+            "can_create": permissions.can_create_community(request.user),
+        },
+    )
+
+
+@login_required
+def community_create(request):
+    if not permissions.can_create_community(request.user):
+        raise Http404
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            community = services.community_create(
+                creator=request.user, **form.cleaned_data
+            )
+        except IntegrityError:
+            # Someone took the name or address between the check and the save.
+            form.add_error(
+                "name", _("That name or address was just taken. Try another.")
+            )
+        else:
+            messages.success(
+                request,
+                _("%(name)s is open for business. You are its steward.")
+                % {"name": community.name},
+            )
+            return redirect(community)
+    return render(request, "communities/form.html", {"form": form, "community": None})
+
+
+@login_required
+def community_detail(request, slug):
+    community, membership = access.access_community(request.user, slug)
+    user = request.user
+    stewards = selectors.community_stewards(community)
+    can_manage = permissions.can_manage(user, community, membership)
+    context = {
+        "community": community,
+        "membership": membership,
+        "tags": list(community.tags.all()),
+        "stewards": stewards,
+        "overview": selectors.member_overview(community),
+        "panels": panels.panels_for(request, community, membership),
+        "can_join": permissions.can_join(user, community, membership),
+        "can_request": permissions.can_request(user, community, membership),
+        "can_leave": permissions.can_leave(user, community, membership),
+        "can_answer_invitation": permissions.can_answer_invitation(
+            user, community, membership
+        ),
+        "can_manage": can_manage,
+        "is_last_steward": bool(
+            membership and membership.is_steward and len(stewards) == 1
+        ),
+        "show_welcome": bool(
+            membership and membership.is_newcomer and not membership.welcome_done
+        ),
+    }
+    if can_manage:
+        context["newcomers"] = selectors.newcomers_for_stewards(community)
+        context["pending_count"] = selectors.pending_requests(community).count()
+    return render(request, "communities/detail.html", context)
+
+
+@login_required
+def community_members(request, slug):
+    community, membership = access.access_community(request.user, slug)
+    filters = MemberFilterForm(request.GET or None)
+    members = selectors.community_members(community, **filters.values())
+    can_manage = permissions.can_edit(request.user, community, membership)
+    return render(
+        request,
+        "communities/members.html",
+        {
+            "community": community,
+            "membership": membership,
+            "page": _page(request, members, per_page=50),
+            "filters": filters,
+            "querystring": _querystring_without_page(request),
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+def community_settings(request, slug):
+    community, membership = access.access_community(request.user, slug)
+    permissions.check_manage(request.user, community, membership)
+    can_edit = permissions.can_edit(request.user, community, membership)
+    form = CommunityForm(request.POST or None, community=community)
+    if request.method == "POST":
+        if not can_edit:
+            messages.error(request, _("This community is archived: it is read-only."))
+            return redirect("communities:settings", slug=community.slug)
+        if form.is_valid():
+            try:
+                community = services.community_update(
+                    community=community, actor=request.user, **form.cleaned_data
+                )
+            except IntegrityError:
+                form.add_error("name", _("That name or address was just taken."))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("communities:settings", slug=community.slug)
+    return render(
+        request,
+        "communities/settings.html",
+        {
+            "community": community,
+            "membership": membership,
+            "form": form,
+            "invite_form": InviteForm(),
+            "can_edit": can_edit,
+            "stewards": selectors.community_stewards(community),
+            "requests": _page(request, selectors.pending_requests(community), 50),
+            "invitations": selectors.open_invitations(community)[:50],
+            "newcomers": selectors.newcomers_for_stewards(community),
+        },
+    )
+
+
+@login_required
+def invitations(request):
+    return render(
+        request,
+        "communities/invitations.html",
+        {
+            "invitations": _page(request, selectors.my_invitations(request.user)),
+            "requests": selectors.my_pending_requests(request.user)[:50],
+        },
+    )
+
+
+# --- A member's own actions ------------------------------------------------------
+
+
+def _run(request, action, **kwargs):
+    """Call a service; a refusal becomes a message, never an error page."""
+    try:
+        return action(**kwargs), True
+    except services.MembershipError as exc:
+        messages.error(request, str(exc))
+        return None, False
+
+
+@login_required
+@require_POST
+def join(request, slug):
+    community, _membership = access.access_community(request.user, slug)
+    membership, ok = _run(
+        request, services.community_join, user=request.user, community=community
+    )
+    if ok:
+        messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
+    return redirect(_back(request, community.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def request_join(request, slug):
+    # Private communities are listed, so their existence is no secret.
+    community = get_object_or_404(Community, slug=slug)
+    membership, ok = _run(
+        request, services.community_request_join, user=request.user, community=community
+    )
+    if ok and membership.is_active:
+        messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
+        return redirect(community)
+    if ok:
+        messages.success(
+            request,
+            _(
+                "Your request to join %(name)s is with its stewards. We will tell you "
+                "when they answer."
+            )
+            % {"name": community.name},  # fmt: skip
+        )
+    return redirect(_back(request, reverse("communities:list")))
+
+
+@login_required
+@require_POST
+def leave(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    before = access.membership_of(request.user, community)
+    if before is None:
+        raise Http404
+    was_pending = before.is_pending
+    membership, ok = _run(
+        request, services.community_leave, user=request.user, community=community
+    )
+    if not ok:
+        return redirect(_back(request, community.get_absolute_url()))
+    if was_pending:
+        messages.success(request, _("Your request was withdrawn."))
+    else:
+        messages.success(request, _("You left %(name)s.") % {"name": community.name})
+    if community.is_private:
+        return redirect("communities:list")
+    return redirect(community)
+
+
+@login_required
+@require_POST
+def invitation_accept(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    membership, ok = _run(
+        request, services.invitation_accept, user=request.user, community=community
+    )
+    if not ok:
+        return redirect("communities:invitations")
+    messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
+    return redirect(community)
+
+
+@login_required
+@require_POST
+def invitation_decline(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    membership = services.invitation_decline(user=request.user, community=community)
+    if membership is not None and membership.status == Membership.Status.DECLINED:
+        messages.info(request, _("Invitation declined."))
+    return redirect(_back(request, reverse("communities:invitations")))
+
+
+# --- Stewards' actions ---------------------------------------------------------------
+
+
+def _steward_context(request, slug):
+    community, membership = access.access_community(request.user, slug)
+    permissions.check_manage(request.user, community, membership)
+    return community
+
+
+def _target(community, pk) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "community"),
+        pk=pk,
+        community=community,
+    )
+
+
+@login_required
+@require_POST
+def invite(request, slug):
+    community = _steward_context(request, slug)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors["who"]:
+            messages.error(request, error)
+        return redirect("communities:settings", slug=community.slug)
+    membership, ok = _run(
+        request, services.community_invite, actor=request.user,
+        community=community, invitee=form.invitee,
+    )  # fmt: skip
+    if ok:
+        if membership.is_active:
+            message = _("%(user)s is a member of %(name)s.")
+        else:
+            message = _("%(user)s is invited to %(name)s.")
+        messages.success(
+            request, message % {"user": form.invitee, "name": community.name}
+        )
+    return redirect("communities:settings", slug=community.slug)
+
+
+def _membership_action(service, success_message):
+    @login_required
+    @require_POST
+    def view(request, slug, pk):
+        community = _steward_context(request, slug)
+        target = _target(community, pk)
+        membership, ok = _run(request, service, actor=request.user, membership=target)
+        if ok:
+            messages.success(request, success_message % {"user": target.user})
+        return redirect(
+            _back(request, reverse("communities:settings", kwargs={"slug": slug}))
+        )
+
+    return view
+
+
+membership_approve = _membership_action(
+    services.membership_approve, gettext_lazy("%(user)s is now a member.")
+)
+membership_decline = _membership_action(
+    services.membership_decline, gettext_lazy("You declined %(user)s's request.")
+)
+membership_promote = _membership_action(
+    services.membership_promote, gettext_lazy("%(user)s is now a steward.")
+)
+membership_demote = _membership_action(
+    services.membership_demote, gettext_lazy("%(user)s is no longer a steward.")
+)
+membership_remove = _membership_action(
+    services.membership_remove, gettext_lazy("%(user)s was removed.")
+)
+
+
+@login_required
+@require_POST
+def archive(request, slug):
+    community = _steward_context(request, slug)
+    services.community_archive(community=community, actor=request.user)
+    messages.success(
+        request,
+        _("%(name)s is archived: everything stays readable, nothing can change.")
+        % {"name": community.name},
+    )
+    return redirect(community)
+
+
+@login_required
+@require_POST
+def reopen(request, slug):
+    community = _steward_context(request, slug)
+    services.community_reopen(community=community, actor=request.user)
+    messages.success(request, _("%(name)s is open again.") % {"name": community.name})
+    return redirect(community)

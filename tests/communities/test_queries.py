@@ -1,0 +1,93 @@
+"""The list and the community page cost the same number of queries whatever
+the number of communities, members and tags (pinned exactly, at two sizes)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import LeadershipRole
+from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+ROLES = list(LeadershipRole)
+
+# session, user, unread badge, count, page, tags prefetch, tag filter options
+LIST_QUERIES = 7
+# session, user, badge, community, membership, tags, stewards, role counts,
+# role sample
+DETAIL_QUERIES = 9
+# + newcomers (count, recent, quiet) and pending count for stewards
+DETAIL_QUERIES_STEWARD = 13
+
+
+def _populate(size, viewer):
+    communities = []
+    for i in range(size):
+        community = CommunityFactory(private=i % 3 == 0, tags=[f"t{i}", "shared"])
+        MembershipFactory(community=community, steward=True)
+        MembershipFactory.create_batch(
+            2, community=community, joined_at=timezone.now() - timedelta(days=i)
+        )
+        communities.append(community)
+    for community in communities[::2]:
+        MembershipFactory(community=community, user=viewer)
+    MembershipFactory(community=communities[-1], user=UserFactory(), pending=True)
+    return communities
+
+
+@pytest.mark.parametrize("size", [3, 18])
+def test_list_queries_do_not_grow(client, member, size, django_assert_num_queries):
+    _populate(size, member)
+    client.force_login(member)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(reverse("communities:list"), {"sort": "size"})
+    assert len(response.context["page"].object_list) == size
+
+
+@pytest.mark.parametrize("size", [2, 40])
+@pytest.mark.parametrize("as_steward", [False, True])
+def test_community_page_queries_do_not_grow(
+    client, size, as_steward, django_assert_num_queries
+):
+    community = CommunityFactory(tags=["lean", "safety"])
+    viewer = MembershipFactory(community=community, steward=as_steward).user
+    MembershipFactory(community=community, steward=True)
+    for i in range(size):
+        MembershipFactory(
+            community=community,
+            user=UserFactory(leadership_role=ROLES[i % len(ROLES)]),
+            joined_at=timezone.now() - timedelta(days=i * 5),
+        )
+    MembershipFactory(community=community, pending=True)
+    client.force_login(viewer)
+    limit = DETAIL_QUERIES_STEWARD if as_steward else DETAIL_QUERIES
+    with django_assert_num_queries(limit):
+        response = client.get(community.get_absolute_url())
+    assert response.context["overview"].total == size + 2
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_members_page_queries_do_not_grow(client, size, django_assert_num_queries):
+    community = CommunityFactory()
+    viewer = MembershipFactory(community=community, steward=True).user
+    MembershipFactory.create_batch(size, community=community)
+    client.force_login(viewer)
+    # session, user, badge, community, membership, count, page
+    with django_assert_num_queries(7):
+        client.get(reverse("communities:members", kwargs={"slug": community.slug}))
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_home_panel_queries_do_not_grow(
+    client, member, size, django_assert_max_num_queries
+):
+    for _ in range(size):
+        MembershipFactory(user=member)
+        MembershipFactory(user=member, status="invited", joined_at=None)
+    client.force_login(member)
+    # session, user, badge, communities, invitations (+ count when many)
+    with django_assert_max_num_queries(6):
+        client.get(reverse("home"))
