@@ -1,0 +1,472 @@
+"""A dashboard: the figures for one scope and period, laid out as tables.
+
+Figures are computed lazily, so a CSV download runs only the queries its
+table needs. Each table is defined once here and rendered both on the page
+and as CSV (tables.py), so the two never disagree.
+
+Sections, in page order: participation, left out, spread, knowledge.
+MENTORING is the fifth section of issue 7; it lands once the mentoring app
+has models: add dashboards/mentoring.py (figures), its tables below
+("mentoring_*", listed in SECTIONS) and templates/dashboards/_mentoring.html.
+"""
+
+from datetime import timedelta
+from functools import cached_property
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dashboards import exclusion, knowledge, participation, spread
+from dashboards.charts import Bar, bar_chart
+from dashboards.links import (
+    community_dashboard_url,
+    community_url,
+    item_url,
+    member_url,
+)
+from dashboards.periods import Period
+from dashboards.scope import Scope
+from dashboards.tables import Cell, Table
+
+SECTIONS = {
+    "participation": ["summary", "roles", "weekly"],
+    "left_out": ["newcomers", "unanswered", "askers"],
+    "spread": ["flows", "matrix", "pockets"],
+    "knowledge": ["helpful", "rising", "experts"],
+}
+ORGANISATION_TABLES = ["communities"]
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{round(value * 100)}%"
+
+
+def duration_text(value: timedelta | None) -> str:
+    if value is None:
+        return ""
+    hours = value.total_seconds() / 3600
+    if hours < 48:
+        return ngettext("%(n)s hour", "%(n)s hours", round(hours)) % {"n": round(hours)}
+    days = round(hours / 24)
+    return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
+
+
+def _item_cell(item) -> Cell:
+    return Cell(
+        item.title,
+        item_url(community_slug=item.community.slug, pk=item.pk, title=item.title),
+    )
+
+
+def _member_cell(user) -> Cell:
+    return Cell(user.display_name, member_url(user.username))
+
+
+def _community_cell(community) -> Cell:
+    return Cell(community.name, community_url(community.slug))
+
+
+def _place_cell(place) -> Cell:
+    return Cell(place.name, community_url(place.slug) if place.slug else None)
+
+
+class Report:
+    def __init__(self, *, scope: Scope, period: Period, viewer, community=None):
+        self.scope = scope
+        self.period = period
+        self.viewer = viewer
+        self.community = community
+        self.now = timezone.now()
+
+    # --- Figures (each computed at most once) ------------------------------
+
+    @cached_property
+    def participation_figures(self) -> participation.Participation:
+        return participation.participation_summary(self.scope, self.period)
+
+    @cached_property
+    def unanswered_figures(self) -> exclusion.UnansweredSummary:
+        return exclusion.unanswered_summary(self.scope, self.period)
+
+    @cached_property
+    def spread_figures(self) -> spread.Spread:
+        return spread.spread_flows(self.scope, self.period, self.viewer)
+
+    # --- Tables --------------------------------------------------------------
+
+    @property
+    def table_names(self) -> list[str]:
+        names = [n for section in SECTIONS.values() for n in section]
+        if self.scope.is_organisation:
+            names = ORGANISATION_TABLES + names
+        return names
+
+    def table(self, name: str) -> Table:
+        if name not in self.table_names:
+            raise KeyError(name)
+        return getattr(self, f"_table_{name}")()
+
+    def filename(self, name: str) -> str:
+        where = self.community.slug if self.community else "organisation"
+        return (
+            f"{where}-{name}-{self.period.start:%Y-%m-%d}-to-{self.period.end:%Y-%m-%d}"
+        )
+
+    def _table_summary(self) -> Table:
+        p, u = self.participation_figures, self.unanswered_figures
+        equity = p.equity
+        rows = [
+            (_("Members"), p.members),
+            (_("Members who contributed"), p.contributing_members),
+            (_("Contributions (items and replies)"), p.contributions),
+            (
+                _("Newcomers (first %(days)s days)")
+                % {"days": settings.PRACTICA_NEWCOMER_DAYS},
+                p.newcomers,
+            ),
+            (_("Newcomers who contributed"), p.contributing_newcomers),
+            (_("Peripheral members (no contribution)"), p.peripheral),
+            (
+                ngettext(
+                    "Share of contributions by the top 10%% (%(n)s person)",
+                    "Share of contributions by the top 10%% (%(n)s people)",
+                    equity.top_count,
+                )
+                % {"n": equity.top_count},
+                percent(equity.top_share),
+            ),
+            (
+                _("Gini coefficient (0 = equal, 1 = one person)"),
+                "" if equity.gini is None else f"{equity.gini:.2f}",
+            ),
+            (_("Questions without an answer"), u.count),
+            (
+                _("Oldest unanswered question"),
+                u.oldest_at.date() if u.oldest_at else "",
+            ),
+            (
+                _("Median time to a first answer (questions in the period)"),
+                duration_text(u.median_wait),
+            ),
+        ]
+        return Table(
+            name="summary",
+            title=_("Headline figures"),
+            columns=[_("Figure"), _("Value")],
+            source=rows,
+        )
+
+    def _table_roles(self) -> Table:
+        def row(cov):
+            if cov.active:
+                status = _("Active")
+            elif cov.present:
+                status = _("Present, not contributing")
+            else:
+                status = _("Missing")
+            return [
+                Cell(str(cov.label)),
+                Cell(cov.present),
+                Cell(cov.active),
+                Cell(status),
+            ]
+
+        return Table(
+            name="roles",
+            title=_("Leader roles"),
+            caption=_(
+                "Senge's three kinds of leader: is each among the members, and did "
+                "they contribute in the period?"
+            ),
+            columns=[
+                _("Leadership role"),
+                _("Members holding it"),
+                _("Of whom contributed"),
+                _("Coverage"),
+            ],
+            source=self.participation_figures.roles,
+            row=row,
+        )
+
+    def _table_weekly(self) -> Table:
+        return Table(
+            name="weekly",
+            title=_("Contributions per week"),
+            columns=[_("Week from"), _("Week to"), _("Contributions")],
+            source=self.participation_figures.weeks,
+            row=lambda w: [
+                Cell(timezone.localtime(w.start).date()),
+                Cell(timezone.localtime(w.end - timedelta(seconds=1)).date()),
+                Cell(w.contributions),
+            ],
+            page_size=200,
+        )
+
+    def weekly_chart(self):
+        weeks = self.participation_figures.weeks
+        bars = [
+            Bar(
+                label=f"{timezone.localtime(w.start):%d %b}",
+                value=w.contributions,
+                tooltip=ngettext(
+                    "Week from %(day)s: %(n)s contribution",
+                    "Week from %(day)s: %(n)s contributions",
+                    w.contributions,
+                )
+                % {
+                    "day": f"{timezone.localtime(w.start):%d %b %Y}",
+                    "n": w.contributions,
+                },
+            )
+            for w in weeks
+        ]
+        total = sum(w.contributions for w in weeks)
+        busiest = max(weeks, key=lambda w: w.contributions)
+        return bar_chart(
+            bars,
+            chart_id="weekly-chart",
+            title=_("Contributions per week, last %(n)s weeks") % {"n": len(weeks)},
+            description=_(
+                "%(total)s contributions over %(n)s weeks; the busiest week "
+                "(from %(day)s) had %(max)s. The table below lists every week."
+            )
+            % {
+                "total": total,
+                "n": len(weeks),
+                "day": f"{timezone.localtime(busiest.start):%d %b %Y}",
+                "max": busiest.contributions,
+            },
+        )
+
+    def _table_communities(self) -> Table:
+        def row(r):
+            c = r.community
+            status = [str(c.get_visibility_display()).split(":")[0]]
+            if c.is_archived:
+                status.append(_("archived"))
+            return [
+                Cell(c.name, community_dashboard_url(c.slug)),
+                Cell(r.members),
+                Cell(r.contributing_members),
+                Cell(r.contributions),
+                Cell(r.newcomers),
+                Cell(r.contributing_newcomers),
+                Cell(r.peripheral),
+                Cell(r.role_summary(r.roles_present)),
+                Cell(r.role_summary(r.roles_active)),
+                Cell(", ".join(status)),
+            ]
+
+        return Table(
+            name="communities",
+            title=_("Every community"),
+            columns=[
+                _("Community"),
+                _("Members"),
+                _("Members who contributed"),
+                _("Contributions"),
+                _("Newcomers"),
+                _("Newcomers who contributed"),
+                _("Peripheral"),
+                _("Leader roles present"),
+                _("Leader roles contributing"),
+                _("Status"),
+            ],
+            source=participation.participation_by_community(self.period),
+            row=row,
+            empty=_("No communities yet."),
+            page_size=50,
+        )
+
+    def _table_newcomers(self) -> Table:
+        return Table(
+            name="newcomers",
+            title=_("Newcomers whose first post waited a week"),
+            caption=_(
+                "Their first post got no answer within 7 days. A reply now still "
+                "draws them in."
+            ),
+            columns=[_("Newcomer"), _("Community"), _("First post"), _("Posted")],
+            source=exclusion.newcomers_unanswered(self.scope, self.period),
+            row=lambda item: [
+                _member_cell(item.author),
+                _community_cell(item.community),
+                _item_cell(item),
+                Cell(item.created_at),
+            ],
+            empty=_("Every newcomer's first post got an answer within a week."),
+        )
+
+    def _table_unanswered(self) -> Table:
+        return Table(
+            name="unanswered",
+            title=_("Questions without an answer"),
+            caption=_("Oldest first."),
+            columns=[
+                _("Question"),
+                _("Community"),
+                _("Asked by"),
+                _("Asked"),
+                _("Days waiting"),
+            ],
+            source=exclusion.unanswered_questions(self.scope, self.period),
+            row=lambda item: [
+                _item_cell(item),
+                _community_cell(item.community),
+                _member_cell(item.author),
+                Cell(item.created_at),
+                Cell((self.now - item.created_at).days),
+            ],
+            empty=_("Every question has an answer."),
+        )
+
+    def _table_askers(self) -> Table:
+        return Table(
+            name="askers",
+            title=_("Members who asked and never got an answer"),
+            caption=_("None of their questions has a reply from someone else."),
+            columns=[
+                _("Member"),
+                _("Questions asked"),
+                _("Latest question"),
+                _("Asked"),
+            ],
+            source=exclusion.askers_never_answered(self.scope, self.period),
+            row=lambda user: [
+                _member_cell(user),
+                Cell(user.questions),
+                Cell(
+                    user.latest_question_title,
+                    item_url(
+                        community_slug=user.latest_question_slug,
+                        pk=user.latest_question_id,
+                        title=user.latest_question_title,
+                    ),
+                ),
+                Cell(user.latest_question_at),
+            ],
+            empty=_("Everyone who asked got an answer."),
+        )
+
+    def _table_flows(self) -> Table:
+        return Table(
+            name="flows",
+            title=_("Shares and adoptions between communities"),
+            columns=[_("From"), _("To"), _("Shares"), _("Adoptions"), _("Total")],
+            source=self.spread_figures.flows,
+            row=lambda f: [
+                _place_cell(f.source),
+                _place_cell(f.target),
+                Cell(f.shares),
+                Cell(f.adoptions),
+                Cell(f.total),
+            ],
+            empty=_("Nothing was shared or adopted between communities."),
+        )
+
+    def _table_matrix(self) -> Table:
+        places = self.spread_figures.matrix_places
+        return Table(
+            name="matrix",
+            title=_("Who learns from whom"),
+            caption=_(
+                "Shares plus adoptions from the community in the row to the "
+                "community in the column (the %(n)s most connected)."
+            )
+            % {"n": spread.MATRIX_SIZE},
+            columns=[_("From \\ to")] + [p.name for p in places],
+            source=list(zip(places, self.spread_figures.matrix, strict=True)),
+            row=lambda pair: [Cell(pair[0].name)] + [Cell(n) for n in pair[1]],
+            empty=_("Nothing was shared or adopted between communities."),
+            page_size=spread.MATRIX_SIZE,
+        )
+
+    def _table_pockets(self) -> Table:
+        return Table(
+            name="pockets",
+            title=_("Pockets of innovation"),
+            caption=_("Items adopted by two or more other communities."),
+            columns=[
+                _("Item"),
+                _("From community"),
+                _("Adopted by (communities)"),
+                _("Last adopted"),
+            ],
+            source=spread.pockets_of_innovation(self.scope),
+            row=lambda item: [
+                _item_cell(item),
+                _community_cell(item.community),
+                Cell(item.adopters),
+                Cell(item.last_adopted_at),
+            ],
+            empty=_("No item has been adopted by two communities yet."),
+        )
+
+    def _table_helpful(self) -> Table:
+        return Table(
+            name="helpful",
+            title=_("Most helpful"),
+            caption=_("Items ranked by “this helped me” marks given in the period."),
+            columns=[_("Item"), _("Community"), _("Helpful marks")],
+            source=knowledge.most_helpful(self.scope, self.period),
+            row=lambda item: [
+                _item_cell(item),
+                _community_cell(item.community),
+                Cell(item.marks),
+            ],
+            empty=_("Nobody marked anything helpful in this period."),
+        )
+
+    def _table_rising(self) -> Table:
+        return Table(
+            name="rising",
+            title=_("Rising tags"),
+            caption=_("Tags on new items, compared with the previous %(days)s days.")
+            % {"days": self.period.days},
+            columns=[
+                _("Tag"),
+                _("Uses this period"),
+                _("Uses previous period"),
+                _("Change"),
+                _("Growth"),
+            ],
+            source=knowledge.rising_tags(self.scope, self.period),
+            row=lambda t: [
+                Cell(t.name),
+                Cell(t.current),
+                Cell(t.previous),
+                Cell(t.change),
+                Cell(_("new") if t.growth is None else f"+{percent(t.growth)}"),
+            ],
+            empty=_("No tag is used more than in the previous period."),
+        )
+
+    def _table_experts(self) -> Table:
+        return Table(
+            name="experts",
+            title=_("Single-expert risk"),
+            caption=_(
+                "Tags where one member wrote more than half of the accepted "
+                "answers (at least %(min)s). If they leave, the knowledge goes "
+                "with them: pair them with a mentee."
+            )
+            % {"min": knowledge.EXPERT_MIN_ANSWERS},
+            columns=[
+                _("Tag"),
+                _("Accepted answers"),
+                _("Expert"),
+                _("Expert's answers"),
+                _("Share"),
+            ],
+            source=knowledge.single_expert_risks(self.scope),
+            row=lambda r: [
+                Cell(r.tag),
+                Cell(r.accepted_answers),
+                Cell(r.expert_name, member_url(r.expert_username)),
+                Cell(r.expert_answers),
+                Cell(percent(r.share)),
+            ],
+            empty=_("No tag depends on a single expert."),
+        )

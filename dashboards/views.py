@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from dashboards.forms import PeriodForm
+from dashboards.links import community_url
+from dashboards.permissions import (
+    access_community_dashboard,
+    check_organisation_dashboard,
+)
+from dashboards.report import SECTIONS, Report
+from dashboards.scope import Scope
+from dashboards.tables import csv_response
+
+
+@login_required
+@require_GET
+def index(request):
+    check_organisation_dashboard(request.user)
+    form = PeriodForm(request.GET)
+    report = Report(
+        scope=Scope.organisation(), period=form.to_period(), viewer=request.user
+    )
+    return _respond(request, form, report, "dashboards/index.html")
+
+
+@login_required
+@require_GET
+def community(request, slug):
+    community = access_community_dashboard(request.user, slug)
+    form = PeriodForm(request.GET)
+    report = Report(
+        scope=Scope.community(community),
+        period=form.to_period(),
+        viewer=request.user,
+        community=community,
+    )
+    extra = {"community": community, "community_url": community_url(community.slug)}
+    return _respond(request, form, report, "dashboards/community.html", extra)
+
+
+def _respond(request, form, report, template, extra=None):
+    if request.GET.get("format") == "csv":
+        name = request.GET.get("table", "")
+        try:
+            table = report.table(name)
+        except KeyError:
+            raise Http404("No such table") from None
+        return csv_response(table, filename=report.filename(name))
+    tables = {}
+    for name in report.table_names:
+        tables[name] = report.table(name).paginate(request.GET)
+    context = {
+        "form": form,
+        "period": report.period,
+        "report": report,
+        "tables": tables,
+        "sections": {
+            section: [tables[n] for n in names] for section, names in SECTIONS.items()
+        },
+        "weekly_chart": report.weekly_chart(),
+        "newcomer_days": settings.PRACTICA_NEWCOMER_DAYS,
+        **(extra or {}),
+    }
+    return render(request, template, context)
