@@ -13,7 +13,7 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("knowledge.urls_digests")),
     path("mentoring/", include("mentoring.urls")),
-    path("dashboards/", include("dashboards.urls")),
+    path("", include("dashboards.urls")),
 ]
 
 handler403 = "config.views.permission_denied"
