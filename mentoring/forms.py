@@ -80,10 +80,11 @@ class RequestForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
-    mentor = forms.CharField(
-        label=_("Mentor (username or e-mail)"),
+    mentor = forms.CharField(label=_("Suggested mentor"), required=False)
+    other = forms.CharField(
+        label=_("…or someone else (username or e-mail)"),
+        required=False,
         max_length=254,
-        error_messages={"required": _("Choose a mentor to propose.")},
     )
     note = forms.CharField(
         label=_("Note to both of them"),
@@ -92,6 +93,16 @@ class ProposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Why you think they would work well together."),
     )
+
+    def clean(self):
+        data = super().clean()
+        who = (data.get("other") or "").strip() or (data.get("mentor") or "").strip()
+        if not who:
+            raise forms.ValidationError(
+                _("Choose a suggested mentor or name someone else.")
+            )
+        data["who"] = who
+        return data
 
 
 class DeclineForm(forms.Form):

@@ -105,7 +105,7 @@ def available_mentors(*, topic: str = "", exclude=None):
         .prefetch_related("topics")
         .order_by("user__display_name", "pk")
     )
-    qs = qs.filter(load__lt=F("capacity"))
+    qs = qs.filter(load__lt=F("capacity")).annotate(free=F("capacity") - F("load"))
     if topic:
         tagged = OfferTopic.objects.filter(tag__name__iexact=topic.strip())
         qs = qs.filter(pk__in=tagged.values("content_object_id"))

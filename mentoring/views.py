@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -111,7 +111,11 @@ def mentors(request):
     return render(
         request,
         "mentoring/mentors.html",
-        {"page_obj": _page(request, qs), "topic": topic},
+        {
+            "page_obj": _page(request, qs),
+            "topic": topic,
+            "topic_param": f"&{urlencode({'topic': topic})}" if topic else "",
+        },
     )
 
 
@@ -212,9 +216,9 @@ def request_propose(request, pk):
     req, pairs = permissions.access_request(request.user, pk)
     form = ProposeForm(request.POST)
     if form.is_valid():
-        mentor = _find_member(form.cleaned_data["mentor"])
+        mentor = _find_member(form.cleaned_data["who"])
         if mentor is None:
-            form.add_error("mentor", _("No active member has that username or e-mail."))
+            form.add_error("other", _("No active member has that username or e-mail."))
         else:
             try:
                 services.match_propose(
@@ -271,6 +275,7 @@ def _pair_page(request, pair, forms=None, status=200):
     context = {
         "pair": pair,
         "role": pair.role_of(user),
+        "other": pair.other_party(user) if pair.role_of(user) else None,
         "topics": list(pair.request.topics.all()),
         "goals": list(pair.goals.all()),
         "checkins_page": _page(request, selectors.checkins_of(pair)),
