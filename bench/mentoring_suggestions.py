@@ -48,7 +48,7 @@ def build(members: int, offers: int) -> None:
         [
             User(
                 email=f"b{i}@bench.local", username=f"b{i}", display_name=f"B {i}",
-                leadership_role=rng.choice(ROLES), password="!",
+                leadership_role=rng.choice(ROLES), password="!",  # noqa: S106 - unusable
             )
             for i in range(members)
         ],
