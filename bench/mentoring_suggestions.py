@@ -1,0 +1,158 @@
+"""Time mentor suggestions for a broker-console page at organisation scale.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/practica_bench \
+        .venv/bin/python bench/mentoring_suggestions.py [members] [offers]
+
+Builds (once, into an empty migrated database) `members` people, `offers`
+mentor offers over 200 topics, 300 communities with memberships, 100,000
+tagged items with helpful marks and accepted answers, 50 open requests;
+then times suggestions_for_requests for a page of 10 requests and counts
+queries. Target: under 1 s per page on a laptop, a fixed query count.
+"""
+
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from taggit.models import Tag  # noqa: E402
+
+from communities.models import Community, Membership  # noqa: E402
+from knowledge.models import HelpfulMark, Item, ItemTag, Reply  # noqa: E402
+from members.models import ExpertiseTag, LeadershipRole, User  # noqa: E402
+from mentoring.models import MentoringRequest, MentorOffer, OfferTopic, RequestTopic  # noqa: E402
+from mentoring.selectors import open_requests  # noqa: E402
+from mentoring.suggestions import suggestions_for_requests  # noqa: E402
+
+ROLES = [LeadershipRole.NONE] * 7 + [
+    LeadershipRole.LINE_LEADER, LeadershipRole.EXECUTIVE, LeadershipRole.NETWORKER
+]  # fmt: skip
+
+
+def build(members: int, offers: int) -> None:
+    rng = random.Random(7)
+    tags = Tag.objects.bulk_create(
+        [Tag(name=f"topic-{i}", slug=f"topic-{i}") for i in range(200)]
+    )
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"b{i}@bench.local", username=f"b{i}", display_name=f"B {i}",
+                leadership_role=rng.choice(ROLES), password="!",  # noqa: S106 - unusable
+            )
+            for i in range(members)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    ExpertiseTag.objects.bulk_create(
+        [
+            ExpertiseTag(content_object=u, tag=t)
+            for u in users
+            for t in rng.sample(tags, 2)
+        ],
+        batch_size=5000,
+    )
+    communities = Community.objects.bulk_create(
+        [Community(name=f"C{i}", slug=f"c{i}", purpose="x") for i in range(300)]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user=u, community=c, status="active")
+            for u in users
+            for c in rng.sample(communities, 3)
+        ],
+        batch_size=5000,
+    )
+    mentor_offers = MentorOffer.objects.bulk_create(
+        [MentorOffer(user=u, capacity=rng.randint(1, 3)) for u in users[:offers]]
+    )
+    OfferTopic.objects.bulk_create(
+        [
+            OfferTopic(content_object=o, tag=t)
+            for o in mentor_offers
+            for t in rng.sample(tags, 3)
+        ],
+        batch_size=5000,
+    )
+    items = Item.objects.bulk_create(
+        [
+            Item(
+                community=rng.choice(communities), kind="question", title="q",
+                body="b", author=rng.choice(users),
+            )
+            for _ in range(100_000)
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    ItemTag.objects.bulk_create(
+        [ItemTag(content_object=it, tag=rng.choice(tags)) for it in items],
+        batch_size=5000,
+    )
+    HelpfulMark.objects.bulk_create(
+        [
+            HelpfulMark(item=it, user=rng.choice(users))
+            for it in rng.sample(items, 40_000)
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    answered = rng.sample(items, 10_000)
+    replies = Reply.objects.bulk_create(
+        [Reply(item=it, author=rng.choice(users), body="a") for it in answered],
+        batch_size=5000,
+    )
+    for it, reply in zip(answered, replies, strict=True):
+        it.accepted_reply = reply
+    Item.objects.bulk_update(answered, ["accepted_reply"], batch_size=5000)
+    reqs = MentoringRequest.objects.bulk_create(
+        [
+            MentoringRequest(mentee=u, goals="g", format="mentoring")
+            for u in rng.sample(users[offers:], 50)
+        ]
+    )
+    RequestTopic.objects.bulk_create(
+        [
+            RequestTopic(content_object=r, tag=t)
+            for r in reqs
+            for t in rng.sample(tags, 3)
+        ]
+    )
+
+
+def main():
+    members = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    offers = int(sys.argv[2]) if len(sys.argv) > 2 else 3_000
+    if not User.objects.filter(email__endswith="@bench.local").exists():
+        started = time.perf_counter()
+        build(members, offers)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would
+        print(f"built in {time.perf_counter() - started:.1f}s")
+    page = list(open_requests()[:10])
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            found = suggestions_for_requests(page, limit=5)
+            took = time.perf_counter() - started
+        print(
+            f"page of {len(page)} requests: {took * 1000:.0f} ms, "
+            f"{len(queries)} queries, {sum(map(len, found.values()))} suggestions"
+        )
+    single = page[:1]
+    started = time.perf_counter()
+    suggestions_for_requests(single, limit=10)
+    print(f"one request: {(time.perf_counter() - started) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,386 @@
+"""Explainable mentor suggestions for mentoring requests.
+
+For each request we rank mentors with a score from 0 to 100 and the reasons
+behind it, in words a broker can repeat to both people. All weights live in
+WEIGHTS below; change them there and nowhere else.
+
+How it stays fast with 20,000 members:
+1. The database picks the candidate pool: available offers with room left
+   whose topics or owner's expertise overlap the wanted topics, or whose owner
+   has helpful or accepted contributions on items with those tags. The pool is
+   pre-ranked by topic overlap and capped (MAX_CANDIDATES per request).
+2. A fixed number of aggregate queries fetch, for the whole pool at once,
+   topics, expertise, helpful marks and accepted answers per tag, and active
+   memberships; scoring then happens in Python.
+A page of requests is scored together, so the number of queries does not
+grow with the number of requests or candidates.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from communities.models import Membership
+from knowledge.models import ItemTag
+from members.models import ExpertiseTag, LeadershipRole
+from mentoring.models import Format, MentorOffer, OfferTopic, Pair, RequestTopic
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Points each factor can add; the six factor weights sum to 100.
+
+    topics     share of the wanted topics the mentor offers or lists as expertise
+    knowledge  demonstrated knowledge on the wanted topics: helpful marks on
+               their items plus accepted answers (each worth
+               `accepted_answer_worth` marks), full points at
+               `knowledge_saturation`
+    role       complementary leadership roles (see ROLE_FIT), e.g. an
+               executive as thinking partner for a line leader
+    bridging   the mentor is active in communities the mentee is not in, so
+               practice spreads between communities: full points when they
+               share none, half when they share some
+    capacity   share of the mentor's capacity still free (full mentors are
+               never suggested)
+    format     the mentor offers the format the mentee asked for
+    """
+
+    topics: float = 35
+    knowledge: float = 25
+    role: float = 15
+    bridging: float = 10
+    capacity: float = 10
+    format: float = 5
+    accepted_answer_worth: int = 3
+    knowledge_saturation: int = 20
+
+
+WEIGHTS = Weights()
+
+# Candidate pool per request scored in Python (step 1 above).
+MAX_CANDIDATES = 200
+# Hard cap on the pool for a whole page of requests.
+MAX_POOL = 1000
+
+_EXEC = LeadershipRole.EXECUTIVE
+_LINE = LeadershipRole.LINE_LEADER
+_NET = LeadershipRole.NETWORKER
+_NONE = LeadershipRole.NONE
+
+# (mentor's role, mentee's role) -> (share of the role weight, reason).
+# Senge: executives are thinking partners for line leaders; networkers carry
+# practice across the organisation; line leaders put ideas into practice.
+ROLE_FIT = {
+    (_EXEC, _LINE): (1.0, "executive as thinking partner for a line leader"),
+    (_EXEC, _NET): (0.6, "executive who can back an internal networker's work"),
+    (_EXEC, _NONE): (0.3, "executive leader with the wider view"),
+    (_NET, _LINE): (0.7, "internal networker: spreads what works across communities"),
+    (_NET, _NONE): (0.7, "internal networker: connects people across communities"),
+    (_NET, _EXEC): (0.5, "internal networker: knows what happens on the front line"),
+    (_LINE, _NONE): (0.5, "line leader who puts new ideas into practice"),
+    (_LINE, _NET): (0.4, "line leader who can try a networker's ideas in practice"),
+}
+# Peer coaching works best between equals.
+PEER_FIT = 0.8
+
+
+class Suggestion(NamedTuple):
+    mentor: object  # members.User, with .mentor_offer loaded
+    score: int
+    reasons: list[str]
+
+
+def role_fit(mentor_role: str, mentee_role: str, fmt: str) -> tuple[float, str]:
+    if fmt == Format.PEER_COACHING and mentor_role == mentee_role:
+        if mentor_role == _NONE:
+            return PEER_FIT, "a peer for peer coaching"
+        label = LeadershipRole(mentor_role).label.lower()
+        return PEER_FIT, f"a fellow {label} for peer coaching"
+    return ROLE_FIT.get((mentor_role, mentee_role), (0.0, ""))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def mentor_suggestions_for(request, limit: int = 10) -> list[Suggestion]:
+    """Ranked mentors for one MentoringRequest: [(mentor, score, reasons)]."""
+    return suggestions_for_requests([request], limit=limit).get(request.pk, [])
+
+
+def suggestions_for_requests(requests, *, limit: int = 10) -> dict:
+    """{request id: ranked suggestions} for a page of requests, in a fixed
+    number of queries. Pass requests with `mentee` already selected."""
+    requests = list(requests)
+    if not requests:
+        return {}
+    wanted = _wanted_tags(requests)
+    tag_ids = {tag_id for tags in wanted.values() for tag_id in tags}
+    if not tag_ids:
+        return {r.pk: [] for r in requests}
+
+    pool_size = min(MAX_CANDIDATES * len(requests), MAX_POOL)
+    offers = _candidate_offers(tag_ids, pool_size)
+    user_ids = {offer.user_id for offer in offers}
+    data = _Facts(
+        offer_topics=_offer_topics(offers, tag_ids),
+        expertise=_expertise(user_ids, tag_ids),
+        helpful=_helpful_marks(user_ids, tag_ids),
+        accepted=_accepted_answers(user_ids, tag_ids),
+        communities=_communities(user_ids | {r.mentee_id for r in requests}),
+        blocked=_blocked(requests),
+    )
+    return {
+        r.pk: _rank(r, wanted[r.pk], offers, data)[:limit] if wanted[r.pk] else []
+        for r in requests
+    }
+
+
+@dataclass
+class _Facts:
+    offer_topics: dict  # offer id -> {tag id}
+    expertise: dict  # user id -> {tag id}
+    helpful: dict  # (user id, tag id) -> helpful marks received
+    accepted: dict  # (user id, tag id) -> accepted answers written
+    communities: dict  # user id -> {community id: name}
+    blocked: set  # ("pair", mentee, mentor) live, ("declined", request, mentor)
+
+
+def _rank(req, wanted: dict, offers, facts: _Facts) -> list[Suggestion]:
+    found = []
+    for offer in offers:
+        mentor_id = offer.user_id
+        if (
+            mentor_id == req.mentee_id
+            or ("pair", req.mentee_id, mentor_id) in facts.blocked
+            or ("declined", req.pk, mentor_id) in facts.blocked
+        ):
+            continue
+        suggestion = _score(req, wanted, offer, facts)
+        if suggestion is not None:
+            found.append(suggestion)
+    found.sort(key=lambda s: (-s.score, s.mentor.display_name.lower(), s.mentor.pk))
+    return found
+
+
+def _score(req, wanted: dict, offer, facts: _Facts) -> Suggestion | None:
+    w = WEIGHTS
+    mentor = offer.user
+    score = 0.0
+    reasons = []
+
+    offered = facts.offer_topics.get(offer.pk, set()) & wanted.keys()
+    known = facts.expertise.get(mentor.pk, set()) & wanted.keys()
+    covered = offered | known
+    points = {
+        tag_id: facts.helpful.get((mentor.pk, tag_id), 0)
+        + w.accepted_answer_worth * facts.accepted.get((mentor.pk, tag_id), 0)
+        for tag_id in wanted
+    }
+    if not covered and not any(points.values()):
+        return None  # nothing to do with what this mentee wants to learn
+
+    if covered:
+        score += w.topics * len(covered) / len(wanted)
+        names = ", ".join(sorted(wanted[t] for t in covered))
+        reasons.append(
+            f"covers {len(covered)} of {len(wanted)} wanted topics: {names}"
+            if len(wanted) > 1
+            else f"offers help with {names}"
+        )
+
+    total = sum(points.values())
+    if total:
+        score += w.knowledge * min(1.0, total / w.knowledge_saturation)
+        for tag_id in sorted(points, key=lambda t: (-points[t], wanted[t]))[:2]:
+            if not points[tag_id]:
+                break
+            parts = []
+            helpful = facts.helpful.get((mentor.pk, tag_id), 0)
+            accepted = facts.accepted.get((mentor.pk, tag_id), 0)
+            if helpful:
+                parts.append(_plural(helpful, "helpful mark"))
+            if accepted:
+                parts.append(_plural(accepted, "accepted answer"))
+            reasons.append(f"knows {wanted[tag_id]}: {', '.join(parts)}")
+
+    share, why = role_fit(
+        mentor.leadership_role, req.mentee.leadership_role, req.format
+    )
+    if share:
+        score += w.role * share
+        reasons.append(why)
+
+    mine = facts.communities.get(mentor.pk, {})
+    theirs = facts.communities.get(req.mentee_id, {})
+    bridges = sorted(
+        (name for cid, name in mine.items() if cid not in theirs), key=str.lower
+    )
+    if bridges:
+        shared = mine.keys() & theirs.keys()
+        score += w.bridging * (0.5 if shared else 1.0)
+        anchor = theirs.get(req.community_id) or (
+            min(theirs.values(), key=str.lower) if theirs else None
+        )
+        if anchor:
+            reasons.append(f"from another community: bridges {bridges[0]} and {anchor}")
+        else:
+            reasons.append(
+                f"from another community: can open the way into {bridges[0]}"
+            )
+
+    free = offer.capacity - offer.load
+    score += w.capacity * free / offer.capacity
+    reasons.append(f"has room for {_plural(free, 'more mentee')}")
+
+    if offer.offers(req.format):
+        score += w.format
+        reasons.append(f"offers {Format(req.format).label.lower()}")
+
+    return Suggestion(mentor, max(0, min(100, round(score))), reasons)
+
+
+# --- The fixed set of queries ------------------------------------------------
+
+
+def _wanted_tags(requests) -> dict:
+    wanted = {r.pk: {} for r in requests}
+    rows = RequestTopic.objects.filter(content_object_id__in=wanted).values_list(
+        "content_object_id", "tag_id", "tag__name"
+    )
+    for request_id, tag_id, name in rows:
+        wanted[request_id][tag_id] = name
+    return wanted
+
+
+def _candidate_offers(tag_ids, limit: int) -> list:
+    """Available offers with room left and something to do with the tags,
+    best topic overlap first. One query."""
+    load = (
+        Pair.objects.filter(mentor_id=OuterRef("user_id"), status__in=Pair.LIVE)
+        .values("mentor_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    topic_hits = (
+        OfferTopic.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
+        .values("content_object_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    expertise_hits = (
+        ExpertiseTag.objects.filter(
+            content_object_id=OuterRef("user_id"), tag_id__in=tag_ids
+        )
+        .values("content_object_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    tagged = ItemTag.objects.filter(
+        tag_id__in=tag_ids, content_object__hidden_at__isnull=True
+    )
+    helpful_authors = tagged.filter(content_object__helpful_marks__isnull=False).values(
+        "content_object__author_id"
+    )
+    answer_authors = tagged.filter(content_object__accepted_reply__isnull=False).values(
+        "content_object__accepted_reply__author_id"
+    )
+    return list(
+        MentorOffer.objects.filter(available=True, user__is_active=True)
+        .annotate(
+            load=Coalesce(Subquery(load), 0),
+            topic_hits=Coalesce(Subquery(topic_hits), 0),
+            expertise_hits=Coalesce(Subquery(expertise_hits), 0),
+        )
+        .filter(load__lt=F("capacity"))
+        .filter(
+            Q(topic_hits__gt=0)
+            | Q(expertise_hits__gt=0)
+            | Q(user_id__in=helpful_authors)
+            | Q(user_id__in=answer_authors)
+        )
+        .select_related("user")
+        .order_by((F("topic_hits") + F("expertise_hits")).desc(), "load", "pk")[:limit]
+    )
+
+
+def _offer_topics(offers, tag_ids) -> dict:
+    found = defaultdict(set)
+    rows = OfferTopic.objects.filter(
+        content_object_id__in=[o.pk for o in offers], tag_id__in=tag_ids
+    ).values_list("content_object_id", "tag_id")
+    for offer_id, tag_id in rows:
+        found[offer_id].add(tag_id)
+    return found
+
+
+def _expertise(user_ids, tag_ids) -> dict:
+    found = defaultdict(set)
+    rows = ExpertiseTag.objects.filter(
+        content_object_id__in=user_ids, tag_id__in=tag_ids
+    ).values_list("content_object_id", "tag_id")
+    for user_id, tag_id in rows:
+        found[user_id].add(tag_id)
+    return found
+
+
+def _helpful_marks(user_ids, tag_ids) -> dict:
+    """Helpful marks received per (author, tag) on visible items."""
+    rows = (
+        ItemTag.objects.filter(
+            tag_id__in=tag_ids,
+            content_object__author_id__in=user_ids,
+            content_object__hidden_at__isnull=True,
+        )
+        .values("content_object__author_id", "tag_id")
+        .annotate(n=Count("content_object__helpful_marks"))
+        .values_list("content_object__author_id", "tag_id", "n")
+    )
+    return {(user_id, tag_id): n for user_id, tag_id, n in rows if n}
+
+
+def _accepted_answers(user_ids, tag_ids) -> dict:
+    """Accepted answers per (reply author, tag) on visible items."""
+    rows = (
+        ItemTag.objects.filter(
+            tag_id__in=tag_ids,
+            content_object__hidden_at__isnull=True,
+            content_object__accepted_reply__author_id__in=user_ids,
+            content_object__accepted_reply__hidden_at__isnull=True,
+        )
+        .values("content_object__accepted_reply__author_id", "tag_id")
+        .annotate(n=Count("pk"))
+        .values_list("content_object__accepted_reply__author_id", "tag_id", "n")
+    )
+    return {(user_id, tag_id): n for user_id, tag_id, n in rows}
+
+
+def _communities(user_ids) -> dict:
+    found = defaultdict(dict)
+    rows = Membership.objects.filter(
+        user_id__in=user_ids,
+        status=Membership.Status.ACTIVE,
+        community__archived_at__isnull=True,
+    ).values_list("user_id", "community_id", "community__name")
+    for user_id, community_id, name in rows:
+        found[user_id][community_id] = name
+    return found
+
+
+def _blocked(requests) -> set:
+    """Live pairs between each mentee and any mentor, and mentors who already
+    declined one of these requests."""
+    rows = Pair.objects.filter(
+        Q(mentee_id__in={r.mentee_id for r in requests}, status__in=Pair.LIVE)
+        | Q(request_id__in=[r.pk for r in requests], status=Pair.Status.DECLINED)
+    ).values_list("status", "request_id", "mentee_id", "mentor_id")
+    blocked = set()
+    for status, request_id, mentee_id, mentor_id in rows:
+        if status == Pair.Status.DECLINED:
+            blocked.add(("declined", request_id, mentor_id))
+        else:
+            blocked.add(("pair", mentee_id, mentor_id))
+    return blocked

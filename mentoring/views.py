@@ -1,0 +1,469 @@
+"""Mentoring pages: parse, check, call a service or selector, render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentoring import permissions, selectors, services
+from mentoring.forms import (
+    CheckInForm,
+    CloseForm,
+    DeclineForm,
+    FeedbackForm,
+    GoalForm,
+    OfferForm,
+    ProposeForm,
+    RequestForm,
+)
+from mentoring.models import Goal, MentoringRequest
+from mentoring.suggestions import mentor_suggestions_for, suggestions_for_requests
+
+BROKER_PAGE_SIZE = 10
+SUGGESTIONS_SHOWN = 5
+
+
+def _page(request, qs, param="page", size=None):
+    size = size or getattr(settings, "PAGE_SIZE", 20)
+    return Paginator(qs, size).get_page(request.GET.get(param))
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form it came from."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _message_errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- Home and offer ---------------------------------------------------------
+
+
+def _offer_initial(user, offer):
+    if offer is None:
+        return {
+            "available": True,
+            "capacity": 2,
+            "topics": ", ".join(sorted(user.expertise.names())),
+            "formats": ["mentoring"],
+        }
+    return {
+        "available": offer.available,
+        "capacity": offer.capacity,
+        "topics": ", ".join(sorted(t.name for t in offer.topics.all())),
+        "formats": offer.formats,
+    }
+
+
+def _home(request, offer_form=None, status=200):
+    user = request.user
+    offer = selectors.offer_of(user)
+    context = {
+        "proposals": list(selectors.pending_proposals_for(user)[:20]),
+        "requests_page": _page(request, selectors.requests_of(user), "rpage"),
+        "pairs_page": _page(request, selectors.pairs_of(user), "ppage"),
+        "offer": offer,
+        "offer_load": selectors.live_load(user) if offer else 0,
+        "offer_form": offer_form or OfferForm(initial=_offer_initial(user, offer)),
+        "can_broker": permissions.can_broker(user),
+    }
+    return render(request, "mentoring/home.html", context, status=status)
+
+
+@login_required
+def home(request):
+    return _home(request)
+
+
+@login_required
+@require_POST
+def offer_save(request):
+    form = OfferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.offer_save(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your mentor settings are saved."))
+            return redirect("mentoring:home")
+    return _home(request, offer_form=form)
+
+
+@login_required
+def mentors(request):
+    topic = request.GET.get("topic", "").strip()[:50]
+    qs = selectors.available_mentors(topic=topic, exclude=request.user)
+    return render(
+        request,
+        "mentoring/mentors.html",
+        {
+            "page_obj": _page(request, qs),
+            "topic": topic,
+            "topic_param": f"&{urlencode({'topic': topic})}" if topic else "",
+        },
+    )
+
+
+# --- Requests ---------------------------------------------------------------
+
+
+def _requested_mentor(request):
+    username = request.GET.get("mentor") or request.POST.get("mentor")
+    if not username:
+        return None
+    mentor = get_object_or_404(get_user_model(), username=username, is_active=True)
+    if mentor.pk == request.user.pk:
+        raise Http404
+    return mentor
+
+
+@login_required
+def request_new(request):
+    mentor = _requested_mentor(request)
+    offer = selectors.offer_of(mentor) if mentor else None
+    form = RequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.request_create(
+                mentee=request.user, requested_mentor=mentor, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if mentor:
+                messages.success(
+                    request,
+                    _("We asked %(name)s. You will hear when they answer.")
+                    % {"name": mentor.display_name},
+                )
+            else:
+                messages.success(
+                    request, _("Your request is in. A broker will propose a mentor.")
+                )
+            return redirect(req)
+    return render(
+        request,
+        "mentoring/request_form.html",
+        {"form": form, "mentor": mentor, "offer": offer},
+    )
+
+
+def _request_page(request, req, pairs, propose_form=None, status=200):
+    user = request.user
+    can_propose = permissions.can_propose(user, req)
+    sees_all = user.pk == req.mentee_id or user.is_staff or permissions.can_broker(user)
+    context = {
+        "req": req,
+        "pairs": pairs if sees_all else [p for p in pairs if p.mentor_id == user.pk],
+        "can_withdraw": permissions.can_withdraw(user, req),
+        "can_propose": can_propose,
+        "suggestions": mentor_suggestions_for(req, limit=10) if can_propose else [],
+        "propose_form": propose_form or ProposeForm(),
+        "is_mentee": user.pk == req.mentee_id,
+    }
+    return render(request, "mentoring/request_detail.html", context, status=status)
+
+
+@login_required
+def request_detail(request, pk):
+    req, pairs = permissions.access_request(request.user, pk)
+    return _request_page(request, req, pairs)
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk):
+    req, _pairs = permissions.access_request(request.user, pk)
+    if not permissions.can_withdraw(request.user, req):
+        if req.status == MentoringRequest.Status.WITHDRAWN:
+            return redirect(req)  # a second click
+        raise PermissionDenied
+    services.request_withdraw(req=req, by=request.user)
+    messages.success(request, _("Your request is withdrawn."))
+    return redirect(req)
+
+
+def _find_member(text: str):
+    text = text.strip()
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(username__iexact=text) | Q(email__iexact=text), is_active=True
+        )
+        .first()
+    )
+
+
+@login_required
+@require_POST
+def request_propose(request, pk):
+    permissions.check_broker(request.user)
+    req, pairs = permissions.access_request(request.user, pk)
+    form = ProposeForm(request.POST)
+    if form.is_valid():
+        mentor = _find_member(form.cleaned_data["who"])
+        if mentor is None:
+            form.add_error("other", _("No active member has that username or e-mail."))
+        else:
+            try:
+                services.match_propose(
+                    req=req,
+                    mentor=mentor,
+                    broker=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Proposed %(mentor)s to %(mentee)s. Both have been told.")
+                    % {
+                        "mentor": mentor.display_name,
+                        "mentee": req.mentee.display_name,
+                    },
+                )
+                return redirect(_next_url(request, req.get_absolute_url()))
+    return _request_page(request, req, pairs, propose_form=form)
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return default
+
+
+@login_required
+def broker_console(request):
+    permissions.check_broker(request.user)
+    page = _page(request, selectors.open_requests(), size=BROKER_PAGE_SIZE)
+    suggestions = suggestions_for_requests(page.object_list, limit=SUGGESTIONS_SHOWN)
+    rows = [(req, suggestions.get(req.pk, [])) for req in page.object_list]
+    return render(
+        request,
+        "mentoring/broker.html",
+        {"page_obj": page, "rows": rows, "next": request.get_full_path()},
+    )
+
+
+# --- Pairs ------------------------------------------------------------------
+
+
+def _pair_page(request, pair, forms=None, status=200):
+    user = request.user
+    forms = forms or {}
+    feedback = list(selectors.feedback_of(pair))
+    given = any(f.author_id == user.pk for f in feedback)
+    context = {
+        "pair": pair,
+        "role": pair.role_of(user),
+        "other": pair.other_party(user) if pair.role_of(user) else None,
+        "topics": list(pair.request.topics.all()),
+        "goals": list(pair.goals.all()),
+        "checkins_page": _page(request, selectors.checkins_of(pair)),
+        "feedback": feedback,
+        "can_respond": permissions.can_respond(user, pair),
+        "can_work": permissions.can_work_on(user, pair),
+        "can_end": permissions.can_end(user, pair),
+        "can_feedback": permissions.can_give_feedback(user, pair, given),
+        "goal_form": forms.get("goal") or GoalForm(),
+        "checkin_form": forms.get("checkin") or CheckInForm(),
+        "close_form": forms.get("close") or CloseForm(),
+        "decline_form": DeclineForm(),
+        "feedback_form": forms.get("feedback") or FeedbackForm(user=user),
+    }
+    return render(request, "mentoring/pair_detail.html", context, status=status)
+
+
+@login_required
+def pair_detail(request, pk):
+    return _pair_page(request, permissions.access_pair(request.user, pk))
+
+
+def _pair_action(request, pk, check):
+    pair = permissions.access_pair(request.user, pk)
+    if not check(request.user, pair):
+        raise PermissionDenied
+    return pair
+
+
+def _party_only(user, pair):
+    return pair.role_of(user) is not None
+
+
+@login_required
+@require_POST
+def pair_accept(request, pk):
+    pair = _pair_action(request, pk, _party_only)
+    try:
+        pair = services.pair_accept(pair=pair, user=request.user)
+    except ValidationError as exc:
+        _message_errors(request, exc)
+    else:
+        if pair.is_active:
+            messages.success(
+                request, _("You are now a mentoring pair. Set your goals.")
+            )
+        else:
+            messages.success(request, _("Accepted. Waiting for the other person."))
+    return redirect(pair)
+
+
+@login_required
+@require_POST
+def pair_decline(request, pk):
+    pair = _pair_action(request, pk, _party_only)
+    form = DeclineForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.pair_decline(pair=pair, user=request.user, reason=reason)
+    except ValidationError as exc:
+        _message_errors(request, exc)
+    else:
+        messages.success(request, _("Declined. The request is open for another match."))
+    return redirect(pair)
+
+
+@login_required
+@require_POST
+def pair_complete(request, pk):
+    pair = _pair_action(request, pk, _can_end_or_done)
+    try:
+        services.pair_complete(pair=pair, user=request.user)
+    except ValidationError as exc:
+        _message_errors(request, exc)
+    else:
+        messages.success(request, _("Marked complete. Share what you learned."))
+    return redirect(pair)
+
+
+def _can_end_or_done(user, pair):
+    """Ending: the people or broker; on an ended pair the service explains."""
+    return pair.role_of(user) is not None or user.pk == pair.broker_id
+
+
+@login_required
+@require_POST
+def pair_close(request, pk):
+    pair = _pair_action(request, pk, _can_end_or_done)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pair_close(
+                pair=pair, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                _message_errors(request, exc)  # the pair's state changed
+                return redirect(pair)
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The mentoring is closed."))
+            return redirect(pair)
+    return _pair_page(request, pair, {"close": form})
+
+
+@login_required
+@require_POST
+def goal_add(request, pk):
+    pair = _pair_action(request, pk, _party_only)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.goal_add(pair=pair, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                _message_errors(request, exc)  # the pair's state changed
+                return redirect(pair)
+            _form_errors(form, exc)
+        else:
+            return redirect(pair)
+    return _pair_page(request, pair, {"goal": form})
+
+
+@login_required
+@require_POST
+def goal_toggle(request, pk, goal_pk):
+    pair = _pair_action(request, pk, _party_only)
+    goal = get_object_or_404(Goal, pk=goal_pk, pair=pair)
+    try:
+        services.goal_set_done(
+            goal=goal, user=request.user, done=request.POST.get("done") == "1"
+        )
+    except ValidationError as exc:
+        _message_errors(request, exc)
+    return redirect(pair)
+
+
+@login_required
+@require_POST
+def checkin_add(request, pk):
+    pair = _pair_action(request, pk, _party_only)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.checkin_add(
+                pair=pair,
+                user=request.user,
+                on=data["date"],
+                notes=data["notes"],
+                progress=data["progress"],
+                next_step=data["next_step"],
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                _message_errors(request, exc)  # the pair's state changed
+                return redirect(pair)
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Check-in saved."))
+            return redirect(pair)
+    return _pair_page(request, pair, {"checkin": form})
+
+
+@login_required
+@require_POST
+def feedback_give(request, pk):
+    pair = _pair_action(request, pk, _party_only)
+    form = FeedbackForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            feedback = services.feedback_give(
+                pair=pair,
+                author=request.user,
+                rating=data["rating"],
+                learned=data["learned"],
+                publish_in=data["publish_in"],
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                _message_errors(request, exc)  # the pair's state changed
+                return redirect(pair)
+            _form_errors(form, exc)
+        else:
+            if feedback.published_item_id:
+                messages.success(request, _("Thank you. Your story is published."))
+            else:
+                messages.success(request, _("Thank you for your feedback."))
+            return redirect(pair)
+    return _pair_page(request, pair, {"feedback": form})
