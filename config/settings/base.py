@@ -8,6 +8,7 @@ machine can run Practica with `make run`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -136,6 +137,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+
+CELERY_BEAT_SCHEDULE["mentoring-checkin-reminders"] = {
+    "task": "mentoring.send_checkin_reminders",
+    "schedule": crontab(hour=7, minute=0),  # daily, 07:00 UTC
+}
+
+# Mentoring: remind pairs with no check-in for this many days; tell the
+# broker about pairs idle this long.
+MENTORING_REMINDER_DAYS = env.int("MENTORING_REMINDER_DAYS", default=21)
+MENTORING_IDLE_DAYS = env.int("MENTORING_IDLE_DAYS", default=60)
 
 # --- Auth and accounts (django-allauth) -------------------------------------
 AUTH_USER_MODEL = "members.User"
