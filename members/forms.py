@@ -25,6 +25,7 @@ class TagListField(forms.CharField):
     names. Lower case so "Lean" and "lean" are one tag in the directory."""
 
     def prepare_value(self, value):
+        # Initial: Tag objects; after a failed POST: the typed string.
         if isinstance(value, list | tuple):
             return edit_string_for_tags(value) if value else ""
         return value
@@ -100,8 +101,8 @@ class ProfileForm(forms.Form):
             "business_unit": member.business_unit,
             "location": member.location,
             "bio": member.bio,
-            "expertise": [tag.name for tag in member.expertise.all()],
-            "interests": [tag.name for tag in member.interests.all()],
+            "expertise": list(member.expertise.all()),
+            "interests": list(member.interests.all()),
             "digest_frequency": member.digest_frequency,
             "notification_emails": member.notification_emails,
         }

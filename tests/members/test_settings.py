@@ -15,6 +15,7 @@ import json, django
 from django.conf import settings
 django.setup()
 db = settings.DATABASES["default"]
+transport = settings.CELERY_BROKER_TRANSPORT_OPTIONS
 print(json.dumps({
     "engine": db["ENGINE"],
     "conn_max_age": db.get("CONN_MAX_AGE"),
@@ -25,7 +26,7 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "acks_late": settings.CELERY_TASK_ACKS_LATE,
     "reject_on_lost": settings.CELERY_TASK_REJECT_ON_WORKER_LOST,
-    "visibility_timeout": settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"],
+    "visibility_timeout": transport["visibility_timeout"],
     "time_limit": settings.CELERY_TASK_TIME_LIMIT,
     "verification": settings.ACCOUNT_EMAIL_VERIFICATION,
     "staticfiles": settings.STORAGES["staticfiles"]["BACKEND"],
@@ -45,11 +46,7 @@ UNSET = {
 
 
 def _env(**overrides) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in UNSET
-    }
+    env = {key: value for key, value in os.environ.items() if key not in UNSET}
     # Empty, not absent: a developer's .env must not leak into the probe
     # (read_env never overwrites a variable that is already set).
     env.update(DATABASE_URL="", REDIS_URL="")
@@ -58,7 +55,7 @@ def _env(**overrides) -> dict:
 
 
 def _probe(**env) -> dict:
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own probe, our own interpreter
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
         env=_env(**env),
