@@ -18,10 +18,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-# live_server runs in a thread next to Playwright's sync API (an event loop in
-# this thread); Django's async-safety guard would otherwise refuse DB access.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -48,14 +44,20 @@ def browser():
             chromium.close()
 
 
-def test_member_logs_in_by_email_and_sees_their_home_page(
-    live_server, transactional_db, browser
-):
-    UserFactory(
+@pytest.fixture
+def maria(transactional_db):
+    # Created before Playwright starts: once its event loop runs, database
+    # access from the test body is refused as async-unsafe, or (with
+    # DJANGO_ALLOW_ASYNC_UNSAFE) opens a connection nobody closes, and
+    # PostgreSQL then refuses to drop the test database.
+    return UserFactory(
         email="maria.lopez@example.com",
         display_name="María López",
         password="a-long-practice-password-42",
     )
+
+
+def test_member_logs_in_by_email_and_sees_their_home_page(maria, live_server, browser):
     page = browser.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/")
