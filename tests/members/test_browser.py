@@ -66,7 +66,7 @@ def test_member_logs_in_by_email_and_sees_their_home_page(maria, live_server, br
     page.get_by_role("link", name="Log in").first.click()
     page.get_by_label("Email").fill("maria.lopez@example.com")
     page.get_by_label("Password").fill("a-long-practice-password-42")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
     page.wait_for_url(f"{live_server.url}/")
     heading = page.get_by_role("heading", level=1)

@@ -46,6 +46,7 @@ def test_seed_demo_creates_the_demo_organisation_and_prints_the_login():
     maria = User.objects.get(email="maria.lopez@practica.local")
     assert "lean" in maria.expertise.names()
     assert EmailAddress.objects.get(user=maria).verified
+    assert "<strong>shift handover</strong>" in maria.bio_html
 
 
 @pytest.mark.django_db
