@@ -279,3 +279,36 @@ def test_staff_role_form_rejects_an_unknown_role(staff_client, other_member):
 @pytest.mark.django_db
 def test_role_form_for_unknown_member_is_404_for_staff(staff_client):
     assert staff_client.get("/members/nobody-here/role/").status_code == 404
+
+
+# --- Who may open which members page -----------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "page", "expected"),
+    [
+        ("anonymous", "directory", 302),
+        ("member", "directory", 200),
+        ("staff", "directory", 200),
+        ("anonymous", "profile", 302),
+        ("member", "profile", 200),
+        ("staff", "profile", 200),
+        ("anonymous", "edit", 302),
+        ("member", "edit", 200),
+        ("staff", "edit", 200),
+        ("anonymous", "set_role", 302),
+        ("member", "set_role", 403),
+        ("staff", "set_role", 200),
+    ],
+)
+def test_who_may_open_each_members_page(client, other_member, who, page, expected):
+    if who != "anonymous":
+        client.force_login(UserFactory(is_staff=who == "staff"))
+    kwargs = (
+        {"username": other_member.username} if page in {"profile", "set_role"} else {}
+    )
+    response = client.get(reverse(f"members:{page}", kwargs=kwargs))
+    assert response.status_code == expected
+    if expected == 302:
+        assert response.url.startswith(reverse("account_login"))
