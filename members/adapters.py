@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.utils.text import slugify
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -7,11 +8,18 @@ class AccountAdapter(DefaultAccountAdapter):
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)
 
     def populate_username(self, request, user):
-        """Derive the URL handle from the display name, unique."""
+        """Derive the URL handle from the display name ("María López" ->
+        "maria-lopez"), else from the e-mail; unique, and always a slug so it
+        fits /members/<username>/."""
         from allauth.account.utils import user_field
 
-        base = user.display_name or user.email.split("@")[0]
-        user_field(user, "username", self.generate_unique_username([base, user.email]))
+        candidates = [
+            slugify(user.display_name or ""),
+            slugify(user.email.split("@")[0].replace(".", "-")),
+            "member",
+        ]
+        base = next(candidate for candidate in candidates if candidate)[:50].strip("-")
+        user_field(user, "username", self.generate_unique_username([base]))
 
     def save_user(self, request, user, form, commit=True):
         user.display_name = form.cleaned_data.get("display_name", "")

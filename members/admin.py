@@ -1,11 +1,30 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from members.markup import markdown_to_html
 from members.models import Notification, OutboxJob, User
+
+
+# Django's user forms make `username` a UsernameField (a CharField); ours is a
+# SlugField, whose form field arguments a CharField refuses. Use the model's own.
+class MemberChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        field_classes = {}
+
+
+class MemberCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email", "username", "display_name")
+        field_classes = {}
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = MemberChangeForm
+    add_form = MemberCreationForm
     list_display = (
         "email", "display_name", "leadership_role", "business_unit", "is_staff",
         "date_joined",
@@ -28,6 +47,7 @@ class UserAdmin(BaseUserAdmin):
                     "expertise",
                     "interests",
                     "digest_frequency",
+                    "notification_emails",
                 )  # fmt: skip
             },
         ),
@@ -37,6 +57,13 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        # The profile page shows bio_html; keep it in step with an admin's edit.
+        if "bio" in form.changed_data:
+            obj.bio_html = markdown_to_html(obj.bio)
+        super().save_model(request, obj, form, change)
+
     add_fieldsets = (
         (
             None,

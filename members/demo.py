@@ -1,5 +1,6 @@
 """Demo members: a small organisation with all three kinds of leader."""
 
+from members.markup import markdown_to_html
 from members.models import DigestFrequency, LeadershipRole, User
 
 PASSWORD = "practica-demo"
@@ -42,6 +43,35 @@ PEOPLE = [
      LeadershipRole.LINE_LEADER, ["roadmapping", "interviews"], ["strategy"]),
 ]  # fmt: skip
 
+# A few people introduce themselves, so profiles look like the real thing.
+BIOS = {
+    "maria.lopez": (
+        "I run a plant of 400 people across three shifts. Most of what we know "
+        "about a good **shift handover** was never written down: I'm here to "
+        "change that, one story at a time."
+    ),
+    "jon.ito": (
+        "I try to be a thinking partner for our line leaders rather than the "
+        "person with the answers. Ask me about *lean* at scale, or about what "
+        "went wrong the first time we tried it."
+    ),
+    "sam.okafor": (
+        "Internal consultant, no formal authority, lots of coffee. I move "
+        "between units and help good ideas travel:\n\n"
+        "- facilitation of retrospectives\n- systems thinking\n"
+        "- connecting people who should talk"
+    ),
+    "emma.stone": (
+        "Support specialist in Dublin. I learned most of my job from the "
+        "people sitting next to me, and I want the next newcomer to have the "
+        "same luck."
+    ),
+    "oliver.brown": (
+        "Graduate trainee in Operations, six weeks in. Learning everything "
+        "about lean and safety I can; happy to be shadowing anyone who'll have me."
+    ),
+}
+
 
 def seed(stdout):
     created = 0
@@ -58,6 +88,8 @@ def seed(stdout):
                 business_unit=unit,
                 location=location,
                 leadership_role=role,
+                bio=BIOS.get(local, ""),
+                bio_html=markdown_to_html(BIOS.get(local, "")),
                 digest_frequency=DigestFrequency.WEEKLY,
                 is_staff=local == "admin",
                 is_superuser=local == "admin",

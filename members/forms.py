@@ -1,6 +1,13 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+from taggit.utils import edit_string_for_tags, parse_tags
+
+from members.models import DigestFrequency, LeadershipRole, NotificationEmails
+
+MAX_TAGS = 20
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 class SignupForm(AllauthSignupForm):
@@ -11,3 +18,133 @@ class SignupForm(AllauthSignupForm):
     )
 
     field_order = ["display_name", "email", "password1", "password2"]
+
+
+class TagListField(forms.CharField):
+    """Comma-separated tags ("lean, shift handover") -> a list of lower-case
+    names. Lower case so "Lean" and "lean" are one tag in the directory."""
+
+    def prepare_value(self, value):
+        # Initial: Tag objects; after a failed POST: the typed string.
+        if isinstance(value, list | tuple):
+            return edit_string_for_tags(value) if value else ""
+        return value
+
+    def to_python(self, value):
+        names = parse_tags(super().to_python(value) or "")
+        return sorted({name.strip().lower() for name in names if name.strip()})
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > MAX_TAGS:
+            raise forms.ValidationError(
+                _("At most %(max)d tags, please."), params={"max": MAX_TAGS}
+            )
+        too_long = [name for name in value if len(name) > TAG_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("Tags can be at most %(max)d characters long."),
+                params={"max": TAG_MAX_LENGTH},
+            )
+
+
+class ProfileForm(forms.Form):
+    """What a member may change about themselves (not their leadership role)."""
+
+    display_name = forms.CharField(
+        label=_("Name"), max_length=120, help_text=_("How colleagues will see you.")
+    )
+    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    business_unit = forms.CharField(
+        label=_("Business unit"), max_length=120, required=False
+    )
+    location = forms.CharField(label=_("Location"), max_length=120, required=False)
+    bio = forms.CharField(
+        label=_("Short bio"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "What you work on and what you care about. Markdown works: "
+            "*emphasis*, **bold**, [links](https://example.com), lists."
+        ),
+    )
+    expertise = TagListField(
+        label=_("Expertise"),
+        required=False,
+        help_text=_(
+            "What you know well enough to help others with, separated by commas "
+            "(e.g. lean, shift handover, negotiation)."
+        ),
+    )
+    interests = TagListField(
+        label=_("Learning interests"),
+        required=False,
+        help_text=_("What you want to learn, separated by commas."),
+    )
+    digest_frequency = forms.ChoiceField(
+        label=_("Digest e-mails"),
+        choices=DigestFrequency.choices,
+        help_text=_("A summary of what your communities came to know."),
+    )
+    notification_emails = forms.ChoiceField(
+        label=_("Notification e-mails"),
+        choices=NotificationEmails.choices,
+        help_text=_("When someone answers you, mentions you or asks for you."),
+    )
+
+    @classmethod
+    def initial_for(cls, member) -> dict:
+        return {
+            "display_name": member.display_name,
+            "job_title": member.job_title,
+            "business_unit": member.business_unit,
+            "location": member.location,
+            "bio": member.bio,
+            "expertise": list(member.expertise.all()),
+            "interests": list(member.interests.all()),
+            "digest_frequency": member.digest_frequency,
+            "notification_emails": member.notification_emails,
+        }
+
+
+class LeadershipRoleForm(forms.Form):
+    leadership_role = forms.ChoiceField(
+        label=_("Leadership role"),
+        choices=LeadershipRole.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's search box and filters (GET). Unknown values are form
+    errors, shown next to the filter, and the filter is ignored."""
+
+    q = forms.CharField(label=_("Name"), max_length=120, required=False)
+    role = forms.ChoiceField(
+        label=_("Leadership role"),
+        required=False,
+        choices=[("", _("Any role")), *LeadershipRole.choices],
+    )
+    tag = forms.SlugField(label=_("Expertise"), max_length=100, required=False)
+    interest = forms.SlugField(
+        label=_("Learning interest"), max_length=100, required=False
+    )
+
+    def __init__(self, *args, tags=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].widget = forms.Select(
+            choices=[("", _("Any expertise")), *((t.slug, t.name) for t in tags)]
+        )
+
+    def filters(self) -> dict:
+        """The valid filters as keyword arguments for member_directory(); an
+        invalid one is left out (its error is shown on the form)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "query": (data.get("q") or "").strip(),
+            "role": data.get("role") or "",
+            "expertise": data.get("tag") or "",
+            "interest": data.get("interest") or "",
+        }

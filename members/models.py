@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -37,13 +38,18 @@ class InterestTag(TaggedItemBase):
     content_object = models.ForeignKey("User", on_delete=models.CASCADE)
 
 
+def _handle_from_email(email: str) -> str:
+    """ "maria.lopez@x" -> "maria-lopez": usernames appear in URLs."""
+    return slugify(email.split("@")[0].replace(".", "-"))[:60] or "member"
+
+
 class MemberManager(UserManager):
     def create_user(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("username", email.split("@")[0])
+        extra_fields.setdefault("username", _handle_from_email(email))
         return super().create_user(email=email, password=password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("username", email.split("@")[0])
+        extra_fields.setdefault("username", _handle_from_email(email))
         return super().create_superuser(email=email, password=password, **extra_fields)
 
 

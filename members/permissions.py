@@ -1,5 +1,7 @@
 """Who may do what with members. Later apps ask here rather than re-deciding."""
 
+from django.core.exceptions import PermissionDenied
+
 from members.models import LeadershipRole
 
 MANAGER_ROLES = frozenset({LeadershipRole.LINE_LEADER, LeadershipRole.EXECUTIVE})
@@ -18,3 +20,8 @@ def can_set_leadership_role(user) -> bool:
 
 def can_edit_profile(user, member) -> bool:
     return user.is_authenticated and (user.pk == member.pk or user.is_staff)
+
+
+def check_can_set_leadership_role(user) -> None:
+    if not can_set_leadership_role(user):
+        raise PermissionDenied

@@ -1,3 +1,12 @@
+from django.urls import path
+
+from members import views
+
 app_name = "members"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("me/edit/", views.edit, name="edit"),
+    path("<slug:username>/", views.profile, name="profile"),
+    path("<slug:username>/role/", views.set_role, name="set_role"),
+]

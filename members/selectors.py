@@ -1,0 +1,52 @@
+"""Reads about members: the directory and profiles."""
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
+from taggit.models import Tag
+
+from members.models import User
+
+
+def member_directory(
+    *,
+    query: str = "",
+    role: str = "",
+    expertise: str = "",
+    interest: str = "",
+) -> QuerySet[User]:
+    """Active members, by name, optionally narrowed by a name search, a
+    leadership role and an expertise or interest tag (by slug)."""
+    members = User.objects.filter(is_active=True)
+    if query:
+        members = members.filter(display_name__icontains=query)
+    if role:
+        members = members.filter(leadership_role=role)
+    if expertise:
+        members = members.filter(expertise__slug=expertise)
+    if interest:
+        members = members.filter(interests__slug=interest)
+    # Lower(display_name) matches the member_name_lower index; pk breaks ties
+    # so pages never overlap.
+    return members.prefetch_related("expertise").order_by(Lower("display_name"), "pk")
+
+
+def expertise_tags_in_use(*, limit: int = 60, include: str = "") -> list[Tag]:
+    """The most common expertise tags among active members, by name, for the
+    directory's filter; `include` (a slug) is kept even if it is rarer."""
+    popular = list(
+        Tag.objects.filter(members_expertisetag_items__content_object__is_active=True)
+        .annotate(uses=Count("members_expertisetag_items"))
+        .order_by("-uses", "name")[:limit]
+    )
+    if include and all(tag.slug != include for tag in popular):
+        popular.extend(Tag.objects.filter(slug=include))
+    return sorted(popular, key=lambda tag: tag.name.lower())
+
+
+def member_by_username(username: str) -> User:
+    """One active member's profile with its tags, or 404."""
+    return get_object_or_404(
+        User.objects.filter(is_active=True).prefetch_related("expertise", "interests"),
+        username=username,
+    )

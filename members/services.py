@@ -1,0 +1,77 @@
+"""Writes about members. Views and the admin call these; nothing else changes
+a profile or a leadership role."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from members.markup import markdown_to_html
+from members.models import LeadershipRole, User
+from members.notifications import notify
+from members.permissions import can_set_leadership_role
+
+PROFILE_FIELDS = [
+    "display_name",
+    "job_title",
+    "business_unit",
+    "location",
+    "bio",
+    "digest_frequency",
+    "notification_emails",
+]
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    member: User,
+    display_name: str,
+    job_title: str = "",
+    business_unit: str = "",
+    location: str = "",
+    bio: str = "",
+    expertise: list[str] | None = None,
+    interests: list[str] | None = None,
+    digest_frequency: str | None = None,
+    notification_emails: str | None = None,
+) -> User:
+    """Save what a member may change about themselves. The leadership role is
+    deliberately not a parameter: only `leadership_role_set` changes it."""
+    member.display_name = display_name
+    member.job_title = job_title
+    member.business_unit = business_unit
+    member.location = location
+    member.bio = bio
+    member.bio_html = markdown_to_html(bio)
+    if digest_frequency is not None:
+        member.digest_frequency = digest_frequency
+    if notification_emails is not None:
+        member.notification_emails = notification_emails
+    member.full_clean(exclude=["password"])
+    member.save(update_fields=[*PROFILE_FIELDS, "bio_html"])
+    if expertise is not None:
+        member.expertise.set(expertise)
+    if interests is not None:
+        member.interests.set(interests)
+    return member
+
+
+@transaction.atomic
+def leadership_role_set(*, actor: User, member: User, role: str) -> User:
+    """Give `member` a leadership role (or none). Staff only; the member is told."""
+    if not can_set_leadership_role(actor):
+        raise PermissionDenied(_("Only staff can set leadership roles."))
+    role = LeadershipRole(role)
+    if member.leadership_role == role:
+        return member
+    member.leadership_role = role
+    member.save(update_fields=["leadership_role"])
+    notify(
+        recipient=member,
+        actor=actor,
+        kind="members.role_changed",
+        message=_("%(actor)s set your leadership role to “%(role)s”.")
+        % {"actor": actor, "role": role.label},
+        url=member.get_absolute_url(),
+    )
+    return member

@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from members import profile_sections, selectors, services
+from members.forms import DirectoryFilterForm, LeadershipRoleForm, ProfileForm
+from members.permissions import (
+    can_edit_profile,
+    can_set_leadership_role,
+    check_can_set_leadership_role,
+)
+
+
+@login_required
+def directory(request):
+    form = DirectoryFilterForm(
+        request.GET,
+        tags=selectors.expertise_tags_in_use(include=request.GET.get("tag", "")),
+    )
+    filters = form.filters()
+    page = Paginator(
+        selectors.member_directory(**filters), settings.PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/directory.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "filtered": any(filters.values()),
+            "interest": filters["interest"],
+        },
+    )
+
+
+@login_required
+def profile(request, username):
+    member = selectors.member_by_username(username)
+    return render(
+        request,
+        "members/profile.html",
+        {
+            "member": member,
+            "is_me": member.pk == request.user.pk,
+            "can_edit": can_edit_profile(request.user, member)
+            and member.pk == request.user.pk,
+            "can_set_role": can_set_leadership_role(request.user),
+            "sections": profile_sections.sections_for(request, member),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request):
+    """A member edits their own profile; there is no way to edit someone
+    else's here (staff use the admin)."""
+    member = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            services.profile_update(member=member, **form.cleaned_data)
+            messages.success(request, _("Your profile is saved."))
+            return redirect(member.get_absolute_url())
+    else:
+        form = ProfileForm(initial=ProfileForm.initial_for(member))
+    return render(request, "members/edit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_role(request, username):
+    check_can_set_leadership_role(request.user)
+    member = selectors.member_by_username(username)
+    if request.method == "POST":
+        form = LeadershipRoleForm(request.POST)
+        if form.is_valid():
+            services.leadership_role_set(
+                actor=request.user,
+                member=member,
+                role=form.cleaned_data["leadership_role"],
+            )
+            messages.success(
+                request,
+                _("%(name)s is now: %(role)s.")
+                % {"name": member, "role": member.get_leadership_role_display()},
+            )
+            return redirect(member.get_absolute_url())
+    else:
+        form = LeadershipRoleForm(initial={"leadership_role": member.leadership_role})
+    return render(request, "members/set_role.html", {"member": member, "form": form})

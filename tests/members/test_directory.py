@@ -1,0 +1,162 @@
+"""/members/: the people directory."""
+
+import pytest
+from django.urls import reverse
+
+from members.models import LeadershipRole
+from tests.members.factories import UserFactory
+
+URL = reverse("members:directory")
+
+
+def _names(response) -> list[str]:
+    return [person.display_name for person in response.context["page_obj"]]
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('account_login')}?next={URL}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["member_client", "staff_client"])
+def test_members_and_staff_see_the_directory(request, who):
+    client = request.getfixturevalue(who)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert b"People" in response.content
+
+
+@pytest.mark.django_db
+def test_lists_active_members_by_name_and_hides_deactivated_ones(member_client):
+    UserFactory(display_name="zoë Zimmer")
+    UserFactory(display_name="Bea Brown")
+    UserFactory(display_name="Gone Person", is_active=False)
+    assert _names(member_client.get(URL)) == ["Bea Brown", "Mia Member", "zoë Zimmer"]
+
+
+@pytest.mark.django_db
+def test_search_by_name_is_case_insensitive(member_client):
+    UserFactory(display_name="Lena Fischer")
+    UserFactory(display_name="Tom Becker")
+    response = member_client.get(URL, {"q": "fisch"})
+    assert _names(response) == ["Lena Fischer"]
+    assert 'value="fisch"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_filter_by_leadership_role(member_client):
+    UserFactory(display_name="Line Leader", leadership_role=LeadershipRole.LINE_LEADER)
+    UserFactory(display_name="Exec", leadership_role=LeadershipRole.EXECUTIVE)
+    UserFactory(display_name="Networker", leadership_role=LeadershipRole.NETWORKER)
+    assert _names(member_client.get(URL, {"role": "executive"})) == ["Exec"]
+    assert _names(member_client.get(URL, {"role": "networker"})) == ["Networker"]
+    assert _names(member_client.get(URL, {"role": "none"})) == ["Mia Member"]
+
+
+@pytest.mark.django_db
+def test_filter_by_expertise_tag(member_client):
+    UserFactory(display_name="Lean One", expertise=["lean", "safety"])
+    UserFactory(display_name="Lean Two", expertise=["lean"])
+    UserFactory(display_name="Learner", interests=["lean"])
+    response = member_client.get(URL, {"tag": "lean"})
+    assert _names(response) == ["Lean One", "Lean Two"]
+    # The tag filter offers the expertise tags in use.
+    body = response.content.decode()
+    assert '<option value="lean" selected>lean</option>' in body
+    assert '<option value="safety">safety</option>' in body
+
+
+@pytest.mark.django_db
+def test_filter_by_learning_interest(member_client):
+    UserFactory(display_name="Lean Expert", expertise=["lean"])
+    UserFactory(display_name="Learner", interests=["lean"])
+    response = member_client.get(URL, {"interest": "lean"})
+    assert _names(response) == ["Learner"]
+    assert "want to learn <strong>lean</strong>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_filters_combine(member_client):
+    UserFactory(
+        display_name="Maria Lean",
+        leadership_role=LeadershipRole.LINE_LEADER,
+        expertise=["lean"],
+    )
+    UserFactory(display_name="Maria Other", leadership_role=LeadershipRole.LINE_LEADER)
+    UserFactory(display_name="Marta Lean", expertise=["lean"])
+    response = member_client.get(
+        URL, {"q": "maria", "role": "line_leader", "tag": "lean"}
+    )
+    assert _names(response) == ["Maria Lean"]
+
+
+@pytest.mark.django_db
+def test_nobody_matches_shows_an_empty_state_with_a_way_back(member_client):
+    response = member_client.get(URL, {"q": "nobody-has-this-name"})
+    assert response.status_code == 200
+    assert _names(response) == []
+    assert b"Nobody matches these filters." in response.content
+    assert b"Show everyone" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"role": "emperor"},
+        {"tag": "not a slug!"},
+        {"page": "lots"},
+        {"page": "9999"},
+        {"q": "x" * 500},
+    ],
+)
+def test_bad_input_is_a_form_error_not_a_500(member_client, params):
+    response = member_client.get(URL, params)
+    assert response.status_code == 200
+    if "role" in params or "tag" in params or "q" in params:
+        assert response.context["form"].errors
+        assert b'aria-invalid="true"' in response.content
+
+
+@pytest.mark.django_db
+def test_an_invalid_filter_is_ignored_not_applied(member_client):
+    UserFactory(display_name="Exec", leadership_role=LeadershipRole.EXECUTIVE)
+    response = member_client.get(URL, {"role": "emperor"})
+    assert _names(response) == ["Exec", "Mia Member"]
+
+
+@pytest.mark.django_db
+def test_paginates_and_keeps_the_filters_in_page_links(member_client, settings):
+    settings.PAGE_SIZE = 3
+    for n in range(7):
+        UserFactory(display_name=f"Lean {n}", expertise=["lean"])
+    first = member_client.get(URL, {"tag": "lean"})
+    assert _names(first) == ["Lean 0", "Lean 1", "Lean 2"]
+    assert "?tag=lean&amp;page=2" in first.content.decode()
+    third = member_client.get(URL, {"tag": "lean", "page": 3})
+    assert _names(third) == ["Lean 6"]
+    assert "Page 3 of 3" in third.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [5, 50])
+def test_query_count_does_not_grow_with_the_number_of_members(
+    member_client, django_assert_max_num_queries, size
+):
+    for n in range(size):
+        UserFactory(
+            display_name=f"Person {n:03}",
+            leadership_role=LeadershipRole.NETWORKER if n % 2 else LeadershipRole.NONE,
+            expertise=[f"skill-{n % 7}", "lean"],
+        )
+    # session, user, unread badge, tag options, count, page, page's tags
+    with django_assert_max_num_queries(7):
+        response = member_client.get(URL)
+    assert response.status_code == 200
+    with django_assert_max_num_queries(7):
+        response = member_client.get(URL, {"tag": "lean", "role": "networker"})
+    assert response.status_code == 200
+    assert len(response.context["page_obj"]) > 0
