@@ -63,6 +63,8 @@ class Item(models.Model):
         blank=True,
         related_name="+",
     )
+    # Why the sharer brought it here; shown above the shared copy.
+    share_note = models.TextField(_("why share it here"), blank=True, max_length=2000)
     accepted_reply = models.ForeignKey(
         "Reply", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -87,6 +89,14 @@ class Item(models.Model):
                 condition=models.Q(kind="question", accepted_reply__isnull=True),
                 name="item_open_questions",
             ),
+        ]
+        constraints = [
+            # One linked copy of an item per target community.
+            models.UniqueConstraint(
+                fields=["shared_from", "community"],
+                condition=models.Q(shared_from__isnull=False),
+                name="share_once_per_community",
+            )
         ]
         # The GIN index on search_vector is created in a PostgreSQL-only migration.
 
