@@ -114,6 +114,11 @@ class Item(models.Model):
         )
 
     @property
+    def tag_list(self):
+        """Tags without a query: from the denormalised tag_names."""
+        return self.tag_names.split()
+
+    @property
     def is_question(self):
         return self.kind == ItemKind.QUESTION
 

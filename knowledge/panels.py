@@ -3,10 +3,10 @@ communities.panels from KnowledgeConfig.ready())."""
 
 from django.conf import settings
 
-from knowledge import selectors
-from knowledge.permissions import can_post, membership_or_outsider
-from knowledge.models import ItemKind
 from communities.access import can_moderate, can_view_content
+from knowledge import selectors
+from knowledge.models import ItemKind
+from knowledge.permissions import can_post, membership_or_outsider
 
 TAB_LABELS = {
     "new": "Newest",
