@@ -67,13 +67,8 @@ class ReplyForm(forms.Form):
         label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=Reply._meta.get_field("body").max_length,
+        error_messages={"required": _("Write something first.")},
     )
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError(_("Write something first."))
-        return body
 
 
 class _ToCommunityForm(forms.Form):
