@@ -134,7 +134,6 @@ def item_restore(*, item: Item, by) -> None:
     item.save(update_fields=["hidden_at", "hidden_by"])
 
 
-@transaction.atomic
 def item_opened(*, user, item: Item, membership) -> None:
     """A member opened an item: reading one of the community's most helpful
     items ticks the newcomer's "read" step."""

@@ -361,6 +361,7 @@ def community_feed(request, slug):
 
 @login_required
 def tag_detail(request, tag):
+    tag = tag.lower()
     cursor = selectors.Cursor.decode(request.GET.get("before"))
     items, next_cursor = selectors.tag_items(
         tag=tag, viewer=request.user, cursor=cursor, size=_page_size()

@@ -286,8 +286,8 @@ def test_item_page_query_count_is_flat(
             services.helpful_set(item=story, user=user, helpful=True)
 
     add(2)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         assert client.get(story.get_absolute_url()).status_code == 200
     add(12)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         assert client.get(story.get_absolute_url()).status_code == 200
