@@ -63,6 +63,8 @@ class Item(models.Model):
         blank=True,
         related_name="+",
     )
+    # Why the sharer brought it here; shown above the shared copy.
+    share_note = models.TextField(_("why share it here"), blank=True, max_length=2000)
     accepted_reply = models.ForeignKey(
         "Reply", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -88,6 +90,14 @@ class Item(models.Model):
                 name="item_open_questions",
             ),
         ]
+        constraints = [
+            # One linked copy of an item per target community.
+            models.UniqueConstraint(
+                fields=["shared_from", "community"],
+                condition=models.Q(shared_from__isnull=False),
+                name="share_once_per_community",
+            )
+        ]
         # The GIN index on search_vector is created in a PostgreSQL-only migration.
 
     def __str__(self):
@@ -102,6 +112,11 @@ class Item(models.Model):
                 "title_slug": slugify(self.title)[:80] or "item",
             },
         )
+
+    @property
+    def tag_list(self):
+        """Tags without a query: from the denormalised tag_names."""
+        return self.tag_names.split()
 
     @property
     def is_question(self):

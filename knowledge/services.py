@@ -1,18 +1,73 @@
-"""Writes to knowledge. Every state change goes through here."""
+"""Writes to knowledge. Every state change goes through here.
 
-from django.db import transaction
+Counters on Item (reply_count, helpful_count, first_reply_at,
+last_activity_at) are kept with F() updates so concurrent requests do not
+overwrite each other, and the stored search vector is refreshed whenever a
+title, body or tags change.
+"""
 
-from communities.services import community_record_activity
-from knowledge.models import Item
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.access import can_view_content
+from communities.models import Membership
+from communities.services import community_record_activity, welcome_step_complete
+from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, Reply
 from members.markup import markdown_to_html
+from members.notifications import notify
+
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 50
 
 
-@transaction.atomic
-def item_create(
-    *, author, community, kind: str, title: str, body: str, tags=()
-) -> Item:
-    """Publish an item in a community. Callers check permission first."""
-    tags = sorted({t.strip().lower() for t in tags if t and t.strip()})
+def tags_normalise(tags) -> list[str]:
+    """Lower-case, hyphenated, de-duplicated tag names. Slashes and commas are
+    dropped: a tag is a URL segment on its tag page."""
+    cleaned = set()
+    for raw in tags:
+        tag = "-".join((raw or "").replace("/", " ").replace(",", " ").split())
+        tag = tag.lower().strip("-")[:MAX_TAG_LENGTH]
+        if tag:
+            cleaned.add(tag)
+    return sorted(cleaned)[:MAX_TAGS]
+
+
+def search_vector_expression():
+    """Title weighs most, then tags, then body."""
+    return (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("tag_names", weight="B", config="english")
+        + SearchVector("body", weight="C", config="english")
+    )
+
+
+def search_vectors_refresh(*, item_ids) -> None:
+    """Recompute the stored search vector (PostgreSQL only; SQLite searches
+    with a plain fallback and has no vector)."""
+    if connection.vendor != "postgresql":
+        return
+    Item.objects.filter(pk__in=list(item_ids)).update(
+        search_vector=search_vector_expression()
+    )
+
+
+def _notify_if_visible(*, recipient, item, **kwargs) -> None:
+    """Nobody hears about content they may no longer see (e.g. after leaving
+    a private community)."""
+    if recipient is None or not recipient.is_active:
+        return
+    if not can_view_content(recipient, item.community):
+        return
+    notify(recipient=recipient, url=item.get_absolute_url(), **kwargs)
+
+
+def _item_insert(*, author, community, kind, title, body, tags, **extra) -> Item:
+    tags = tags_normalise(tags)
     item = Item(
         community=community,
         kind=kind,
@@ -21,10 +76,255 @@ def item_create(
         body_html=markdown_to_html(body),
         author=author,
         tag_names=" ".join(tags),
+        **extra,
     )
     item.full_clean()
     item.save()
     if tags:
         item.tags.set(tags)
+    search_vectors_refresh(item_ids=[item.pk])
     community_record_activity(community_id=community.pk, at=item.created_at)
     return item
+
+
+@transaction.atomic
+def item_create(
+    *, author, community, kind: str, title: str, body: str, tags=()
+) -> Item:
+    """Publish an item in a community. Callers check permission first."""
+    item = _item_insert(
+        author=author, community=community, kind=kind, title=title, body=body, tags=tags
+    )
+    welcome_step_complete(user=author, community=community, step="introduce")
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: Item, editor, kind: str, title: str, body: str, tags=()):
+    tags = tags_normalise(tags)
+    item.kind = kind
+    item.title = title.strip()
+    item.body = body
+    item.body_html = markdown_to_html(body)
+    item.tag_names = " ".join(tags)
+    item.edited_at = timezone.now()
+    item.full_clean(exclude=["accepted_reply"])
+    item.save(
+        update_fields=["kind", "title", "body", "body_html", "tag_names", "edited_at"]
+    )
+    item.tags.set(tags)
+    search_vectors_refresh(item_ids=[item.pk])
+    return item
+
+
+@transaction.atomic
+def item_hide(*, item: Item, by) -> None:
+    """ "Delete" hides: stewards can bring it back."""
+    if item.is_hidden:
+        return
+    item.hidden_at = timezone.now()
+    item.hidden_by = by
+    item.save(update_fields=["hidden_at", "hidden_by"])
+
+
+@transaction.atomic
+def item_restore(*, item: Item, by) -> None:
+    item.hidden_at = None
+    item.hidden_by = None
+    item.save(update_fields=["hidden_at", "hidden_by"])
+
+
+def item_opened(*, user, item: Item, membership) -> None:
+    """A member opened an item: reading one of the community's most helpful
+    items ticks the newcomer's "read" step."""
+    from knowledge.selectors import is_among_most_helpful
+
+    if membership is None or not membership.is_active:
+        return
+    if membership.read_helpful_at is not None:
+        return
+    if is_among_most_helpful(item):
+        welcome_step_complete(user=user, community=item.community, step="read")
+
+
+@transaction.atomic
+def reply_create(*, item: Item, author, body: str) -> Reply:
+    now = timezone.now()
+    reply = Reply(item=item, author=author, body=body, body_html="", created_at=now)
+    reply.body_html = markdown_to_html(body)
+    reply.full_clean()
+    reply.save()
+    Item.objects.filter(pk=item.pk).update(
+        reply_count=F("reply_count") + 1,
+        first_reply_at=Coalesce(F("first_reply_at"), Value(now)),
+        last_activity_at=Greatest(F("last_activity_at"), Value(now)),
+    )
+    community_record_activity(community_id=item.community_id, at=now)
+    what = _("answered your question") if item.is_question else _("replied to")
+    _notify_if_visible(
+        recipient=item.author,
+        item=item,
+        kind="knowledge.reply",
+        message=f"{author.display_name} {what} “{item.title}”",
+        actor=author,
+    )
+    return reply
+
+
+@transaction.atomic
+def reply_update(*, reply: Reply, editor, body: str) -> Reply:
+    reply.body = body
+    reply.body_html = markdown_to_html(body)
+    reply.edited_at = timezone.now()
+    reply.full_clean()
+    reply.save(update_fields=["body", "body_html", "edited_at"])
+    return reply
+
+
+@transaction.atomic
+def reply_hide(*, reply: Reply, by) -> None:
+    if reply.is_hidden:
+        return
+    reply.hidden_at = timezone.now()
+    reply.hidden_by = by
+    reply.save(update_fields=["hidden_at", "hidden_by"])
+    Item.objects.filter(pk=reply.item_id, reply_count__gt=0).update(
+        reply_count=F("reply_count") - 1
+    )
+    # A hidden reply cannot stand as the accepted answer.
+    Item.objects.filter(pk=reply.item_id, accepted_reply=reply).update(
+        accepted_reply=None
+    )
+
+
+@transaction.atomic
+def reply_restore(*, reply: Reply, by) -> None:
+    if not reply.is_hidden:
+        return
+    reply.hidden_at = None
+    reply.hidden_by = None
+    reply.save(update_fields=["hidden_at", "hidden_by"])
+    Item.objects.filter(pk=reply.item_id).update(reply_count=F("reply_count") + 1)
+
+
+@transaction.atomic
+def answer_accept(*, item: Item, reply: Reply, by) -> None:
+    if reply.item_id != item.pk or reply.is_hidden or not item.is_question:
+        raise ValidationError(_("Only a visible answer to this question."))
+    if item.accepted_reply_id == reply.pk:
+        return
+    item.accepted_reply = reply
+    item.save(update_fields=["accepted_reply"])
+    _notify_if_visible(
+        recipient=reply.author,
+        item=item,
+        kind="knowledge.answer_accepted",
+        message=f"Your answer to “{item.title}” was accepted",
+        actor=by,
+    )
+
+
+@transaction.atomic
+def answer_unaccept(*, item: Item, by) -> None:
+    item.accepted_reply = None
+    item.save(update_fields=["accepted_reply"])
+
+
+@transaction.atomic
+def helpful_set(*, item: Item, user, helpful: bool) -> bool:
+    """Set the member's "this helped me" mark to `helpful`. Idempotent per
+    state; returns whether anything changed."""
+    if helpful:
+        _mark, created = HelpfulMark.objects.get_or_create(item=item, user=user)
+        if not created:
+            return False
+        Item.objects.filter(pk=item.pk).update(helpful_count=F("helpful_count") + 1)
+        _notify_if_visible(
+            recipient=item.author,
+            item=item,
+            kind="knowledge.helpful",
+            message=f"{user.display_name} found “{item.title}” helpful",
+            actor=user,
+        )
+        return True
+    deleted, _details = HelpfulMark.objects.filter(item=item, user=user).delete()
+    if not deleted:
+        return False
+    Item.objects.filter(pk=item.pk, helpful_count__gt=0).update(
+        helpful_count=F("helpful_count") - 1
+    )
+    return True
+
+
+def _check_target(*, user, community, verb: str) -> None:
+    if community.is_archived:
+        raise ValidationError(_("That community is archived."))
+    active = Membership.objects.filter(
+        user_id=user.pk, community=community, status=Membership.Status.ACTIVE
+    ).exists()
+    if not active:
+        raise ValidationError(
+            _("You can only %(verb)s communities you are an active member of.")
+            % {"verb": verb}
+        )
+
+
+@transaction.atomic
+def item_share(*, item: Item, community, by, note: str = "") -> Item:
+    """A linked copy of `item` in `community`, crediting origin and author.
+
+    A private community's item travels as a link only: the copy holds the
+    title and the sharer's note, never the private body or tags; members of
+    the origin follow the link to read it there."""
+    _check_target(user=by, community=community, verb=_("share into"))
+    if community.pk == item.community_id:
+        raise ValidationError(_("It already lives in that community."))
+    if item.shared_from_id:
+        raise ValidationError(_("Share the original, not a copy."))
+    if Item.objects.filter(shared_from=item, community=community).exists():
+        raise ValidationError(_("It has already been shared there."))
+    note = note.strip()
+    if item.community.is_private:
+        if not note:
+            raise ValidationError(
+                _("Say in a note what it is about: the text stays private.")
+            )
+        body, author, tags = note, by, []
+    else:
+        body, author, tags = item.body, item.author, item.tags.names()
+    return _item_insert(
+        author=author,
+        community=community,
+        kind=item.kind,
+        title=item.title,
+        body=body,
+        tags=tags,
+        shared_from=item,
+        shared_by=by,
+        share_note=note,
+    )
+
+
+@transaction.atomic
+def adoption_record(*, item: Item, community, by, note: str = "") -> Adoption:
+    """Community B records that it adopted item's practice from community A."""
+    _check_target(user=by, community=community, verb=_("record adoptions for"))
+    if community.pk == item.community_id:
+        raise ValidationError(_("Adoptions are recorded by other communities."))
+    if Adoption.objects.filter(item=item, community=community).exists():
+        raise ValidationError(_("That community has already recorded it."))
+    adoption = Adoption(item=item, community=community, recorded_by=by, note=note)
+    adoption.full_clean()
+    adoption.save()
+    Item.objects.filter(pk=item.pk).update(
+        last_activity_at=Greatest(F("last_activity_at"), Value(adoption.created_at))
+    )
+    label = dict(ItemKind.choices)[item.kind].lower()
+    _notify_if_visible(
+        recipient=item.author,
+        item=item,
+        kind="knowledge.adopted",
+        message=f"{community.name} adopted your {label} “{item.title}”",
+        actor=by,
+    )
+    return adoption

@@ -1,3 +1,29 @@
+from django.urls import path
+
+from knowledge import views
+
 app_name = "knowledge"
 
-urlpatterns = []
+ITEM = "communities/<slug:slug>/<int:pk>"
+REPLY = f"{ITEM}/replies/<int:reply_pk>"
+
+urlpatterns = [
+    path("communities/<slug:slug>/new/", views.item_create, name="item_create"),
+    path("communities/<slug:slug>/items/", views.community_feed, name="feed"),
+    path(f"{ITEM}-<slug:title_slug>/", views.item_detail, name="item"),
+    path(f"{ITEM}/edit/", views.item_edit, name="item_edit"),
+    path(f"{ITEM}/hide/", views.item_hide, name="item_hide"),
+    path(f"{ITEM}/restore/", views.item_restore, name="item_restore"),
+    path(f"{ITEM}/helpful/", views.helpful_toggle, name="helpful"),
+    path(f"{ITEM}/share/", views.item_share, name="item_share"),
+    path(f"{ITEM}/adopt/", views.item_adopt, name="item_adopt"),
+    path(f"{ITEM}/replies/", views.reply_create, name="reply_create"),
+    path(f"{REPLY}/edit/", views.reply_edit, name="reply_edit"),
+    path(f"{REPLY}/hide/", views.reply_hide, name="reply_hide"),
+    path(f"{REPLY}/restore/", views.reply_restore, name="reply_restore"),
+    path(f"{REPLY}/accept/", views.reply_accept, name="reply_accept"),
+    path("tags/<str:tag>/", views.tag_detail, name="tag"),
+    path("search/", views.search, name="search"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+]

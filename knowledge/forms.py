@@ -1,0 +1,125 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from knowledge.models import Adoption, Item, ItemKind, Reply
+from knowledge.services import MAX_TAG_LENGTH, MAX_TAGS
+
+STORY_TEMPLATE = """## Context
+Where and when did this happen? Who was involved?
+
+## Challenge
+What was hard, unclear or at stake?
+
+## What we did
+The steps we took, and why we chose them.
+
+## Outcome
+What happened? Numbers help.
+
+## Lesson
+What would you tell a colleague facing the same thing tomorrow?
+"""
+
+
+def split_tags(raw: str) -> list[str]:
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+class ItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What is it?"), choices=ItemKind.choices)
+    title = forms.CharField(
+        label=_("Title"), max_length=Item._meta.get_field("title").max_length
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        max_length=Item._meta.get_field("body").max_length,
+        help_text=_("Markdown: **bold**, *italic*, lists, [links](https://…)."),
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Comma-separated, e.g. shift-handover, safety."),
+    )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give it a title."))
+        return title
+
+    def clean_tags(self):
+        tags = split_tags(self.cleaned_data["tags"])
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(
+                _("At most %(n)d tags, please.") % {"n": MAX_TAGS}
+            )
+        if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+            raise forms.ValidationError(
+                _("Keep each tag under %(n)d characters.") % {"n": MAX_TAG_LENGTH}
+            )
+        return tags
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=Reply._meta.get_field("body").max_length,
+        error_messages={"required": _("Write something first.")},
+    )
+
+
+class _ToCommunityForm(forms.Form):
+    community = forms.ModelChoiceField(
+        label=_("Community"), queryset=None, empty_label=_("Choose a community")
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=Adoption._meta.get_field("note").max_length,
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = targets
+
+
+class ShareForm(_ToCommunityForm):
+    def __init__(self, *args, private_origin: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = _("Why share it there?")
+        if private_origin:
+            self.fields["note"].required = True
+            self.fields["note"].help_text = _(
+                "This comes from a private community: only its title and your note "
+                "travel; its members follow the link to read the rest."
+            )
+
+
+class AdoptForm(_ToCommunityForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = _("How did you adopt it?")
+        self.fields["community"].label = _("Which of your communities adopted it?")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    community = forms.ChoiceField(label=_("Community"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Any kind"))] + list(ItemKind.choices),
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=MAX_TAG_LENGTH)
+    author = forms.CharField(label=_("Author"), required=False, max_length=60)
+    open = forms.BooleanField(label=_("Open questions only"), required=False)
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [("", _("All communities"))] + list(
+            communities
+        )

@@ -1,0 +1,17 @@
+"""The knowledge panel on a member's home page: pull, not push."""
+
+from knowledge import selectors
+
+
+def panel(request):
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    questions = selectors.questions_you_could_answer(user=user)
+    latest = selectors.latest_in_my_communities(user=user)
+    return {
+        "template": "knowledge/_home_panel.html",
+        "questions": questions,
+        "latest": latest,
+        "has_expertise": bool(questions) or user.expertise.exists(),
+    }

@@ -1,0 +1,422 @@
+"""Reads from knowledge. Every list filters through communities.access, so
+private content has one gate; querysets come back already joined.
+
+Public reads other apps may use:
+- tag_expertise_scores(tags=, viewer=, user_ids=): helpful marks received and
+  accepted answers per member per tag.
+- experts_for_tag(tag=, viewer=): members ranked on one tag.
+- most_helpful_items(community=): the "read" step of the newcomer checklist.
+- visible_items(viewer): items a member may see (not hidden).
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import nh3
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+)
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from communities.access import active_community_ids, visible_communities_q
+from communities.models import Community, Membership
+from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
+from knowledge.permissions import ADOPTABLE_KINDS
+from members.models import Notification, User
+
+FEED_TABS = ("new", "helpful", "open")
+MOST_HELPFUL_TOP = 10
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Sentinels PostgreSQL puts around matches; swapped for <mark> after escaping.
+_HL_START, _HL_STOP = "\x02", "\x03"
+
+LIST_RELATED = ("community", "author", "shared_from__community")
+
+
+def visible_items(viewer):
+    """Items in communities `viewer` may see, hidden ones left out."""
+    return Item.objects.filter(
+        visible_communities_q(viewer, "community__"), hidden_at__isnull=True
+    )
+
+
+# --- Keyset pagination -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Position after the last row shown: (sort value, id)."""
+
+    value: int
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.value}_{self.id}"
+
+    @classmethod
+    def decode(cls, raw: str | None):
+        if not raw:
+            return None
+        value, _sep, pk = raw.partition("_")
+        try:
+            return cls(int(value), int(pk))
+        except ValueError:
+            return None
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def _moment(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def keyset_page(queryset, *, order: str, cursor: Cursor | None, size: int):
+    """One page of `queryset` ordered newest first ("created") or most
+    helpful first ("helpful"), after `cursor`. Returns (rows, next_cursor)."""
+    field = "created_at" if order == "created" else "helpful_count"
+    if cursor is not None:
+        try:
+            value = _moment(cursor.value) if field == "created_at" else cursor.value
+        except OverflowError:
+            value = None
+        if value is not None:
+            queryset = queryset.filter(
+                Q(**{f"{field}__lt": value}) | Q(**{field: value, "id__lt": cursor.id})
+            )
+    rows = list(queryset.order_by(f"-{field}", "-id")[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        value = (
+            _micros(last.created_at) if field == "created_at" else last.helpful_count
+        )
+        next_cursor = Cursor(value, last.pk)
+    return rows, next_cursor
+
+
+# --- Community feed ----------------------------------------------------------
+
+
+def community_feed(*, community: Community, tab: str, cursor, size: int):
+    """Newest, most helpful or open questions in one community."""
+    items = Item.objects.filter(community=community, hidden_at__isnull=True)
+    items = items.select_related("author", "shared_from__community")
+    if tab == "open":
+        items = items.filter(kind=ItemKind.QUESTION, accepted_reply__isnull=True)
+    rows, next_cursor = keyset_page(
+        items,
+        order="helpful" if tab == "helpful" else "created",
+        cursor=cursor,
+        size=size,
+    )
+    for row in rows:
+        row.community = community  # spares a join; get_absolute_url needs it
+    return rows, next_cursor
+
+
+def hidden_items(*, community: Community, cursor, size: int):
+    items = Item.objects.filter(community=community, hidden_at__isnull=False)
+    return keyset_page(
+        items.select_related("author", "hidden_by", "community"),
+        order="created",
+        cursor=cursor,
+        size=size,
+    )
+
+
+def most_helpful_items(*, community: Community, limit: int = MOST_HELPFUL_TOP):
+    return list(
+        Item.objects.filter(
+            community=community,
+            hidden_at__isnull=True,
+            kind__in=ADOPTABLE_KINDS,
+            helpful_count__gt=0,
+        )
+        .select_related("community", "author")
+        .order_by("-helpful_count", "-id")[:limit]
+    )
+
+
+def is_among_most_helpful(item: Item) -> bool:
+    if item.helpful_count == 0 or item.kind not in ADOPTABLE_KINDS or item.is_hidden:
+        return False
+    ahead = Item.objects.filter(
+        community_id=item.community_id,
+        hidden_at__isnull=True,
+        kind__in=ADOPTABLE_KINDS,
+    ).filter(
+        Q(helpful_count__gt=item.helpful_count)
+        | Q(helpful_count=item.helpful_count, id__gt=item.pk)
+    )
+    return ahead.count() < MOST_HELPFUL_TOP
+
+
+# --- Item page ---------------------------------------------------------------
+
+
+def item_replies(*, item: Item):
+    return list(
+        Reply.objects.filter(item=item)
+        .select_related("author", "hidden_by")
+        .order_by("created_at", "id")
+    )
+
+
+def has_marked_helpful(*, item: Item, user) -> bool:
+    return HelpfulMark.objects.filter(item=item, user_id=user.pk).exists()
+
+
+def item_adoptions(*, item: Item, viewer) -> tuple[list[Adoption], int]:
+    """Adoptions the viewer may read, and how many more happened in private
+    communities they cannot see (counted, never named)."""
+    adoptions = Adoption.objects.filter(item=item).select_related(
+        "community", "recorded_by"
+    )
+    gate = visible_communities_q(viewer, "community__")
+    if gate:  # an empty Q means "sees everything" (staff)
+        adoptions = adoptions.annotate(
+            visible=ExpressionWrapper(gate, output_field=BooleanField())
+        )
+    else:
+        adoptions = adoptions.annotate(visible=Value(True))
+    adoptions = list(adoptions.order_by("-created_at"))
+    shown = [a for a in adoptions if a.visible]
+    return shown, len(adoptions) - len(shown)
+
+
+def item_shares(*, item: Item, viewer) -> list[Item]:
+    """Linked copies of `item` the viewer may see."""
+    return list(
+        visible_items(viewer)
+        .filter(shared_from=item)
+        .select_related("community", "shared_by")
+        .order_by("created_at")
+    )
+
+
+def _target_communities(user, item):
+    return (
+        Community.objects.filter(
+            memberships__user_id=user.pk,
+            memberships__status=Membership.Status.ACTIVE,
+            archived_at__isnull=True,
+        )
+        .exclude(pk=item.community_id)
+        .order_by("name")
+    )
+
+
+def share_targets(*, user, item: Item):
+    """Communities `user` may share `item` into (not yet shared there)."""
+    taken = Item.objects.filter(shared_from=item).values("community_id")
+    return _target_communities(user, item).exclude(pk__in=taken)
+
+
+def adoption_targets(*, user, item: Item):
+    taken = Adoption.objects.filter(item=item).values("community_id")
+    return _target_communities(user, item).exclude(pk__in=taken)
+
+
+# --- Home page ---------------------------------------------------------------
+
+
+def questions_you_could_answer(*, user, limit: int = 5) -> list[Item]:
+    """Open questions in the member's communities tagged with their expertise."""
+    expertise = list(user.expertise.names())
+    if not expertise:
+        return []
+    ids = (
+        Item.objects.filter(
+            community_id__in=active_community_ids(user),
+            community__archived_at__isnull=True,
+            kind=ItemKind.QUESTION,
+            accepted_reply__isnull=True,
+            hidden_at__isnull=True,
+            tags__name__in=expertise,
+        )
+        .exclude(author_id=user.pk)
+        .values("id")
+    )
+    return list(
+        Item.objects.filter(pk__in=ids)
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def latest_in_my_communities(*, user, limit: int = 8) -> list[Item]:
+    return list(
+        Item.objects.filter(
+            community_id__in=active_community_ids(user), hidden_at__isnull=True
+        )
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# --- Tags --------------------------------------------------------------------
+
+
+def tag_items(*, tag: str, viewer, cursor, size: int):
+    items = visible_items(viewer).filter(tags__name=tag)
+    return keyset_page(
+        items.select_related(*LIST_RELATED), order="created", cursor=cursor, size=size
+    )
+
+
+def tag_expertise_scores(*, tags, viewer=None, user_ids=None) -> dict:
+    """{(user_id, tag): {"helpful": n, "accepted": m}} for the given tags:
+    helpful marks received on a member's items with the tag, and their
+    accepted answers on questions with the tag. With a `viewer`, only
+    communities they may see count; without, everything (for background jobs
+    and staff dashboards)."""
+    tags = list(tags)
+    links = ItemTag.objects.filter(
+        tag__name__in=tags, content_object__hidden_at__isnull=True
+    )
+    if viewer is not None:
+        links = links.filter(
+            visible_communities_q(viewer, "content_object__community__")
+        )
+    helpful = links.filter(content_object__helpful_count__gt=0)
+    accepted = links.filter(
+        content_object__accepted_reply__isnull=False,
+        content_object__accepted_reply__hidden_at__isnull=True,
+    )
+    if user_ids is not None:
+        helpful = helpful.filter(content_object__author_id__in=user_ids)
+        accepted = accepted.filter(
+            content_object__accepted_reply__author_id__in=user_ids
+        )
+    scores = defaultdict(lambda: {"helpful": 0, "accepted": 0})
+    for row in helpful.values(
+        user=F("content_object__author_id"), name=F("tag__name")
+    ).annotate(n=Sum("content_object__helpful_count")):
+        scores[(row["user"], row["name"])]["helpful"] = row["n"]
+    for row in accepted.values(
+        user=F("content_object__accepted_reply__author_id"), name=F("tag__name")
+    ).annotate(n=Count("id")):
+        scores[(row["user"], row["name"])]["accepted"] = row["n"]
+    return dict(scores)
+
+
+def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
+    """Members who know most about `tag`: helpful marks received plus accepted
+    answers (an accepted answer weighs as three marks), in what `viewer` may
+    see. Each user carries .helpful, .accepted and .score."""
+    scores = tag_expertise_scores(tags=[tag], viewer=viewer)
+    ranked = sorted(
+        (
+            (v["helpful"] + 3 * v["accepted"], user_id, v)
+            for (user_id, _t), v in scores.items()
+        ),
+        key=lambda row: (-row[0], row[1]),
+    )[:limit]
+    users = User.objects.in_bulk([user_id for _s, user_id, _v in ranked])
+    experts = []
+    for score, user_id, values in ranked:
+        user = users.get(user_id)
+        if user is None or not user.is_active:
+            continue
+        user.helpful, user.accepted, user.score = (
+            values["helpful"],
+            values["accepted"],
+            score,
+        )
+        experts.append(user)
+    return experts
+
+
+# --- Search ------------------------------------------------------------------
+
+
+def search_items(
+    *,
+    viewer,
+    q: str,
+    community: Community | None = None,
+    kind: str = "",
+    tag: str = "",
+    author: User | None = None,
+    open_only: bool = False,
+):
+    """Ranked full-text search on PostgreSQL (title A, tags B, body C), a plain
+    substring match elsewhere. Only what `viewer` may see."""
+    items = visible_items(viewer).select_related(*LIST_RELATED)
+    if community is not None:
+        items = items.filter(community=community)
+    if kind:
+        items = items.filter(kind=kind)
+    if tag:
+        items = items.filter(tags__name=tag)
+    if author is not None:
+        items = items.filter(author=author)
+    if open_only:
+        items = items.filter(kind=ItemKind.QUESTION, accepted_reply__isnull=True)
+    q = q.strip()
+    if not q:
+        return items.order_by("-created_at", "-id")
+    if connection.vendor == "postgresql":
+        query = SearchQuery(q, search_type="websearch", config="english")
+        return (
+            items.filter(search_vector=query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), query),
+                headline=SearchHeadline(
+                    "body",
+                    query,
+                    config="english",
+                    start_sel=_HL_START,
+                    stop_sel=_HL_STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                ),
+            )
+            .order_by("-rank", "-created_at", "-id")
+        )
+    return items.filter(
+        Q(title__icontains=q) | Q(body__icontains=q) | Q(tag_names__icontains=q)
+    ).order_by("-created_at", "-id")
+
+
+def search_snippet(item: Item, q: str) -> str:
+    """Safe HTML: the text escaped, only <mark> highlights allowed."""
+    headline = getattr(item, "headline", None)
+    if headline is not None:
+        html = (
+            escape(headline).replace(_HL_START, "<mark>").replace(_HL_STOP, "</mark>")
+        )
+    else:
+        text = item.body[:240] + ("…" if len(item.body) > 240 else "")
+        html = escape(text)
+        needle = escape(q.strip())
+        if needle:
+            html = re.sub(
+                re.escape(needle),
+                lambda m: f"<mark>{m.group(0)}</mark>",
+                html,
+                flags=re.I,
+            )
+    return mark_safe(nh3.clean(html, tags={"mark"}, attributes={}))  # noqa: S308
+
+
+# --- Notifications -----------------------------------------------------------
+
+
+def notifications_for(*, user):
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")

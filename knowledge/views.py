@@ -1,0 +1,454 @@
+"""Thin views: parse, check, call a service or selector, render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communities.access import (
+    access_community,
+    can_moderate,
+    communities_visible_to,
+)
+from knowledge import permissions as perms
+from knowledge import selectors, services
+from knowledge.forms import (
+    STORY_TEMPLATE,
+    AdoptForm,
+    ItemForm,
+    ReplyForm,
+    SearchForm,
+    ShareForm,
+)
+from knowledge.models import ItemKind
+from knowledge.panels import community_feed_panel
+from members.models import Notification, User
+from members.notifications import mark_read
+
+
+def _page_size():
+    return settings.PAGE_SIZE
+
+
+# --- Items -------------------------------------------------------------------
+
+
+def _item_context(request, item, membership, *, reply_form):
+    user = request.user
+    moderator = can_moderate(user, item.community, membership)
+    replies = selectors.item_replies(item=item)
+    for reply in replies:
+        reply.can_edit = perms.can_edit_reply(user, reply, item, membership)
+        reply.can_hide = perms.can_hide_reply(user, reply, item, membership)
+        reply.can_restore = perms.can_restore_reply(user, reply, item, membership)
+        reply.show_body = not reply.is_hidden or moderator or reply.author_id == user.pk
+    adoptions, private_adoptions = selectors.item_adoptions(item=item, viewer=user)
+    origin = item.shared_from
+    return {
+        "item": item,
+        "community": item.community,
+        "membership": membership,
+        "replies": replies,
+        "reply_form": reply_form,
+        "adoptions": adoptions,
+        "private_adoptions": private_adoptions,
+        "shares": selectors.item_shares(item=item, viewer=user),
+        "origin": origin,
+        "origin_visible": origin is not None
+        and perms.can_view_item(
+            user, origin, perms.membership_or_outsider(user, origin.community)
+        ),
+        "has_marked": selectors.has_marked_helpful(item=item, user=user),
+        "can_edit": perms.can_edit_item(user, item, membership),
+        "can_hide": perms.can_hide_item(user, item, membership),
+        "can_restore": perms.can_restore_item(user, item, membership),
+        "can_reply": perms.can_reply(user, item, membership),
+        "can_accept": perms.can_accept(user, item, membership),
+        "can_mark_helpful": perms.can_mark_helpful(user, item, membership),
+        "can_share": perms.can_share(user, item, membership),
+        "can_adopt": perms.can_adopt(user, item, membership),
+    }
+
+
+@login_required
+def item_detail(request, slug, pk, title_slug):
+    item, membership = perms.access_item(request.user, slug, pk)
+    canonical = item.get_absolute_url()
+    if request.path != canonical:
+        return redirect(canonical, permanent=True)
+    services.item_opened(user=request.user, item=item, membership=membership)
+    context = _item_context(request, item, membership, reply_form=ReplyForm())
+    return render(request, "knowledge/item_detail.html", context)
+
+
+def _item_form_response(request, form, *, community, item=None):
+    return render(
+        request,
+        "knowledge/item_form.html",
+        {"form": form, "community": community, "item": item},
+    )
+
+
+def _with_story_template(request):
+    """The no-JS "insert story template" button: keep what was typed, add the
+    template under the text, show the form again."""
+    data = request.POST.dict()
+    body = data.get("body", "").rstrip()
+    data["body"] = f"{body}\n\n{STORY_TEMPLATE}" if body else STORY_TEMPLATE
+    data["kind"] = data.get("kind") or ItemKind.STORY
+    return ItemForm(initial=data)
+
+
+@login_required
+def item_create(request, slug):
+    community, membership = access_community(request.user, slug)
+    if not perms.can_post(request.user, community, membership):
+        raise PermissionDenied(_("Only active members post, and not when archived."))
+    if request.method == "POST" and "insert_template" in request.POST:
+        form = _with_story_template(request)
+        return _item_form_response(request, form, community=community)
+    if request.method == "POST":
+        form = ItemForm(request.POST)
+        if form.is_valid():
+            item = services.item_create(
+                author=request.user, community=community, **form.cleaned_data
+            )
+            messages.success(request, _("Published. Thank you for sharing."))
+            return redirect(item)
+    else:
+        kind = request.GET.get("kind", "")
+        kind = kind if kind in ItemKind.values else ItemKind.STORY
+        initial = {"kind": kind}
+        if kind == ItemKind.STORY:
+            initial["body"] = STORY_TEMPLATE
+        form = ItemForm(initial=initial)
+    return _item_form_response(request, form, community=community)
+
+
+@login_required
+def item_edit(request, slug, pk):
+    item, membership = perms.access_item(request.user, slug, pk)
+    if not perms.can_edit_item(request.user, item, membership):
+        raise PermissionDenied
+    if request.method == "POST" and "insert_template" in request.POST:
+        form = _with_story_template(request)
+        return _item_form_response(request, form, community=item.community, item=item)
+    if request.method == "POST":
+        form = ItemForm(request.POST)
+        if form.is_valid():
+            services.item_update(item=item, editor=request.user, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect(item)
+    else:
+        form = ItemForm(
+            initial={
+                "kind": item.kind,
+                "title": item.title,
+                "body": item.body,
+                "tags": ", ".join(item.tag_names.split()),
+            }
+        )
+    return _item_form_response(request, form, community=item.community, item=item)
+
+
+@login_required
+@require_POST
+def item_hide(request, slug, pk):
+    item, membership = perms.access_item(request.user, slug, pk)
+    if not perms.can_hide_item(request.user, item, membership):
+        raise PermissionDenied
+    services.item_hide(item=item, by=request.user)
+    messages.success(request, _("Hidden. A steward can restore it."))
+    if can_moderate(request.user, item.community, membership) or (
+        item.author_id == request.user.pk
+    ):
+        return redirect(item)
+    return redirect("knowledge:feed", slug=item.community.slug)
+
+
+@login_required
+@require_POST
+def item_restore(request, slug, pk):
+    item, membership = perms.access_item(request.user, slug, pk)
+    if not perms.can_restore_item(request.user, item, membership):
+        raise PermissionDenied
+    services.item_restore(item=item, by=request.user)
+    messages.success(request, _("Restored."))
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def helpful_toggle(request, slug, pk):
+    """POST helpful=1 marks, helpful=0 unmarks: repeating a request changes
+    nothing, and it works as a plain form without JavaScript."""
+    item, membership = perms.access_item(request.user, slug, pk)
+    if not perms.can_mark_helpful(request.user, item, membership):
+        raise PermissionDenied
+    wanted = request.POST.get("helpful") == "1"
+    services.helpful_set(item=item, user=request.user, helpful=wanted)
+    return redirect(f"{item.get_absolute_url()}#helpful")
+
+
+# --- Replies -----------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def reply_create(request, slug, pk):
+    item, membership = perms.access_item(request.user, slug, pk)
+    if not perms.can_reply(request.user, item, membership):
+        raise PermissionDenied(_("Only active members reply."))
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        context = _item_context(request, item, membership, reply_form=form)
+        return render(request, "knowledge/item_detail.html", context)
+    reply = services.reply_create(
+        item=item, author=request.user, body=form.cleaned_data["body"]
+    )
+    return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
+
+
+@login_required
+def reply_edit(request, slug, pk, reply_pk):
+    item, membership = perms.access_item(request.user, slug, pk)
+    reply = perms.access_reply(item, reply_pk)
+    if not perms.can_edit_reply(request.user, reply, item, membership):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            services.reply_update(
+                reply=reply, editor=request.user, body=form.cleaned_data["body"]
+            )
+            return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
+    else:
+        form = ReplyForm(initial={"body": reply.body})
+    return render(
+        request,
+        "knowledge/reply_form.html",
+        {"form": form, "item": item, "reply": reply, "community": item.community},
+    )
+
+
+@login_required
+@require_POST
+def reply_hide(request, slug, pk, reply_pk):
+    item, membership = perms.access_item(request.user, slug, pk)
+    reply = perms.access_reply(item, reply_pk)
+    if not perms.can_hide_reply(request.user, reply, item, membership):
+        raise PermissionDenied
+    services.reply_hide(reply=reply, by=request.user)
+    return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
+
+
+@login_required
+@require_POST
+def reply_restore(request, slug, pk, reply_pk):
+    item, membership = perms.access_item(request.user, slug, pk)
+    reply = perms.access_reply(item, reply_pk)
+    if not perms.can_restore_reply(request.user, reply, item, membership):
+        raise PermissionDenied
+    services.reply_restore(reply=reply, by=request.user)
+    return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
+
+
+@login_required
+@require_POST
+def reply_accept(request, slug, pk, reply_pk):
+    """accept=1 makes this the answer; accept=0 withdraws it."""
+    item, membership = perms.access_item(request.user, slug, pk)
+    reply = perms.access_reply(item, reply_pk)
+    if not perms.can_accept(request.user, item, membership):
+        raise PermissionDenied(_("Only the asker or a steward accepts an answer."))
+    if request.POST.get("accept") == "0":
+        if item.accepted_reply_id == reply.pk:
+            services.answer_unaccept(item=item, by=request.user)
+    else:
+        try:
+            services.answer_accept(item=item, reply=reply, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
+
+
+# --- Spread ------------------------------------------------------------------
+
+
+def _spread_view(request, slug, pk, *, can, targets, form_class, action, done):
+    item, membership = perms.access_item(request.user, slug, pk)
+    if not can(request.user, item, membership):
+        raise PermissionDenied
+    target_qs = targets(user=request.user, item=item)
+    extra = {}
+    if form_class is ShareForm:
+        extra["private_origin"] = item.community.is_private
+    form = form_class(request.POST or None, targets=target_qs, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action(
+                item=item,
+                community=form.cleaned_data["community"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except (ValidationError, IntegrityError) as error:
+            message = getattr(error, "messages", [_("That was already recorded.")])
+            form.add_error(None, " ".join(message))
+        else:
+            messages.success(request, done)
+            return redirect(result if form_class is ShareForm else item)
+    return render(
+        request,
+        f"knowledge/{'share' if form_class is ShareForm else 'adopt'}_form.html",
+        {
+            "form": form,
+            "item": item,
+            "community": item.community,
+            "has_targets": target_qs.exists(),
+        },
+    )
+
+
+@login_required
+def item_share(request, slug, pk):
+    return _spread_view(
+        request,
+        slug,
+        pk,
+        can=perms.can_share,
+        targets=selectors.share_targets,
+        form_class=ShareForm,
+        action=services.item_share,
+        done=_("Shared. The copy credits where it came from."),
+    )
+
+
+@login_required
+def item_adopt(request, slug, pk):
+    return _spread_view(
+        request,
+        slug,
+        pk,
+        can=perms.can_adopt,
+        targets=selectors.adoption_targets,
+        form_class=AdoptForm,
+        action=services.adoption_record,
+        done=_("Recorded. The author will hear that it spread."),
+    )
+
+
+# --- Lists -------------------------------------------------------------------
+
+
+@login_required
+def community_feed(request, slug):
+    community, membership = access_community(request.user, slug)
+    panel = community_feed_panel(request, community, membership)
+    return render(
+        request,
+        "knowledge/feed.html",
+        {"community": community, "panel": panel},
+    )
+
+
+@login_required
+def tag_detail(request, tag):
+    tag = tag.lower()
+    cursor = selectors.Cursor.decode(request.GET.get("before"))
+    items, next_cursor = selectors.tag_items(
+        tag=tag, viewer=request.user, cursor=cursor, size=_page_size()
+    )
+    experts = selectors.experts_for_tag(tag=tag, viewer=request.user)
+    return render(
+        request,
+        "knowledge/tag_detail.html",
+        {
+            "tag": tag,
+            "items": items,
+            "experts": experts,
+            "next_cursor": next_cursor.encode() if next_cursor else "",
+            "is_first_page": cursor is None,
+        },
+    )
+
+
+@login_required
+def search(request):
+    viewer = request.user
+    communities = communities_visible_to(viewer).values_list("slug", "name")
+    form = SearchForm(request.GET or None, communities=communities)
+    page = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        community = None
+        if data["community"]:
+            community = communities_visible_to(viewer).get(slug=data["community"])
+        author = None
+        if data["author"]:
+            author = User.objects.filter(username=data["author"]).first()
+            if author is None:
+                form.add_error("author", _("No member with that username."))
+        if not form.errors:
+            results = selectors.search_items(
+                viewer=viewer,
+                q=data["q"],
+                community=community,
+                kind=data["kind"],
+                tag=data["tag"].strip().lower(),
+                author=author,
+                open_only=data["open"],
+            )
+            page = Paginator(results, _page_size()).get_page(request.GET.get("page"))
+            for item in page.object_list:
+                item.snippet = selectors.search_snippet(item, data["q"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "knowledge/search.html",
+        {"form": form, "page": page, "query_string": query.urlencode()},
+    )
+
+
+# --- Notifications -----------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    page = Paginator(
+        selectors.notifications_for(user=request.user), _page_size()
+    ).get_page(request.GET.get("page"))
+    return render(request, "knowledge/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark one (id=...) or all of my notifications read; "open" follows it."""
+    raw_id = request.POST.get("id")
+    if raw_id:
+        if not raw_id.isdigit():
+            raise Http404
+        notification = get_object_or_404(
+            Notification, pk=int(raw_id), recipient=request.user
+        )
+        mark_read(user=request.user, ids=[notification.pk])
+        target = notification.url
+        if request.POST.get("open") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}
+        ):
+            return redirect(target)
+    else:
+        count = mark_read(user=request.user)
+        messages.success(
+            request, _("%(n)d notifications marked as read.") % {"n": count}
+        )
+    return redirect("knowledge:notifications")

@@ -1,0 +1,385 @@
+"""Feed, tag pages, search, home panel and notifications: who sees what, and
+query counts that do not grow with the data."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from communities.panels import panels_for
+from knowledge import services
+from knowledge.models import Item, ItemKind
+from members.models import Notification
+from tests.communities.factories import MembershipFactory
+from tests.knowledge.conftest import login
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def feed_url(community, **query):
+    url = reverse("knowledge:feed", kwargs={"slug": community.slug})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def fill(community, n, *, kind=ItemKind.STORY, tags=("lean",), author=None):
+    author = author or UserFactory()
+    for i in range(n):
+        item = services.item_create(
+            author=author,
+            community=community,
+            kind=kind,
+            title=f"Item {kind} {i}",
+            body="Body",
+            tags=tags,
+        )
+        Item.objects.filter(pk=item.pk).update(helpful_count=i % 5)
+
+
+# --- Community feed ----------------------------------------------------------
+
+
+def test_feed_is_registered_as_a_community_panel(rf, member, community, story):
+    request = rf.get("/")
+    request.user = member
+    panels = panels_for(request, community, None)
+    assert panels[0]["template"] == "knowledge/_community_feed.html"
+    assert story in panels[0]["items"]
+
+
+def test_feed_panel_is_none_for_outsiders_of_private(rf, other_member, private, secret):
+    request = RequestFactory().get("/")
+    request.user = other_member
+    assert panels_for(request, private, None) == []
+
+
+def test_feed_keyset_pages_cover_everything_once(client, member, community):
+    fill(community, 45)
+    client = login(client, member)
+    seen, url = [], feed_url(community)
+    while url:
+        response = client.get(url)
+        panel = response.context["panel"]
+        seen += [item.pk for item in panel["items"]]
+        url = (
+            feed_url(community, before=panel["next_cursor"])
+            if panel["next_cursor"]
+            else None
+        )
+    assert len(seen) == len(set(seen)) == 45
+    assert seen == sorted(seen, reverse=True)
+
+
+def test_feed_helpful_tab_orders_by_helpful_and_pages(client, member, community):
+    fill(community, 30)
+    client = login(client, member)
+    first = client.get(feed_url(community, tab="helpful")).context["panel"]
+    second = client.get(
+        feed_url(community, tab="helpful", before=first["next_cursor"])
+    ).context["panel"]
+    counts = [i.helpful_count for i in first["items"] + second["items"]]
+    assert counts == sorted(counts, reverse=True) and len(counts) == 30
+
+
+def test_feed_open_tab_lists_only_unanswered_questions(
+    client, member, community, question, story
+):
+    html = login(client, member).get(feed_url(community, tab="open")).content.decode()
+    assert question.title in html and story.title not in html
+
+
+def test_feed_bad_cursor_falls_back_to_first_page(client, member, community, story):
+    response = login(client, member).get(feed_url(community, before="nonsense_x"))
+    assert response.status_code == 200 and story.title in response.content.decode()
+    response = client.get(feed_url(community, before="999999999999999999999_1"))
+    assert response.status_code == 200
+
+
+def test_hidden_tab_only_for_stewards(client, member, steward, community, story):
+    services.item_hide(item=story, by=member)
+    client = login(client, member)
+    assert story.title not in client.get(feed_url(community)).content.decode()
+    assert (
+        story.title
+        not in client.get(feed_url(community, tab="hidden")).content.decode()
+    )
+    client.force_login(steward)
+    assert story.title in client.get(feed_url(community, tab="hidden")).content.decode()
+
+
+def test_feed_outsider_of_private_gets_404(client, other_member, private):
+    assert login(client, other_member).get(feed_url(private)).status_code == 404
+
+
+def test_feed_empty_state(client, member, community):
+    html = login(client, member).get(feed_url(community)).content.decode()
+    assert "Nothing shared here yet" in html
+
+
+@pytest.mark.parametrize("tab", ["new", "helpful", "open"])
+def test_feed_query_count_is_flat(
+    client, member, community, tab, django_assert_max_num_queries
+):
+    client = login(client, member)
+    fill(community, 3, kind=ItemKind.QUESTION)
+    with django_assert_max_num_queries(6):
+        client.get(feed_url(community, tab=tab))
+    fill(community, 40, kind=ItemKind.QUESTION)
+    with django_assert_max_num_queries(6):
+        response = client.get(feed_url(community, tab=tab))
+    assert len(response.context["panel"]["items"]) == 20
+
+
+# --- Tag pages ---------------------------------------------------------------
+
+
+def test_tag_page_lists_visible_items_and_experts(
+    client, other_member, story, secret, steward
+):
+    services.helpful_set(item=story, user=steward, helpful=True)
+    services.item_update(
+        item=secret,
+        editor=secret.author,
+        kind="story",
+        title=secret.title,
+        body=secret.body,
+        tags=["lean"],
+    )
+    html = (
+        login(client, other_member)
+        .get(reverse("knowledge:tag", kwargs={"tag": "lean"}))
+        .content.decode()
+    )
+    assert story.title in html
+    assert secret.title not in html
+    assert "Mia Member" in html and "1 helpful mark" in html
+
+
+def test_tag_experts_ignore_private_communities_for_outsiders(
+    client, other_member, secret, steward
+):
+    services.helpful_set(item=secret, user=steward, helpful=True)
+    html = (
+        login(client, other_member)
+        .get(reverse("knowledge:tag", kwargs={"tag": "pricing"}))
+        .content.decode()
+    )
+    assert "Mia Member" not in html and "Nobody yet" in html
+
+
+def test_experts_rank_accepted_answers(question, steward, member, community):
+    from knowledge.selectors import experts_for_tag, tag_expertise_scores
+
+    reply = services.reply_create(item=question, author=steward, body="Buddies")
+    services.answer_accept(item=question, reply=reply, by=member)
+    experts = experts_for_tag(tag="onboarding", viewer=member)
+    assert experts[0] == steward and experts[0].accepted == 1
+    scores = tag_expertise_scores(tags=["onboarding"], user_ids=[steward.pk])
+    assert scores == {(steward.pk, "onboarding"): {"helpful": 0, "accepted": 1}}
+
+
+def test_tag_page_query_count_is_flat(
+    client, member, community, django_assert_max_num_queries
+):
+    client = login(client, member)
+    url = reverse("knowledge:tag", kwargs={"tag": "lean"})
+    fill(community, 3)
+    with django_assert_max_num_queries(7):
+        client.get(url)
+    for _ in range(4):
+        fill(community, 8)
+    with django_assert_max_num_queries(7):
+        response = client.get(url)
+    assert len(response.context["items"]) == 20 and response.context["next_cursor"]
+
+
+# --- Search ------------------------------------------------------------------
+
+
+def search(client, **params):
+    return client.get(reverse("knowledge:search"), params)
+
+
+def test_search_finds_visible_items(client, member, story):
+    html = search(login(client, member), q="checklist").content.decode()
+    assert story.title in html and "1 result" in html
+
+
+def test_search_never_returns_private_content_to_outsiders(
+    client, other_member, secret
+):
+    client = login(client, other_member)
+    for q in ("zebracorn", "ACME", "renewal", "pricing", ""):
+        response = search(client, q=q)
+        assert list(response.context["page"].object_list) == []
+        assert secret.title not in response.content.decode()
+        assert "discount" not in response.content.decode()
+
+
+def test_search_finds_private_content_for_members(client, member, secret):
+    html = search(login(client, member), q="zebracorn").content.decode()
+    assert secret.title in html
+
+
+def test_search_filters(client, member, story, question, community, private, secret):
+    client = login(client, member)
+    assert question.title not in search(client, kind="story").content.decode()
+    html = search(client, open="on").content.decode()
+    assert question.title in html and story.title not in html
+    html = search(client, tag="onboarding").content.decode()
+    assert question.title in html and story.title not in html
+    html = search(client, community=private.slug).content.decode()
+    assert secret.title in html and story.title not in html
+    html = search(client, author=member.username, q="handover").content.decode()
+    assert story.title in html
+
+
+def test_search_bad_filters_are_form_errors_keeping_input(client, member, story):
+    response = search(
+        login(client, member), q="kept words", author="nobody-here", kind="x"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No member with that username." in html or "Select a valid choice" in html
+    assert 'value="kept words"' in html
+
+
+def test_search_outsider_cannot_filter_by_private_community(
+    client, other_member, private, secret
+):
+    response = search(login(client, other_member), community=private.slug)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_search_paginates(client, member, community):
+    fill(community, 25)
+    client = login(client, member)
+    page2 = search(client, q="Item", page=2)
+    assert len(page2.context["page"].object_list) == 5
+    assert "page=1" in page2.content.decode()
+
+
+def test_search_anonymous_redirects(client):
+    assert search(client, q="x").status_code == 302
+
+
+def test_search_query_count_is_flat(
+    client, member, community, django_assert_max_num_queries
+):
+    client = login(client, member)
+    fill(community, 3)
+    with django_assert_max_num_queries(6):
+        search(client, q="Item")
+    fill(community, 30)
+    with django_assert_max_num_queries(6):
+        response = search(client, q="Item")
+    assert len(response.context["page"].object_list) == 20
+
+
+# --- Home panel --------------------------------------------------------------
+
+
+def test_home_shows_questions_matching_expertise(client, community, question, story):
+    expert = UserFactory(expertise=["onboarding"])
+    MembershipFactory(user=expert, community=community)
+    html = login(client, expert).get("/").content.decode()
+    section = html.split("Questions you could answer")[1].split("Latest in your")[0]
+    assert question.title in section and story.title not in section
+    assert story.title in html  # latest in their communities
+
+
+def test_home_leaves_out_answered_and_private_questions(
+    client, community, question, steward, private, make_item, member
+):
+    expert = UserFactory(expertise=["onboarding"])
+    MembershipFactory(user=expert, community=community)
+    make_item(
+        author=member,
+        community=private,
+        kind="question",
+        title="Private Q",
+        tags=["onboarding"],
+    )
+    reply = services.reply_create(item=question, author=steward, body="a")
+    services.answer_accept(item=question, reply=reply, by=member)
+    html = login(client, expert).get("/").content.decode()
+    assert question.title not in html.split("Latest in your")[0]
+    assert "Private Q" not in html
+
+
+def test_home_query_count_is_flat(
+    client, community, make_item, member, django_assert_max_num_queries
+):
+    expert = UserFactory(expertise=["lean", "onboarding"])
+    MembershipFactory(user=expert, community=community)
+    client = login(client, expert)
+    fill(community, 2, kind=ItemKind.QUESTION)
+    with django_assert_max_num_queries(6):
+        client.get("/")
+    fill(community, 30, kind=ItemKind.QUESTION)
+    with django_assert_max_num_queries(6):
+        response = client.get("/")
+    assert response.content.decode().count('class="kind kind-question"') == 5 + 8
+
+
+def test_home_without_expertise_invites_to_add_it(client, other_member):
+    html = login(client, other_member).get("/").content.decode()
+    assert "Add your expertise" in html
+
+
+# --- Notifications -----------------------------------------------------------
+
+
+def test_notifications_list_and_mark_read(
+    client, member, story, other_member, community
+):
+    MembershipFactory(user=other_member, community=community)
+    services.reply_create(item=story, author=other_member, body="hey")
+    services.helpful_set(item=story, user=other_member, helpful=True)
+    client = login(client, member)
+    html = client.get(reverse("knowledge:notifications")).content.decode()
+    assert "Otto Other replied to" in html and "found" in html
+    first = Notification.objects.filter(recipient=member).first()
+    response = client.post(
+        reverse("knowledge:notifications_read"), {"id": first.pk, "open": "1"}
+    )
+    assert response["Location"] == story.get_absolute_url()
+    first.refresh_from_db()
+    assert first.read_at
+    client.post(reverse("knowledge:notifications_read"))
+    assert not Notification.objects.filter(
+        recipient=member, read_at__isnull=True
+    ).exists()
+
+
+def test_cannot_mark_someone_elses_notification(client, member, other_member):
+    note = Notification.objects.create(recipient=other_member, kind="x", message="m")
+    response = login(client, member).post(
+        reverse("knowledge:notifications_read"), {"id": note.pk}
+    )
+    assert response.status_code == 404
+    note.refresh_from_db()
+    assert note.read_at is None
+
+
+def test_notifications_empty_state_and_pagination(
+    client, member, django_assert_max_num_queries
+):
+    client = login(client, member)
+    url = reverse("knowledge:notifications")
+    assert "No notifications yet" in client.get(url).content.decode()
+    Notification.objects.bulk_create(
+        Notification(recipient=member, kind="k", message=f"m{i}") for i in range(3)
+    )
+    with django_assert_max_num_queries(5):
+        client.get(url)
+    Notification.objects.bulk_create(
+        Notification(recipient=member, kind="k", message=f"m{i}") for i in range(22)
+    )
+    with django_assert_max_num_queries(5):
+        response = client.get(url, {"page": 2})
+    assert len(response.context["page"].object_list) == 5
+
+
+def test_notifications_need_login(client):
+    assert client.get(reverse("knowledge:notifications")).status_code == 302
