@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils import timezone
@@ -145,29 +146,34 @@ def _open_questions(community, end) -> list[dict]:
     if not questions:
         return []
     tags_by_question = defaultdict(set)
-    for item_id, slug in ItemTag.objects.filter(
+    for item_id, name in ItemTag.objects.filter(
         content_object_id__in=[q.pk for q in questions]
-    ).values_list("content_object_id", "tag__slug"):
-        tags_by_question[item_id].add(slug)
-    # Members of this community whose expertise shares a tag with a question.
+    ).values_list("content_object_id", "tag__name"):
+        tags_by_question[item_id].add(name.lower())
+    # Members of this community whose expertise shares a tag with a question
+    # (tags compared case-insensitively: "Kubernetes" helps with "kubernetes").
     expertise = defaultdict(set)
     people = {}
-    all_slugs = set().union(*tags_by_question.values())
-    if all_slugs:
+    all_names = set().union(*tags_by_question.values())
+    if all_names:
         active = Membership.objects.filter(
             community=community, status=Membership.Status.ACTIVE
         ).values("user_id")
-        for user_id, slug, name, username in ExpertiseTag.objects.filter(
-            tag__slug__in=all_slugs,
-            content_object_id__in=active,
-            content_object__is_active=True,
-        ).values_list(
-            "content_object_id",
-            "tag__slug",
-            "content_object__display_name",
-            "content_object__username",
+        for user_id, tag, name, username in (
+            ExpertiseTag.objects.annotate(tag_lower=Lower("tag__name"))
+            .filter(
+                tag_lower__in=all_names,
+                content_object_id__in=active,
+                content_object__is_active=True,
+            )
+            .values_list(
+                "content_object_id",
+                "tag_lower",
+                "content_object__display_name",
+                "content_object__username",
+            )
         ):
-            expertise[user_id].add(slug)
+            expertise[user_id].add(tag)
             people[user_id] = (name, username)
     entries = []
     for question in questions:
