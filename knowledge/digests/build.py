@@ -393,8 +393,11 @@ def digest_build(*, community: Community, period: str, start) -> Digest:
     return digest
 
 
-def digests_for(*, community_ids, period: str, start) -> dict[int, Digest]:
-    """Each community's digest for the period, building any still missing."""
+def digests_for(
+    *, community_ids, period: str, start, save: bool = True
+) -> dict[int, Digest]:
+    """Each community's digest for the period, building any still missing
+    (with save=False, in memory only: for dry runs)."""
     found = {
         d.community_id: d
         for d in Digest.objects.filter(
@@ -403,7 +406,17 @@ def digests_for(*, community_ids, period: str, start) -> dict[int, Digest]:
     }
     missing = set(community_ids) - set(found)
     for community in Community.objects.filter(pk__in=missing):
-        found[community.pk] = digest_build(
-            community=community, period=period, start=start
-        )
+        if save:
+            digest = digest_build(community=community, period=period, start=start)
+        else:
+            content = digest_content(community=community, period=period, start=start)
+            digest = Digest(
+                community=community,
+                period=period,
+                start=start,
+                end=period_end(period, start),
+                content=content,
+                has_news=has_news(content),
+            )
+        found[community.pk] = digest
     return found

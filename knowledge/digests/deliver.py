@@ -93,9 +93,11 @@ class BatchResult:
     skipped: list = field(default_factory=list)
 
 
-def plan_batch(*, period: str, start, member_ids) -> dict[int, Planned]:
-    """What each member of the batch would receive (nothing is written,
-    except digests built on the spot if the build tasks have not run yet)."""
+def plan_batch(
+    *, period: str, start, member_ids, save: bool = True
+) -> dict[int, Planned]:
+    """What each member of the batch would receive. Nothing is written except
+    digests the build tasks have not stored yet (none with save=False)."""
     end = period_end(period, start)
     members = {
         m.pk: m
@@ -112,7 +114,9 @@ def plan_batch(*, period: str, start, member_ids) -> dict[int, Planned]:
     ).values_list("user_id", "community_id"):
         communities_of[user_id].append(community_id)
     all_communities = {c for ids in communities_of.values() for c in ids}
-    digests = digests_for(community_ids=all_communities, period=period, start=start)
+    digests = digests_for(
+        community_ids=all_communities, period=period, start=start, save=save
+    )
 
     folded = defaultdict(list)
     folding = [

@@ -79,7 +79,9 @@ class Command(BaseCommand):
         totals = {"sent": 0, "failed": 0, "skipped": 0, "nothing": 0}
         for batch in deliver.in_batches(recipients):
             if dry_run:
-                plans = deliver.plan_batch(period=period, start=begin, member_ids=batch)
+                plans = deliver.plan_batch(
+                    period=period, start=begin, member_ids=batch, save=False
+                )
                 done = set(
                     DigestDelivery.objects.filter(
                         member_id__in=list(plans), period=period, period_start=begin

@@ -34,7 +34,7 @@ def week():
     newcomer = UserFactory(display_name="Nina Newcomer")
     returning = UserFactory(display_name="Ravi Returning")  # newcomer, not first
     expert = UserFactory(display_name="Eli Expert", expertise=["Kubernetes"])
-    outsider = UserFactory(display_name="Omar Outsider", expertise=["kubernetes"])
+    UserFactory(display_name="Omar Outsider", expertise=["kubernetes"])
     asker = UserFactory(display_name="Asha Asker", expertise=["kubernetes"])
     MembershipFactory(user=veteran, community=c, joined_at=at(-400))
     MembershipFactory(user=newcomer, community=c, joined_at=at(-10))
