@@ -26,12 +26,19 @@ def _publish(task_name: str, kwargs: dict) -> None:
     member's request would wait for. Connecting first with max_retries=0 fails
     in one socket_connect_timeout (1 s at most; immediately if refused).
     """
-    task = current_app.tasks[task_name]
     with current_app.producer_or_acquire() as producer:
         producer.connection.ensure_connection(max_retries=0)
-        task.apply_async(
-            kwargs=kwargs, retry=False, ignore_result=True, producer=producer
+        # By name: a web process need not have imported the task's module.
+        current_app.send_task(
+            task_name, kwargs=kwargs, retry=False, ignore_result=True, producer=producer
         )
+
+
+def _task(task_name: str):
+    app = current_app
+    if task_name not in app.tasks:
+        app.loader.import_default_modules()  # autodiscovers every app's tasks
+    return app.tasks[task_name]
 
 
 def send_task(task_name: str, kwargs: dict) -> bool:
@@ -40,7 +47,7 @@ def send_task(task_name: str, kwargs: dict) -> bool:
     if current_app.conf.task_always_eager:
         # No broker (local runs, tests): run it here. Its errors are the
         # task's own, not the broker's, so they are not hidden in the outbox.
-        current_app.tasks[task_name].apply(kwargs=kwargs)
+        _task(task_name).apply(kwargs=kwargs)
         return True
     try:
         _publish(task_name, kwargs)
