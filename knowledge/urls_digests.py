@@ -1,3 +1,19 @@
+from django.urls import path
+
+from knowledge.digests import views
+
 app_name = "digests"
 
-urlpatterns = []
+urlpatterns = [
+    path("communities/<slug:slug>/digests/", views.digest_archive, name="archive"),
+    path(
+        "communities/<slug:slug>/digests/<int:pk>/",
+        views.digest_detail,
+        name="detail",
+    ),
+    path(
+        "digests/unsubscribe/<str:token>/",
+        views.digest_unsubscribe,
+        name="unsubscribe",
+    ),
+]

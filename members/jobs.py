@@ -18,12 +18,39 @@ from members.models import OutboxJob
 logger = logging.getLogger(__name__)
 
 
-def send_task(task_name: str, kwargs: dict) -> bool:
-    """Hand one task to Celery now; False if the broker did not take it."""
-    try:
-        current_app.tasks[task_name].apply_async(
-            kwargs=kwargs, retry=False, ignore_result=True
+def _publish(task_name: str, kwargs: dict) -> None:
+    """Publish to the broker, failing at once when it is unreachable.
+
+    `retry=False` alone is not enough: kombu still retries the connection
+    for broker_connection_timeout (4 s by default) before giving up, which a
+    member's request would wait for. Connecting first with max_retries=0 fails
+    in one socket_connect_timeout (1 s at most; immediately if refused).
+    """
+    with current_app.producer_or_acquire() as producer:
+        producer.connection.ensure_connection(max_retries=0)
+        # By name: a web process need not have imported the task's module.
+        current_app.send_task(
+            task_name, kwargs=kwargs, retry=False, ignore_result=True, producer=producer
         )
+
+
+def _task(task_name: str):
+    app = current_app
+    if task_name not in app.tasks:
+        app.loader.import_default_modules()  # autodiscovers every app's tasks
+    return app.tasks[task_name]
+
+
+def send_task(task_name: str, kwargs: dict) -> bool:
+    """Hand one task to Celery now; False if the broker did not take it (the
+    job then waits in the outbox)."""
+    if current_app.conf.task_always_eager:
+        # No broker (local runs, tests): run it here. Its errors are the
+        # task's own, not the broker's, so they are not hidden in the outbox.
+        _task(task_name).apply(kwargs=kwargs)
+        return True
+    try:
+        _publish(task_name, kwargs)
     except Exception as exc:  # noqa: BLE001 - any broker failure means "later"
         logger.warning("Broker unavailable for %s: %s", task_name, exc)
         OutboxJob.objects.create(
@@ -47,9 +74,7 @@ def outbox_flush(limit: int = 500) -> int:
     pending = OutboxJob.objects.filter(sent_at__isnull=True).order_by("created_at")
     for job in pending[:limit]:
         try:
-            current_app.tasks[job.task_name].apply_async(
-                kwargs=job.kwargs, retry=False, ignore_result=True
-            )
+            _publish(job.task_name, job.kwargs)
         except Exception as exc:  # noqa: BLE001
             job.attempts += 1
             job.last_error = str(exc)

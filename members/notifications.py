@@ -2,16 +2,26 @@
 
 from django.utils import timezone
 
-from members.models import Notification
+from members.jobs import enqueue_on_commit
+from members.models import Notification, NotificationEmails
+
+# Sent by the knowledge app (members must not import it; a task name is fine).
+NOTIFICATION_EMAIL_TASK = "knowledge.send_notification_email"
 
 
 def notify(*, recipient, kind: str, message: str, url: str = "", actor=None):
-    """Create an in-app notification; nobody is told about their own action."""
+    """Create an in-app notification; nobody is told about their own action.
+
+    Members who want notification e-mails "immediately" get one after the
+    transaction commits; "digest" ones are folded into their next digest."""
     if actor is not None and actor.pk == recipient.pk:
         return None
-    return Notification.objects.create(
+    notification = Notification.objects.create(
         recipient=recipient, actor=actor, kind=kind, message=message[:300], url=url
     )
+    if recipient.notification_emails == NotificationEmails.IMMEDIATELY:
+        enqueue_on_commit(NOTIFICATION_EMAIL_TASK, notification_id=notification.pk)
+    return notification
 
 
 def unread_count(user) -> int:

@@ -1,0 +1,61 @@
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+
+
+class FlakyBackend(EmailBackend):
+    """The in-memory backend, refusing the next `failures` messages like an
+    SMTP server that is briefly down."""
+
+    failures = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures > 0:
+            FlakyBackend.failures -= 1
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def flaky_smtp(settings):
+    settings.EMAIL_BACKEND = "tests.knowledge.digests.conftest.FlakyBackend"
+    FlakyBackend.failures = 0
+    mail.outbox = []
+    yield FlakyBackend
+    FlakyBackend.failures = 0
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def broker():
+    """Point this process's Celery app at another broker, not eager, for one
+    test; the connection pools are reset so the new URL takes effect."""
+    from celery import current_app
+
+    app = current_app._get_current_object()
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+
+    def reset_pools():
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    def use(url: str):
+        reset_pools()
+        app.conf.broker_url = url
+        app.conf.task_always_eager = False
+        return app
+
+    yield use
+    reset_pools()
+    app.conf.broker_url, app.conf.task_always_eager = saved
