@@ -143,6 +143,19 @@ CELERY_BEAT_SCHEDULE["mentoring-checkin-reminders"] = {
     "schedule": crontab(hour=7, minute=0),  # daily, 07:00 UTC
 }
 
+# Digests go out at DIGEST_HOUR (UTC): daily ones every day, weekly ones on Mondays.
+CELERY_BEAT_SCHEDULE["digests-daily"] = {
+    "task": "knowledge.digests_run",
+    "schedule": crontab(minute=0, hour=DIGEST_HOUR),
+    "kwargs": {"period": "daily"},
+}
+CELERY_BEAT_SCHEDULE["digests-weekly"] = {
+    "task": "knowledge.digests_run",
+    "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week="mon"),
+    "kwargs": {"period": "weekly"},
+}
+DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
+
 # Mentoring: remind pairs with no check-in for this many days; tell the
 # broker about pairs idle this long.
 MENTORING_REMINDER_DAYS = env.int("MENTORING_REMINDER_DAYS", default=21)

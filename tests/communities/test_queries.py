@@ -17,10 +17,10 @@ ROLES = list(LeadershipRole)
 # session, user, unread badge, count, page, tags prefetch, tag filter options
 LIST_QUERIES = 7
 # session, user, badge, community, membership, tags, stewards, role counts,
-# role sample
-DETAIL_QUERIES = 9
+# role sample, and the knowledge feed panel's page of items
+DETAIL_QUERIES = 10
 # + newcomers (count, recent, quiet) and pending count for stewards
-DETAIL_QUERIES_STEWARD = 13
+DETAIL_QUERIES_STEWARD = 14
 
 
 def _populate(size, viewer):

@@ -18,7 +18,10 @@ def flows(db):
     practice = item(alpha, author, days=40)
     item(beta, author, days=5, shared_from=practice)
     item(gamma, author, days=6, shared_from=practice)
-    item(beta, author, days=6, shared_from=practice, hidden_at=days_ago(1))
+    # A hidden share never counts (one copy per item per community, so it is
+    # a copy of another Alpha item).
+    other = item(alpha, author, days=41)
+    item(beta, author, days=6, shared_from=other, hidden_at=days_ago(1))
     AdoptionFactory(item=practice, community=beta, created_at=days_ago(4))
     AdoptionFactory(item=practice, community=gamma, created_at=days_ago(3))
     beta_practice = item(beta, author, days=200)

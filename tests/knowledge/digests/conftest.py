@@ -45,10 +45,15 @@ def broker():
     saved = (app.conf.broker_url, app.conf.task_always_eager)
 
     def reset_pools():
+        from kombu import pools
+
         if app._pool is not None:
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        # kombu keeps producer pools per connection in a process-wide registry;
+        # one left holding a closed pool fails the next test's publish.
+        pools.reset()
 
     def use(url: str):
         reset_pools()

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communities', '0003_welcome_and_email_prefs'),
-        ('knowledge', '0003_item_search_gin'),
+        ('knowledge', '0004_share_note'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
