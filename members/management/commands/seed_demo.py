@@ -15,6 +15,13 @@ from django.db import transaction
 from members.demo import PASSWORD as DEMO_PASSWORD
 
 DEMO_ADMIN_EMAIL = "admin@practica.local"
+# Other points of view worth logging in as.
+DEMO_VIEWPOINTS = [
+    ("maria.lopez@practica.local", "local line leader, steward, brokers mentoring"),
+    ("jon.ito@practica.local", "executive leader, mentor"),
+    ("sam.okafor@practica.local", "internal networker"),
+    ("oliver.brown@practica.local", "newcomer looking for a mentor"),
+]
 
 
 class Command(BaseCommand):
@@ -47,3 +54,5 @@ class Command(BaseCommand):
                 f"{DEMO_ADMIN_EMAIL} (admin)"
             )
         )
+        for email, who in DEMO_VIEWPOINTS:
+            self.stdout.write(f"  {email:32} {who}")
