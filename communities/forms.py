@@ -3,10 +3,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from taggit.forms import TagField
 
 from communities.models import Community, Visibility
 from communities.selectors import SORTS
+from members.forms import TagListField
 from members.models import LeadershipRole
 
 
@@ -59,7 +59,7 @@ class CommunityForm(MarkInvalidMixin, forms.Form):
             "Markdown. Who is it for, how do you work together, how to take part."
         ),
     )
-    tags = TagField(
+    tags = TagListField(
         label=_("Topics"),
         required=False,
         help_text=_("Comma-separated, e.g. lean, safety, shift-handover."),

@@ -21,8 +21,13 @@ class SignupForm(AllauthSignupForm):
 
 
 class TagListField(forms.CharField):
-    """Comma-separated tags ("lean, shift handover") -> a list of lower-case
-    names. Lower case so "Lean" and "lean" are one tag in the directory."""
+    """Comma-separated tags ("lean, shift handover") -> a sorted list of
+    lower-case names. Every app's tag input uses it, so "Lean" on a profile
+    and "lean" on a question are one tag and expertise matches questions."""
+
+    def __init__(self, *, max_tags: int = MAX_TAGS, **kwargs):
+        self.max_tags = max_tags
+        super().__init__(**kwargs)
 
     def prepare_value(self, value):
         # Initial: Tag objects; after a failed POST: the typed string.
@@ -36,9 +41,9 @@ class TagListField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        if len(value) > MAX_TAGS:
+        if len(value) > self.max_tags:
             raise forms.ValidationError(
-                _("At most %(max)d tags, please."), params={"max": MAX_TAGS}
+                _("At most %(max)d tags, please."), params={"max": self.max_tags}
             )
         too_long = [name for name in value if len(name) > TAG_MAX_LENGTH]
         if too_long:

@@ -3,23 +3,11 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from taggit.forms import TagField
 
 from communities.access import active_community_ids
 from communities.models import Community
+from members.forms import TagListField
 from mentoring.models import Format
-
-
-class TopicsField(TagField):
-    """Comma-separated topics, lower-cased, each short enough to be a tag."""
-
-    def clean(self, value):
-        tags = [t.strip().lower() for t in super().clean(value) if t.strip()]
-        if any(len(t) > 50 for t in tags):
-            raise forms.ValidationError(_("Keep each topic under 50 characters."))
-        if len(tags) > 10:
-            raise forms.ValidationError(_("Name at most 10 topics."))
-        return sorted(set(tags))
 
 
 def _my_communities(user):
@@ -35,7 +23,8 @@ class OfferForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("At most this many mentees at a time"), min_value=1, max_value=10
     )
-    topics = TopicsField(
+    topics = TagListField(
+        max_tags=10,
         label=_("Topics I can help with"),
         required=False,
         help_text=_("Comma-separated, e.g. onboarding, lean. Empty: none listed."),
@@ -49,7 +38,8 @@ class OfferForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    topics = TopicsField(
+    topics = TagListField(
+        max_tags=10,
         label=_("What do you want to learn?"),
         help_text=_("Comma-separated topics, e.g. shift-handover, safety."),
         error_messages={"required": _("Name at least one topic.")},
