@@ -89,7 +89,7 @@ def test_with_database_url_and_redis_url_uses_postgres_and_redis():
     assert found["options"]["connect_timeout"] > 0
     assert found["eager"] is False
     assert found["broker"] == "redis://cache.example:6379/3"
-    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"] == "config.cache.FailOpenRedisCache"
 
 
 def test_celery_is_configured_for_reliable_delivery():
