@@ -4,10 +4,8 @@ Figures are computed lazily, so a CSV download runs only the queries its
 table needs. Each table is defined once here and rendered both on the page
 and as CSV (tables.py), so the two never disagree.
 
-Sections, in page order: participation, left out, spread, knowledge.
-MENTORING is the fifth section of issue 7; it lands once the mentoring app
-has models: add dashboards/mentoring.py (figures), its tables below
-("mentoring_*", listed in SECTIONS) and templates/dashboards/_mentoring.html.
+Sections, in page order: participation, left out, spread, knowledge,
+mentoring.
 """
 
 from datetime import timedelta
@@ -18,23 +16,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dashboards import exclusion, knowledge, participation, spread
+from dashboards import exclusion, knowledge, mentoring, participation, spread
 from dashboards.charts import Bar, bar_chart
 from dashboards.links import (
     community_dashboard_url,
     community_url,
     item_url,
     member_url,
+    pair_url,
 )
 from dashboards.periods import Period
 from dashboards.scope import Scope
 from dashboards.tables import Cell, Table
+from mentoring.permissions import can_view_pair
 
 SECTIONS = {
     "participation": ["summary", "roles", "weekly"],
     "left_out": ["newcomers", "unanswered", "askers"],
     "spread": ["flows", "matrix", "pockets"],
     "knowledge": ["helpful", "rising", "experts"],
+    "mentoring": ["mentoring_summary", "mentoring_quiet", "mentoring_brokers"],
 }
 ORGANISATION_TABLES = ["communities"]
 
@@ -89,6 +90,10 @@ class Report:
     @cached_property
     def unanswered_figures(self) -> exclusion.UnansweredSummary:
         return exclusion.unanswered_summary(self.scope, self.period)
+
+    @cached_property
+    def mentoring_figures(self) -> mentoring.MentoringSummary:
+        return mentoring.mentoring_summary(self.scope, self.period)
 
     @cached_property
     def spread_figures(self) -> spread.Spread:
@@ -469,4 +474,118 @@ class Report:
                 Cell(percent(r.share)),
             ],
             empty=_("No tag depends on a single expert."),
+        )
+
+    def _table_mentoring_summary(self) -> Table:
+        m = self.mentoring_figures
+        rows = [
+            (_("Requests waiting for a match (now)"), m.waiting),
+            (
+                _("Waiting since (oldest request)"),
+                m.oldest_waiting_at.date() if m.oldest_waiting_at else "",
+            ),
+            (_("Requests matched in the period"), m.matched),
+            (_("Median wait from request to match"), duration_text(m.median_wait)),
+            (_("Active pairs (now)"), m.active_pairs),
+            (
+                _("Active pairs without a check-in for %(days)s days")
+                % {"days": mentoring.reminder_days()},
+                m.quiet_pairs,
+            ),
+            (_("Pairs completed in the period"), m.completed),
+            (_("Pairs closed early in the period"), m.closed_early),
+            (_("Completion rate (completed / ended)"), percent(m.completion_rate)),
+            (_("Feedback given in the period"), m.ratings),
+            (
+                _("Average rating (1 to 5)"),
+                "" if m.average_rating is None else f"{m.average_rating:.1f}",
+            ),
+        ]
+        return Table(
+            name="mentoring_summary",
+            title=_("Mentoring figures"),
+            caption=self._mentoring_caption(),
+            columns=[_("Figure"), _("Value")],
+            source=rows,
+        )
+
+    def _mentoring_caption(self) -> str:
+        if self.scope.is_organisation:
+            return _("Every mentoring request and pair in the organisation.")
+        return _(
+            "Requests filed with this community, and requests naming no "
+            "community from its active members; pairs follow their request."
+        )
+
+    def _table_mentoring_quiet(self) -> Table:
+        def row(pair):
+            may_open = can_view_pair(self.viewer, pair)
+            return [
+                Cell(
+                    _("%(mentor)s and %(mentee)s")
+                    % {
+                        "mentor": pair.mentor.display_name,
+                        "mentee": pair.mentee.display_name,
+                    },
+                    pair_url(pair.pk) if may_open else None,
+                ),
+                _member_cell(pair.mentor),
+                _member_cell(pair.mentee),
+                _member_cell(pair.broker) if pair.broker else Cell(_("Direct")),
+                Cell(pair.started_at),
+                Cell(pair.last_checkin_at),
+                Cell((self.now - pair.quiet_from).days),
+            ]
+
+        return Table(
+            name="mentoring_quiet",
+            title=_("Pairs without a recent check-in"),
+            caption=_(
+                "Active pairs with no check-in for %(days)s days or more, quiet "
+                "longest first. A word from the broker or a steward helps."
+            )
+            % {"days": mentoring.reminder_days()},
+            columns=[
+                _("Pair"),
+                _("Mentor"),
+                _("Mentee"),
+                _("Broker"),
+                _("Started"),
+                _("Last check-in"),
+                _("Days quiet"),
+            ],
+            source=mentoring.quiet_pairs(self.scope),
+            row=row,
+            empty=_("Every active pair has checked in recently."),
+        )
+
+    def _table_mentoring_brokers(self) -> Table:
+        def row(b):
+            who = (
+                Cell(b.name, member_url(b.username))
+                if b.broker_id
+                else Cell(_("Asked a mentor directly"))
+            )
+            return [
+                who,
+                Cell(b.proposed),
+                Cell(b.accepted),
+                Cell(b.declined),
+                Cell(b.completed),
+            ]
+
+        return Table(
+            name="mentoring_brokers",
+            title=_("Matches per broker"),
+            caption=_("Pairs proposed in the period and what became of them."),
+            columns=[
+                _("Broker"),
+                _("Proposed"),
+                _("Accepted by both"),
+                _("Declined"),
+                _("Completed"),
+            ],
+            source=mentoring.matches_per_broker(self.scope, self.period),
+            row=row,
+            empty=_("No match was proposed in this period."),
         )
