@@ -74,11 +74,15 @@ def _place_cell(place) -> Cell:
 
 
 class Report:
-    def __init__(self, *, scope: Scope, period: Period, viewer, community=None):
+    def __init__(
+        self, *, scope: Scope, period: Period, viewer, community=None, snapshot=None
+    ):
         self.scope = scope
         self.period = period
         self.viewer = viewer
         self.community = community
+        # A dashboards.models.Snapshot: its tables replace the live ones.
+        self.snapshot = snapshot
         self.now = timezone.now()
 
     # --- Figures (each computed at most once) ------------------------------
@@ -111,7 +115,12 @@ class Report:
     def table(self, name: str) -> Table:
         if name not in self.table_names:
             raise KeyError(name)
-        return getattr(self, f"_table_{name}")()
+        table = getattr(self, f"_table_{name}")()
+        if self.snapshot is not None and name in self.snapshot.tables:
+            table.source = self.snapshot.rows(name)
+            table.row = list
+            table.as_of = self.snapshot.built_at
+        return table
 
     def filename(self, name: str) -> str:
         where = self.community.slug if self.community else "organisation"
@@ -120,6 +129,14 @@ class Report:
         )
 
     def _table_summary(self) -> Table:
+        return Table(
+            name="summary",
+            title=_("Headline figures"),
+            columns=[_("Figure"), _("Value")],
+            source=self._summary_rows,
+        )
+
+    def _summary_rows(self) -> list:
         p, u = self.participation_figures, self.unanswered_figures
         equity = p.equity
         rows = [
@@ -156,12 +173,7 @@ class Report:
                 duration_text(u.median_wait),
             ),
         ]
-        return Table(
-            name="summary",
-            title=_("Headline figures"),
-            columns=[_("Figure"), _("Value")],
-            source=rows,
-        )
+        return rows
 
     def _table_roles(self) -> Table:
         def row(cov):
@@ -191,7 +203,7 @@ class Report:
                 _("Of whom contributed"),
                 _("Coverage"),
             ],
-            source=self.participation_figures.roles,
+            source=lambda: self.participation_figures.roles,
             row=row,
         )
 
@@ -200,7 +212,7 @@ class Report:
             name="weekly",
             title=_("Contributions per week"),
             columns=[_("Week from"), _("Week to"), _("Contributions")],
-            source=self.participation_figures.weeks,
+            source=lambda: self.participation_figures.weeks,
             row=lambda w: [
                 Cell(timezone.localtime(w.start).date()),
                 Cell(timezone.localtime(w.end - timedelta(seconds=1)).date()),
@@ -209,26 +221,25 @@ class Report:
             page_size=200,
         )
 
-    def weekly_chart(self):
-        weeks = self.participation_figures.weeks
+    def weekly_chart(self, weekly: Table):
+        """The chart of the weekly table's rows (live or from a snapshot):
+        week from (a date), week to, contributions."""
+        weeks = [(cells[0].value, cells[2].value) for cells in weekly.all_rows()]
         bars = [
             Bar(
-                label=f"{timezone.localtime(w.start):%d %b}",
-                value=w.contributions,
+                label=f"{start:%d %b}",
+                value=n,
                 tooltip=ngettext(
                     "Week from %(day)s: %(n)s contribution",
                     "Week from %(day)s: %(n)s contributions",
-                    w.contributions,
+                    n,
                 )
-                % {
-                    "day": f"{timezone.localtime(w.start):%d %b %Y}",
-                    "n": w.contributions,
-                },
+                % {"day": f"{start:%d %b %Y}", "n": n},
             )
-            for w in weeks
+            for start, n in weeks
         ]
-        total = sum(w.contributions for w in weeks)
-        busiest = max(weeks, key=lambda w: w.contributions)
+        total = sum(n for _start, n in weeks)
+        busiest_start, busiest = max(weeks, key=lambda w: w[1])
         return bar_chart(
             bars,
             chart_id="weekly-chart",
@@ -240,8 +251,8 @@ class Report:
             % {
                 "total": total,
                 "n": len(weeks),
-                "day": f"{timezone.localtime(busiest.start):%d %b %Y}",
-                "max": busiest.contributions,
+                "day": f"{busiest_start:%d %b %Y}",
+                "max": busiest,
             },
         )
 
@@ -279,7 +290,7 @@ class Report:
                 _("Leader roles contributing"),
                 _("Status"),
             ],
-            source=participation.participation_by_community(self.period),
+            source=lambda: participation.participation_by_community(self.period),
             row=row,
             empty=_("No communities yet."),
             page_size=50,
@@ -360,7 +371,7 @@ class Report:
             name="flows",
             title=_("Shares and adoptions between communities"),
             columns=[_("From"), _("To"), _("Shares"), _("Adoptions"), _("Total")],
-            source=self.spread_figures.flows,
+            source=lambda: self.spread_figures.flows,
             row=lambda f: [
                 _place_cell(f.source),
                 _place_cell(f.target),
@@ -382,7 +393,7 @@ class Report:
             )
             % {"n": spread.MATRIX_SIZE},
             columns=[_("From \\ to")] + [p.name for p in places],
-            source=list(zip(places, self.spread_figures.matrix, strict=True)),
+            source=lambda: list(zip(places, self.spread_figures.matrix, strict=True)),
             row=lambda pair: [Cell(pair[0].name)] + [Cell(n) for n in pair[1]],
             empty=_("Nothing was shared or adopted between communities."),
             page_size=spread.MATRIX_SIZE,
@@ -437,7 +448,7 @@ class Report:
                 _("Change"),
                 _("Growth"),
             ],
-            source=knowledge.rising_tags(self.scope, self.period),
+            source=lambda: knowledge.rising_tags(self.scope, self.period),
             row=lambda t: [
                 Cell(t.name),
                 Cell(t.current),
@@ -465,7 +476,7 @@ class Report:
                 _("Expert's answers"),
                 _("Share"),
             ],
-            source=knowledge.single_expert_risks(self.scope),
+            source=lambda: knowledge.single_expert_risks(self.scope),
             row=lambda r: [
                 Cell(r.tag),
                 Cell(r.accepted_answers),
@@ -477,6 +488,15 @@ class Report:
         )
 
     def _table_mentoring_summary(self) -> Table:
+        return Table(
+            name="mentoring_summary",
+            title=_("Mentoring figures"),
+            caption=self._mentoring_caption(),
+            columns=[_("Figure"), _("Value")],
+            source=self._mentoring_rows,
+        )
+
+    def _mentoring_rows(self) -> list:
         m = self.mentoring_figures
         rows = [
             (_("Requests waiting for a match (now)"), m.waiting),
@@ -501,13 +521,7 @@ class Report:
                 "" if m.average_rating is None else f"{m.average_rating:.1f}",
             ),
         ]
-        return Table(
-            name="mentoring_summary",
-            title=_("Mentoring figures"),
-            caption=self._mentoring_caption(),
-            columns=[_("Figure"), _("Value")],
-            source=rows,
-        )
+        return rows
 
     def _mentoring_caption(self) -> str:
         if self.scope.is_organisation:
@@ -585,7 +599,7 @@ class Report:
                 _("Declined"),
                 _("Completed"),
             ],
-            source=mentoring.matches_per_broker(self.scope, self.period),
+            source=lambda: mentoring.matches_per_broker(self.scope, self.period),
             row=row,
             empty=_("No match was proposed in this period."),
         )

@@ -427,9 +427,10 @@ def test_community_dashboard_query_count_does_not_grow(
 
 
 # Session, user and notification badge: 3 (+2 for the community and the
-# viewer's membership); participation 5 (+4 for the communities table);
+# viewer's membership; +1 for the organisation's latest snapshot);
+# participation 5 (+4 for the communities table);
 # unanswered summary 2; three left-out lists, pockets and most helpful: count +
 # page each; spread 3; rising tags 1; single-expert risk 1; mentoring summary
 # 4, quiet pairs count + page, matches per broker 1.
-ORGANISATION_QUERIES = 36
+ORGANISATION_QUERIES = 37
 COMMUNITY_QUERIES = 34
