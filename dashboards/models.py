@@ -49,11 +49,14 @@ class Snapshot(models.Model):
     def tables(self) -> set[str]:
         return set(self.data)
 
-    def rows(self, name: str) -> list[list[Cell]]:
-        return [
-            [Cell(decode_value(value), url) for value, url in row]
-            for row in self.data[name]
-        ]
+    def rows(self, name: str) -> list[list]:
+        """A table's stored rows; `cells` turns one into cells (only the rows
+        shown are decoded)."""
+        return self.data[name]
+
+
+def cells(row: list) -> list[Cell]:
+    return [Cell(decode_value(value), url) for value, url in row]
 
 
 def encode_cells(cells) -> list:

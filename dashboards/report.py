@@ -25,6 +25,7 @@ from dashboards.links import (
     member_url,
     pair_url,
 )
+from dashboards.models import cells as snapshot_cells
 from dashboards.periods import Period
 from dashboards.scope import Scope
 from dashboards.tables import Cell, Table
@@ -118,7 +119,7 @@ class Report:
         table = getattr(self, f"_table_{name}")()
         if self.snapshot is not None and name in self.snapshot.tables:
             table.source = self.snapshot.rows(name)
-            table.row = list
+            table.row = snapshot_cells
             table.as_of = self.snapshot.built_at
         return table
 
