@@ -17,7 +17,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from communities.models import Membership
@@ -31,27 +42,38 @@ FIRST_POST_WAIT = timedelta(days=7)
 
 
 def newcomers_unanswered(scope: Scope, period: Period) -> QuerySet:
-    """First items of newcomers that went a week without an answer."""
+    """First items of newcomers that went a week without an answer.
+
+    The first items are ranked in one pass (a window over the newcomers'
+    items) rather than looked up membership by membership: without an index
+    on items by (author, community, created_at) each lookup scanned the
+    whole community's items, 11 s at 20,000 members."""
     cutoff = period.end - timedelta(days=settings.PRACTICA_NEWCOMER_DAYS)
-    first_item = (
-        items_in(Scope.organisation())
-        .filter(community_id=OuterRef("community_id"), author_id=OuterRef("user_id"))
-        .order_by("created_at", "pk")
-        .values("pk")[:1]
-    )
-    newcomer_first_items = (
+    is_newcomer_here = Exists(
         Membership.objects.filter(
-            scope.q("community_id"),
+            user_id=OuterRef("author_id"),
+            community_id=OuterRef("community_id"),
             status=Membership.Status.ACTIVE,
             joined_at__gt=cutoff,
             joined_at__lte=period.end,
         )
-        .annotate(first_item_id=Subquery(first_item))
-        .values("first_item_id")
+    )
+    first_items = (
+        items_in(scope)
+        .filter(is_newcomer_here)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("author_id"), F("community_id")],
+                order_by=[F("created_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank=1)
+        .values("pk")
     )
     waited_until = min(period.end, timezone.now()) - FIRST_POST_WAIT
     return (
-        Item.objects.filter(pk__in=newcomer_first_items, created_at__lte=waited_until)
+        Item.objects.filter(pk__in=first_items, created_at__lte=waited_until)
         .annotate(answered_at=first_answer_at())
         .filter(
             Q(answered_at__isnull=True)

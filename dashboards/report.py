@@ -4,10 +4,8 @@ Figures are computed lazily, so a CSV download runs only the queries its
 table needs. Each table is defined once here and rendered both on the page
 and as CSV (tables.py), so the two never disagree.
 
-Sections, in page order: participation, left out, spread, knowledge.
-MENTORING is the fifth section of issue 7; it lands once the mentoring app
-has models: add dashboards/mentoring.py (figures), its tables below
-("mentoring_*", listed in SECTIONS) and templates/dashboards/_mentoring.html.
+Sections, in page order: participation, left out, spread, knowledge,
+mentoring.
 """
 
 from datetime import timedelta
@@ -18,23 +16,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dashboards import exclusion, knowledge, participation, spread
+from dashboards import exclusion, knowledge, mentoring, participation, spread
 from dashboards.charts import Bar, bar_chart
 from dashboards.links import (
     community_dashboard_url,
     community_url,
     item_url,
     member_url,
+    pair_url,
 )
+from dashboards.models import cells as snapshot_cells
 from dashboards.periods import Period
 from dashboards.scope import Scope
 from dashboards.tables import Cell, Table
+from mentoring.permissions import can_view_pair
 
 SECTIONS = {
     "participation": ["summary", "roles", "weekly"],
     "left_out": ["newcomers", "unanswered", "askers"],
     "spread": ["flows", "matrix", "pockets"],
     "knowledge": ["helpful", "rising", "experts"],
+    "mentoring": ["mentoring_summary", "mentoring_quiet", "mentoring_brokers"],
 }
 ORGANISATION_TABLES = ["communities"]
 
@@ -73,11 +75,15 @@ def _place_cell(place) -> Cell:
 
 
 class Report:
-    def __init__(self, *, scope: Scope, period: Period, viewer, community=None):
+    def __init__(
+        self, *, scope: Scope, period: Period, viewer, community=None, snapshot=None
+    ):
         self.scope = scope
         self.period = period
         self.viewer = viewer
         self.community = community
+        # A dashboards.models.Snapshot: its tables replace the live ones.
+        self.snapshot = snapshot
         self.now = timezone.now()
 
     # --- Figures (each computed at most once) ------------------------------
@@ -89,6 +95,10 @@ class Report:
     @cached_property
     def unanswered_figures(self) -> exclusion.UnansweredSummary:
         return exclusion.unanswered_summary(self.scope, self.period)
+
+    @cached_property
+    def mentoring_figures(self) -> mentoring.MentoringSummary:
+        return mentoring.mentoring_summary(self.scope, self.period)
 
     @cached_property
     def spread_figures(self) -> spread.Spread:
@@ -106,7 +116,12 @@ class Report:
     def table(self, name: str) -> Table:
         if name not in self.table_names:
             raise KeyError(name)
-        return getattr(self, f"_table_{name}")()
+        table = getattr(self, f"_table_{name}")()
+        if self.snapshot is not None and name in self.snapshot.tables:
+            table.source = self.snapshot.rows(name)
+            table.row = snapshot_cells
+            table.as_of = self.snapshot.built_at
+        return table
 
     def filename(self, name: str) -> str:
         where = self.community.slug if self.community else "organisation"
@@ -115,6 +130,14 @@ class Report:
         )
 
     def _table_summary(self) -> Table:
+        return Table(
+            name="summary",
+            title=_("Headline figures"),
+            columns=[_("Figure"), _("Value")],
+            source=self._summary_rows,
+        )
+
+    def _summary_rows(self) -> list:
         p, u = self.participation_figures, self.unanswered_figures
         equity = p.equity
         rows = [
@@ -151,12 +174,7 @@ class Report:
                 duration_text(u.median_wait),
             ),
         ]
-        return Table(
-            name="summary",
-            title=_("Headline figures"),
-            columns=[_("Figure"), _("Value")],
-            source=rows,
-        )
+        return rows
 
     def _table_roles(self) -> Table:
         def row(cov):
@@ -186,7 +204,7 @@ class Report:
                 _("Of whom contributed"),
                 _("Coverage"),
             ],
-            source=self.participation_figures.roles,
+            source=lambda: self.participation_figures.roles,
             row=row,
         )
 
@@ -195,7 +213,7 @@ class Report:
             name="weekly",
             title=_("Contributions per week"),
             columns=[_("Week from"), _("Week to"), _("Contributions")],
-            source=self.participation_figures.weeks,
+            source=lambda: self.participation_figures.weeks,
             row=lambda w: [
                 Cell(timezone.localtime(w.start).date()),
                 Cell(timezone.localtime(w.end - timedelta(seconds=1)).date()),
@@ -204,26 +222,25 @@ class Report:
             page_size=200,
         )
 
-    def weekly_chart(self):
-        weeks = self.participation_figures.weeks
+    def weekly_chart(self, weekly: Table):
+        """The chart of the weekly table's rows (live or from a snapshot):
+        week from (a date), week to, contributions."""
+        weeks = [(cells[0].value, cells[2].value) for cells in weekly.all_rows()]
         bars = [
             Bar(
-                label=f"{timezone.localtime(w.start):%d %b}",
-                value=w.contributions,
+                label=f"{start:%d %b}",
+                value=n,
                 tooltip=ngettext(
                     "Week from %(day)s: %(n)s contribution",
                     "Week from %(day)s: %(n)s contributions",
-                    w.contributions,
+                    n,
                 )
-                % {
-                    "day": f"{timezone.localtime(w.start):%d %b %Y}",
-                    "n": w.contributions,
-                },
+                % {"day": f"{start:%d %b %Y}", "n": n},
             )
-            for w in weeks
+            for start, n in weeks
         ]
-        total = sum(w.contributions for w in weeks)
-        busiest = max(weeks, key=lambda w: w.contributions)
+        total = sum(n for _start, n in weeks)
+        busiest_start, busiest = max(weeks, key=lambda w: w[1])
         return bar_chart(
             bars,
             chart_id="weekly-chart",
@@ -235,8 +252,8 @@ class Report:
             % {
                 "total": total,
                 "n": len(weeks),
-                "day": f"{timezone.localtime(busiest.start):%d %b %Y}",
-                "max": busiest.contributions,
+                "day": f"{busiest_start:%d %b %Y}",
+                "max": busiest,
             },
         )
 
@@ -274,7 +291,7 @@ class Report:
                 _("Leader roles contributing"),
                 _("Status"),
             ],
-            source=participation.participation_by_community(self.period),
+            source=lambda: participation.participation_by_community(self.period),
             row=row,
             empty=_("No communities yet."),
             page_size=50,
@@ -355,7 +372,7 @@ class Report:
             name="flows",
             title=_("Shares and adoptions between communities"),
             columns=[_("From"), _("To"), _("Shares"), _("Adoptions"), _("Total")],
-            source=self.spread_figures.flows,
+            source=lambda: self.spread_figures.flows,
             row=lambda f: [
                 _place_cell(f.source),
                 _place_cell(f.target),
@@ -377,7 +394,7 @@ class Report:
             )
             % {"n": spread.MATRIX_SIZE},
             columns=[_("From \\ to")] + [p.name for p in places],
-            source=list(zip(places, self.spread_figures.matrix, strict=True)),
+            source=lambda: list(zip(places, self.spread_figures.matrix, strict=True)),
             row=lambda pair: [Cell(pair[0].name)] + [Cell(n) for n in pair[1]],
             empty=_("Nothing was shared or adopted between communities."),
             page_size=spread.MATRIX_SIZE,
@@ -432,7 +449,7 @@ class Report:
                 _("Change"),
                 _("Growth"),
             ],
-            source=knowledge.rising_tags(self.scope, self.period),
+            source=lambda: knowledge.rising_tags(self.scope, self.period),
             row=lambda t: [
                 Cell(t.name),
                 Cell(t.current),
@@ -460,7 +477,7 @@ class Report:
                 _("Expert's answers"),
                 _("Share"),
             ],
-            source=knowledge.single_expert_risks(self.scope),
+            source=lambda: knowledge.single_expert_risks(self.scope),
             row=lambda r: [
                 Cell(r.tag),
                 Cell(r.accepted_answers),
@@ -469,4 +486,121 @@ class Report:
                 Cell(percent(r.share)),
             ],
             empty=_("No tag depends on a single expert."),
+        )
+
+    def _table_mentoring_summary(self) -> Table:
+        return Table(
+            name="mentoring_summary",
+            title=_("Mentoring figures"),
+            caption=self._mentoring_caption(),
+            columns=[_("Figure"), _("Value")],
+            source=self._mentoring_rows,
+        )
+
+    def _mentoring_rows(self) -> list:
+        m = self.mentoring_figures
+        rows = [
+            (_("Requests waiting for a match (now)"), m.waiting),
+            (
+                _("Waiting since (oldest request)"),
+                m.oldest_waiting_at.date() if m.oldest_waiting_at else "",
+            ),
+            (_("Requests matched in the period"), m.matched),
+            (_("Median wait from request to match"), duration_text(m.median_wait)),
+            (_("Active pairs (now)"), m.active_pairs),
+            (
+                _("Active pairs without a check-in for %(days)s days")
+                % {"days": mentoring.reminder_days()},
+                m.quiet_pairs,
+            ),
+            (_("Pairs completed in the period"), m.completed),
+            (_("Pairs closed early in the period"), m.closed_early),
+            (_("Completion rate (completed / ended)"), percent(m.completion_rate)),
+            (_("Feedback given in the period"), m.ratings),
+            (
+                _("Average rating (1 to 5)"),
+                "" if m.average_rating is None else f"{m.average_rating:.1f}",
+            ),
+        ]
+        return rows
+
+    def _mentoring_caption(self) -> str:
+        if self.scope.is_organisation:
+            return _("Every mentoring request and pair in the organisation.")
+        return _(
+            "Requests filed with this community, and requests naming no "
+            "community from its active members; pairs follow their request."
+        )
+
+    def _table_mentoring_quiet(self) -> Table:
+        def row(pair):
+            may_open = can_view_pair(self.viewer, pair)
+            return [
+                Cell(
+                    _("%(mentor)s and %(mentee)s")
+                    % {
+                        "mentor": pair.mentor.display_name,
+                        "mentee": pair.mentee.display_name,
+                    },
+                    pair_url(pair.pk) if may_open else None,
+                ),
+                _member_cell(pair.mentor),
+                _member_cell(pair.mentee),
+                _member_cell(pair.broker) if pair.broker else Cell(_("Direct")),
+                Cell(pair.started_at),
+                Cell(pair.last_checkin_at),
+                Cell((self.now - pair.quiet_from).days),
+            ]
+
+        return Table(
+            name="mentoring_quiet",
+            title=_("Pairs without a recent check-in"),
+            caption=_(
+                "Active pairs with no check-in for %(days)s days or more, quiet "
+                "longest first. A word from the broker or a steward helps."
+            )
+            % {"days": mentoring.reminder_days()},
+            columns=[
+                _("Pair"),
+                _("Mentor"),
+                _("Mentee"),
+                _("Broker"),
+                _("Started"),
+                _("Last check-in"),
+                _("Days quiet"),
+            ],
+            source=mentoring.quiet_pairs(self.scope),
+            row=row,
+            empty=_("Every active pair has checked in recently."),
+        )
+
+    def _table_mentoring_brokers(self) -> Table:
+        def row(b):
+            who = (
+                Cell(b.name, member_url(b.username))
+                if b.broker_id
+                else Cell(_("Asked a mentor directly"))
+            )
+            return [
+                who,
+                Cell(b.proposed),
+                Cell(b.accepted),
+                Cell(b.declined),
+                Cell(b.completed),
+            ]
+
+        return Table(
+            name="mentoring_brokers",
+            title=_("Matches per broker"),
+            caption=_("Pairs proposed in the period and what became of them."),
+            columns=[
+                _("Broker"),
+                _("Proposed"),
+                _("Accepted by both"),
+                _("Declined"),
+                _("Completed"),
+            ],
+            source=lambda: mentoring.matches_per_broker(self.scope, self.period),
+            row=row,
+            empty=_("No match was proposed in this period."),
         )

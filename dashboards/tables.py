@@ -39,8 +39,10 @@ class Table:
     name: str
     title: str
     columns: Sequence[str]
-    # A list or a lazy queryset; `row` turns one source object into cells.
-    source: Iterable
+    # A list, a lazy queryset, or a function returning either (called on
+    # first use, so a table read from a snapshot never computes its figures);
+    # `row` turns one source object into cells.
+    source: Iterable | Callable[[], Iterable]
     row: Callable[[object], Sequence[Cell]] = lambda values: [
         v if isinstance(v, Cell) else Cell(v) for v in values
     ]
@@ -53,11 +55,19 @@ class Table:
     previous_query: str = ""
     next_query: str = ""
     csv_query: str = ""
+    # When the rows come from a nightly snapshot: when it was built.
+    as_of: datetime | None = None
+
+    @property
+    def objects(self) -> Iterable:
+        if callable(self.source):
+            self.source = self.source()
+        return self.source
 
     def paginate(self, query: QueryDict) -> "Table":
         """Take this table's page from the request's query string, keeping the
         other parameters (period, other tables' pages) in its links."""
-        paginator = Paginator(self.source, self.page_size)
+        paginator = Paginator(self.objects, self.page_size)
         self.page = paginator.get_page(query.get(self.page_param))
         self.rows = [self.row(obj) for obj in self.page.object_list]
         if self.page.has_previous():
@@ -89,7 +99,7 @@ class Table:
         return f"{self.name}_page"
 
     def all_rows(self) -> Iterable[Sequence[Cell]]:
-        for obj in self.source:
+        for obj in self.objects:
             yield self.row(obj)
 
 

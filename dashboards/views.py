@@ -12,6 +12,7 @@ from dashboards.permissions import (
 )
 from dashboards.report import SECTIONS, Report
 from dashboards.scope import Scope
+from dashboards.selectors import latest_snapshot
 from dashboards.tables import csv_response
 
 
@@ -20,8 +21,12 @@ from dashboards.tables import csv_response
 def index(request):
     check_organisation_dashboard(request.user)
     form = PeriodForm(request.GET)
+    period = form.to_period()
     report = Report(
-        scope=Scope.organisation(), period=form.to_period(), viewer=request.user
+        scope=Scope.organisation(),
+        period=period,
+        viewer=request.user,
+        snapshot=latest_snapshot(period),
     )
     return _respond(request, form, report, "dashboards/index.html")
 
@@ -60,7 +65,8 @@ def _respond(request, form, report, template, extra=None):
         "sections": {
             section: [tables[n] for n in names] for section, names in SECTIONS.items()
         },
-        "weekly_chart": report.weekly_chart(),
+        "weekly_chart": report.weekly_chart(tables["weekly"]),
+        "snapshot": report.snapshot,
         "newcomer_days": settings.PRACTICA_NEWCOMER_DAYS,
         **(extra or {}),
     }

@@ -6,8 +6,17 @@ import pytest
 from django.urls import reverse
 
 from communities.models import Membership
+from knowledge.models import Item
 from tests.communities.factories import CommunityFactory, MembershipFactory
-from tests.dashboards.factories import days_ago, item, member_of, question, reply
+from tests.dashboards.factories import (
+    days_ago,
+    item,
+    member_of,
+    mentoring_request,
+    pair_for,
+    question,
+    reply,
+)
 from tests.knowledge.factories import AdoptionFactory, HelpfulMarkFactory
 from tests.members.factories import UserFactory
 
@@ -218,6 +227,11 @@ def build_organisation(size: int):
         if community is not first:
             item(community, helper, days=2, shared_from=story_of(first))
             AdoptionFactory(item=story_of(first), community=community)
+        for k in range(size):
+            mentee = member_of(community).user
+            asked = mentoring_request(mentee, days=23 + k, community=community)
+            pair_for(asked, broker=helper, proposed=22 + k)  # quiet since
+            mentoring_request(mentee, days=k + 1)  # waiting, naming no community
     return communities
 
 
@@ -305,6 +319,55 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(steward_client, community)
     assert rows[1][0] == "'=HYPERLINK(evil)"
 
 
+# --- Links and the mentoring section ----------------------------------------
+
+
+def test_rows_link_to_the_people_items_and_communities_they_name(staff_client):
+    communities = build_organisation(2)
+    response = staff_client.get(dashboard_url(communities[0]) + "?period=30")
+    tables = response.context["tables"]
+
+    newcomer = tables["newcomers"].rows[0]
+    first_post = Item.objects.get(title=newcomer[2].text)
+    assert newcomer[0].url == first_post.author.get_absolute_url()
+    assert newcomer[1].url == communities[0].get_absolute_url()
+    assert newcomer[2].url == first_post.get_absolute_url()
+    assert staff_client.get(newcomer[2].url).status_code == 200
+    assert staff_client.get(newcomer[0].url).status_code == 200
+    assert f'href="{first_post.get_absolute_url()}"' in response.text
+    broker = tables["mentoring_brokers"].rows[0][0]
+    assert broker.text == "Helper"
+    assert staff_client.get(broker.url).status_code == 200
+
+
+def test_quiet_pairs_link_to_the_pair_only_for_who_may_open_it(client, community):
+    steward = member_of(community, role=Membership.Role.STEWARD).user
+    broker = UserFactory(display_name="Bea Broker")
+    mentee = member_of(community, user=UserFactory(display_name="Mo Mentee")).user
+    pair = pair_for(mentoring_request(mentee, days=40), broker=broker, proposed=30)
+    url = dashboard_url(community)
+
+    client.force_login(steward)
+    as_steward = client.get(url)
+    client.force_login(UserFactory(is_staff=True))
+    as_staff = client.get(url)
+
+    pair_href = f'href="{pair.get_absolute_url()}"'
+    for response in (as_steward, as_staff):
+        assert response.status_code == 200
+        assert "Mo Mentee" in page_rows(response.text, "mentoring_quiet")[0][0]
+    assert pair_href not in as_steward.text  # the pair's page is 404 for them
+    assert pair_href in as_staff.text
+
+
+def test_mentoring_section_shows_its_empty_states(steward_client, community):
+    response = steward_client.get(dashboard_url(community))
+
+    assert '<h2 id="mentoring-title">Mentoring</h2>' in response.text
+    assert "Every active pair has checked in recently." in response.text
+    assert "No match was proposed in this period." in response.text
+
+
 # --- Empty states, chart, query counts -------------------------------------
 
 
@@ -364,8 +427,10 @@ def test_community_dashboard_query_count_does_not_grow(
 
 
 # Session, user and notification badge: 3 (+2 for the community and the
-# viewer's membership); participation 5 (+4 for the communities table);
+# viewer's membership; +1 for the organisation's latest snapshot);
+# participation 5 (+4 for the communities table);
 # unanswered summary 2; three left-out lists, pockets and most helpful: count +
-# page each; spread 3; rising tags 1; single-expert risk 1.
-ORGANISATION_QUERIES = 29
-COMMUNITY_QUERIES = 27
+# page each; spread 3; rising tags 1; single-expert risk 1; mentoring summary
+# 4, quiet pairs count + page, matches per broker 1.
+ORGANISATION_QUERIES = 37
+COMMUNITY_QUERIES = 34

@@ -1,0 +1,16 @@
+"""Reads for the dashboard pages."""
+
+from dashboards.models import ORGANISATION, Snapshot
+from dashboards.periods import Period
+
+
+def latest_snapshot(period: Period) -> Snapshot | None:
+    """The newest organisation snapshot for a standard period; None for a
+    custom period (always counted live) or before the first nightly run."""
+    if not period.key.isdigit():
+        return None
+    return (
+        Snapshot.objects.filter(scope=ORGANISATION, period_days=int(period.key))
+        .order_by("-built_at")
+        .first()
+    )
