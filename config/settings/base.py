@@ -162,6 +162,12 @@ CELERY_BEAT_SCHEDULE["digests-weekly"] = {
 }
 DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
 
+# The staff dashboard's heavy figures for 30/90/365 days, built nightly.
+CELERY_BEAT_SCHEDULE["dashboards-snapshot"] = {
+    "task": "dashboards.snapshot_build",
+    "schedule": crontab(hour=2, minute=30),
+}
+
 # Mentoring: remind pairs with no check-in for this many days; tell the
 # broker about pairs idle this long.
 MENTORING_REMINDER_DAYS = env.int("MENTORING_REMINDER_DAYS", default=21)
