@@ -50,9 +50,7 @@ def test_newcomer_signs_up_joins_and_introduces_themselves(shift_handover, open_
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Communities"
     ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Communities of practice"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Communities of practice")
     card = page.locator(".community-card", has_text="Shift Handover")
     expect(card).to_contain_text("Handing over a running line")
     card.get_by_role("link", name="Shift Handover").click()
@@ -99,14 +97,18 @@ def test_newcomer_signs_up_joins_and_introduces_themselves(shift_handover, open_
 
     # Back on the community page the first step is ticked.
     page.goto("/communities/shift-handover/")
-    intro = page.get_by_role("list", name="Getting started").get_by_role(
-        "listitem"
-    ).filter(has_text="Introduce yourself")
+    intro = (
+        page.get_by_role("list", name="Getting started")
+        .get_by_role("listitem")
+        .filter(has_text="Introduce yourself")
+    )
     expect(intro).to_contain_text("(done)")
     expect(intro).to_have_class(re.compile(r"\bdone\b"))
     expect(intro.locator(".check")).to_have_text("✔")
-    read = page.get_by_role("list", name="Getting started").get_by_role(
-        "listitem"
-    ).filter(has_text="Read the most helpful stories")
+    read = (
+        page.get_by_role("list", name="Getting started")
+        .get_by_role("listitem")
+        .filter(has_text="Read the most helpful stories")
+    )
     expect(read).to_contain_text("(to do)")
     expect(page.locator("#feed")).to_contain_text("Hello from the night shift")

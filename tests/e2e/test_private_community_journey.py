@@ -52,9 +52,7 @@ def audit_circle(transactional_db):
     return steward, outsider
 
 
-def test_outsider_asks_to_join_a_private_community_and_is_let_in(
-    audit_circle, open_as
-):
+def test_outsider_asks_to_join_a_private_community_and_is_let_in(audit_circle, open_as):
     steward, outsider = audit_circle
     olga = open_as(outsider)
 
@@ -103,9 +101,9 @@ def test_outsider_asks_to_join_a_private_community_and_is_let_in(
 
     # Olga is told, and can now read inside.
     olga.goto("/")
-    expect(
-        olga.get_by_role("navigation", name="Main").locator(".badge")
-    ).to_have_text("1")
+    expect(olga.get_by_role("navigation", name="Main").locator(".badge")).to_have_text(
+        "1"
+    )
     response = olga.goto("/communities/audit-circle/")
     assert response.status == 200
     expect(olga.get_by_role("heading", level=1)).to_have_text("Audit Circle")

@@ -107,9 +107,9 @@ def test_a_question_reaches_its_expert_and_the_answer_is_accepted(people, open_a
     expect(
         eli.get_by_role("region", name="Questions you could answer")
     ).not_to_contain_text("double shift")
-    expect(
-        eli.get_by_role("navigation", name="Main").locator(".badge")
-    ).to_have_text("1")
+    expect(eli.get_by_role("navigation", name="Main").locator(".badge")).to_have_text(
+        "1"
+    )
 
     # Search finds Eli's practice by a word in its title.
     eli.get_by_role("navigation", name="Main").get_by_role(
