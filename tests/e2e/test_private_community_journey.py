@@ -89,6 +89,8 @@ def test_outsider_asks_to_join_a_private_community_and_is_let_in(audit_circle, o
     # The steward sees the waiting request and approves it in settings.
     stan = open_as(steward)
     stan.goto("/communities/audit-circle/")
+    about = stan.get_by_role("navigation", name="About Audit Circle")
+    expect(about.get_by_role("link", name="Participation dashboard")).to_be_visible()
     settings_link = stan.get_by_role("button", name=re.compile("Stewards' settings"))
     expect(settings_link.locator(".badge")).to_have_text("1")
     settings_link.click()
@@ -111,6 +113,9 @@ def test_outsider_asks_to_join_a_private_community_and_is_let_in(audit_circle, o
         "questions auditors really ask"
     )
     expect(olga.get_by_role("region", name="Welcome to Audit Circle!")).to_be_visible()
+    about = olga.get_by_role("navigation", name="About Audit Circle")
+    expect(about.get_by_role("link", name="Digests")).to_be_visible()
+    expect(about.get_by_role("link", name="Participation dashboard")).to_have_count(0)
     olga.get_by_role("link", name=SECRET_TITLE).click()
     expect(olga.get_by_role("heading", level=1)).to_have_text(SECRET_TITLE)
     expect(olga.locator("main strong", has_text="training records")).to_be_visible()
