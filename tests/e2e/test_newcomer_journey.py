@@ -1,0 +1,114 @@
+"""Journey a: a newcomer signs up, finds an open community, joins, is
+welcomed with a checklist, introduces themselves with a story written from
+the story template, and sees the first step of the checklist ticked."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.e2e.conftest import BROWSER_MARKS, PASSWORD, main_text
+from tests.members.factories import UserFactory
+
+pytestmark = BROWSER_MARKS
+
+
+@pytest.fixture
+def shift_handover(transactional_db):
+    steward = UserFactory(display_name="Sara Steward")
+    community = CommunityFactory(
+        name="Shift Handover",
+        slug="shift-handover",
+        purpose="Handing over a running line without losing anything.",
+        created_by=steward,
+    )
+    MembershipFactory(user=steward, community=community, steward=True)
+    # A private community the newcomer should also see listed, name only.
+    CommunityFactory(name="Board Room", slug="board-room", private=True)
+    return community
+
+
+def test_newcomer_signs_up_joins_and_introduces_themselves(shift_handover, open_as):
+    page = open_as(None)
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "button", name="Join"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join Practica")
+    page.get_by_label("Your name").fill("Nina Newcomer")
+    page.get_by_label("Email").fill("nina.newcomer@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Join").click()
+    page.wait_for_url(re.compile(r"/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Welcome back, Nina Newcomer"
+    )
+
+    # Find an open community from the navigation.
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Communities"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Communities of practice")
+    card = page.locator(".community-card", has_text="Shift Handover")
+    expect(card).to_contain_text("Handing over a running line")
+    card.get_by_role("link", name="Shift Handover").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shift Handover")
+
+    # Join: the welcome panel names the steward and shows the checklist.
+    page.get_by_role("button", name="Join this community").click()
+    welcome = page.get_by_role("region", name="Welcome to Shift Handover!")
+    expect(welcome).to_be_visible()
+    expect(welcome).to_contain_text("Sara Steward")
+    checklist = welcome.get_by_role("list", name="Getting started")
+    expect(checklist.get_by_role("listitem")).to_have_count(3)
+    intro = checklist.get_by_role("listitem").filter(has_text="Introduce yourself")
+    expect(intro).to_contain_text("(to do)")
+    expect(intro).not_to_have_class(re.compile(r"\bdone\b"))
+
+    # The checklist's first step opens the editor on the story template.
+    intro.get_by_role("link", name="Introduce yourself").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Share with Shift Handover"
+    )
+    expect(page.get_by_label("What is it?")).to_have_value("story")
+    body = page.get_by_label("Text")
+    expect(body).to_have_value(re.compile(r"## Context.*## Lesson", re.S))
+    page.get_by_label("Title").fill("Hello from the night shift")
+    story = (
+        body.input_value()
+        .replace(
+            "Where and when did this happen? Who was involved?",
+            "I joined the packaging line last month.",
+        )
+        .replace(
+            "What would you tell a colleague facing the same thing tomorrow?",
+            "Ask early; everyone here was new once.",
+        )
+    )
+    body.fill(story)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Hello from the night shift"
+    )
+    assert "I joined the packaging line last month." in main_text(page)
+    expect(page.locator("main h2", has_text="Context")).to_be_visible()
+
+    # Back on the community page the first step is ticked.
+    page.goto("/communities/shift-handover/")
+    intro = (
+        page.get_by_role("list", name="Getting started")
+        .get_by_role("listitem")
+        .filter(has_text="Introduce yourself")
+    )
+    expect(intro).to_contain_text("(done)")
+    expect(intro).to_have_class(re.compile(r"\bdone\b"))
+    expect(intro.locator(".check")).to_have_text("✔")
+    read = (
+        page.get_by_role("list", name="Getting started")
+        .get_by_role("listitem")
+        .filter(has_text="Read the most helpful stories")
+    )
+    expect(read).to_contain_text("(to do)")
+    expect(page.locator("#feed")).to_contain_text("Hello from the night shift")
