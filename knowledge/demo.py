@@ -296,7 +296,11 @@ def _tag_items(items, tag_lists):
         tags[name], _created = Tag.objects.get_or_create(name=name)
     ItemTag.objects.bulk_create(
         [
-            ItemTag(content_object_id=item.pk, tag=tags[name])
+            ItemTag(
+                content_object_id=item.pk,
+                tag=tags[name],
+                item_created_at=item.created_at,
+            )
             for item, names_ in zip(items, tag_lists, strict=True)
             for name in names_
         ],

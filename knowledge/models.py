@@ -13,6 +13,17 @@ from communities.models import Community
 
 class ItemTag(TaggedItemBase):
     content_object = models.ForeignKey("Item", on_delete=models.CASCADE)
+    # The item's created_at, copied so a tag page walks one index newest
+    # first (see knowledge.services.item_tags_set); items never change it.
+    item_created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["tag", "-item_created_at", "-content_object"],
+                name="itemtag_tag_latest",
+            ),
+        ]
 
 
 class ItemKind(models.TextChoices):
@@ -88,6 +99,13 @@ class Item(models.Model):
                 fields=["community", "created_at"],
                 condition=models.Q(kind="question", accepted_reply__isnull=True),
                 name="item_open_questions",
+            ),
+            # Search with "open questions only": newest open questions first
+            # across communities, walked until the candidate cap is reached.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(kind="question", accepted_reply__isnull=True),
+                name="item_open_recent",
             ),
         ]
         constraints = [

@@ -184,11 +184,11 @@ def test_tag_page_query_count_is_flat(
     client = login(client, member)
     url = reverse("knowledge:tag", kwargs={"tag": "lean"})
     fill(community, 3)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         client.get(url)
     for _ in range(4):
         fill(community, 8)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         response = client.get(url)
     assert len(response.context["items"]) == 20 and response.context["next_cursor"]
 
