@@ -13,9 +13,9 @@ from communities.models import Community
 
 class ItemTag(TaggedItemBase):
     content_object = models.ForeignKey("Item", on_delete=models.CASCADE)
-    # The item's created_at, copied so a tag page walks one index newest
-    # first (see knowledge.services.item_tags_set); items never change it.
-    item_created_at = models.DateTimeField(default=timezone.now)
+    # The item's created_at (which never changes), copied so a tag page walks
+    # one index newest first. Filled on save; bulk inserts must set it.
+    item_created_at = models.DateTimeField(editable=False)
 
     class Meta:
         indexes = [
@@ -24,6 +24,12 @@ class ItemTag(TaggedItemBase):
                 name="itemtag_tag_latest",
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        if self.item_created_at is None:
+            # taggit's add()/set() pass the item itself: no query.
+            self.item_created_at = self.content_object.created_at
+        super().save(*args, **kwargs)
 
 
 class ItemKind(models.TextChoices):

@@ -37,7 +37,15 @@ from communities.access import (
     visible_communities_q,
 )
 from communities.models import Community, Membership
-from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
+from knowledge.models import (
+    Adoption,
+    Digest,
+    HelpfulMark,
+    Item,
+    ItemKind,
+    ItemTag,
+    Reply,
+)
 from knowledge.permissions import ADOPTABLE_KINDS
 from members.models import Notification, User
 
@@ -336,17 +344,26 @@ def tag_items(*, tag: str, viewer, cursor, size: int):
 
 
 def tag_expertise_scores(
-    *, tags, viewer=None, user_ids=None, recent_items: int | None = None
+    *,
+    tags,
+    viewer=None,
+    user_ids=None,
+    recent_items: int | None = None,
+    community_ids=None,
 ) -> dict:
     """{(user_id, tag): {"helpful": n, "accepted": m}} for the given tags:
     helpful marks received on a member's items with the tag, and their
     accepted answers on questions with the tag. With a `viewer`, only
     communities they may see count; without, everything (for background jobs
-    and staff dashboards). With `recent_items`, only the latest that many
-    items carrying the tags count, so a page's cost stays flat however much
-    the organisation has written on a popular tag."""
+    and staff dashboards). `community_ids` (ids or a subquery) narrows to
+    those communities, e.g. what every reader of a digest may see. With
+    `recent_items`, only the latest that many items carrying the tags count,
+    so a page's cost stays flat however much the organisation has written on
+    a popular tag."""
     tags = list(tags)
     links = _tag_links(tags=tags, viewer=viewer)
+    if community_ids is not None:
+        links = links.filter(content_object__community_id__in=community_ids)
     scores = defaultdict(lambda: {"helpful": 0, "accepted": 0})
     if recent_items is not None:
         # A bounded walk down the (tag, item) index; summed here, not in SQL,
@@ -561,6 +578,20 @@ def search_snippet(item: Item, q: str) -> str:
                 flags=re.I,
             )
     return mark_safe(nh3.clean(html, tags={"mark"}, attributes={}))  # noqa: S308
+
+
+# --- Digests -----------------------------------------------------------------
+
+
+def latest_digest(*, community: Community) -> Digest | None:
+    """The community's newest digest with something in it (callers check
+    the viewer may see the community's content)."""
+    return (
+        Digest.objects.filter(community=community, has_news=True)
+        .only("pk", "community_id")
+        .order_by("-start", "period")
+        .first()
+    )
 
 
 # --- Notifications -----------------------------------------------------------

@@ -66,11 +66,6 @@ def _notify_if_visible(*, recipient, item, **kwargs) -> None:
     notify(recipient=recipient, url=item.get_absolute_url(), **kwargs)
 
 
-def item_tags_set(*, item: Item, tags: list[str]) -> None:
-    """Tag links carry the item's created_at: tag pages sort on it."""
-    item.tags.set(tags, through_defaults={"item_created_at": item.created_at})
-
-
 def _item_insert(*, author, community, kind, title, body, tags, **extra) -> Item:
     tags = tags_normalise(tags)
     item = Item(
@@ -86,7 +81,7 @@ def _item_insert(*, author, community, kind, title, body, tags, **extra) -> Item
     item.full_clean()
     item.save()
     if tags:
-        item_tags_set(item=item, tags=tags)
+        item.tags.set(tags)
     search_vectors_refresh(item_ids=[item.pk])
     community_record_activity(community_id=community.pk, at=item.created_at)
     return item
@@ -117,7 +112,7 @@ def item_update(*, item: Item, editor, kind: str, title: str, body: str, tags=()
     item.save(
         update_fields=["kind", "title", "body", "body_html", "tag_names", "edited_at"]
     )
-    item_tags_set(item=item, tags=tags)
+    item.tags.set(tags)
     search_vectors_refresh(item_ids=[item.pk])
     return item
 

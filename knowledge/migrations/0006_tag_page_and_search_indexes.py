@@ -30,7 +30,10 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="itemtag",
             name="item_created_at",
-            field=models.DateTimeField(default=django.utils.timezone.now),
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, editable=False
+            ),
+            preserve_default=False,
         ),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
         migrations.AddIndex(

@@ -42,9 +42,8 @@ def fill(community, n, *, kind=ItemKind.STORY, tags=("lean",), author=None):
 def test_feed_is_registered_as_a_community_panel(rf, member, community, story):
     request = rf.get("/")
     request.user = member
-    panels = panels_for(request, community, None)
-    assert panels[0]["template"] == "knowledge/_community_feed.html"
-    assert story in panels[0]["items"]
+    panels = {p["template"]: p for p in panels_for(request, community, None)}
+    assert story in panels["knowledge/_community_feed.html"]["items"]
 
 
 def test_feed_panel_is_none_for_outsiders_of_private(rf, other_member, private, secret):
