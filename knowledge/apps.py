@@ -12,3 +12,8 @@ class KnowledgeConfig(AppConfig):
         # The digest pointer sits above the (long) feed.
         panels.register(latest_digest_panel)
         panels.register(community_feed_panel)
+
+        from knowledge.profile import contributions_section
+        from members import profile_sections
+
+        profile_sections.register(contributions_section)
