@@ -128,11 +128,11 @@ def generate(members: int, communities: int, items: int, out=print) -> None:
         )
         step(
             "item tags",
-            """INSERT INTO knowledge_itemtag (content_object_id, tag_id)
-            SELECT i.id, t.id FROM knowledge_item i
+            """INSERT INTO knowledge_itemtag (content_object_id, tag_id, item_created_at)
+            SELECT i.id, t.id, i.created_at FROM knowledge_item i
             JOIN taggit_tag t ON t.name = (%s::text[])[1 + (i.id %% %s)]
             UNION ALL
-            SELECT i.id, t.id FROM knowledge_item i
+            SELECT i.id, t.id, i.created_at FROM knowledge_item i
             JOIN taggit_tag t ON t.name = (%s::text[])[1 + ((i.id / 7 + 3) %% %s)]
             WHERE (i.id %% %s) <> ((i.id / 7 + 3) %% %s)""",
             [TAGS, len(TAGS), TAGS, len(TAGS), len(TAGS), len(TAGS)],

@@ -17,7 +17,17 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from communities.models import Community, Membership
-from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
+from knowledge.digests.build import digest_build
+from knowledge.digests.periods import period_bounds, previous_start
+from knowledge.models import (
+    Adoption,
+    DigestPeriod,
+    HelpfulMark,
+    Item,
+    ItemKind,
+    ItemTag,
+    Reply,
+)
 from knowledge.services import search_vectors_refresh
 from members.markup import markdown_to_html
 
@@ -232,7 +242,36 @@ def _active_members(community_ids):
     return members
 
 
+DIGEST_WEEKS = 4
+
+
 def seed(stdout):
+    _seed_items(stdout)
+    _seed_digests(stdout)
+
+
+def _seed_digests(stdout):
+    """The last few weekly digests of every active community, so the archive
+    and the "Latest digest" link have something to show after `make run`.
+    Built in place (rerunning rebuilds the same rows); nothing is e-mailed:
+    sending is knowledge.digests.deliver's job, never the demo's."""
+    start = period_bounds(DigestPeriod.WEEKLY)[0]
+    starts = [start]
+    for _ in range(DIGEST_WEEKS - 1):
+        starts.append(previous_start(DigestPeriod.WEEKLY, starts[-1]))
+    communities = list(
+        Community.objects.filter(archived_at__isnull=True).order_by("pk")
+    )
+    for community in communities:
+        for begin in starts:
+            digest_build(community=community, period=DigestPeriod.WEEKLY, start=begin)
+    stdout.write(
+        f"Digests: the last {DIGEST_WEEKS} weekly digests of "
+        f"{len(communities)} communities built (none e-mailed)."
+    )
+
+
+def _seed_items(stdout):
     rng = random.Random(42)  # noqa: S311 - demo data, not security
     communities = list(Community.objects.order_by("pk"))
     members = _active_members([c.pk for c in communities])
@@ -296,7 +335,11 @@ def _tag_items(items, tag_lists):
         tags[name], _created = Tag.objects.get_or_create(name=name)
     ItemTag.objects.bulk_create(
         [
-            ItemTag(content_object_id=item.pk, tag=tags[name])
+            ItemTag(
+                content_object_id=item.pk,
+                tag=tags[name],
+                item_created_at=item.created_at,
+            )
             for item, names_ in zip(items, tag_lists, strict=True)
             for name in names_
         ],

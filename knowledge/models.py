@@ -13,6 +13,23 @@ from communities.models import Community
 
 class ItemTag(TaggedItemBase):
     content_object = models.ForeignKey("Item", on_delete=models.CASCADE)
+    # The item's created_at (which never changes), copied so a tag page walks
+    # one index newest first. Filled on save; bulk inserts must set it.
+    item_created_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["tag", "-item_created_at", "-content_object"],
+                name="itemtag_tag_latest",
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.item_created_at is None:
+            # taggit's add()/set() pass the item itself: no query.
+            self.item_created_at = self.content_object.created_at
+        super().save(*args, **kwargs)
 
 
 class ItemKind(models.TextChoices):
@@ -88,6 +105,13 @@ class Item(models.Model):
                 fields=["community", "created_at"],
                 condition=models.Q(kind="question", accepted_reply__isnull=True),
                 name="item_open_questions",
+            ),
+            # Search with "open questions only": newest open questions first
+            # across communities, walked until the candidate cap is reached.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(kind="question", accepted_reply__isnull=True),
+                name="item_open_recent",
             ),
         ]
         constraints = [

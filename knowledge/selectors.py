@@ -23,20 +23,38 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Q,
+    Subquery,
     Sum,
     Value,
 )
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from taggit.models import Tag
 
-from communities.access import active_community_ids, visible_communities_q
+from communities.access import (
+    active_community_ids,
+    communities_visible_to,
+    visible_communities_q,
+)
 from communities.models import Community, Membership
-from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
+from knowledge.models import (
+    Adoption,
+    Digest,
+    HelpfulMark,
+    Item,
+    ItemKind,
+    ItemTag,
+    Reply,
+)
 from knowledge.permissions import ADOPTABLE_KINDS
 from members.models import Notification, User
 
 FEED_TABS = ("new", "helpful", "open")
 MOST_HELPFUL_TOP = 10
+# Search ranks at most this many of the most recent matches.
+SEARCH_CAP = 1000
+# "Who knows most" on a tag page weighs this many of the tag's latest items.
+EXPERTS_RECENT_ITEMS = 2000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Sentinels PostgreSQL puts around matches; swapped for <mark> after escaping.
 _HL_START, _HL_STOP = "\x02", "\x03"
@@ -45,9 +63,12 @@ LIST_RELATED = ("community", "author", "shared_from__community")
 
 
 def visible_items(viewer):
-    """Items in communities `viewer` may see, hidden ones left out."""
+    """Items in communities `viewer` may see, hidden ones left out. The gate
+    is a semi-join on the few hundred visible community ids rather than a
+    join to every item's community: PostgreSQL hashes it once."""
     return Item.objects.filter(
-        visible_communities_q(viewer, "community__"), hidden_at__isnull=True
+        community_id__in=communities_visible_to(viewer).values("pk"),
+        hidden_at__isnull=True,
     )
 
 
@@ -271,27 +292,97 @@ def latest_in_my_communities(*, user, limit: int = 8) -> list[Item]:
 # --- Tags --------------------------------------------------------------------
 
 
-def tag_items(*, tag: str, viewer, cursor, size: int):
-    items = visible_items(viewer).filter(tags__name=tag)
-    return keyset_page(
-        items.select_related(*LIST_RELATED), order="created", cursor=cursor, size=size
+def _tags_q(tags: list[str], prefix: str = "") -> Q:
+    """Links to the named tags, by tag id. One tag compares with a scalar
+    subquery, so PostgreSQL walks the (tag, item) index in item order."""
+    tag_ids = Tag.objects.filter(name__in=tags).values("id")
+    if len(tags) == 1:
+        return Q(**{f"{prefix}tag_id": Subquery(tag_ids[:1])})
+    return Q(**{f"{prefix}tag_id__in": tag_ids})
+
+
+def _tag_links(*, tags: list[str], viewer):
+    """Links from the tags to items `viewer` may see (not hidden)."""
+    links = ItemTag.objects.filter(
+        _tags_q(tags), content_object__hidden_at__isnull=True
     )
+    if viewer is not None:
+        links = links.filter(
+            content_object__community_id__in=communities_visible_to(viewer).values("pk")
+        )
+    return links
 
 
-def tag_expertise_scores(*, tags, viewer=None, user_ids=None) -> dict:
+def tag_items(*, tag: str, viewer, cursor, size: int):
+    """A tag's items newest first, keyset-paginated. The page is found on the
+    tag links' (tag, item_created_at, item) index and stops after one page,
+    however common or rare the tag is; then only those items are fetched."""
+    links = _tag_links(tags=[tag], viewer=viewer)
+    if cursor is not None:
+        try:
+            moment = _moment(cursor.value)
+        except OverflowError:
+            moment = None
+        if moment is not None:
+            links = links.filter(
+                Q(item_created_at__lt=moment)
+                | Q(item_created_at=moment, content_object_id__lt=cursor.id)
+            )
+    page_ids = links.order_by("-item_created_at", "-content_object_id").values(
+        "content_object_id"
+    )[: size + 1]
+    rows = list(
+        Item.objects.filter(pk__in=page_ids)
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-id")
+    )
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = Cursor(_micros(rows[-1].created_at), rows[-1].pk)
+    return rows, next_cursor
+
+
+def tag_expertise_scores(
+    *,
+    tags,
+    viewer=None,
+    user_ids=None,
+    recent_items: int | None = None,
+    community_ids=None,
+) -> dict:
     """{(user_id, tag): {"helpful": n, "accepted": m}} for the given tags:
     helpful marks received on a member's items with the tag, and their
     accepted answers on questions with the tag. With a `viewer`, only
     communities they may see count; without, everything (for background jobs
-    and staff dashboards)."""
+    and staff dashboards). `community_ids` (ids or a subquery) narrows to
+    those communities, e.g. what every reader of a digest may see. With
+    `recent_items`, only the latest that many items carrying the tags count,
+    so a page's cost stays flat however much the organisation has written on
+    a popular tag."""
     tags = list(tags)
-    links = ItemTag.objects.filter(
-        tag__name__in=tags, content_object__hidden_at__isnull=True
-    )
-    if viewer is not None:
-        links = links.filter(
-            visible_communities_q(viewer, "content_object__community__")
-        )
+    links = _tag_links(tags=tags, viewer=viewer)
+    if community_ids is not None:
+        links = links.filter(content_object__community_id__in=community_ids)
+    scores = defaultdict(lambda: {"helpful": 0, "accepted": 0})
+    if recent_items is not None:
+        # A bounded walk down the (tag, item) index; summed here, not in SQL,
+        # so PostgreSQL never plans a join against every link of the tag.
+        rows = links.order_by("-item_created_at", "-content_object_id").values_list(
+            "tag__name",
+            "content_object__author_id",
+            "content_object__helpful_count",
+            "content_object__accepted_reply__author_id",
+            "content_object__accepted_reply__hidden_at",
+        )[:recent_items]
+        wanted = None if user_ids is None else set(user_ids)
+        for name, author_id, helpful, answerer_id, answer_hidden in rows:
+            if helpful and (wanted is None or author_id in wanted):
+                scores[(author_id, name)]["helpful"] += helpful
+            counts = answerer_id and answer_hidden is None
+            if counts and (wanted is None or answerer_id in wanted):
+                scores[(answerer_id, name)]["accepted"] += 1
+        return dict(scores)
     helpful = links.filter(content_object__helpful_count__gt=0)
     accepted = links.filter(
         content_object__accepted_reply__isnull=False,
@@ -302,7 +393,6 @@ def tag_expertise_scores(*, tags, viewer=None, user_ids=None) -> dict:
         accepted = accepted.filter(
             content_object__accepted_reply__author_id__in=user_ids
         )
-    scores = defaultdict(lambda: {"helpful": 0, "accepted": 0})
     for row in helpful.values(
         user=F("content_object__author_id"), name=F("tag__name")
     ).annotate(n=Sum("content_object__helpful_count")):
@@ -316,9 +406,12 @@ def tag_expertise_scores(*, tags, viewer=None, user_ids=None) -> dict:
 
 def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
     """Members who know most about `tag`: helpful marks received plus accepted
-    answers (an accepted answer weighs as three marks), in what `viewer` may
-    see. Each user carries .helpful, .accepted and .score."""
-    scores = tag_expertise_scores(tags=[tag], viewer=viewer)
+    answers (an accepted answer weighs as three marks), on the latest
+    EXPERTS_RECENT_ITEMS items with the tag that `viewer` may see. Each user
+    carries .helpful, .accepted and .score."""
+    scores = tag_expertise_scores(
+        tags=[tag], viewer=viewer, recent_items=EXPERTS_RECENT_ITEMS
+    )
     ranked = sorted(
         (
             (v["helpful"] + 3 * v["accepted"], user_id, v)
@@ -344,6 +437,23 @@ def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
 # --- Search ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SearchResults:
+    """Ids of the matches, best first, at most SEARCH_CAP of them; `capped`
+    says more matched than that (the page then shows "1,000+ results")."""
+
+    ids: list
+    capped: bool
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def _search_query(q: str):
+    return SearchQuery(q, search_type="websearch", config="english")
+
+
 def search_items(
     *,
     viewer,
@@ -353,45 +463,100 @@ def search_items(
     tag: str = "",
     author: User | None = None,
     open_only: bool = False,
-):
-    """Ranked full-text search on PostgreSQL (title A, tags B, body C), a plain
-    substring match elsewhere. Only what `viewer` may see."""
-    items = visible_items(viewer).select_related(*LIST_RELATED)
-    if community is not None:
-        items = items.filter(community=community)
-    if kind:
-        items = items.filter(kind=kind)
-    if tag:
-        items = items.filter(tags__name=tag)
-    if author is not None:
-        items = items.filter(author=author)
-    if open_only:
-        items = items.filter(kind=ItemKind.QUESTION, accepted_reply__isnull=True)
+    cap: int | None = None,
+) -> SearchResults:
+    """What `viewer` may see matching `q` and the filters: on PostgreSQL the
+    stored vector (title A, tags B, body C), ranked; a plain substring match
+    elsewhere; newest first without words.
+
+    A common word can match a third of the organisation's items, and ranking
+    them all reads every matching row. So the candidates are the `cap` most
+    recent matches (an index walk that stops early), ranked among themselves:
+    the cost follows the cap, not the size of the match set."""
+    cap = cap or SEARCH_CAP
     q = q.strip()
-    if not q:
-        return items.order_by("-created_at", "-id")
-    if connection.vendor == "postgresql":
-        query = SearchQuery(q, search_type="websearch", config="english")
-        return (
-            items.filter(search_vector=query)
-            .annotate(
-                rank=SearchRank(F("search_vector"), query),
-                headline=SearchHeadline(
-                    "body",
-                    query,
-                    config="english",
-                    start_sel=_HL_START,
-                    stop_sel=_HL_STOP,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                ),
+    ranked = bool(q) and connection.vendor == "postgresql"
+
+    def where(prefix: str = "") -> Q:
+        """The filters on an item reached through `prefix`."""
+        found = Q()
+        if community is not None:
+            found &= Q(**{f"{prefix}community_id": community.pk})
+        if kind:
+            found &= Q(**{f"{prefix}kind": kind})
+        if author is not None:
+            found &= Q(**{f"{prefix}author_id": author.pk})
+        if open_only:
+            found &= Q(
+                **{
+                    f"{prefix}kind": ItemKind.QUESTION,
+                    f"{prefix}accepted_reply__isnull": True,
+                }
             )
-            .order_by("-rank", "-created_at", "-id")
+        if ranked:
+            found &= Q(**{f"{prefix}search_vector": _search_query(q)})
+        elif q:
+            found &= (
+                Q(**{f"{prefix}title__icontains": q})
+                | Q(**{f"{prefix}body__icontains": q})
+                | Q(**{f"{prefix}tag_names__icontains": q})
+            )
+        return found
+
+    if tag:
+        # Walk the tag's links newest first: a rare tag never scans every item.
+        newest = (
+            _tag_links(tags=[tag], viewer=viewer)
+            .filter(where("content_object__"))
+            .order_by("-item_created_at", "-content_object_id")
+            .values_list("content_object_id", "item_created_at")
         )
-    return items.filter(
-        Q(title__icontains=q) | Q(body__icontains=q) | Q(tag_names__icontains=q)
-    ).order_by("-created_at", "-id")
+        candidates = newest.values("content_object_id")[: cap + 1]
+    else:
+        newest = (
+            visible_items(viewer)
+            .filter(where())
+            .order_by("-created_at", "-id")
+            .values_list("id", "created_at")
+        )
+        candidates = newest.values("id")[: cap + 1]
+    if ranked:
+        rows = list(
+            Item.objects.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), _search_query(q)))
+            .order_by("-rank", "-created_at", "-id")
+            .values_list("id", "created_at")
+        )
+    else:
+        rows = list(newest[: cap + 1])
+    capped = len(rows) > cap
+    if capped:
+        # The one candidate past the cap is the oldest, wherever it ranked.
+        rows.remove(min(rows, key=lambda row: (row[1], row[0])))
+    ids = [pk for pk, _created in rows]
+    return SearchResults(ids=ids, capped=capped)
+
+
+def search_page_items(*, ids, q: str) -> list[Item]:
+    """The rows of one page of search results, in the order of `ids`, with a
+    highlighted headline computed for these rows only."""
+    items = Item.objects.filter(pk__in=ids).select_related(*LIST_RELATED)
+    q = q.strip()
+    if q and connection.vendor == "postgresql":
+        items = items.annotate(
+            headline=SearchHeadline(
+                "body",
+                _search_query(q),
+                config="english",
+                start_sel=_HL_START,
+                stop_sel=_HL_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+            )
+        )
+    by_id = {item.pk: item for item in items}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def search_snippet(item: Item, q: str) -> str:
@@ -413,6 +578,46 @@ def search_snippet(item: Item, q: str) -> str:
                 flags=re.I,
             )
     return mark_safe(nh3.clean(html, tags={"mark"}, attributes={}))  # noqa: S308
+
+
+# --- Profile -----------------------------------------------------------------
+
+PROFILE_ITEMS = 5
+
+
+def contributions_of(*, member, viewer, limit: int = PROFILE_ITEMS):
+    """A member's latest items and latest accepted answers, only where
+    `viewer` may look (hidden items and answers left out)."""
+    items = list(
+        visible_items(viewer)
+        .filter(author_id=member.pk)
+        .select_related("community")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    answered = list(
+        visible_items(viewer)
+        .filter(
+            accepted_reply__author_id=member.pk,
+            accepted_reply__hidden_at__isnull=True,
+        )
+        .select_related("community")
+        .order_by("-accepted_reply__created_at", "-id")[:limit]
+    )
+    return items, answered
+
+
+# --- Digests -----------------------------------------------------------------
+
+
+def latest_digest(*, community: Community) -> Digest | None:
+    """The community's newest digest with something in it (callers check
+    the viewer may see the community's content)."""
+    return (
+        Digest.objects.filter(community=community, has_news=True)
+        .only("pk", "community_id")
+        .order_by("-start", "period")
+        .first()
+    )
 
 
 # --- Notifications -----------------------------------------------------------

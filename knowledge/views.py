@@ -385,7 +385,7 @@ def search(request):
     viewer = request.user
     communities = communities_visible_to(viewer).values_list("slug", "name")
     form = SearchForm(request.GET or None, communities=communities)
-    page = None
+    page, capped = None, False
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         community = None
@@ -406,15 +406,27 @@ def search(request):
                 author=author,
                 open_only=data["open"],
             )
-            page = Paginator(results, _page_size()).get_page(request.GET.get("page"))
+            page = Paginator(results.ids, _page_size()).get_page(
+                request.GET.get("page")
+            )
+            page.object_list = selectors.search_page_items(
+                ids=list(page.object_list), q=data["q"]
+            )
             for item in page.object_list:
                 item.snippet = selectors.search_snippet(item, data["q"])
+            capped = results.capped
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "knowledge/search.html",
-        {"form": form, "page": page, "query_string": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "capped": capped,
+            "cap": selectors.SEARCH_CAP,
+            "query_string": query.urlencode(),
+        },
     )
 
 

@@ -10,13 +10,14 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from communities.models import Community, Membership
+from communities.models import Community, Membership, Visibility
 from knowledge.digests.periods import period_end, previous_start
 from knowledge.models import (
     Adoption,
@@ -27,7 +28,8 @@ from knowledge.models import (
     ItemTag,
     Reply,
 )
-from members.models import ExpertiseTag
+from knowledge.selectors import tag_expertise_scores
+from members.models import ExpertiseTag, User
 
 # Kinds that count as "what we learned" in the ranked list.
 LEARNING_KINDS = (ItemKind.STORY, ItemKind.PRACTICE, ItemKind.LESSON)
@@ -37,12 +39,24 @@ ANSWERED = 20
 RISING_TAGS = 5
 NEW_MEMBERS = 50
 HELPERS_PER_QUESTION = 3
+# "Who knows what": the period's busiest tags, the people ranked on each
+# tag's latest items (bounded, so the cost does not follow the history).
+KNOWING_TAGS = 5
+KNOWING_PEOPLE = 5
+KNOWING_RECENT_ITEMS = 500
 
 
 def _url(obj) -> str:
     """The object's page, or "" while the page's URL is not installed."""
     try:
         return obj.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+def _profile_url(username: str) -> str:
+    try:
+        return reverse("members:profile", kwargs={"username": username})
     except NoReverseMatch:
         return ""
 
@@ -120,8 +134,7 @@ def _tag_counts(community, start, end) -> Counter:
     return Counter(name for name, _ in rows)
 
 
-def _rising_tags(community, period, start, end) -> list[dict]:
-    now = _tag_counts(community, start, end)
+def _rising_tags(community, period, start, end, now: Counter) -> list[dict]:
     before = _tag_counts(community, previous_start(period, start), start)
     rising = [
         {"name": name, "count": count, "previous": before.get(name, 0)}
@@ -130,6 +143,66 @@ def _rising_tags(community, period, start, end) -> list[dict]:
     ]
     rising.sort(key=lambda t: (t["previous"] - t["count"], -t["count"], t["name"]))
     return rising[:RISING_TAGS]
+
+
+def _audience_communities(community):
+    """What every reader of this community's digest may see: open
+    communities and this one. Private content elsewhere never counts."""
+    return Community.objects.filter(
+        Q(visibility=Visibility.OPEN) | Q(pk=community.pk)
+    ).values("pk")
+
+
+def _who_knows_what(community, tag_counts: Counter) -> list[dict]:
+    """Members whose stories and answers on the period's busiest tags helped
+    most: helpful marks on their items plus accepted answers (weighing three
+    marks, as on tag pages), across what this digest's readers may see."""
+    tags = [
+        name for name, _n in sorted(tag_counts.items(), key=lambda t: (-t[1], t[0]))
+    ][:KNOWING_TAGS]
+    if not tags:
+        return []
+    audience = _audience_communities(community)
+    per_person = defaultdict(dict)
+    for tag in tags:
+        scores = tag_expertise_scores(
+            tags=[tag], community_ids=audience, recent_items=KNOWING_RECENT_ITEMS
+        )
+        for (user_id, name), value in scores.items():
+            per_person[user_id][name] = value
+    if not per_person:
+        return []
+    people = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=per_person, is_active=True).only(
+            "pk", "username", "display_name"
+        )
+    }
+    ranked = []
+    for user_id, by_tag in per_person.items():
+        user = people.get(user_id)
+        if user is None:
+            continue
+        tag_rows = sorted(
+            (
+                {
+                    "name": name,
+                    "helpful": v["helpful"],
+                    "accepted": v["accepted"],
+                    "score": v["helpful"] + 3 * v["accepted"],
+                }
+                for name, v in by_tag.items()
+            ),
+            key=lambda t: (-t["score"], t["name"]),
+        )
+        score = sum(t["score"] for t in tag_rows)
+        if score:
+            ranked.append((score, user, tag_rows))
+    ranked.sort(key=lambda r: (-r[0], r[1].display_name.lower(), r[1].pk))
+    return [
+        {**_person(user), "score": score, "tags": tag_rows[:3]}
+        for score, user, tag_rows in ranked[:KNOWING_PEOPLE]
+    ]
 
 
 def _open_questions(community, end) -> list[dict]:
@@ -191,6 +264,7 @@ def _open_questions(community, end) -> list[dict]:
                 "id": user_id,
                 "name": people[user_id][0],
                 "username": people[user_id][1],
+                "url": _profile_url(people[user_id][1]),
                 "matching": sorted(expertise[user_id] & wanted),
             }
             for _, _, user_id in matches[:HELPERS_PER_QUESTION]
@@ -314,6 +388,7 @@ def digest_content(*, community, period: str, start, end=None) -> dict:
         joined_at__lt=end,
     ).count()
     adoptions = _adoptions(community, start, end)
+    tag_counts = _tag_counts(community, start, end)
     figures = {
         "items": len(period_items),
         "replies": len(reply_authors),
@@ -346,7 +421,8 @@ def digest_content(*, community, period: str, start, end=None) -> dict:
         "more_items": max(len(learning) - TOP_ITEMS, 0),
         "answered": answered,
         "open_questions": _open_questions(community, end),
-        "rising_tags": _rising_tags(community, period, start, end),
+        "rising_tags": _rising_tags(community, period, start, end, tag_counts),
+        "who_knows_what": _who_knows_what(community, tag_counts),
         "new_members": new_members,
         "adoptions": adoptions,
     }

@@ -4,12 +4,13 @@ unsubscribe link (the only digest page that needs no login)."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from communities.access import access_community
+from knowledge import selectors
 from knowledge.digests import unsubscribe as links
 from knowledge.models import Digest, DigestPeriod
 
@@ -41,6 +42,16 @@ def digest_archive(request, slug):
             "periods": PERIOD_FILTERS,
         },
     )
+
+
+@login_required
+def digest_latest(request, slug):
+    """The newest digest with news, or the archive (and its empty state)."""
+    community, _membership = access_community(request.user, slug)
+    digest = selectors.latest_digest(community=community)
+    if digest is None:
+        return redirect("digests:archive", slug=community.slug)
+    return redirect("digests:detail", slug=community.slug, pk=digest.pk)
 
 
 @login_required

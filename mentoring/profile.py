@@ -1,0 +1,30 @@
+"""The mentor-offer section of a member's profile page (registered with
+members.profile_sections from MentoringConfig.ready())."""
+
+from mentoring import selectors
+
+
+def mentor_offer_section(request, member):
+    """Their standing offer: available or not, topics, formats, room left,
+    and a way to ask them. Nothing for members who offer nothing, except a
+    nudge on one's own profile."""
+    is_me = member.pk == request.user.pk
+    offer = selectors.offer_of(member)
+    if offer is None:
+        if not is_me:
+            return None
+        return {
+            "template": "mentoring/_profile_offer.html",
+            "offer": None,
+            "is_me": True,
+        }
+    room = max(offer.capacity - selectors.live_load(member), 0)
+    return {
+        "template": "mentoring/_profile_offer.html",
+        "member": member,
+        "offer": offer,
+        "topics": [tag.name for tag in offer.topics.all()],
+        "room": room,
+        "is_me": is_me,
+        "can_ask": offer.available and room > 0 and member.is_active and not is_me,
+    }
