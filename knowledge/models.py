@@ -101,6 +101,11 @@ class Item(models.Model):
             ),
             models.Index(fields=["-created_at", "-id"], name="item_recent"),
             models.Index(fields=["author", "-created_at"], name="item_author_recent"),
+            # Dashboards: who contributed where, in a period.
+            models.Index(
+                fields=["author", "community", "created_at"],
+                name="item_author_community",
+            ),
             models.Index(
                 fields=["community", "created_at"],
                 condition=models.Q(kind="question", accepted_reply__isnull=True),
