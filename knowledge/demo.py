@@ -497,21 +497,24 @@ ADOPTION_NOTES = [
 
 
 def _active_members(community_ids, now):
-    """{community id: {user id: joined at}} of active members. A membership
-    without a date predates the field: long-standing, a year ago."""
-    members = {}
+    """{community id: {user id: joined at}} of active members, and the
+    (community id, user id) of those who have not introduced themselves (the
+    community page lists them as not yet taking part: they post nothing).
+    A membership without a date predates the field: a year ago."""
+    members, silent = {}, set()
     rows = (
         Membership.objects.filter(
             community_id__in=community_ids, status=Membership.Status.ACTIVE
         )
         .order_by("joined_at", "user_id")
-        .values_list("community_id", "user_id", "joined_at")
+        .values_list("community_id", "user_id", "joined_at", "introduced_at")
     )
-    for community_id, user_id, joined in rows:
-        members.setdefault(community_id, {})[user_id] = joined or now - timedelta(
-            days=365
-        )
-    return members
+    for community_id, user_id, joined, introduced in rows:
+        joined = joined or now - timedelta(days=365)
+        members.setdefault(community_id, {})[user_id] = joined
+        if introduced is None and joined > now - timedelta(days=90):
+            silent.add((community_id, user_id))
+    return members, silent
 
 
 DIGEST_WEEKS = 4
@@ -562,26 +565,47 @@ class _People:
     newcomers: list  # joined in the last 90 days, earliest first
     waiting: int | None  # the newcomer whose first post got no reply
 
+    silent: set  # newcomers who have not introduced themselves: no posts
+
     @classmethod
-    def of(cls, joined: dict, now) -> "_People":
+    def of(cls, joined: dict, now, *, silent=frozenset()) -> "_People":
+        if set(joined) <= set(silent):
+            # A community of brand-new members only: someone has to talk.
+            silent = frozenset()
         long_standing = sorted(
             u for u, at in joined.items() if at < now - timedelta(days=120)
         )
         quiet = set(long_standing[2::3])
-        newcomers = [u for u, at in joined.items() if at > now - timedelta(days=90)]
+        newcomers = [
+            u
+            for u, at in joined.items()
+            if at > now - timedelta(days=90) and u not in silent
+        ]
         settled = [u for u in newcomers if joined[u] < now - 2 * FIRST_POST_WAIT]
         return cls(
             joined=joined,
             quiet=quiet,
             newcomers=newcomers,
             waiting=settled[-1] if settled else None,
+            silent=set(silent),
         )
 
     def posting(self):
-        return [u for u in self.joined if u != self.waiting]
+        """Who writes the rest: not newcomers (their own first posts are
+        placed by _authors), so a week-old member does not fill the feed."""
+        others = [
+            u for u in self.joined if u not in self.newcomers and u not in self.silent
+        ]
+        return (
+            others or [u for u in self.joined if u not in self.silent] or [*self.joined]
+        )
 
     def replying(self, item_author):
-        return [u for u in self.joined if u != item_author and u not in self.quiet]
+        return [
+            u
+            for u in self.joined
+            if u != item_author and u not in self.quiet and u not in self.silent
+        ]
 
     def post_window(self, author, now):
         lo = max(self.joined[author], now - timedelta(days=180)) + timedelta(minutes=5)
@@ -615,14 +639,19 @@ def _seed_items(stdout):
     rng = random.Random(42)  # noqa: S311 - demo data, not security
     now = timezone.now()
     communities = list(Community.objects.order_by("pk"))
-    members = _active_members([c.pk for c in communities], now)
+    members, silent = _active_members([c.pk for c in communities], now)
     communities = [c for c in communities if members.get(c.pk)]
     if not communities:
         stdout.write("Knowledge: no communities with active members; nothing seeded.")
         return
     existing = set(Item.objects.values_list("community_id", "title"))
     per_community = max(8, TOTAL_ITEMS // len(communities))
-    people_of = {c.pk: _People.of(members[c.pk], now) for c in communities}
+    people_of = {
+        c.pk: _People.of(
+            members[c.pk], now, silent={u for cid, u in silent if cid == c.pk}
+        )
+        for c in communities
+    }
     new_items, new_tags = [], []
     for index, community in enumerate(communities):
         domain = domain_of(community, index)

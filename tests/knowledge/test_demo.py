@@ -133,6 +133,18 @@ def test_demo_leaves_peripheral_members_and_someone_left_out(demo_organisation):
     )
     assert newcomer_first.exists()
     assert Item.objects.filter(kind="question", reply_count=0).exists()
+    # Newcomers listed as "not yet taken part" (not introduced) posted nothing.
+    silent = Membership.objects.filter(
+        status="active", introduced_at__isnull=True, joined_at__gte=since
+    )
+    assert silent.exists()
+    assert not Item.objects.filter(
+        Exists(
+            silent.filter(
+                user_id=OuterRef("author_id"), community_id=OuterRef("community_id")
+            )
+        )
+    ).exists()
 
 
 def test_demo_notifies_demo_people_once(demo_organisation):
