@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.models import Community, Membership
 from dashboards.periods import Period
@@ -32,6 +34,12 @@ LEADER_ROLES = (
     LeadershipRole.EXECUTIVE,
     LeadershipRole.NETWORKER,
 )
+# Short names for table cells ("no executive").
+ROLE_SHORT = {
+    LeadershipRole.LINE_LEADER: gettext_lazy("line leader"),
+    LeadershipRole.EXECUTIVE: gettext_lazy("executive"),
+    LeadershipRole.NETWORKER: gettext_lazy("networker"),
+}
 
 
 @dataclass
@@ -233,8 +241,16 @@ class CommunityRow:
     def peripheral(self) -> int:
         return self.members - self.contributing_members
 
-    def role_summary(self, roles: set) -> str:
-        return ", ".join(str(r.label) for r in LEADER_ROLES if r in roles)
+    def role_gaps(self, roles: set) -> str:
+        """The leader roles missing from `roles`, short enough for a table
+        cell: "all three", "no executive", "no line leader, no networker",
+        "none"."""
+        missing = [r for r in LEADER_ROLES if r not in roles]
+        if not missing:
+            return _("all three")
+        if len(missing) == len(LEADER_ROLES):
+            return _("none")
+        return ", ".join(_("no %(role)s") % {"role": ROLE_SHORT[r]} for r in missing)
 
 
 def participation_by_community(period: Period) -> list[CommunityRow]:

@@ -271,8 +271,8 @@ class Report:
                 Cell(r.newcomers),
                 Cell(r.contributing_newcomers),
                 Cell(r.peripheral),
-                Cell(r.role_summary(r.roles_present)),
-                Cell(r.role_summary(r.roles_active)),
+                Cell(r.role_gaps(r.roles_present)),
+                Cell(r.role_gaps(r.roles_active)),
                 Cell(", ".join(status)),
             ]
 

@@ -1,28 +1,41 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Adoption, Item, ItemKind, Reply
 from knowledge.services import MAX_TAG_LENGTH, MAX_TAGS
+from members.forms import TagListField
 
-STORY_TEMPLATE = """## Context
-Where and when did this happen? Who was involved?
-
-## Challenge
-What was hard, unclear or at stake?
-
-## What we did
-The steps we took, and why we chose them.
-
-## Outcome
-What happened? Numbers help.
-
-## Lesson
-What would you tell a colleague facing the same thing tomorrow?
-"""
+# The story template inserts headings only; the prompts are shown beside the
+# editor, so nothing prompt-like is ever published unedited.
+STORY_SECTIONS = [
+    (_("Context"), _("Where and when did this happen? Who was involved?")),
+    (_("Challenge"), _("What was hard, unclear or at stake?")),
+    (_("What we did"), _("The steps you took, and why you chose them.")),
+    (_("Outcome"), _("What happened? Numbers help.")),
+    (_("Lesson"), _("What would you tell a colleague facing the same thing tomorrow?")),
+]
 
 
-def split_tags(raw: str) -> list[str]:
-    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+def story_template() -> str:
+    return "\n".join(f"## {heading}\n" for heading, _prompt in STORY_SECTIONS)
+
+
+def without_empty_template_headings(body: str) -> str:
+    """The text with the story template's headings that nobody wrote under
+    left out: an unfilled "## Outcome" is not published."""
+    headings = {f"## {heading}" for heading, _prompt in STORY_SECTIONS}
+    lines = body.splitlines()
+    kept = []
+    for index, line in enumerate(lines):
+        if line.strip() in headings:
+            rest = (text.strip() for text in lines[index + 1 :])
+            following = next((text for text in rest if text), None)
+            if following is None or re.match(r"#{1,2}\s", following):
+                continue
+        kept.append(line)
+    return "\n".join(kept).strip()
 
 
 class ItemForm(forms.Form):
@@ -36,11 +49,12 @@ class ItemForm(forms.Form):
         max_length=Item._meta.get_field("body").max_length,
         help_text=_("Markdown: **bold**, *italic*, lists, [links](https://…)."),
     )
-    tags = forms.CharField(
+    tags = TagListField(
         label=_("Tags"),
         required=False,
         max_length=500,
-        help_text=_("Comma-separated, e.g. shift-handover, safety."),
+        max_tags=MAX_TAGS,
+        help_text=_("Separated by commas, e.g. shift handover, safety."),
     )
 
     def clean_title(self):
@@ -49,12 +63,16 @@ class ItemForm(forms.Form):
             raise forms.ValidationError(_("Give it a title."))
         return title
 
+    def clean_body(self):
+        body = without_empty_template_headings(self.cleaned_data["body"])
+        if not body:
+            raise forms.ValidationError(_("Write something under the headings first."))
+        return body
+
     def clean_tags(self):
-        tags = split_tags(self.cleaned_data["tags"])
-        if len(tags) > MAX_TAGS:
-            raise forms.ValidationError(
-                _("At most %(n)d tags, please.") % {"n": MAX_TAGS}
-            )
+        # Parsed like every tag input (members.forms.TagListField); a
+        # knowledge tag is also a URL segment, so it is kept shorter.
+        tags = self.cleaned_data["tags"]
         if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
             raise forms.ValidationError(
                 _("Keep each tag under %(n)d characters.") % {"n": MAX_TAG_LENGTH}
@@ -69,6 +87,11 @@ class ReplyForm(forms.Form):
         max_length=Reply._meta.get_field("body").max_length,
         error_messages={"required": _("Write something first.")},
     )
+
+    def __init__(self, *args, answer: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if answer:
+            self.fields["body"].label = _("Your answer")
 
 
 class _ToCommunityForm(forms.Form):

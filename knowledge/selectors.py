@@ -9,6 +9,7 @@ Public reads other apps may use:
 - visible_items(viewer): items a member may see (not hidden).
 """
 
+import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,12 +23,13 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    Func,
     Q,
     Subquery,
     Sum,
     Value,
 )
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
@@ -537,6 +539,23 @@ def search_items(
     return SearchResults(ids=ids, capped=capped)
 
 
+def _plain_text(body_html):
+    """The rendered body without its tags (entities stay, unescaped later):
+    a snippet shows "Context A pump ran hot", not "## Context … *almost*".
+    Only computed for the page's rows, inside the one query that reads them."""
+    return Func(
+        body_html,
+        Value("<[^>]*>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+    )
+
+
+def _readable(text: str) -> str:
+    return " ".join(html.unescape(text).split())
+
+
 def search_page_items(*, ids, q: str) -> list[Item]:
     """The rows of one page of search results, in the order of `ids`, with a
     highlighted headline computed for these rows only."""
@@ -545,7 +564,7 @@ def search_page_items(*, ids, q: str) -> list[Item]:
     if q and connection.vendor == "postgresql":
         items = items.annotate(
             headline=SearchHeadline(
-                "body",
+                _plain_text(F("body_html")),
                 _search_query(q),
                 config="english",
                 start_sel=_HL_START,
@@ -563,21 +582,24 @@ def search_snippet(item: Item, q: str) -> str:
     """Safe HTML: the text escaped, only <mark> highlights allowed."""
     headline = getattr(item, "headline", None)
     if headline is not None:
-        html = (
-            escape(headline).replace(_HL_START, "<mark>").replace(_HL_STOP, "</mark>")
+        marked = (
+            escape(_readable(headline))
+            .replace(_HL_START, "<mark>")
+            .replace(_HL_STOP, "</mark>")
         )
     else:
-        text = item.body[:240] + ("…" if len(item.body) > 240 else "")
-        html = escape(text)
+        text = _readable(strip_tags(item.body_html))
+        text = text[:240] + ("…" if len(text) > 240 else "")
+        marked = escape(text)
         needle = escape(q.strip())
         if needle:
-            html = re.sub(
+            marked = re.sub(
                 re.escape(needle),
                 lambda m: f"<mark>{m.group(0)}</mark>",
-                html,
+                marked,
                 flags=re.I,
             )
-    return mark_safe(nh3.clean(html, tags={"mark"}, attributes={}))  # noqa: S308
+    return mark_safe(nh3.clean(marked, tags={"mark"}, attributes={}))  # noqa: S308
 
 
 # --- Profile -----------------------------------------------------------------

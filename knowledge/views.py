@@ -20,12 +20,13 @@ from communities.access import (
 from knowledge import permissions as perms
 from knowledge import selectors, services
 from knowledge.forms import (
-    STORY_TEMPLATE,
+    STORY_SECTIONS,
     AdoptForm,
     ItemForm,
     ReplyForm,
     SearchForm,
     ShareForm,
+    story_template,
 )
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
@@ -84,7 +85,8 @@ def item_detail(request, slug, pk, title_slug):
     if request.path != canonical:
         return redirect(canonical, permanent=True)
     services.item_opened(user=request.user, item=item, membership=membership)
-    context = _item_context(request, item, membership, reply_form=ReplyForm())
+    reply_form = ReplyForm(answer=item.is_question)
+    context = _item_context(request, item, membership, reply_form=reply_form)
     return render(request, "knowledge/item_detail.html", context)
 
 
@@ -92,7 +94,12 @@ def _item_form_response(request, form, *, community, item=None):
     return render(
         request,
         "knowledge/item_form.html",
-        {"form": form, "community": community, "item": item},
+        {
+            "form": form,
+            "community": community,
+            "item": item,
+            "story_sections": STORY_SECTIONS,
+        },
     )
 
 
@@ -101,7 +108,8 @@ def _with_story_template(request):
     template under the text, show the form again."""
     data = request.POST.dict()
     body = data.get("body", "").rstrip()
-    data["body"] = f"{body}\n\n{STORY_TEMPLATE}" if body else STORY_TEMPLATE
+    template = story_template()
+    data["body"] = f"{body}\n\n{template}" if body else template
     data["kind"] = data.get("kind") or ItemKind.STORY
     return ItemForm(initial=data)
 
@@ -127,7 +135,7 @@ def item_create(request, slug):
         kind = kind if kind in ItemKind.values else ItemKind.STORY
         initial = {"kind": kind}
         if kind == ItemKind.STORY:
-            initial["body"] = STORY_TEMPLATE
+            initial["body"] = story_template()
         form = ItemForm(initial=initial)
     return _item_form_response(request, form, community=community)
 
@@ -206,7 +214,7 @@ def reply_create(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_reply(request.user, item, membership):
         raise PermissionDenied(_("Only active members reply."))
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, answer=item.is_question)
     if not form.is_valid():
         context = _item_context(request, item, membership, reply_form=form)
         return render(request, "knowledge/item_detail.html", context)
@@ -223,14 +231,14 @@ def reply_edit(request, slug, pk, reply_pk):
     if not perms.can_edit_reply(request.user, reply, item, membership):
         raise PermissionDenied
     if request.method == "POST":
-        form = ReplyForm(request.POST)
+        form = ReplyForm(request.POST, answer=item.is_question)
         if form.is_valid():
             services.reply_update(
                 reply=reply, editor=request.user, body=form.cleaned_data["body"]
             )
             return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
     else:
-        form = ReplyForm(initial={"body": reply.body})
+        form = ReplyForm(initial={"body": reply.body}, answer=item.is_question)
     return render(
         request,
         "knowledge/reply_form.html",

@@ -139,4 +139,18 @@ def test_per_community_rows_agree_with_the_community_dashboard(lean, period):
     )
     assert row.roles_present == {"line_leader", "executive"}
     assert row.roles_active == {"line_leader"}
+    # Table cells name what is missing, briefly.
+    assert row.role_gaps(row.roles_present) == "no networker"
+    assert row.role_gaps(row.roles_active) == "no executive, no networker"
     assert rows[lean["elsewhere"].pk].contributions == 1
+
+
+def test_role_gaps_reads_all_three_or_none():
+    """A community with every leader role says "all three"; one with none
+    says "none" rather than listing three gaps."""
+    from dashboards.participation import CommunityRow
+
+    row = CommunityRow(community=None)
+    assert row.role_gaps({"line_leader", "executive", "networker"}) == "all three"
+    assert row.role_gaps(set()) == "none"
+    assert row.role_gaps({"executive"}) == "no line leader, no networker"

@@ -108,6 +108,23 @@ def test_staff_see_every_community_in_the_organisation_table(staff_client):
     assert names == ["Open one", "Secret one"]
 
 
+def test_organisation_table_names_missing_leader_roles_briefly(staff_client):
+    """The leader-role columns say what is missing ("no executive"), not a
+    list of full role names that wraps over several lines."""
+    community = CommunityFactory(name="Open one")
+    MembershipFactory(
+        community=community, user=UserFactory(leadership_role="executive")
+    )
+
+    response = staff_client.get(INDEX)
+
+    (row,) = response.context["tables"]["communities"].rows
+    assert [cell.text for cell in row[7:9]] == [
+        "no line leader, no networker",
+        "none",
+    ]
+
+
 def test_dashboards_only_answer_get(staff_client, community):
     assert staff_client.post(INDEX).status_code == 405
     assert staff_client.post(dashboard_url(community)).status_code == 405

@@ -79,13 +79,9 @@ def test_newcomer_signs_up_joins_and_introduces_themselves(shift_handover, open_
     story = (
         body.input_value()
         .replace(
-            "Where and when did this happen? Who was involved?",
-            "I joined the packaging line last month.",
+            "## Context\n", "## Context\nI joined the packaging line last month.\n"
         )
-        .replace(
-            "What would you tell a colleague facing the same thing tomorrow?",
-            "Ask early; everyone here was new once.",
-        )
+        .replace("## Lesson\n", "## Lesson\nAsk early; everyone here was new once.\n")
     )
     body.fill(story)
     page.get_by_role("button", name="Publish").click()
@@ -94,6 +90,8 @@ def test_newcomer_signs_up_joins_and_introduces_themselves(shift_handover, open_
     )
     assert "I joined the packaging line last month." in main_text(page)
     expect(page.locator("main h2", has_text="Context")).to_be_visible()
+    # Headings left empty are not published; no prompt text ever was there.
+    expect(page.locator("main h2", has_text="Outcome")).to_have_count(0)
 
     # Back on the community page the first step is ticked.
     page.goto("/communities/shift-handover/")

@@ -75,7 +75,7 @@ def test_a_question_reaches_its_expert_and_the_answer_is_accepted(people, open_a
     could_answer.get_by_role(
         "link", name="Who removes the last lock after a double shift?"
     ).click()
-    eli.get_by_label("Your reply").fill(
+    eli.get_by_label("Your answer").fill(
         "The shift lead of the **incoming** crew: see our lockout practice."
     )
     eli.get_by_role("button", name="Post answer").click()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from knowledge.forms import STORY_TEMPLATE
+from knowledge.forms import story_template
 from knowledge.models import Item
 from tests.communities.factories import MembershipFactory
 from tests.knowledge.conftest import login
@@ -178,7 +178,7 @@ def test_unknown_kind_is_a_form_error(client, member, community):
 
 def test_story_template_constant_has_all_five_parts():
     for part in ("Context", "Challenge", "What we did", "Outcome", "Lesson"):
-        assert f"## {part}" in STORY_TEMPLATE
+        assert f"## {part}" in story_template()
 
 
 # --- Editing, hiding, restoring ----------------------------------------------
