@@ -309,6 +309,30 @@ def _party_only(user, pair):
     return pair.role_of(user) is not None
 
 
+def _pair_form_post(request, pair, *, form, key, perform, success=None):
+    """The shape of every form on the pair page: validate, run `perform`
+    (a service call taking the cleaned data), redirect to the pair.
+
+    A field error from the service goes back on the form, re-rendered with
+    what was typed; a state error (the pair changed meanwhile) becomes a
+    message. `success` is a message, or a function of perform's result.
+    """
+    if form.is_valid():
+        try:
+            result = perform(form.cleaned_data)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                _message_errors(request, exc)
+                return redirect(pair)
+            _form_errors(form, exc)
+        else:
+            text = success(result) if callable(success) else success
+            if text:
+                messages.success(request, text)
+            return redirect(pair)
+    return _pair_page(request, pair, {key: form})
+
+
 @login_required
 @require_POST
 def pair_accept(request, pk):
@@ -364,39 +388,29 @@ def _can_end_or_done(user, pair):
 @require_POST
 def pair_close(request, pk):
     pair = _pair_action(request, pk, _can_end_or_done)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.pair_close(
-                pair=pair, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                _message_errors(request, exc)  # the pair's state changed
-                return redirect(pair)
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The mentoring is closed."))
-            return redirect(pair)
-    return _pair_page(request, pair, {"close": form})
+    return _pair_form_post(
+        request,
+        pair,
+        form=CloseForm(request.POST),
+        key="close",
+        perform=lambda data: services.pair_close(
+            pair=pair, user=request.user, reason=data["reason"]
+        ),
+        success=_("The mentoring is closed."),
+    )
 
 
 @login_required
 @require_POST
 def goal_add(request, pk):
     pair = _pair_action(request, pk, _party_only)
-    form = GoalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.goal_add(pair=pair, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                _message_errors(request, exc)  # the pair's state changed
-                return redirect(pair)
-            _form_errors(form, exc)
-        else:
-            return redirect(pair)
-    return _pair_page(request, pair, {"goal": form})
+    return _pair_form_post(
+        request,
+        pair,
+        form=GoalForm(request.POST),
+        key="goal",
+        perform=lambda data: services.goal_add(pair=pair, user=request.user, **data),
+    )
 
 
 @login_required
@@ -417,53 +431,42 @@ def goal_toggle(request, pk, goal_pk):
 @require_POST
 def checkin_add(request, pk):
     pair = _pair_action(request, pk, _party_only)
-    form = CheckInForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.checkin_add(
-                pair=pair,
-                user=request.user,
-                on=data["date"],
-                notes=data["notes"],
-                progress=data["progress"],
-                next_step=data["next_step"],
-            )
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                _message_errors(request, exc)  # the pair's state changed
-                return redirect(pair)
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Check-in saved."))
-            return redirect(pair)
-    return _pair_page(request, pair, {"checkin": form})
+    return _pair_form_post(
+        request,
+        pair,
+        form=CheckInForm(request.POST),
+        key="checkin",
+        perform=lambda data: services.checkin_add(
+            pair=pair,
+            user=request.user,
+            on=data["date"],
+            notes=data["notes"],
+            progress=data["progress"],
+            next_step=data["next_step"],
+        ),
+        success=_("Check-in saved."),
+    )
 
 
 @login_required
 @require_POST
 def feedback_give(request, pk):
     pair = _pair_action(request, pk, _party_only)
-    form = FeedbackForm(request.POST, user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            feedback = services.feedback_give(
-                pair=pair,
-                author=request.user,
-                rating=data["rating"],
-                learned=data["learned"],
-                publish_in=data["publish_in"],
-            )
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                _message_errors(request, exc)  # the pair's state changed
-                return redirect(pair)
-            _form_errors(form, exc)
-        else:
-            if feedback.published_item_id:
-                messages.success(request, _("Thank you. Your story is published."))
-            else:
-                messages.success(request, _("Thank you for your feedback."))
-            return redirect(pair)
-    return _pair_page(request, pair, {"feedback": form})
+    return _pair_form_post(
+        request,
+        pair,
+        form=FeedbackForm(request.POST, user=request.user),
+        key="feedback",
+        perform=lambda data: services.feedback_give(
+            pair=pair,
+            author=request.user,
+            rating=data["rating"],
+            learned=data["learned"],
+            publish_in=data["publish_in"],
+        ),
+        success=lambda feedback: (
+            _("Thank you. Your story is published.")
+            if feedback.published_item_id
+            else _("Thank you for your feedback.")
+        ),
+    )
