@@ -32,24 +32,36 @@ def dashboard_url(community):
 # --- Who may see what -------------------------------------------------------
 
 
+# The same gate holds for the page and for its CSV downloads.
+AS_PAGE_AND_CSV = pytest.mark.parametrize(
+    "query", [{}, {"format": "csv", "table": "unanswered"}], ids=["page", "csv"]
+)
+
+
+@AS_PAGE_AND_CSV
 @pytest.mark.parametrize(
     ("who", "status"),
     [("anonymous", 302), ("member", 403), ("steward", 403), ("staff", 200)],
 )
-def test_organisation_dashboard_is_for_staff_only(client, community, who, status):
+def test_organisation_dashboard_is_for_staff_only(
+    client, community, who, status, query
+):
     if who != "anonymous":
         user = UserFactory(is_staff=who == "staff")
         if who in ("member", "steward"):
             MembershipFactory(user=user, community=community, steward=who == "steward")
         client.force_login(user)
 
-    response = client.get(INDEX)
+    response = client.get(INDEX, query)
 
     assert response.status_code == status
+    if status == 200 and query:
+        assert response["Content-Type"].startswith("text/csv")
     if who == "anonymous":
         assert response.url.startswith(reverse("account_login"))
 
 
+@AS_PAGE_AND_CSV
 @pytest.mark.parametrize("private", [False, True])
 @pytest.mark.parametrize(
     ("who", "open_status", "private_status"),
@@ -64,7 +76,7 @@ def test_organisation_dashboard_is_for_staff_only(client, community, who, status
     ],
 )
 def test_community_dashboard_is_for_its_stewards_and_staff(
-    client, who, open_status, private_status, private
+    client, who, open_status, private_status, private, query
 ):
     community = CommunityFactory(private=private)
     user = UserFactory(is_staff=who == "staff")
@@ -79,9 +91,12 @@ def test_community_dashboard_is_for_its_stewards_and_staff(
     if who != "anonymous":
         client.force_login(user)
 
-    response = client.get(dashboard_url(community))
+    response = client.get(dashboard_url(community), query)
 
-    assert response.status_code == (private_status if private else open_status)
+    expected = private_status if private else open_status
+    assert response.status_code == expected
+    if expected == 200 and query:
+        assert response["Content-Type"].startswith("text/csv")
 
 
 def test_a_steward_sees_only_their_own_community(steward_client, community, steward):
