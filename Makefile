@@ -1,64 +1,88 @@
 # The two commands a newcomer needs: `make run` and `make test`.
+# With no DATABASE_URL both start (or reuse) the embedded PostgreSQL server in
+# .pgdata/ (config/localdb.py); `make db-stop` stops it.
 PYTHON ?= python3.11
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+RUN_STAMP := $(VENV)/.run-$(shell cksum < requirements.lock | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
+# Start the embedded server unless the environment names one.
+DB := $(if $(DATABASE_URL),@true,$(BIN)/python -m config.localdb start >/dev/null)
 
-.PHONY: run test lint format migrate seed worker beat lock check-deploy bench clean
+.PHONY: run test lint format migrate seed worker beat lock check-deploy bench db db-stop install install-dev clean
 
-$(STAMP): requirements.lock
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	@rm -f $(VENV)/.installed-* && touch $@
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
 
-install: $(STAMP)
+# Serving needs only the runtime set; tests and lint add the dev set.
+$(RUN_STAMP): requirements.lock | $(VENV)/bin/python
+	$(PIP) -r requirements.lock
+	@rm -f $(VENV)/.run-* && touch $@
 
-run: $(STAMP)
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.lock
+	$(PIP) -r requirements.lock -r requirements-dev.lock
+	@rm -f $(VENV)/.dev-* && touch $@
+
+install: $(RUN_STAMP)
+install-dev: $(DEV_STAMP)
+
+db: $(RUN_STAMP)
+	$(DB)
+
+db-stop: $(RUN_STAMP)
+	$(BIN)/python -m config.localdb stop
+
+run: db
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --once
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo ""
-	@echo "  Practica is running on http://127.0.0.1:8000"
-	@echo "  Demo login: admin@practica.local / practica-demo"
+	@echo "  Practica is running on http://127.0.0.1:$(PORT) (demo logins above)"
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+test: $(DEV_STAMP) db
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-migrate: $(STAMP)
+migrate: db
 	$(BIN)/python manage.py migrate --no-input
 
-seed: $(STAMP)
+seed: db
 	$(BIN)/python manage.py seed_demo
 
-worker: $(STAMP)
+worker: db
 	$(BIN)/celery -A config.celery_app worker --loglevel=info
 
-beat: $(STAMP)
+beat: db
 	$(BIN)/celery -A config.celery_app beat --loglevel=info
 
-check-deploy: $(STAMP)
+check-deploy: $(RUN_STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(50))') \
-	  ALLOWED_HOSTS=practica.example.com DATABASE_URL=$${DATABASE_URL:-sqlite:///db.sqlite3} \
+	  ALLOWED_HOSTS=practica.example.com \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Regenerate the lock from pyproject.toml's direct dependencies in a clean venv.
+# Regenerate both locks from pyproject.toml in clean venvs: the runtime set,
+# then what the dev extra adds on top of it.
 lock:
 	rm -rf /tmp/practica-lock && $(PYTHON) -m venv /tmp/practica-lock
-	/tmp/practica-lock/bin/pip install --quiet ".[dev]"
+	/tmp/practica-lock/bin/pip install --quiet .
 	/tmp/practica-lock/bin/pip freeze --exclude-editable | grep -v '^practica' > requirements.lock
+	/tmp/practica-lock/bin/pip install --quiet ".[dev]"
+	/tmp/practica-lock/bin/pip freeze --exclude-editable | grep -v '^practica' \
+	  | grep -vxFf requirements.lock > requirements-dev.lock
 
-bench: $(STAMP)
+bench: $(DEV_STAMP) db
 	$(BIN)/python -m bench.run
 
 clean:

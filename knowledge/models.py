@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
@@ -118,6 +119,7 @@ class Item(models.Model):
                 condition=models.Q(kind="question", accepted_reply__isnull=True),
                 name="item_open_recent",
             ),
+            GinIndex(fields=["search_vector"], name="item_search_gin"),
         ]
         constraints = [
             # One linked copy of an item per target community.
@@ -127,7 +129,6 @@ class Item(models.Model):
                 name="share_once_per_community",
             )
         ]
-        # The GIN index on search_vector is created in a PostgreSQL-only migration.
 
     def __str__(self):
         return self.title

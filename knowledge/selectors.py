@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 
 import nh3
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -468,8 +467,7 @@ def search_items(
     cap: int | None = None,
 ) -> SearchResults:
     """What `viewer` may see matching `q` and the filters: on PostgreSQL the
-    stored vector (title A, tags B, body C), ranked; a plain substring match
-    elsewhere; newest first without words.
+    stored vector (title A, tags B, body C), ranked; newest first without words.
 
     A common word can match a third of the organisation's items, and ranking
     them all reads every matching row. So the candidates are the `cap` most
@@ -477,7 +475,7 @@ def search_items(
     the cost follows the cap, not the size of the match set."""
     cap = cap or SEARCH_CAP
     q = q.strip()
-    ranked = bool(q) and connection.vendor == "postgresql"
+    ranked = bool(q)
 
     def where(prefix: str = "") -> Q:
         """The filters on an item reached through `prefix`."""
@@ -497,12 +495,6 @@ def search_items(
             )
         if ranked:
             found &= Q(**{f"{prefix}search_vector": _search_query(q)})
-        elif q:
-            found &= (
-                Q(**{f"{prefix}title__icontains": q})
-                | Q(**{f"{prefix}body__icontains": q})
-                | Q(**{f"{prefix}tag_names__icontains": q})
-            )
         return found
 
     if tag:
@@ -561,7 +553,7 @@ def search_page_items(*, ids, q: str) -> list[Item]:
     highlighted headline computed for these rows only."""
     items = Item.objects.filter(pk__in=ids).select_related(*LIST_RELATED)
     q = q.strip()
-    if q and connection.vendor == "postgresql":
+    if q:
         items = items.annotate(
             headline=SearchHeadline(
                 _plain_text(F("body_html")),

@@ -8,7 +8,7 @@ title, body or tags change.
 
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -47,10 +47,7 @@ def search_vector_expression():
 
 
 def search_vectors_refresh(*, item_ids) -> None:
-    """Recompute the stored search vector (PostgreSQL only; SQLite searches
-    with a plain fallback and has no vector)."""
-    if connection.vendor != "postgresql":
-        return
+    """Recompute the stored search vector of these items."""
     Item.objects.filter(pk__in=list(item_ids)).update(
         search_vector=search_vector_expression()
     )

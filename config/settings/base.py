@@ -1,14 +1,18 @@
 """Settings shared by every environment, driven by environment variables.
 
-With no DATABASE_URL the app runs on a local SQLite file; with no REDIS_URL
-Celery runs tasks eagerly and the cache lives in local memory, so a bare
-machine can run Practica with `make run`.
+With no DATABASE_URL the app runs on the embedded PostgreSQL server that
+`make run` and `make test` start (config/localdb.py); with no REDIS_URL Celery
+runs tasks eagerly and the cache lives in local memory, so a bare machine can
+run Practica with `make run`.
 """
 
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+from config import localdb
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -75,25 +79,23 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------
-if env("DATABASE_URL", default=""):
-    DATABASES = {"default": env.db("DATABASE_URL")}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].update(
-            CONN_MAX_AGE=env.int("CONN_MAX_AGE", default=60),
-            CONN_HEALTH_CHECKS=True,
-            # JIT compiling costs more than the dashboard queries it would speed up.
-            OPTIONS={
-                "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
-                "options": "-c jit=off",
-            },
-        )
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
-        }
-    }
+# PostgreSQL everywhere. With no DATABASE_URL, the embedded server that `make`
+# starts under .pgdata/ (config/localdb.py); CI and production name a server.
+DATABASE_URL = env("DATABASE_URL", default="")
+DATABASES = {
+    "default": env.db_url_config(DATABASE_URL) if DATABASE_URL else localdb.database()
+}
+DATABASES["default"].update(
+    CONN_MAX_AGE=env.int("CONN_MAX_AGE", default=60),
+    CONN_HEALTH_CHECKS=True,
+    # JIT compiling costs more than the dashboard queries it would speed up.
+    OPTIONS={
+        "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
+        "options": "-c jit=off",
+    },
+)
+if DATABASES["default"].get("ENGINE") != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Practica runs on PostgreSQL only: fix DATABASE_URL.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------

@@ -5,7 +5,7 @@ click that sends two joins at once makes one membership."""
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from communities import services
 from communities.models import Membership
@@ -13,11 +13,7 @@ from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.members.factories import UserFactory
 
 pytestmark = [
-    pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL"
-    ),
 ]
 
 

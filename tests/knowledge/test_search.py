@@ -1,9 +1,7 @@
-"""Search: on PostgreSQL the stored vector is kept current and ranked (title
-A, tags B, body C); SQLite runs the same tests on its plain fallback, except
-the ranking one. CI runs all of them on PostgreSQL."""
+"""Search: the stored vector is kept current and ranked (title A, tags B,
+body C)."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from knowledge import services
@@ -24,10 +22,6 @@ def make(member, community, title, body, tags=()):
     )
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="ranked search is PostgreSQL-only"
-)
 def test_title_match_ranks_above_body_only_match(client, member, community):
     body_only = make(
         member, community, "Monday notes", "We discussed escalation paths."
@@ -51,8 +45,7 @@ def test_search_vector_follows_edits(client, member, community):
     assert [i.pk for i in found.context["page"].object_list] == [item.pk]
     gone = client.get(reverse("knowledge:search"), {"q": "old words"})
     assert list(gone.context["page"].object_list) == []
-    if connection.vendor == "postgresql":
-        assert Item.objects.filter(pk=item.pk, search_vector="kaizen").exists()
+    assert Item.objects.filter(pk=item.pk, search_vector="kaizen").exists()
 
 
 def test_headline_highlights_only_with_marks(client, member, community):

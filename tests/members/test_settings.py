@@ -18,6 +18,8 @@ db = settings.DATABASES["default"]
 transport = settings.CELERY_BROKER_TRANSPORT_OPTIONS
 print(json.dumps({
     "engine": db["ENGINE"],
+    "host": db["HOST"],
+    "name": db["NAME"],
     "conn_max_age": db.get("CONN_MAX_AGE"),
     "health_checks": db.get("CONN_HEALTH_CHECKS"),
     "options": db.get("OPTIONS", {}),
@@ -68,9 +70,12 @@ def _probe(**env) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_without_database_url_or_redis_url_runs_on_sqlite_with_eager_celery():
+def test_without_database_url_or_redis_url_uses_embedded_postgres_and_eager_celery():
     found = _probe(DJANGO_SETTINGS_MODULE="config.settings.local")
-    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["engine"] == "django.db.backends.postgresql"
+    # The embedded server's socket under the checkout, never a TCP port.
+    assert found["host"].startswith("/")
+    assert found["name"] == "practica"
     assert found["eager"] is True
     assert found["broker"] == "memory://"
     assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
@@ -149,3 +154,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=_env(
+            DJANGO_SETTINGS_MODULE="config.settings.local",
+            DATABASE_URL="sqlite:///db.sqlite3",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "PostgreSQL only" in result.stderr
