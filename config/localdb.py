@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PGDATA = BASE_DIR / ".pgdata"
-DB_NAME = "practica"
+DB_NAME = "practica"  # also named in start()'s query
 
 
 def _socket_dir() -> Path:
@@ -60,7 +60,7 @@ def start() -> str:
     missing, and return its URL."""
     server = _server(cleanup_mode=None)
     exists = server.psql(
-        f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';"
+        "SELECT 1 FROM pg_database WHERE datname = 'practica';"
     ).strip()
     if "1 row" not in exists:
         server.psql(f"CREATE DATABASE {DB_NAME};")
