@@ -91,5 +91,5 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxJob)
 class OutboxJobAdmin(admin.ModelAdmin):
-    list_display = ("task_name", "created_at", "attempts", "sent_at")
+    list_display = ("task_name", "created_at", "attempts", "sent_at", "done_at")
     list_filter = ("task_name",)
