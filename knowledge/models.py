@@ -58,6 +58,9 @@ class Item(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="items"
     )
+    # The one-time token of the form that created it: a double submit or a
+    # retried request finds this row instead of creating a second one.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
@@ -122,6 +125,11 @@ class Item(models.Model):
             GinIndex(fields=["search_vector"], name="item_search_gin"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_token"],
+                condition=models.Q(submission_token__isnull=False),
+                name="item_submitted_once",
+            ),
             # One linked copy of an item per target community.
             models.UniqueConstraint(
                 fields=["shared_from", "community"],
@@ -168,6 +176,7 @@ class Reply(models.Model):
     )
     body = models.TextField(_("reply"), max_length=20000)
     body_html = models.TextField(editable=False, blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
@@ -185,6 +194,13 @@ class Reply(models.Model):
             models.Index(fields=["item", "created_at"], name="reply_item_time"),
             models.Index(fields=["author", "-created_at"], name="reply_author_recent"),
             models.Index(fields=["created_at"], name="reply_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_token"],
+                condition=models.Q(submission_token__isnull=False),
+                name="reply_submitted_once",
+            )
         ]
 
     def __str__(self):

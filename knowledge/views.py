@@ -151,6 +151,7 @@ def item_edit(request, slug, pk):
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():
+            form.cleaned_data.pop("submission_token")  # an edit is idempotent
             services.item_update(item=item, editor=request.user, **form.cleaned_data)
             messages.success(request, _("Saved."))
             return redirect(item)
@@ -219,7 +220,10 @@ def reply_create(request, slug, pk):
         context = _item_context(request, item, membership, reply_form=form)
         return render(request, "knowledge/item_detail.html", context)
     reply = services.reply_create(
-        item=item, author=request.user, body=form.cleaned_data["body"]
+        item=item,
+        author=request.user,
+        body=form.cleaned_data["body"],
+        submission_token=form.cleaned_data["submission_token"],
     )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
