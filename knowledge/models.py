@@ -135,7 +135,7 @@ class Item(models.Model):
                 fields=["shared_from", "community"],
                 condition=models.Q(shared_from__isnull=False),
                 name="share_once_per_community",
-            )
+            ),
         ]
 
     def __str__(self):
