@@ -82,6 +82,9 @@ def test_community_page_links_to_latest_digest_and_archive(member_client, member
     html = member_client.get(community.get_absolute_url()).content.decode()
     assert latest_url(community) in html
     assert reverse("digests:archive", kwargs={"slug": community.slug}) in html
+    # Registered by the digests app, which sits above knowledge, yet placed
+    # above the (long) knowledge feed.
+    assert html.index('class="digest-pointer"') < html.index('class="knowledge-feed"')
 
 
 def test_latest_goes_to_the_newest_digest_with_news(member_client):
