@@ -2,9 +2,8 @@
 a member (digests and notifications). The link itself is the credential, so
 it works without logging in; tampering breaks the signature.
 
-The links live at /digests/unsubscribe/<token>/ and are signed with the
-"practica.digests" salt since before this app existed: links in e-mails
-already sent keep working."""
+The address (/digests/unsubscribe/<token>/) and the salt date from before
+this app existed; they stay, so links in e-mails already sent keep working."""
 
 import datetime as dt
 
