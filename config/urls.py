@@ -9,10 +9,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("", include("notifications.urls")),
     path("communities/", include("communities.urls")),
     path("", include("knowledge.urls")),
-    path("", include("knowledge.urls_digests")),
     path("mentoring/", include("mentoring.urls")),
+    path("", include("digests.urls")),
     path("", include("dashboards.urls")),
 ]
 

@@ -19,7 +19,7 @@ from communities.models import Membership
 from communities.services import community_record_activity, welcome_step_complete
 from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, Reply
 from members.markup import markdown_to_html
-from members.notifications import notify
+from notifications.services import notify
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 50

@@ -28,6 +28,15 @@ logger = logging.getLogger(__name__)
 # The key under which a task's message carries its outbox row's id.
 OUTBOX_ID = "_outbox_id"
 
+# Celery options for a task that retries a failing send (SMTP down) with
+# exponential backoff: 1 minute, doubling, at most an hour apart, 5 times.
+RETRY_WITH_BACKOFF = {
+    "retry_backoff": 60,
+    "retry_backoff_max": 60 * 60,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
 
 def _publish(task_name: str, kwargs: dict) -> None:
     """Publish to the broker, failing at once when it is unreachable.

@@ -128,40 +128,6 @@ class User(AbstractUser):
         return is_manager(self)
 
 
-class Notification(models.Model):
-    """One in-app notice to one member. Apps say what happened in `kind`
-    (e.g. "membership.approved", "knowledge.reply") and link to it."""
-
-    recipient = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="notifications"
-    )
-    actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    kind = models.CharField(max_length=60)
-    message = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(
-                fields=["recipient", "-created_at"], name="notif_recipient_recent"
-            ),
-            models.Index(
-                fields=["recipient"],
-                condition=models.Q(read_at__isnull=True),
-                name="notif_recipient_unread",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.recipient}: {self.message}"
-
-
 class OutboxJob(models.Model):
     """A job that must happen, written in the same transaction as the change
     that causes it. After the commit it is handed to Celery; the task marks it

@@ -42,9 +42,11 @@ INSTALLED_APPS = [
     "taggit",
     # Practica, in dependency order: each app may use the ones above it.
     "members",
+    "notifications",
     "communities",
     "knowledge",
     "mentoring",
+    "digests",
     "dashboards",
 ]
 
@@ -76,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "members.context_processors.navigation",
+                "notifications.context_processors.navigation",
             ],
         },
     },
@@ -177,12 +179,12 @@ CELERY_BEAT_SCHEDULE["mentoring-checkin-reminders"] = {
 
 # Digests go out at DIGEST_HOUR (UTC): daily ones every day, weekly ones on Mondays.
 CELERY_BEAT_SCHEDULE["digests-daily"] = {
-    "task": "knowledge.digests_run",
+    "task": "digests.run",
     "schedule": crontab(minute=0, hour=DIGEST_HOUR),
     "kwargs": {"period": "daily"},
 }
 CELERY_BEAT_SCHEDULE["digests-weekly"] = {
-    "task": "knowledge.digests_run",
+    "task": "digests.run",
     "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week="mon"),
     "kwargs": {"period": "weekly"},
 }

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Community, Membership
-from members.models import LeadershipRole, Notification
+from members.models import LeadershipRole
+from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.members.factories import UserFactory
 

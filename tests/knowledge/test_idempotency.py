@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from knowledge import services
 from knowledge.models import Item, ItemKind, Reply
-from members.models import Notification
+from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.members.factories import UserFactory
 
