@@ -78,3 +78,10 @@ def send_digest_batch(self, period: str, start: str, member_ids: list[int]) -> d
     if result.failed:
         raise DigestSendFailed(f"{len(result.failed)} digest e-mails failed")
     return {"sent": len(result.sent), "skipped": len(result.skipped)}
+
+
+@shared_task(name="digests.redact_hidden")
+def redact_hidden() -> int:
+    from digests.redact import digests_redact_hidden
+
+    return digests_redact_hidden()

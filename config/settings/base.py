@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE["digests-weekly"] = {
     "kwargs": {"period": "weekly"},
 }
 DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
+# Stored digests built before a steward hid something they show are rebuilt.
+CELERY_BEAT_SCHEDULE["digests-redact-hidden"] = {
+    "task": "digests.redact_hidden",
+    "schedule": 300.0,
+}
 
 # The staff dashboard's heavy figures for 30/90/365 days, built nightly.
 CELERY_BEAT_SCHEDULE["dashboards-snapshot"] = {
