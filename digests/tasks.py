@@ -85,3 +85,20 @@ def redact_hidden() -> int:
     from digests.redact import digests_redact_hidden
 
     return digests_redact_hidden()
+
+
+@shared_task(name="digests.sweep")
+def sweep() -> int:
+    """Hand deliveries still owed (a worker died mid-batch, retries ran out)
+    to new batches. Returns how many batches went out."""
+    batches = 0
+    for period, start, member_ids in deliver.deliveries_sweep():
+        for batch in deliver.in_batches(member_ids):
+            enqueue_on_commit(
+                "digests.send_batch",
+                period=period,
+                start=start.isoformat(),
+                member_ids=batch,
+            )
+            batches += 1
+    return batches

@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE["digests-weekly"] = {
     "kwargs": {"period": "weekly"},
 }
 DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
+# Deliveries still owed (a worker died holding them) go out in new batches.
+CELERY_BEAT_SCHEDULE["digests-sweep"] = {
+    "task": "digests.sweep",
+    "schedule": 300.0,
+}
 # Stored digests built before a steward hid something they show are rebuilt.
 CELERY_BEAT_SCHEDULE["digests-redact-hidden"] = {
     "task": "digests.redact_hidden",
