@@ -201,5 +201,5 @@ def test_overlong_tag_is_a_form_error_keeping_input(client, member, community):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Keep each tag under 50 characters." in html and typed in html
+    assert "Keep each tag to 40 characters or fewer" in html and typed in html
     assert not Item.objects.exists()
