@@ -38,12 +38,18 @@ def _canonical(name: str) -> str:
         if ch.isspace() or (unicodedata.category(ch)[0] != "C" and ch != '"')
     )
     text = _SEPARATORS.sub("-", text).strip("-")
+    # Again: dropping a character can bring combining marks together.
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _named(text: str) -> str:
+    # "." and ".." as a URL segment would be resolved away by the browser.
     return text if text.strip(".") else ""
 
 
 def tag_normalise(name: str) -> str:
     """One tag's canonical name ("" when nothing is left). Idempotent."""
-    return _canonical(name)[:MAX_TAG_LENGTH].rstrip("-")
+    return _named(_canonical(name)[:MAX_TAG_LENGTH].rstrip("-"))
 
 
 def tags_normalise(names) -> list[str]:
@@ -60,7 +66,7 @@ def tags_parse(text: str) -> list[str]:
     Only commas (or new lines) separate tags: "shift handover" is one tag.
     Raises ValidationError naming the limit when there are too many tags or
     one is too long, so a form can say so and keep what was typed."""
-    names = {_canonical(piece) for piece in re.split(r"[,\n]", text or "")}
+    names = {_named(_canonical(piece)) for piece in re.split(r"[,\n]", text or "")}
     names.discard("")
     too_long = sorted(name for name in names if len(name) > MAX_TAG_LENGTH)
     if too_long:

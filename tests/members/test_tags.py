@@ -1,6 +1,8 @@
 """The one tag normaliser (members.tags): canonical names, one length and one
 count limit, the same for forms, services and taggit's own (admin) input."""
 
+import random
+
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
@@ -134,3 +136,21 @@ def test_taggit_own_tag_input_parses_the_same_way():
     """The admin's taggit TagField reads settings.TAGGIT_TAGS_FROM_STRING."""
     assert parse_tags("Shift Handover, Lean") == ["lean", "shift-handover"]
     assert edit_string_for_tags([Tag(name="shift-handover")]) == "shift-handover"
+
+
+def test_a_name_cut_to_dots_only_is_no_name():
+    assert tag_normalise("." * MAX_TAG_LENGTH + "-x") == ""
+
+
+def test_tag_normalise_is_idempotent_on_random_unicode():
+    """Seeded: ASCII, symbols, compatibility forms and combining marks, where
+    dropping a character can bring marks together."""
+    rng = random.Random(10)
+    ranges = [(32, 127), (128, 0x2FFF), (0xF900, 0xFFEF), (0x300, 0x36F)]
+    for _ in range(5_000):
+        typed = "".join(
+            chr(rng.randint(*rng.choice(ranges))) for _ in range(rng.randint(0, 60))
+        )
+        once = tag_normalise(typed)
+        assert tag_normalise(once) == once, typed
+        assert len(once) <= MAX_TAG_LENGTH
