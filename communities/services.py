@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership, Visibility
 from members.markup import markdown_to_html
+from members.tags import tags_normalise
 from notifications.services import notify
 
 WELCOME_STEPS = {
@@ -178,7 +179,7 @@ def community_create(
     community.full_clean()
     community.save()
     if tags:
-        community.tags.set(_clean_tags(tags))
+        community.tags.set(tags_normalise(tags))
     Membership.objects.create(
         user=creator,
         community=community,
@@ -220,12 +221,8 @@ def community_update(
             "visibility",
         ]  # fmt: skip
     )
-    community.tags.set(_clean_tags(tags))
+    community.tags.set(tags_normalise(tags))
     return community
-
-
-def _clean_tags(tags) -> list[str]:
-    return sorted({t.strip().lower() for t in tags if t and t.strip()})[:20]
 
 
 @transaction.atomic

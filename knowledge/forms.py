@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Adoption, Item, ItemKind, Reply
-from knowledge.services import MAX_TAG_LENGTH, MAX_TAGS
 from members.forms import SubmissionTokenField, TagListField
+from members.tags import MAX_TAG_LENGTH
 
 # The story template inserts headings only; the prompts are shown beside the
 # editor, so nothing prompt-like is ever published unedited.
@@ -53,7 +53,6 @@ class ItemForm(forms.Form):
         label=_("Tags"),
         required=False,
         max_length=500,
-        max_tags=MAX_TAGS,
         help_text=_("Separated by commas, e.g. shift handover, safety."),
     )
     submission_token = SubmissionTokenField()
@@ -69,16 +68,6 @@ class ItemForm(forms.Form):
         if not body:
             raise forms.ValidationError(_("Write something under the headings first."))
         return body
-
-    def clean_tags(self):
-        # Parsed like every tag input (members.forms.TagListField); a
-        # knowledge tag is also a URL segment, so it is kept shorter.
-        tags = self.cleaned_data["tags"]
-        if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
-            raise forms.ValidationError(
-                _("Keep each tag under %(n)d characters.") % {"n": MAX_TAG_LENGTH}
-            )
-        return tags
 
 
 class ReplyForm(forms.Form):

@@ -6,35 +6,24 @@ overwrite each other, and the stored search vector is refreshed whenever a
 title, body or tags change.
 """
 
+from collections import defaultdict
+
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Collate, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.access import can_view_content
 from communities.models import Membership
 from communities.services import community_record_activity, welcome_step_complete
-from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, Reply
+from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
 from members.markup import markdown_to_html
+from members.tags import tags_normalise
 from notifications.services import notify
-
-MAX_TAGS = 10
-MAX_TAG_LENGTH = 50
-
-
-def tags_normalise(tags) -> list[str]:
-    """Lower-case, hyphenated, de-duplicated tag names. Slashes and commas are
-    dropped: a tag is a URL segment on its tag page."""
-    cleaned = set()
-    for raw in tags:
-        tag = "-".join((raw or "").replace("/", " ").replace(",", " ").split())
-        tag = tag.lower().strip("-")[:MAX_TAG_LENGTH]
-        if tag:
-            cleaned.add(tag)
-    return sorted(cleaned)[:MAX_TAGS]
 
 
 def search_vector_expression():
@@ -51,6 +40,37 @@ def search_vectors_refresh(*, item_ids) -> None:
     Item.objects.filter(pk__in=list(item_ids)).update(
         search_vector=search_vector_expression()
     )
+
+
+def items_tag_names_refresh(*, item_model=Item, link_model=ItemTag) -> int:
+    """Re-derive tag_names, and the search vector, of every item whose copy no
+    longer matches its tag links (after stored tags were renamed or merged:
+    members.tags.tags_renormalise). Takes a migration's historical models.
+    Returns how many items changed."""
+    names = (
+        link_model.objects.filter(content_object_id=OuterRef("pk"))
+        .values("content_object_id")
+        # Code point order ("C"), as services sort names in Python.
+        .annotate(names=StringAgg("tag__name", " ", order_by=Collate("tag__name", "C")))
+        .values("names")
+    )
+    stale = (
+        item_model.objects.annotate(
+            derived=Coalesce(Subquery(names), Value(""), output_field=TextField())
+        )
+        .exclude(tag_names=F("derived"))
+        .values_list("pk", "derived")
+    )
+    by_names = defaultdict(list)
+    for pk, derived in stale:
+        by_names[derived].append(pk)
+    for derived, pks in by_names.items():
+        item_model.objects.filter(pk__in=pks).update(tag_names=derived)
+    changed = [pk for pks in by_names.values() for pk in pks]
+    item_model.objects.filter(pk__in=changed).update(
+        search_vector=search_vector_expression()
+    )
+    return len(changed)
 
 
 def _notify_if_visible(*, recipient, item, **kwargs) -> None:

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +31,7 @@ from knowledge.forms import (
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
 from members.models import User
+from members.tags import tag_normalise
 
 
 def _page_size():
@@ -370,7 +373,13 @@ def community_feed(request, slug):
 
 @login_required
 def tag_detail(request, tag):
-    tag = tag.lower()
+    name = tag_normalise(tag)
+    if not name:
+        raise Http404
+    if name != tag:
+        # "/tags/Shift_Handover/" is the page of the tag "shift-handover".
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(reverse("knowledge:tag", kwargs={"tag": name}) + query)
     cursor = selectors.Cursor.decode(request.GET.get("before"))
     items, next_cursor = selectors.tag_items(
         tag=tag, viewer=request.user, cursor=cursor, size=_page_size()
@@ -411,7 +420,7 @@ def search(request):
                 q=data["q"],
                 community=community,
                 kind=data["kind"],
-                tag=data["tag"].strip().lower(),
+                tag=tag_normalise(data["tag"]),
                 author=author,
                 open_only=data["open"],
             )

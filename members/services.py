@@ -9,6 +9,7 @@ from members import notifier
 from members.markup import markdown_to_html
 from members.models import LeadershipRole, User
 from members.permissions import can_set_leadership_role
+from members.tags import tags_normalise
 
 PROFILE_FIELDS = [
     "display_name",
@@ -50,9 +51,9 @@ def profile_update(
     member.full_clean(exclude=["password"])
     member.save(update_fields=[*PROFILE_FIELDS, "bio_html"])
     if expertise is not None:
-        member.expertise.set(expertise)
+        member.expertise.set(tags_normalise(expertise))
     if interests is not None:
-        member.interests.set(interests)
+        member.interests.set(tags_normalise(interests))
     return member
 
 

@@ -19,6 +19,7 @@ from communities.models import Community, Membership
 from communities.services import welcome_step_complete
 from knowledge.models import ItemKind
 from knowledge.services import item_create
+from members.tags import tags_normalise
 from mentoring.models import (
     FORMAT_FIELDS,
     CheckIn,
@@ -30,10 +31,6 @@ from mentoring.models import (
     ReminderLog,
 )
 from notifications.services import notify
-
-
-def _clean_tags(tags) -> list[str]:
-    return sorted({t.strip().lower() for t in tags if t and t.strip()})[:20]
 
 
 def _live_load(mentor) -> int:
@@ -78,7 +75,7 @@ def offer_save(
     if topics is None and creating:
         topics = list(user.expertise.names())
     if topics is not None:
-        offer.topics.set(_clean_tags(topics))
+        offer.topics.set(tags_normalise(topics))
     return offer
 
 
@@ -97,7 +94,7 @@ def request_create(
 ) -> MentoringRequest:
     """Ask for mentoring: for any broker to match, or of one mentor directly
     (then the mentor is proposed at once, the mentee having accepted)."""
-    topics = _clean_tags(topics)
+    topics = tags_normalise(topics)
     if not topics:
         raise ValidationError({"topics": _("Name at least one topic.")})
     if (

@@ -84,6 +84,11 @@ TEMPLATES = [
     },
 ]
 
+# django-taggit's own tag inputs (the admin's) parse like Practica's forms:
+# commas between tags, canonical names, one limit (members.tags).
+TAGGIT_TAGS_FROM_STRING = "members.tags.tags_parse"
+TAGGIT_STRING_FROM_TAGS = "members.tags.tags_to_string"
+
 # --- Database ---------------------------------------------------------------
 # PostgreSQL everywhere. With no DATABASE_URL, the embedded server that `make`
 # starts under .pgdata/ (config/localdb.py); CI and production name a server.

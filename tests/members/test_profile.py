@@ -155,7 +155,7 @@ def test_member_edits_their_profile_bio_rendered_and_tags_parsed(member_client, 
     assert member.job_title == "Process engineer"
     assert member.bio_html == "<p>I run the <strong>night shift</strong>.</p>"
     assert member.digest_frequency == DigestFrequency.DAILY
-    assert sorted(member.expertise.names()) == ["lean", "shift handover"]
+    assert sorted(member.expertise.names()) == ["lean", "shift-handover"]
     assert list(member.interests.names()) == ["coaching"]
 
 

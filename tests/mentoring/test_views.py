@@ -618,3 +618,14 @@ def test_pair_page_query_count_is_flat(client, n, django_assert_max_num_queries)
     client.force_login(pair.mentee)
     with django_assert_max_num_queries(14):
         assert client.get(pair.get_absolute_url()).status_code == 200
+
+
+def test_the_mentors_topic_filter_reads_any_spelling(client):
+    offer = MentorOfferFactory(
+        topics=["shift-handover"], user__display_name="Hana Handover"
+    )
+    MentorOfferFactory(topics=["lean"], user__display_name="Leo Lean")
+    client.force_login(UserFactory())
+    body = client.get(reverse("mentoring:mentors"), {"topic": "Shift Handover"})
+    html = body.content.decode()
+    assert offer.user.display_name in html and "Leo Lean" not in html
