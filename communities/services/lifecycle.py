@@ -1,0 +1,121 @@
+"""A community's life: create, edit, archive, reopen."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from communities.models import Community, Membership, Visibility
+from communities.services.invariants import ensure_open_for_changes, lock_community
+from members.markup import markdown_to_html
+
+Status = Membership.Status
+Role = Membership.Role
+
+
+def unique_slug_for(name: str, *, exclude_pk: int | None = None) -> str:
+    """A free community address derived from `name` ("shift-handover-2"...)."""
+    base = slugify(name)[:130] or "community"
+    taken = set(
+        Community.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _clean_tags(tags) -> list[str]:
+    return sorted({t.strip().lower() for t in tags if t and t.strip()})[:20]
+
+
+@transaction.atomic
+def community_create(
+    *,
+    creator,
+    name: str,
+    purpose: str,
+    slug: str = "",
+    description: str = "",
+    tags=(),
+    visibility: str = Visibility.OPEN,
+) -> Community:
+    """Create a community; its creator becomes its first steward."""
+    name = name.strip()
+    community = Community(
+        name=name,
+        slug=slug or unique_slug_for(name),
+        purpose=purpose.strip(),
+        description=description,
+        description_html=markdown_to_html(description),
+        visibility=visibility,
+        created_by=creator,
+    )
+    community.full_clean()
+    community.save()
+    if tags:
+        community.tags.set(_clean_tags(tags))
+    Membership.objects.create(
+        user=creator,
+        community=community,
+        role=Role.STEWARD,
+        status=Status.ACTIVE,
+        joined_at=community.created_at,
+    )
+    return community
+
+
+@transaction.atomic
+def community_update(
+    *,
+    community: Community,
+    actor,
+    name: str,
+    slug: str,
+    purpose: str,
+    description: str = "",
+    tags=(),
+    visibility: str,
+) -> Community:
+    community = lock_community(community)
+    ensure_open_for_changes(community)
+    community.name = name.strip()
+    community.slug = slug or unique_slug_for(name, exclude_pk=community.pk)
+    community.purpose = purpose.strip()
+    community.description = description
+    community.description_html = markdown_to_html(description)
+    community.visibility = visibility
+    community.full_clean()
+    community.save(
+        update_fields=[
+            "name",
+            "slug",
+            "purpose",
+            "description",
+            "description_html",
+            "visibility",
+        ]  # fmt: skip
+    )
+    community.tags.set(_clean_tags(tags))
+    return community
+
+
+@transaction.atomic
+def community_archive(*, community: Community, actor) -> Community:
+    """Make a community read-only. Archiving twice keeps the first date."""
+    community = lock_community(community)
+    if community.archived_at is None:
+        community.archived_at = timezone.now()
+        community.save(update_fields=["archived_at"])
+    return community
+
+
+@transaction.atomic
+def community_reopen(*, community: Community, actor) -> Community:
+    community = lock_community(community)
+    if community.archived_at is not None:
+        community.archived_at = None
+        community.save(update_fields=["archived_at"])
+    return community

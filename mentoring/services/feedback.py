@@ -1,0 +1,70 @@
+"""Feedback once a pair has ended, optionally published as a story."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from communities.models import Community, Membership
+from knowledge.models import ItemKind
+from knowledge.services import item_create
+from members.notifications import notify
+from mentoring.models import Feedback, Pair
+from mentoring.services.pairs import lock_pair
+
+
+@transaction.atomic
+def feedback_give(
+    *,
+    pair: Pair,
+    author,
+    rating: int,
+    learned: str,
+    publish_in: Community | None = None,
+) -> Feedback:
+    """Feedback once per person after the pair ends; optionally publish what
+    they learned as a story in a community where they are active."""
+    pair = lock_pair(pair)
+    if pair.role_of(author) is None:
+        raise ValidationError(_("Only the mentor and the mentee give feedback."))
+    if not pair.is_ended:
+        raise ValidationError(_("Feedback comes once the mentoring has ended."))
+    existing = Feedback.objects.filter(pair=pair, author=author).first()
+    if existing is not None:
+        return existing
+    feedback = Feedback(
+        pair=pair, author=author, rating=rating, learned=learned.strip()
+    )
+    feedback.full_clean()
+    if publish_in is not None:
+        if not Membership.objects.filter(
+            user=author, community=publish_in, status=Membership.Status.ACTIVE
+        ).exists():
+            raise ValidationError(
+                {
+                    "publish_in": _(
+                        "You can only publish in a community you are active in."
+                    )
+                }
+            )
+        feedback.published_item = item_create(
+            author=author,
+            community=publish_in,
+            kind=ItemKind.STORY,
+            title=_("What I learned from %(format)s with %(other)s")
+            % {
+                "format": pair.get_format_display().lower(),
+                "other": pair.other_party(author).display_name,
+            },
+            body=feedback.learned,
+            tags=list(pair.request.topics.names()),
+        )
+    feedback.save()
+    notify(
+        recipient=pair.other_party(author),
+        kind="mentoring.feedback",
+        message=_("%(name)s shared what they learned from your mentoring.")
+        % {"name": author.display_name},
+        url=pair.get_absolute_url(),
+        actor=author,
+    )
+    return feedback

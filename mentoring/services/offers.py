@@ -1,0 +1,38 @@
+"""A member's mentor offer: whether, how much and how they mentor."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mentoring.models import FORMAT_FIELDS, MentorOffer
+from mentoring.services.topics import clean_tags
+
+
+@transaction.atomic
+def offer_save(
+    *,
+    user,
+    available: bool,
+    capacity: int,
+    topics=None,
+    formats=(),
+) -> MentorOffer:
+    """Create or update a member's mentor offer. Topics default to the
+    member's expertise the first time."""
+    offer = MentorOffer.objects.filter(user=user).first()
+    creating = offer is None
+    offer = offer or MentorOffer(user=user)
+    offer.available = available
+    offer.capacity = capacity
+    formats = set(formats)
+    if not formats:
+        raise ValidationError({"formats": _("Choose at least one format.")})
+    for fmt, field in FORMAT_FIELDS.items():
+        setattr(offer, field, fmt in formats)
+    offer.full_clean()
+    offer.save()
+    if topics is None and creating:
+        topics = list(user.expertise.names())
+    if topics is not None:
+        offer.topics.set(clean_tags(topics))
+    return offer

@@ -1,0 +1,84 @@
+"""Mentoring requests: ask for a mentor (any, or one directly), withdraw."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.models import Membership
+from members.notifications import notify
+from mentoring.models import MentoringRequest, Pair
+from mentoring.services.proposals import ensure_mentor_free, pair_create
+from mentoring.services.topics import clean_tags
+from mentoring.services.welcome import connect_step
+
+
+@transaction.atomic
+def request_create(
+    *,
+    mentee,
+    topics,
+    goals: str,
+    format: str,  # noqa: A002 - the field's name
+    community=None,
+    requested_mentor=None,
+) -> MentoringRequest:
+    """Ask for mentoring: for any broker to match, or of one mentor directly
+    (then the mentor is proposed at once, the mentee having accepted)."""
+    topics = clean_tags(topics)
+    if not topics:
+        raise ValidationError({"topics": _("Name at least one topic.")})
+    if (
+        community is not None
+        and not Membership.objects.filter(
+            user=mentee, community=community, status=Membership.Status.ACTIVE
+        ).exists()
+    ):
+        raise ValidationError(
+            {"community": _("Choose a community you are an active member of.")}
+        )
+    if requested_mentor is not None:
+        ensure_mentor_free(mentor=requested_mentor, mentee=mentee)
+    req = MentoringRequest(
+        mentee=mentee,
+        goals=goals.strip(),
+        format=format,
+        community=community,
+        requested_mentor=requested_mentor,
+    )
+    req.full_clean(exclude=["topics"])
+    req.save()
+    req.topics.set(topics)
+    connect_step(mentee=mentee, community=community)
+    if requested_mentor is not None:
+        pair_create(req=req, mentor=requested_mentor, broker=None, note="")
+    return req
+
+
+@transaction.atomic
+def request_withdraw(*, req: MentoringRequest, by) -> MentoringRequest:
+    req = MentoringRequest.objects.select_for_update().get(pk=req.pk)
+    if req.status == MentoringRequest.Status.WITHDRAWN:
+        return req
+    if not req.is_live:
+        raise ValidationError(_("A matched request cannot be withdrawn."))
+    now = timezone.now()
+    for pair in req.pairs.filter(status=Pair.Status.PROPOSED).select_related("mentor"):
+        pair.status = Pair.Status.DECLINED
+        pair.declined_at = now
+        pair.declined_by = by
+        pair.decline_reason = _("The request was withdrawn.")
+        pair.save(
+            update_fields=["status", "declined_at", "declined_by", "decline_reason"]
+        )
+        notify(
+            recipient=pair.mentor,
+            kind="mentoring.withdrawn",
+            message=_("%(name)s withdrew their mentoring request.")
+            % {"name": by.display_name},
+            url=req.get_absolute_url(),
+            actor=by,
+        )
+    req.status = MentoringRequest.Status.WITHDRAWN
+    req.save(update_fields=["status", "updated_at"])
+    return req
