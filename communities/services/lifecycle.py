@@ -7,9 +7,19 @@ from django.utils.text import slugify
 from communities.models import Community, Membership, Visibility
 from communities.services.invariants import ensure_open_for_changes, lock_community
 from members.markup import markdown_to_html
+from members.model_update import model_update
 
 Status = Membership.Status
 Role = Membership.Role
+
+COMMUNITY_FIELDS = [
+    "name",
+    "slug",
+    "purpose",
+    "description",
+    "description_html",
+    "visibility",
+]
 
 
 def unique_slug_for(name: str, *, exclude_pk: int | None = None) -> str:
@@ -81,22 +91,17 @@ def community_update(
 ) -> Community:
     community = lock_community(community)
     ensure_open_for_changes(community)
-    community.name = name.strip()
-    community.slug = slug or unique_slug_for(name, exclude_pk=community.pk)
-    community.purpose = purpose.strip()
-    community.description = description
-    community.description_html = markdown_to_html(description)
-    community.visibility = visibility
-    community.full_clean()
-    community.save(
-        update_fields=[
-            "name",
-            "slug",
-            "purpose",
-            "description",
-            "description_html",
-            "visibility",
-        ]  # fmt: skip
+    model_update(
+        instance=community,
+        fields=COMMUNITY_FIELDS,
+        data={
+            "name": name.strip(),
+            "slug": slug or unique_slug_for(name, exclude_pk=community.pk),
+            "purpose": purpose.strip(),
+            "description": description,
+            "description_html": markdown_to_html(description),
+            "visibility": visibility,
+        },
     )
     community.tags.set(_clean_tags(tags))
     return community

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from members.model_update import model_update
 from mentoring.models import FORMAT_FIELDS, MentorOffer
 from mentoring.services.topics import clean_tags
 
@@ -19,18 +20,20 @@ def offer_save(
 ) -> MentorOffer:
     """Create or update a member's mentor offer. Topics default to the
     member's expertise the first time."""
-    offer = MentorOffer.objects.filter(user=user).first()
-    creating = offer is None
-    offer = offer or MentorOffer(user=user)
-    offer.available = available
-    offer.capacity = capacity
     formats = set(formats)
     if not formats:
         raise ValidationError({"formats": _("Choose at least one format.")})
+    data = {"available": available, "capacity": capacity}
     for fmt, field in FORMAT_FIELDS.items():
-        setattr(offer, field, fmt in formats)
-    offer.full_clean()
-    offer.save()
+        data[field] = fmt in formats
+    offer = MentorOffer.objects.filter(user=user).first()
+    creating = offer is None
+    if creating:
+        offer = MentorOffer(user=user, **data)
+        offer.full_clean()
+        offer.save()
+    else:
+        model_update(instance=offer, fields=list(data), data=data)
     if topics is None and creating:
         topics = list(user.expertise.names())
     if topics is not None:
