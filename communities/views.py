@@ -79,7 +79,7 @@ def community_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             community = services.community_create(
-                creator=request.user, **form.cleaned_data
+                acting_user=request.user, **form.cleaned_data
             )
         except IntegrityError:
             # Someone took the name or address between the check and the save.
@@ -162,7 +162,7 @@ def community_settings(request, slug):
         if form.is_valid():
             try:
                 community = services.community_update(
-                    community=community, actor=request.user, **form.cleaned_data
+                    community=community, acting_user=request.user, **form.cleaned_data
                 )
             except IntegrityError:
                 form.add_error("name", _("That name or address was just taken."))
@@ -215,7 +215,7 @@ def _run(request, action, **kwargs):
 def join(request, slug):
     community, _membership = access.access_community(request.user, slug)
     membership, ok = _run(
-        request, services.community_join, user=request.user, community=community
+        request, services.community_join, acting_user=request.user, community=community
     )
     if ok:
         messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
@@ -228,7 +228,10 @@ def request_join(request, slug):
     # Private communities are listed, so their existence is no secret.
     community = get_object_or_404(Community, slug=slug)
     membership, ok = _run(
-        request, services.community_request_join, user=request.user, community=community
+        request,
+        services.community_request_join,
+        acting_user=request.user,
+        community=community,
     )
     if ok and membership.is_active:
         messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
@@ -254,7 +257,7 @@ def leave(request, slug):
         raise Http404
     was_pending = before.is_pending
     membership, ok = _run(
-        request, services.community_leave, user=request.user, community=community
+        request, services.community_leave, acting_user=request.user, community=community
     )
     if not ok:
         return redirect(_back(request, community.get_absolute_url()))
@@ -272,7 +275,10 @@ def leave(request, slug):
 def invitation_accept(request, slug):
     community = get_object_or_404(Community, slug=slug)
     membership, ok = _run(
-        request, services.invitation_accept, user=request.user, community=community
+        request,
+        services.invitation_accept,
+        acting_user=request.user,
+        community=community,
     )
     if not ok:
         return redirect("communities:invitations")
@@ -284,7 +290,9 @@ def invitation_accept(request, slug):
 @require_POST
 def invitation_decline(request, slug):
     community = get_object_or_404(Community, slug=slug)
-    membership = services.invitation_decline(user=request.user, community=community)
+    membership = services.invitation_decline(
+        acting_user=request.user, community=community
+    )
     if membership is not None and membership.status == Membership.Status.DECLINED:
         messages.info(request, _("Invitation declined."))
     return redirect(_back(request, reverse("communities:invitations")))
@@ -317,7 +325,7 @@ def invite(request, slug):
             messages.error(request, error)
         return redirect("communities:settings", slug=community.slug)
     membership, ok = _run(
-        request, services.community_invite, actor=request.user,
+        request, services.community_invite, acting_user=request.user,
         community=community, invitee=form.invitee,
     )  # fmt: skip
     if ok:
@@ -337,7 +345,9 @@ def _membership_action(service, success_message):
     def view(request, slug, pk):
         community = _steward_context(request, slug)
         target = _target(community, pk)
-        membership, ok = _run(request, service, actor=request.user, membership=target)
+        membership, ok = _run(
+            request, service, acting_user=request.user, membership=target
+        )
         if ok:
             messages.success(request, success_message % {"user": target.user})
         return redirect(
@@ -368,7 +378,7 @@ membership_remove = _membership_action(
 @require_POST
 def archive(request, slug):
     community = _steward_context(request, slug)
-    services.community_archive(community=community, actor=request.user)
+    services.community_archive(community=community, acting_user=request.user)
     messages.success(
         request,
         _("%(name)s is archived: everything stays readable, nothing can change.")
@@ -381,6 +391,6 @@ def archive(request, slug):
 @require_POST
 def reopen(request, slug):
     community = _steward_context(request, slug)
-    services.community_reopen(community=community, actor=request.user)
+    services.community_reopen(community=community, acting_user=request.user)
     messages.success(request, _("%(name)s is open again.") % {"name": community.name})
     return redirect(community)

@@ -84,7 +84,7 @@ def item_detail(request, slug, pk, title_slug):
     canonical = item.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical, permanent=True)
-    services.item_opened(user=request.user, item=item, membership=membership)
+    services.item_opened(acting_user=request.user, item=item, membership=membership)
     reply_form = ReplyForm(answer=item.is_question)
     context = _item_context(request, item, membership, reply_form=reply_form)
     return render(request, "knowledge/item_detail.html", context)
@@ -151,7 +151,9 @@ def item_edit(request, slug, pk):
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():
-            services.item_update(item=item, editor=request.user, **form.cleaned_data)
+            services.item_update(
+                item=item, acting_user=request.user, **form.cleaned_data
+            )
             messages.success(request, _("Saved."))
             return redirect(item)
     else:
@@ -172,7 +174,7 @@ def item_hide(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_hide_item(request.user, item, membership):
         raise PermissionDenied
-    services.item_hide(item=item, by=request.user)
+    services.item_hide(item=item, acting_user=request.user)
     messages.success(request, _("Hidden. A steward can restore it."))
     if can_moderate(request.user, item.community, membership) or (
         item.author_id == request.user.pk
@@ -187,7 +189,7 @@ def item_restore(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_restore_item(request.user, item, membership):
         raise PermissionDenied
-    services.item_restore(item=item, by=request.user)
+    services.item_restore(item=item, acting_user=request.user)
     messages.success(request, _("Restored."))
     return redirect(item)
 
@@ -201,7 +203,7 @@ def helpful_toggle(request, slug, pk):
     if not perms.can_mark_helpful(request.user, item, membership):
         raise PermissionDenied
     wanted = request.POST.get("helpful") == "1"
-    services.helpful_set(item=item, user=request.user, helpful=wanted)
+    services.helpful_set(item=item, acting_user=request.user, helpful=wanted)
     return redirect(f"{item.get_absolute_url()}#helpful")
 
 
@@ -234,7 +236,7 @@ def reply_edit(request, slug, pk, reply_pk):
         form = ReplyForm(request.POST, answer=item.is_question)
         if form.is_valid():
             services.reply_update(
-                reply=reply, editor=request.user, body=form.cleaned_data["body"]
+                reply=reply, acting_user=request.user, body=form.cleaned_data["body"]
             )
             return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
     else:
@@ -253,7 +255,7 @@ def reply_hide(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_hide_reply(request.user, reply, item, membership):
         raise PermissionDenied
-    services.reply_hide(reply=reply, by=request.user)
+    services.reply_hide(reply=reply, acting_user=request.user)
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -264,7 +266,7 @@ def reply_restore(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_restore_reply(request.user, reply, item, membership):
         raise PermissionDenied
-    services.reply_restore(reply=reply, by=request.user)
+    services.reply_restore(reply=reply, acting_user=request.user)
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -278,10 +280,10 @@ def reply_accept(request, slug, pk, reply_pk):
         raise PermissionDenied(_("Only the asker or a steward accepts an answer."))
     if request.POST.get("accept") == "0":
         if item.accepted_reply_id == reply.pk:
-            services.answer_unaccept(item=item, by=request.user)
+            services.answer_unaccept(item=item, acting_user=request.user)
     else:
         try:
-            services.answer_accept(item=item, reply=reply, by=request.user)
+            services.answer_accept(item=item, reply=reply, acting_user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
@@ -304,7 +306,7 @@ def _spread_view(request, slug, pk, *, can, targets, form_class, action, done):
             result = action(
                 item=item,
                 community=form.cleaned_data["community"],
-                by=request.user,
+                acting_user=request.user,
                 note=form.cleaned_data["note"],
             )
         except (ValidationError, IntegrityError) as error:

@@ -95,7 +95,7 @@ def offer_save(request):
     form = OfferForm(request.POST)
     if form.is_valid():
         try:
-            services.offer_save(user=request.user, **form.cleaned_data)
+            services.offer_save(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -140,7 +140,7 @@ def request_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             req = services.request_create(
-                mentee=request.user, requested_mentor=mentor, **form.cleaned_data
+                acting_user=request.user, requested_mentor=mentor, **form.cleaned_data
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -193,7 +193,7 @@ def request_withdraw(request, pk):
         if req.status == MentoringRequest.Status.WITHDRAWN:
             return redirect(req)  # a second click
         raise PermissionDenied
-    services.request_withdraw(req=req, by=request.user)
+    services.request_withdraw(req=req, acting_user=request.user)
     messages.success(request, _("Your request is withdrawn."))
     return redirect(req)
 
@@ -224,7 +224,7 @@ def request_propose(request, pk):
                 services.match_propose(
                     req=req,
                     mentor=mentor,
-                    broker=request.user,
+                    acting_user=request.user,
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
@@ -338,7 +338,7 @@ def _pair_form_post(request, pair, *, form, key, perform, success=None):
 def pair_accept(request, pk):
     pair = _pair_action(request, pk, _party_only)
     try:
-        pair = services.pair_accept(pair=pair, user=request.user)
+        pair = services.pair_accept(pair=pair, acting_user=request.user)
     except ValidationError as exc:
         _message_errors(request, exc)
     else:
@@ -358,7 +358,7 @@ def pair_decline(request, pk):
     form = DeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.pair_decline(pair=pair, user=request.user, reason=reason)
+        services.pair_decline(pair=pair, acting_user=request.user, reason=reason)
     except ValidationError as exc:
         _message_errors(request, exc)
     else:
@@ -371,7 +371,7 @@ def pair_decline(request, pk):
 def pair_complete(request, pk):
     pair = _pair_action(request, pk, _can_end_or_done)
     try:
-        services.pair_complete(pair=pair, user=request.user)
+        services.pair_complete(pair=pair, acting_user=request.user)
     except ValidationError as exc:
         _message_errors(request, exc)
     else:
@@ -394,7 +394,7 @@ def pair_close(request, pk):
         form=CloseForm(request.POST),
         key="close",
         perform=lambda data: services.pair_close(
-            pair=pair, user=request.user, reason=data["reason"]
+            pair=pair, acting_user=request.user, reason=data["reason"]
         ),
         success=_("The mentoring is closed."),
     )
@@ -409,7 +409,9 @@ def goal_add(request, pk):
         pair,
         form=GoalForm(request.POST),
         key="goal",
-        perform=lambda data: services.goal_add(pair=pair, user=request.user, **data),
+        perform=lambda data: services.goal_add(
+            pair=pair, acting_user=request.user, **data
+        ),
     )
 
 
@@ -420,7 +422,7 @@ def goal_toggle(request, pk, goal_pk):
     goal = get_object_or_404(Goal, pk=goal_pk, pair=pair)
     try:
         services.goal_set_done(
-            goal=goal, user=request.user, done=request.POST.get("done") == "1"
+            goal=goal, acting_user=request.user, done=request.POST.get("done") == "1"
         )
     except ValidationError as exc:
         _message_errors(request, exc)
@@ -438,7 +440,7 @@ def checkin_add(request, pk):
         key="checkin",
         perform=lambda data: services.checkin_add(
             pair=pair,
-            user=request.user,
+            acting_user=request.user,
             on=data["date"],
             notes=data["notes"],
             progress=data["progress"],
@@ -459,7 +461,7 @@ def feedback_give(request, pk):
         key="feedback",
         perform=lambda data: services.feedback_give(
             pair=pair,
-            author=request.user,
+            acting_user=request.user,
             rating=data["rating"],
             learned=data["learned"],
             publish_in=data["publish_in"],

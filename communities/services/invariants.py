@@ -71,9 +71,15 @@ def ensure_not_last_steward(membership, message: str) -> None:
         raise LastStewardError(message)
 
 
-def notify_stewards(community, *, kind, message, url, actor) -> None:
+def notify_stewards(community, *, kind, message, url, acting_user) -> None:
     for steward in active_stewards(community):
-        notify(recipient=steward.user, kind=kind, message=message, url=url, actor=actor)
+        notify(
+            recipient=steward.user,
+            kind=kind,
+            message=message,
+            url=url,
+            actor=acting_user,
+        )
 
 
 def activate(membership, *, role=None) -> None:

@@ -44,7 +44,7 @@ def _clean_tags(tags) -> list[str]:
 @transaction.atomic
 def community_create(
     *,
-    creator,
+    acting_user,
     name: str,
     purpose: str,
     slug: str = "",
@@ -52,7 +52,7 @@ def community_create(
     tags=(),
     visibility: str = Visibility.OPEN,
 ) -> Community:
-    """Create a community; its creator becomes its first steward."""
+    """Create a community; the acting user becomes its first steward."""
     name = name.strip()
     community = Community(
         name=name,
@@ -61,14 +61,14 @@ def community_create(
         description=description,
         description_html=markdown_to_html(description),
         visibility=visibility,
-        created_by=creator,
+        created_by=acting_user,
     )
     community.full_clean()
     community.save()
     if tags:
         community.tags.set(_clean_tags(tags))
     Membership.objects.create(
-        user=creator,
+        user=acting_user,
         community=community,
         role=Role.STEWARD,
         status=Status.ACTIVE,
@@ -81,7 +81,7 @@ def community_create(
 def community_update(
     *,
     community: Community,
-    actor,
+    acting_user,
     name: str,
     slug: str,
     purpose: str,
@@ -108,7 +108,7 @@ def community_update(
 
 
 @transaction.atomic
-def community_archive(*, community: Community, actor) -> Community:
+def community_archive(*, community: Community, acting_user) -> Community:
     """Make a community read-only. Archiving twice keeps the first date."""
     community = lock_community(community)
     if community.archived_at is None:
@@ -118,7 +118,7 @@ def community_archive(*, community: Community, actor) -> Community:
 
 
 @transaction.atomic
-def community_reopen(*, community: Community, actor) -> Community:
+def community_reopen(*, community: Community, acting_user) -> Community:
     community = lock_community(community)
     if community.archived_at is not None:
         community.archived_at = None

@@ -29,7 +29,7 @@ JOINABLE_AGAIN = {Status.LEFT, Status.DECLINED}
 
 
 @transaction.atomic
-def community_join(*, user, community: Community) -> Membership:
+def community_join(*, acting_user, community: Community) -> Membership:
     """Join an open community at once. Joining again changes nothing; an
     invitation is accepted; members removed by a steward must ask instead."""
     ensure_open_for_changes(community)
@@ -37,18 +37,21 @@ def community_join(*, user, community: Community) -> Membership:
         raise MembershipError(
             _("%(name)s is private: ask to join instead.") % {"name": community.name}
         )
-    membership = lock_membership(user=user, community=community)
+    membership = lock_membership(user=acting_user, community=community)
     if membership is None:
         membership, created = new_membership(
-            user=user, community=community, status=Status.ACTIVE, role=Role.MEMBER,
+            user=acting_user,
+            community=community,
+            status=Status.ACTIVE,
+            role=Role.MEMBER,
             joined_at=timezone.now(),
-        )  # fmt: skip
+        )
         if created:
             return membership
     if membership.is_active or membership.is_pending:
         return membership
     if membership.is_invited:
-        return invitation_accept(user=user, community=community)
+        return invitation_accept(acting_user=acting_user, community=community)
     if membership.status == Status.REMOVED:
         raise MembershipError(
             _("A steward removed you from %(name)s; ask to join again.")
@@ -59,23 +62,26 @@ def community_join(*, user, community: Community) -> Membership:
 
 
 @transaction.atomic
-def community_request_join(*, user, community: Community) -> Membership:
+def community_request_join(*, acting_user, community: Community) -> Membership:
     """Ask to join a private community (or an open one after removal): the
     stewards are told once; asking twice changes nothing."""
     ensure_open_for_changes(community)
-    membership = lock_membership(user=user, community=community)
+    membership = lock_membership(user=acting_user, community=community)
     if membership is not None and (membership.is_active or membership.is_pending):
         return membership
     if membership is not None and membership.is_invited:
         # They were already asked in: asking back is accepting.
-        return invitation_accept(user=user, community=community)
+        return invitation_accept(acting_user=acting_user, community=community)
     if not community.is_private and (
         membership is None or membership.status in JOINABLE_AGAIN
     ):
-        return community_join(user=user, community=community)
+        return community_join(acting_user=acting_user, community=community)
     if membership is None:
         membership, created = new_membership(
-            user=user, community=community, status=Status.PENDING, role=Role.MEMBER
+            user=acting_user,
+            community=community,
+            status=Status.PENDING,
+            role=Role.MEMBER,
         )
         if not created:
             return membership
@@ -87,19 +93,19 @@ def community_request_join(*, user, community: Community) -> Membership:
         community,
         kind="communities.request",
         message=_("%(user)s asks to join %(name)s.")
-        % {"user": user, "name": community.name},
+        % {"user": acting_user, "name": community.name},
         url=settings_url(community),
-        actor=user,
+        acting_user=acting_user,
     )
     return membership
 
 
 @transaction.atomic
-def community_leave(*, user, community: Community) -> Membership | None:
+def community_leave(*, acting_user, community: Community) -> Membership | None:
     """Leave a community (or withdraw a request). The last steward must hand
     over first. Leaving twice changes nothing."""
     lock_community(community)
-    membership = lock_membership(user=user, community=community)
+    membership = lock_membership(user=acting_user, community=community)
     if membership is None or membership.status not in (Status.ACTIVE, Status.PENDING):
         return membership
     ensure_not_last_steward(
@@ -117,9 +123,9 @@ def community_leave(*, user, community: Community) -> Membership | None:
 
 
 @transaction.atomic
-def invitation_accept(*, user, community: Community) -> Membership:
+def invitation_accept(*, acting_user, community: Community) -> Membership:
     ensure_open_for_changes(community)
-    membership = lock_membership(user=user, community=community)
+    membership = lock_membership(user=acting_user, community=community)
     if membership is None or not membership.is_invited:
         if membership is not None and membership.is_active:
             return membership
@@ -130,16 +136,16 @@ def invitation_accept(*, user, community: Community) -> Membership:
             recipient=membership.invited_by,
             kind="communities.invitation_accepted",
             message=_("%(user)s accepted your invitation to %(name)s.")
-            % {"user": user, "name": community.name},
+            % {"user": acting_user, "name": community.name},
             url=community.get_absolute_url(),
-            actor=user,
+            actor=acting_user,
         )
     return membership
 
 
 @transaction.atomic
-def invitation_decline(*, user, community: Community) -> Membership | None:
-    membership = lock_membership(user=user, community=community)
+def invitation_decline(*, acting_user, community: Community) -> Membership | None:
+    membership = lock_membership(user=acting_user, community=community)
     if membership is None or not membership.is_invited:
         return membership
     membership.status = Status.DECLINED
@@ -149,8 +155,8 @@ def invitation_decline(*, user, community: Community) -> Membership | None:
             recipient=membership.invited_by,
             kind="communities.invitation_declined",
             message=_("%(user)s declined your invitation to %(name)s.")
-            % {"user": user, "name": community.name},
+            % {"user": acting_user, "name": community.name},
             url=settings_url(community),
-            actor=user,
+            actor=acting_user,
         )
     return membership

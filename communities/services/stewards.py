@@ -25,7 +25,7 @@ Role = Membership.Role
 
 
 @transaction.atomic
-def membership_approve(*, actor, membership: Membership) -> Membership:
+def membership_approve(*, acting_user, membership: Membership) -> Membership:
     community = membership.community
     ensure_open_for_changes(community)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -38,13 +38,13 @@ def membership_approve(*, actor, membership: Membership) -> Membership:
         message=_("Welcome! You are now a member of %(name)s.")
         % {"name": community.name},
         url=community.get_absolute_url(),
-        actor=actor,
+        actor=acting_user,
     )
     return membership
 
 
 @transaction.atomic
-def membership_decline(*, actor, membership: Membership) -> Membership:
+def membership_decline(*, acting_user, membership: Membership) -> Membership:
     community = membership.community
     ensure_open_for_changes(community)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -58,7 +58,7 @@ def membership_decline(*, actor, membership: Membership) -> Membership:
         message=_("Your request to join %(name)s was declined.")
         % {"name": community.name},
         url=reverse("communities:list"),
-        actor=actor,
+        actor=acting_user,
     )
     return membership
 
@@ -67,7 +67,7 @@ def membership_decline(*, actor, membership: Membership) -> Membership:
 
 
 @transaction.atomic
-def community_invite(*, actor, community: Community, invitee) -> Membership:
+def community_invite(*, acting_user, community: Community, invitee) -> Membership:
     """Invite someone. Inviting a member changes nothing; inviting someone
     who asked to join lets them in."""
     ensure_open_for_changes(community)
@@ -75,26 +75,26 @@ def community_invite(*, actor, community: Community, invitee) -> Membership:
     if membership is None:
         membership, created = new_membership(
             user=invitee, community=community, status=Status.INVITED,
-            role=Role.MEMBER, invited_by=actor,
+            role=Role.MEMBER, invited_by=acting_user,
         )  # fmt: skip
         if not created:
             return membership
     elif membership.is_active or membership.is_invited:
         return membership
     elif membership.is_pending:
-        return membership_approve(actor=actor, membership=membership)
+        return membership_approve(acting_user=acting_user, membership=membership)
     else:
         membership.status = Status.INVITED
         membership.role = Role.MEMBER
-        membership.invited_by = actor
+        membership.invited_by = acting_user
         membership.save(update_fields=["status", "role", "invited_by", "updated_at"])
     notify(
         recipient=invitee,
         kind="communities.invited",
         message=_("%(actor)s invites you to join %(name)s.")
-        % {"actor": actor, "name": community.name},
+        % {"actor": acting_user, "name": community.name},
         url=invitations_url(),
-        actor=actor,
+        actor=acting_user,
     )
     return membership
 
@@ -103,7 +103,7 @@ def community_invite(*, actor, community: Community, invitee) -> Membership:
 
 
 @transaction.atomic
-def membership_promote(*, actor, membership: Membership) -> Membership:
+def membership_promote(*, acting_user, membership: Membership) -> Membership:
     """Make an active member a steward. Promoting a steward changes nothing."""
     community = lock_community(membership.community)
     ensure_open_for_changes(community)
@@ -119,13 +119,13 @@ def membership_promote(*, actor, membership: Membership) -> Membership:
         kind="communities.promoted",
         message=_("You are now a steward of %(name)s.") % {"name": community.name},
         url=settings_url(community),
-        actor=actor,
+        actor=acting_user,
     )
     return membership
 
 
 @transaction.atomic
-def membership_demote(*, actor, membership: Membership) -> Membership:
+def membership_demote(*, acting_user, membership: Membership) -> Membership:
     """Hand a steward back to member. Never the last steward."""
     community = lock_community(membership.community)
     ensure_open_for_changes(community)
@@ -148,13 +148,13 @@ def membership_demote(*, actor, membership: Membership) -> Membership:
         message=_("You are no longer a steward of %(name)s.")
         % {"name": community.name},
         url=community.get_absolute_url(),
-        actor=actor,
+        actor=acting_user,
     )
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, actor, membership: Membership) -> Membership:
+def membership_remove(*, acting_user, membership: Membership) -> Membership:
     """Remove a member (or cancel an invitation). Never the last steward."""
     community = lock_community(membership.community)
     ensure_open_for_changes(community)
@@ -180,6 +180,6 @@ def membership_remove(*, actor, membership: Membership) -> Membership:
             message=_("A steward removed you from %(name)s.")
             % {"name": community.name},
             url=reverse("communities:list"),
-            actor=actor,
+            actor=acting_user,
         )
     return membership

@@ -16,7 +16,7 @@ from mentoring.services.pairs import lock_pair
 def feedback_give(
     *,
     pair: Pair,
-    author,
+    acting_user,
     rating: int,
     learned: str,
     publish_in: Community | None = None,
@@ -24,20 +24,20 @@ def feedback_give(
     """Feedback once per person after the pair ends; optionally publish what
     they learned as a story in a community where they are active."""
     pair = lock_pair(pair)
-    if pair.role_of(author) is None:
+    if pair.role_of(acting_user) is None:
         raise ValidationError(_("Only the mentor and the mentee give feedback."))
     if not pair.is_ended:
         raise ValidationError(_("Feedback comes once the mentoring has ended."))
-    existing = Feedback.objects.filter(pair=pair, author=author).first()
+    existing = Feedback.objects.filter(pair=pair, author=acting_user).first()
     if existing is not None:
         return existing
     feedback = Feedback(
-        pair=pair, author=author, rating=rating, learned=learned.strip()
+        pair=pair, author=acting_user, rating=rating, learned=learned.strip()
     )
     feedback.full_clean()
     if publish_in is not None:
         if not Membership.objects.filter(
-            user=author, community=publish_in, status=Membership.Status.ACTIVE
+            user=acting_user, community=publish_in, status=Membership.Status.ACTIVE
         ).exists():
             raise ValidationError(
                 {
@@ -47,24 +47,24 @@ def feedback_give(
                 }
             )
         feedback.published_item = item_create(
-            author=author,
+            author=acting_user,
             community=publish_in,
             kind=ItemKind.STORY,
             title=_("What I learned from %(format)s with %(other)s")
             % {
                 "format": pair.get_format_display().lower(),
-                "other": pair.other_party(author).display_name,
+                "other": pair.other_party(acting_user).display_name,
             },
             body=feedback.learned,
             tags=list(pair.request.topics.names()),
         )
     feedback.save()
     notify(
-        recipient=pair.other_party(author),
+        recipient=pair.other_party(acting_user),
         kind="mentoring.feedback",
         message=_("%(name)s shared what they learned from your mentoring.")
-        % {"name": author.display_name},
+        % {"name": acting_user.display_name},
         url=pair.get_absolute_url(),
-        actor=author,
+        actor=acting_user,
     )
     return feedback

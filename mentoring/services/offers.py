@@ -12,7 +12,7 @@ from mentoring.services.topics import clean_tags
 @transaction.atomic
 def offer_save(
     *,
-    user,
+    acting_user,
     available: bool,
     capacity: int,
     topics=None,
@@ -26,16 +26,16 @@ def offer_save(
     data = {"available": available, "capacity": capacity}
     for fmt, field in FORMAT_FIELDS.items():
         data[field] = fmt in formats
-    offer = MentorOffer.objects.filter(user=user).first()
+    offer = MentorOffer.objects.filter(user=acting_user).first()
     creating = offer is None
     if creating:
-        offer = MentorOffer(user=user, **data)
+        offer = MentorOffer(user=acting_user, **data)
         offer.full_clean()
         offer.save()
     else:
         model_update(instance=offer, fields=list(data), data=data)
     if topics is None and creating:
-        topics = list(user.expertise.names())
+        topics = list(acting_user.expertise.names())
     if topics is not None:
         offer.topics.set(clean_tags(topics))
     return offer

@@ -18,8 +18,8 @@ def lock_pair(pair: Pair) -> Pair:
     )
 
 
-def tell_pair(pair: Pair, *, actor, kind: str, message: str, include_broker=True):
-    """Tell the other person (and the broker) what `actor` did."""
+def tell_pair(pair: Pair, *, acting_user, kind: str, message: str, include_broker=True):
+    """Tell the other person (and the broker) what `acting_user` did."""
     recipients = [pair.mentor, pair.mentee]
     if include_broker and pair.broker is not None:
         recipients.append(pair.broker)
@@ -29,17 +29,17 @@ def tell_pair(pair: Pair, *, actor, kind: str, message: str, include_broker=True
             kind=kind,
             message=message,
             url=pair.get_absolute_url(),
-            actor=actor,
+            actor=acting_user,
         )
 
 
 @transaction.atomic
-def pair_accept(*, pair: Pair, user) -> Pair:
+def pair_accept(*, pair: Pair, acting_user) -> Pair:
     pair = lock_pair(pair)
-    role = pair.role_of(user)
+    role = pair.role_of(acting_user)
     if role is None:
         raise ValidationError(_("Only the mentor and the mentee can accept."))
-    if pair.is_active or (pair.is_proposed and pair.has_accepted(user)):
+    if pair.is_active or (pair.is_proposed and pair.has_accepted(acting_user)):
         return pair  # already done: a double submit changes nothing
     if not pair.is_proposed:
         raise ValidationError(
@@ -61,7 +61,7 @@ def pair_accept(*, pair: Pair, user) -> Pair:
         connect_step(mentee=pair.mentee, community=req.community)
         tell_pair(
             pair,
-            actor=user,
+            acting_user=acting_user,
             kind="mentoring.active",
             message=_("%(mentor)s and %(mentee)s are now a mentoring pair.")
             % {"mentor": pair.mentor.display_name, "mentee": pair.mentee.display_name},
@@ -70,19 +70,19 @@ def pair_accept(*, pair: Pair, user) -> Pair:
         pair.save(update_fields=fields)
         tell_pair(
             pair,
-            actor=user,
+            acting_user=acting_user,
             kind="mentoring.accepted",
             message=_("%(name)s accepted the mentoring proposal.")
-            % {"name": user.display_name},
+            % {"name": acting_user.display_name},
         )
     return pair
 
 
 @transaction.atomic
-def pair_decline(*, pair: Pair, user, reason: str = "") -> Pair:
+def pair_decline(*, pair: Pair, acting_user, reason: str = "") -> Pair:
     """Either person declines a proposal; the request goes back to open."""
     pair = lock_pair(pair)
-    if pair.role_of(user) is None:
+    if pair.role_of(acting_user) is None:
         raise ValidationError(_("Only the mentor and the mentee can decline."))
     if pair.status == Pair.Status.DECLINED:
         return pair
@@ -90,7 +90,7 @@ def pair_decline(*, pair: Pair, user, reason: str = "") -> Pair:
         raise ValidationError(_("Only a proposal can be declined."))
     pair.status = Pair.Status.DECLINED
     pair.declined_at = timezone.now()
-    pair.declined_by = user
+    pair.declined_by = acting_user
     pair.decline_reason = reason.strip()[:300]
     pair.save(update_fields=["status", "declined_at", "declined_by", "decline_reason"])
     req = pair.request
@@ -99,18 +99,18 @@ def pair_decline(*, pair: Pair, user, reason: str = "") -> Pair:
         req.save(update_fields=["status", "updated_at"])
     tell_pair(
         pair,
-        actor=user,
+        acting_user=acting_user,
         kind="mentoring.declined",
         message=_(
             "%(name)s declined the mentoring proposal; the request is open again."
         )
-        % {"name": user.display_name},
+        % {"name": acting_user.display_name},
     )
     return pair
 
 
 @transaction.atomic
-def pair_complete(*, pair: Pair, user) -> Pair:
+def pair_complete(*, pair: Pair, acting_user) -> Pair:
     pair = lock_pair(pair)
     if pair.status == Pair.Status.COMPLETED:
         return pair
@@ -121,7 +121,7 @@ def pair_complete(*, pair: Pair, user) -> Pair:
     pair.save(update_fields=["status", "ended_at"])
     tell_pair(
         pair,
-        actor=user,
+        acting_user=acting_user,
         kind="mentoring.completed",
         message=_("Your mentoring is complete. Share what you learned."),
     )
@@ -129,7 +129,7 @@ def pair_complete(*, pair: Pair, user) -> Pair:
 
 
 @transaction.atomic
-def pair_close(*, pair: Pair, user, reason: str) -> Pair:
+def pair_close(*, pair: Pair, acting_user, reason: str) -> Pair:
     pair = lock_pair(pair)
     if pair.status == Pair.Status.CLOSED:
         return pair
@@ -144,9 +144,9 @@ def pair_close(*, pair: Pair, user, reason: str) -> Pair:
     pair.save(update_fields=["status", "ended_at", "closed_reason"])
     tell_pair(
         pair,
-        actor=user,
+        acting_user=acting_user,
         kind="mentoring.closed",
         message=_("%(name)s closed the mentoring early: %(reason)s")
-        % {"name": user.display_name, "reason": pair.closed_reason},
+        % {"name": acting_user.display_name, "reason": pair.closed_reason},
     )
     return pair

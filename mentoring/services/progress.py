@@ -18,10 +18,10 @@ def ensure_active(pair: Pair) -> None:
 
 
 @transaction.atomic
-def goal_add(*, pair: Pair, user, text: str) -> Goal:
+def goal_add(*, pair: Pair, acting_user, text: str) -> Goal:
     pair = lock_pair(pair)
     ensure_active(pair)
-    goal = Goal(pair=pair, text=text.strip(), created_by=user)
+    goal = Goal(pair=pair, text=text.strip(), created_by=acting_user)
     goal.full_clean()
     existing = pair.goals.filter(text=goal.text).first()
     if existing is not None:
@@ -31,7 +31,7 @@ def goal_add(*, pair: Pair, user, text: str) -> Goal:
 
 
 @transaction.atomic
-def goal_set_done(*, goal: Goal, user, done: bool) -> Goal:
+def goal_set_done(*, goal: Goal, acting_user, done: bool) -> Goal:
     ensure_active(lock_pair(goal.pair))
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     if goal.done != done:
@@ -45,7 +45,7 @@ def goal_set_done(*, goal: Goal, user, done: bool) -> Goal:
 def checkin_add(
     *,
     pair: Pair,
-    user,
+    acting_user,
     on: date,
     notes: str,
     progress: int,
@@ -57,7 +57,7 @@ def checkin_add(
         raise ValidationError({"date": _("A check-in cannot be in the future.")})
     checkin = CheckIn(
         pair=pair,
-        author=user,
+        author=acting_user,
         date=on,
         notes=notes.strip(),
         progress=progress,
@@ -65,7 +65,7 @@ def checkin_add(
     )
     checkin.full_clean()
     duplicate = pair.checkins.filter(
-        author=user, date=on, notes=checkin.notes, progress=progress
+        author=acting_user, date=on, notes=checkin.notes, progress=progress
     ).first()
     if duplicate is not None:
         return duplicate  # the same form submitted twice
@@ -73,11 +73,11 @@ def checkin_add(
     pair.last_checkin_at = timezone.now()
     pair.save(update_fields=["last_checkin_at"])
     notify(
-        recipient=pair.other_party(user),
+        recipient=pair.other_party(acting_user),
         kind="mentoring.checkin",
         message=_("%(name)s logged a check-in (%(progress)s%%).")
-        % {"name": user.display_name, "progress": progress},
+        % {"name": acting_user.display_name, "progress": progress},
         url=pair.get_absolute_url(),
-        actor=user,
+        actor=acting_user,
     )
     return checkin

@@ -81,8 +81,10 @@ def pair_create(*, req, mentor, broker, note: str) -> Pair:
 
 
 @transaction.atomic
-def match_propose(*, req: MentoringRequest, mentor, broker, note: str = "") -> Pair:
-    """A broker proposes `mentor` for an open request."""
+def match_propose(
+    *, req: MentoringRequest, mentor, acting_user, note: str = ""
+) -> Pair:
+    """A broker (`acting_user`) proposes `mentor` for an open request."""
     req = (
         MentoringRequest.objects.select_for_update()
         .select_related("mentee")
@@ -91,4 +93,4 @@ def match_propose(*, req: MentoringRequest, mentor, broker, note: str = "") -> P
     if req.status != MentoringRequest.Status.OPEN:
         raise ValidationError(_("This request is no longer waiting for a mentor."))
     ensure_mentor_free(mentor=mentor, mentee=req.mentee)
-    return pair_create(req=req, mentor=mentor, broker=broker, note=note)
+    return pair_create(req=req, mentor=mentor, broker=acting_user, note=note)

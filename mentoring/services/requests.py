@@ -16,7 +16,7 @@ from mentoring.services.welcome import connect_step
 @transaction.atomic
 def request_create(
     *,
-    mentee,
+    acting_user,
     topics,
     goals: str,
     format: str,  # noqa: A002 - the field's name
@@ -31,16 +31,16 @@ def request_create(
     if (
         community is not None
         and not Membership.objects.filter(
-            user=mentee, community=community, status=Membership.Status.ACTIVE
+            user=acting_user, community=community, status=Membership.Status.ACTIVE
         ).exists()
     ):
         raise ValidationError(
             {"community": _("Choose a community you are an active member of.")}
         )
     if requested_mentor is not None:
-        ensure_mentor_free(mentor=requested_mentor, mentee=mentee)
+        ensure_mentor_free(mentor=requested_mentor, mentee=acting_user)
     req = MentoringRequest(
-        mentee=mentee,
+        mentee=acting_user,
         goals=goals.strip(),
         format=format,
         community=community,
@@ -49,14 +49,14 @@ def request_create(
     req.full_clean(exclude=["topics"])
     req.save()
     req.topics.set(topics)
-    connect_step(mentee=mentee, community=community)
+    connect_step(mentee=acting_user, community=community)
     if requested_mentor is not None:
         pair_create(req=req, mentor=requested_mentor, broker=None, note="")
     return req
 
 
 @transaction.atomic
-def request_withdraw(*, req: MentoringRequest, by) -> MentoringRequest:
+def request_withdraw(*, req: MentoringRequest, acting_user) -> MentoringRequest:
     req = MentoringRequest.objects.select_for_update().get(pk=req.pk)
     if req.status == MentoringRequest.Status.WITHDRAWN:
         return req
@@ -66,7 +66,7 @@ def request_withdraw(*, req: MentoringRequest, by) -> MentoringRequest:
     for pair in req.pairs.filter(status=Pair.Status.PROPOSED).select_related("mentor"):
         pair.status = Pair.Status.DECLINED
         pair.declined_at = now
-        pair.declined_by = by
+        pair.declined_by = acting_user
         pair.decline_reason = _("The request was withdrawn.")
         pair.save(
             update_fields=["status", "declined_at", "declined_by", "decline_reason"]
@@ -75,9 +75,9 @@ def request_withdraw(*, req: MentoringRequest, by) -> MentoringRequest:
             recipient=pair.mentor,
             kind="mentoring.withdrawn",
             message=_("%(name)s withdrew their mentoring request.")
-            % {"name": by.display_name},
+            % {"name": acting_user.display_name},
             url=req.get_absolute_url(),
-            actor=by,
+            actor=acting_user,
         )
     req.status = MentoringRequest.Status.WITHDRAWN
     req.save(update_fields=["status", "updated_at"])
