@@ -1,13 +1,16 @@
 """A community's life: create, edit, archive, reopen."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from communities.models import Community, Membership, Visibility
+from communities.permissions import access_managed_community, can_create_community
 from communities.services.invariants import ensure_open_for_changes, lock_community
 from members.markup import markdown_to_html
 from members.model_update import model_update
+from members.permissions import check_signed_in
 
 Status = Membership.Status
 Role = Membership.Role
@@ -124,3 +127,35 @@ def community_reopen(*, community: Community, acting_user) -> Community:
         community.archived_at = None
         community.save(update_fields=["archived_at"])
     return community
+
+
+# --- Checked entry points: every interface (page, API, task) calls these ------
+
+
+def check_community_create(*, acting_user, **fields) -> Community:
+    """Create a community as `acting_user` (anyone signed in may)."""
+    if not can_create_community(acting_user):
+        raise PermissionDenied
+    return community_create(acting_user=acting_user, **fields)
+
+
+@transaction.atomic
+def check_community_update(*, acting_user, community_slug: str, **fields) -> Community:
+    """Edit the community at `community_slug`: its stewards and staff only."""
+    check_signed_in(acting_user)
+    community, _membership = access_managed_community(acting_user, community_slug)
+    return community_update(community=community, acting_user=acting_user, **fields)
+
+
+@transaction.atomic
+def check_community_archive(*, acting_user, community_slug: str) -> Community:
+    check_signed_in(acting_user)
+    community, _membership = access_managed_community(acting_user, community_slug)
+    return community_archive(community=community, acting_user=acting_user)
+
+
+@transaction.atomic
+def check_community_reopen(*, acting_user, community_slug: str) -> Community:
+    check_signed_in(acting_user)
+    community, _membership = access_managed_community(acting_user, community_slug)
+    return community_reopen(community=community, acting_user=acting_user)

@@ -2,9 +2,12 @@
 Every one is idempotent, so a double click changes nothing."""
 
 from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.access import access_community, membership_of
 from communities.models import Community, Membership
 from communities.services.errors import MembershipError
 from communities.services.invariants import (
@@ -18,6 +21,7 @@ from communities.services.invariants import (
     settings_url,
 )
 from members.notifications import notify
+from members.permissions import check_signed_in
 
 Status = Membership.Status
 Role = Membership.Role
@@ -160,3 +164,50 @@ def invitation_decline(*, acting_user, community: Community) -> Membership | Non
             actor=acting_user,
         )
     return membership
+
+
+# --- Checked entry points: every interface (page, API, task) calls these ------
+
+
+def _listed_community(slug: str) -> Community:
+    # Private communities are listed, so their existence is no secret.
+    return get_object_or_404(Community, slug=slug)
+
+
+@transaction.atomic
+def check_community_join(*, acting_user, community_slug: str) -> Membership:
+    """Join at once; a private community the member cannot see is 404."""
+    check_signed_in(acting_user)
+    community, _membership = access_community(acting_user, community_slug)
+    return community_join(acting_user=acting_user, community=community)
+
+
+@transaction.atomic
+def check_community_request_join(*, acting_user, community_slug: str) -> Membership:
+    check_signed_in(acting_user)
+    community = _listed_community(community_slug)
+    return community_request_join(acting_user=acting_user, community=community)
+
+
+@transaction.atomic
+def check_community_leave(*, acting_user, community_slug: str) -> Membership | None:
+    """Leave, or withdraw a request; 404 for someone with no membership."""
+    check_signed_in(acting_user)
+    community = _listed_community(community_slug)
+    if membership_of(acting_user, community) is None:
+        raise Http404
+    return community_leave(acting_user=acting_user, community=community)
+
+
+@transaction.atomic
+def check_invitation_accept(*, acting_user, community_slug: str) -> Membership:
+    check_signed_in(acting_user)
+    community = _listed_community(community_slug)
+    return invitation_accept(acting_user=acting_user, community=community)
+
+
+@transaction.atomic
+def check_invitation_decline(*, acting_user, community_slug: str) -> Membership | None:
+    check_signed_in(acting_user)
+    community = _listed_community(community_slug)
+    return invitation_decline(acting_user=acting_user, community=community)

@@ -1,10 +1,12 @@
 """What stewards do: decide on requests, invite, promote, demote, remove."""
 
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership
+from communities.permissions import access_managed_community
 from communities.services.errors import MembershipError
 from communities.services.invariants import (
     activate,
@@ -17,6 +19,7 @@ from communities.services.invariants import (
     settings_url,
 )
 from members.notifications import notify
+from members.permissions import check_signed_in
 
 Status = Membership.Status
 Role = Membership.Role
@@ -183,3 +186,81 @@ def membership_remove(*, acting_user, membership: Membership) -> Membership:
             actor=acting_user,
         )
     return membership
+
+
+# --- Checked entry points: every interface (page, API, task) calls these ------
+
+
+@transaction.atomic
+def check_community_invite(*, acting_user, community_slug: str, invitee) -> Membership:
+    """Invite `invitee` into the community at `community_slug`: stewards and staff only
+    (404 for those who may not see it, 403 for those who may not manage it)."""
+    check_signed_in(acting_user)
+    community, _membership = access_managed_community(acting_user, community_slug)
+    return community_invite(
+        acting_user=acting_user, community=community, invitee=invitee
+    )
+
+
+def _access_target(
+    *, acting_user, community_slug: str, membership_id: int
+) -> Membership:
+    """A membership of the community at `community_slug` that `acting_user` manages;
+    a membership of another community is 404."""
+    check_signed_in(acting_user)
+    community, _membership = access_managed_community(acting_user, community_slug)
+    return get_object_or_404(
+        Membership.objects.select_related("user", "community"),
+        pk=membership_id,
+        community=community,
+    )
+
+
+@transaction.atomic
+def check_membership_approve(*, acting_user, community_slug: str, membership_id: int):
+    target = _access_target(
+        acting_user=acting_user,
+        community_slug=community_slug,
+        membership_id=membership_id,
+    )
+    return membership_approve(acting_user=acting_user, membership=target)
+
+
+@transaction.atomic
+def check_membership_decline(*, acting_user, community_slug: str, membership_id: int):
+    target = _access_target(
+        acting_user=acting_user,
+        community_slug=community_slug,
+        membership_id=membership_id,
+    )
+    return membership_decline(acting_user=acting_user, membership=target)
+
+
+@transaction.atomic
+def check_membership_promote(*, acting_user, community_slug: str, membership_id: int):
+    target = _access_target(
+        acting_user=acting_user,
+        community_slug=community_slug,
+        membership_id=membership_id,
+    )
+    return membership_promote(acting_user=acting_user, membership=target)
+
+
+@transaction.atomic
+def check_membership_demote(*, acting_user, community_slug: str, membership_id: int):
+    target = _access_target(
+        acting_user=acting_user,
+        community_slug=community_slug,
+        membership_id=membership_id,
+    )
+    return membership_demote(acting_user=acting_user, membership=target)
+
+
+@transaction.atomic
+def check_membership_remove(*, acting_user, community_slug: str, membership_id: int):
+    target = _access_target(
+        acting_user=acting_user,
+        community_slug=community_slug,
+        membership_id=membership_id,
+    )
+    return membership_remove(acting_user=acting_user, membership=target)
