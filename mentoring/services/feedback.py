@@ -9,7 +9,8 @@ from knowledge.models import ItemKind
 from knowledge.services import item_create
 from members.notifications import notify
 from mentoring.models import Feedback, Pair
-from mentoring.services.pairs import lock_pair
+from mentoring.permissions import is_party
+from mentoring.services.pairs import access_pair_as, lock_pair
 
 
 @transaction.atomic
@@ -68,3 +69,22 @@ def feedback_give(
         actor=acting_user,
     )
     return feedback
+
+
+@transaction.atomic
+def check_feedback_give(
+    *,
+    acting_user,
+    pair_id: int,
+    rating: int,
+    learned: str,
+    publish_in: Community | None = None,
+) -> Feedback:
+    pair = access_pair_as(acting_user, pair_id, is_party)
+    return feedback_give(
+        pair=pair,
+        acting_user=acting_user,
+        rating=rating,
+        learned=learned,
+        publish_in=publish_in,
+    )

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from members.model_update import model_update
+from members.permissions import check_signed_in
 from mentoring.models import FORMAT_FIELDS, MentorOffer
 from mentoring.services.topics import clean_tags
 
@@ -39,3 +40,9 @@ def offer_save(
     if topics is not None:
         offer.topics.set(clean_tags(topics))
     return offer
+
+
+def check_offer_save(*, acting_user, **fields) -> MentorOffer:
+    """Every signed-in member may offer to mentor; nobody else."""
+    check_signed_in(acting_user)
+    return offer_save(acting_user=acting_user, **fields)

@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.notifications import notify
+from members.permissions import check_signed_in
 from mentoring.models import MentoringRequest, Pair
+from mentoring.permissions import access_pair_for, can_try_ending, is_party
 from mentoring.services.welcome import connect_step
 
 
@@ -150,3 +152,37 @@ def pair_close(*, pair: Pair, acting_user, reason: str) -> Pair:
         % {"name": acting_user.display_name, "reason": pair.closed_reason},
     )
     return pair
+
+
+# --- Checked entry points: every interface (page, API, task) calls these ------
+
+
+def access_pair_as(acting_user, pair_id: int, allowed) -> Pair:
+    """Lock the pair and check `acting_user` may act on it (404 for
+    outsiders, 403 unless `allowed`)."""
+    check_signed_in(acting_user)
+    return access_pair_for(acting_user, pair_id, allowed, for_update=True)
+
+
+@transaction.atomic
+def check_pair_accept(*, acting_user, pair_id: int) -> Pair:
+    pair = access_pair_as(acting_user, pair_id, is_party)
+    return pair_accept(pair=pair, acting_user=acting_user)
+
+
+@transaction.atomic
+def check_pair_decline(*, acting_user, pair_id: int, reason: str = "") -> Pair:
+    pair = access_pair_as(acting_user, pair_id, is_party)
+    return pair_decline(pair=pair, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def check_pair_complete(*, acting_user, pair_id: int) -> Pair:
+    pair = access_pair_as(acting_user, pair_id, can_try_ending)
+    return pair_complete(pair=pair, acting_user=acting_user)
+
+
+@transaction.atomic
+def check_pair_close(*, acting_user, pair_id: int, reason: str) -> Pair:
+    pair = access_pair_as(acting_user, pair_id, can_try_ending)
+    return pair_close(pair=pair, acting_user=acting_user, reason=reason)

@@ -4,12 +4,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.notifications import notify
 from mentoring.models import CheckIn, Goal, Pair
-from mentoring.services.pairs import lock_pair
+from mentoring.permissions import is_party
+from mentoring.services.pairs import access_pair_as, lock_pair
 
 
 def ensure_active(pair: Pair) -> None:
@@ -81,3 +83,41 @@ def checkin_add(
         actor=acting_user,
     )
     return checkin
+
+
+# --- Checked entry points: every interface (page, API, task) calls these ------
+
+
+@transaction.atomic
+def check_goal_add(*, acting_user, pair_id: int, text: str) -> Goal:
+    pair = access_pair_as(acting_user, pair_id, is_party)
+    return goal_add(pair=pair, acting_user=acting_user, text=text)
+
+
+@transaction.atomic
+def check_goal_set_done(*, acting_user, pair_id: int, goal_id: int, done: bool):
+    """A goal of another pair is 404."""
+    pair = access_pair_as(acting_user, pair_id, is_party)
+    goal = get_object_or_404(Goal, pk=goal_id, pair=pair)
+    return goal_set_done(goal=goal, acting_user=acting_user, done=done)
+
+
+@transaction.atomic
+def check_checkin_add(
+    *,
+    acting_user,
+    pair_id: int,
+    on: date,
+    notes: str,
+    progress: int,
+    next_step: str = "",
+) -> CheckIn:
+    pair = access_pair_as(acting_user, pair_id, is_party)
+    return checkin_add(
+        pair=pair,
+        acting_user=acting_user,
+        on=on,
+        notes=notes,
+        progress=progress,
+        next_step=next_step,
+    )

@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.notifications import notify
+from members.permissions import check_signed_in
 from mentoring.models import MentoringRequest, MentorOffer, Pair
+from mentoring.permissions import access_request, check_broker
 
 
 def live_load(mentor) -> int:
@@ -94,3 +96,12 @@ def match_propose(
         raise ValidationError(_("This request is no longer waiting for a mentor."))
     ensure_mentor_free(mentor=mentor, mentee=req.mentee)
     return pair_create(req=req, mentor=mentor, broker=acting_user, note=note)
+
+
+@transaction.atomic
+def check_match_propose(*, acting_user, request_id: int, mentor, note: str = ""):
+    """Brokers (managers) only: 403 for anyone else, before anything is read."""
+    check_signed_in(acting_user)
+    check_broker(acting_user)
+    req, _pairs = access_request(acting_user, request_id)
+    return match_propose(req=req, mentor=mentor, acting_user=acting_user, note=note)

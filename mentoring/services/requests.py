@@ -1,13 +1,16 @@
 """Mentoring requests: ask for a mentor (any, or one directly), withdraw."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import Membership
 from members.notifications import notify
+from members.permissions import check_signed_in
 from mentoring.models import MentoringRequest, Pair
+from mentoring.permissions import access_request, can_withdraw
 from mentoring.services.proposals import ensure_mentor_free, pair_create
 from mentoring.services.topics import clean_tags
 from mentoring.services.welcome import connect_step
@@ -82,3 +85,37 @@ def request_withdraw(*, req: MentoringRequest, acting_user) -> MentoringRequest:
     req.status = MentoringRequest.Status.WITHDRAWN
     req.save(update_fields=["status", "updated_at"])
     return req
+
+
+# --- Checked entry points: every interface (page, API, task) calls these ------
+
+
+def check_request_create(
+    *, acting_user, requested_mentor=None, **fields
+) -> MentoringRequest:
+    """Ask for mentoring as `acting_user`; a mentor asked directly must be an
+    active member other than oneself (404 otherwise, as on the page)."""
+    check_signed_in(acting_user)
+    if requested_mentor is not None and (
+        not requested_mentor.is_active or requested_mentor.pk == acting_user.pk
+    ):
+        raise Http404
+    return request_create(
+        acting_user=acting_user, requested_mentor=requested_mentor, **fields
+    )
+
+
+@transaction.atomic
+def check_request_withdraw(*, acting_user, request_id: int) -> MentoringRequest:
+    """Only the mentee withdraws, while the request is live; withdrawing
+    again changes nothing. 404 for those who may not see the request."""
+    check_signed_in(acting_user)
+    req, _pairs = access_request(acting_user, request_id)
+    if not can_withdraw(acting_user, req):
+        clicked_again = (
+            acting_user.pk == req.mentee_id
+            and req.status == MentoringRequest.Status.WITHDRAWN
+        )
+        if not clicked_again:
+            raise PermissionDenied
+    return request_withdraw(req=req, acting_user=acting_user)
