@@ -17,8 +17,8 @@ from communities.access import (
     can_moderate,
     communities_visible_to,
 )
+from knowledge import checks, selectors, services
 from knowledge import permissions as perms
-from knowledge import selectors, services
 from knowledge.forms import (
     STORY_SECTIONS,
     AdoptForm,
@@ -125,8 +125,8 @@ def item_create(request, slug):
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():
-            item = services.item_create(
-                author=request.user, community=community, **form.cleaned_data
+            item = checks.check_item_create(
+                acting_user=request.user, community_slug=slug, **form.cleaned_data
             )
             messages.success(request, _("Published. Thank you for sharing."))
             return redirect(item)
@@ -151,8 +151,11 @@ def item_edit(request, slug, pk):
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():
-            services.item_update(
-                item=item, acting_user=request.user, **form.cleaned_data
+            checks.check_item_update(
+                acting_user=request.user,
+                community_slug=slug,
+                item_id=pk,
+                **form.cleaned_data,
             )
             messages.success(request, _("Saved."))
             return redirect(item)
@@ -174,7 +177,7 @@ def item_hide(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_hide_item(request.user, item, membership):
         raise PermissionDenied
-    services.item_hide(item=item, acting_user=request.user)
+    checks.check_item_hide(acting_user=request.user, community_slug=slug, item_id=pk)
     messages.success(request, _("Hidden. A steward can restore it."))
     if can_moderate(request.user, item.community, membership) or (
         item.author_id == request.user.pk
@@ -189,7 +192,7 @@ def item_restore(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_restore_item(request.user, item, membership):
         raise PermissionDenied
-    services.item_restore(item=item, acting_user=request.user)
+    checks.check_item_restore(acting_user=request.user, community_slug=slug, item_id=pk)
     messages.success(request, _("Restored."))
     return redirect(item)
 
@@ -203,7 +206,9 @@ def helpful_toggle(request, slug, pk):
     if not perms.can_mark_helpful(request.user, item, membership):
         raise PermissionDenied
     wanted = request.POST.get("helpful") == "1"
-    services.helpful_set(item=item, acting_user=request.user, helpful=wanted)
+    checks.check_helpful_set(
+        acting_user=request.user, community_slug=slug, item_id=pk, helpful=wanted
+    )
     return redirect(f"{item.get_absolute_url()}#helpful")
 
 
@@ -220,8 +225,11 @@ def reply_create(request, slug, pk):
     if not form.is_valid():
         context = _item_context(request, item, membership, reply_form=form)
         return render(request, "knowledge/item_detail.html", context)
-    reply = services.reply_create(
-        item=item, author=request.user, body=form.cleaned_data["body"]
+    reply = checks.check_reply_create(
+        acting_user=request.user,
+        community_slug=slug,
+        item_id=pk,
+        body=form.cleaned_data["body"],
     )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
@@ -235,8 +243,12 @@ def reply_edit(request, slug, pk, reply_pk):
     if request.method == "POST":
         form = ReplyForm(request.POST, answer=item.is_question)
         if form.is_valid():
-            services.reply_update(
-                reply=reply, acting_user=request.user, body=form.cleaned_data["body"]
+            checks.check_reply_update(
+                acting_user=request.user,
+                community_slug=slug,
+                item_id=pk,
+                reply_id=reply_pk,
+                body=form.cleaned_data["body"],
             )
             return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
     else:
@@ -255,7 +267,9 @@ def reply_hide(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_hide_reply(request.user, reply, item, membership):
         raise PermissionDenied
-    services.reply_hide(reply=reply, acting_user=request.user)
+    checks.check_reply_hide(
+        acting_user=request.user, community_slug=slug, item_id=pk, reply_id=reply_pk
+    )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -266,7 +280,9 @@ def reply_restore(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_restore_reply(request.user, reply, item, membership):
         raise PermissionDenied
-    services.reply_restore(reply=reply, acting_user=request.user)
+    checks.check_reply_restore(
+        acting_user=request.user, community_slug=slug, item_id=pk, reply_id=reply_pk
+    )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -278,14 +294,16 @@ def reply_accept(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_accept(request.user, item, membership):
         raise PermissionDenied(_("Only the asker or a steward accepts an answer."))
-    if request.POST.get("accept") == "0":
-        if item.accepted_reply_id == reply.pk:
-            services.answer_unaccept(item=item, acting_user=request.user)
-    else:
-        try:
-            services.answer_accept(item=item, reply=reply, acting_user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+    try:
+        checks.check_answer_accept(
+            acting_user=request.user,
+            community_slug=slug,
+            item_id=pk,
+            reply_id=reply_pk,
+            accept=request.POST.get("accept") != "0",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -304,7 +322,8 @@ def _spread_view(request, slug, pk, *, can, targets, form_class, action, done):
     if request.method == "POST" and form.is_valid():
         try:
             result = action(
-                item=item,
+                community_slug=slug,
+                item_id=pk,
                 community=form.cleaned_data["community"],
                 acting_user=request.user,
                 note=form.cleaned_data["note"],
@@ -336,7 +355,7 @@ def item_share(request, slug, pk):
         can=perms.can_share,
         targets=selectors.share_targets,
         form_class=ShareForm,
-        action=services.item_share,
+        action=checks.check_item_share,
         done=_("Shared. The copy credits where it came from."),
     )
 
@@ -350,7 +369,7 @@ def item_adopt(request, slug, pk):
         can=perms.can_adopt,
         targets=selectors.adoption_targets,
         form_class=AdoptForm,
-        action=services.adoption_record,
+        action=checks.check_adoption_record,
         done=_("Recorded. The author will hear that it spread."),
     )
 
