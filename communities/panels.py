@@ -8,14 +8,19 @@ provider here from their AppConfig.ready():
 
 A provider is `fn(request, community, membership) -> dict | None`; the dict
 holds "template" and the context it needs (already queried), and is included
-on the community page in registration order.
+on the community page in registration order, unless registered `before`
+another provider.
 """
 
 _providers = []
 
 
-def register(provider):
-    if provider not in _providers:
+def register(provider, *, before=None):
+    if provider in _providers:
+        return provider
+    if before in _providers:
+        _providers.insert(_providers.index(before), provider)
+    else:
         _providers.append(provider)
     return provider
 

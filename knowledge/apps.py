@@ -7,10 +7,8 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         from communities import panels
-        from knowledge.panels import community_feed_panel, latest_digest_panel
+        from knowledge.panels import community_feed_panel
 
-        # The digest pointer sits above the (long) feed.
-        panels.register(latest_digest_panel)
         panels.register(community_feed_panel)
 
         from knowledge.profile import contributions_section

@@ -85,7 +85,12 @@ def check_helpful_set(
 
 @transaction.atomic
 def check_reply_create(
-    *, acting_user, community_slug: str, item_id: int, body: str
+    *,
+    acting_user,
+    community_slug: str,
+    item_id: int,
+    body: str,
+    submission_token=None,
 ) -> Reply:
     item = _access_item(
         acting_user,
@@ -94,7 +99,9 @@ def check_reply_create(
         perms.can_reply,
         _("Only active members reply."),
     )
-    return services.reply_create(item=item, author=acting_user, body=body)
+    return services.reply_create(
+        item=item, author=acting_user, body=body, submission_token=submission_token
+    )
 
 
 @transaction.atomic

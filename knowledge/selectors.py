@@ -40,7 +40,6 @@ from communities.access import (
 from communities.models import Community, Membership
 from knowledge.models import (
     Adoption,
-    Digest,
     HelpfulMark,
     Item,
     ItemKind,
@@ -48,7 +47,7 @@ from knowledge.models import (
     Reply,
 )
 from knowledge.permissions import ADOPTABLE_KINDS
-from members.models import Notification, User
+from members.models import User
 
 FEED_TABS = ("new", "helpful", "open")
 MOST_HELPFUL_TOP = 10
@@ -618,24 +617,3 @@ def contributions_of(*, member, viewer, limit: int = PROFILE_ITEMS):
         .order_by("-accepted_reply__created_at", "-id")[:limit]
     )
     return items, answered
-
-
-# --- Digests -----------------------------------------------------------------
-
-
-def latest_digest(*, community: Community) -> Digest | None:
-    """The community's newest digest with something in it (callers check
-    the viewer may see the community's content)."""
-    return (
-        Digest.objects.filter(community=community, has_news=True)
-        .only("pk", "community_id")
-        .order_by("-start", "period")
-        .first()
-    )
-
-
-# --- Notifications -----------------------------------------------------------
-
-
-def notifications_for(*, user):
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")

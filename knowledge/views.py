@@ -6,9 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,8 +28,7 @@ from knowledge.forms import (
 )
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
-from members.models import Notification, User
-from members.notifications import mark_read
+from members.models import User
 
 
 def _page_size():
@@ -151,6 +148,7 @@ def item_edit(request, slug, pk):
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():
+            form.cleaned_data.pop("submission_token")  # an edit is idempotent
             checks.check_item_update(
                 acting_user=request.user,
                 community_slug=slug,
@@ -230,6 +228,7 @@ def reply_create(request, slug, pk):
         community_slug=slug,
         item_id=pk,
         body=form.cleaned_data["body"],
+        submission_token=form.cleaned_data["submission_token"],
     )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
@@ -457,39 +456,3 @@ def search(request):
             "query_string": query.urlencode(),
         },
     )
-
-
-# --- Notifications -----------------------------------------------------------
-
-
-@login_required
-def notifications(request):
-    page = Paginator(
-        selectors.notifications_for(user=request.user), _page_size()
-    ).get_page(request.GET.get("page"))
-    return render(request, "knowledge/notifications.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    """Mark one (id=...) or all of my notifications read; "open" follows it."""
-    raw_id = request.POST.get("id")
-    if raw_id:
-        if not raw_id.isdigit():
-            raise Http404
-        notification = get_object_or_404(
-            Notification, pk=int(raw_id), recipient=request.user
-        )
-        mark_read(user=request.user, ids=[notification.pk])
-        target = notification.url
-        if request.POST.get("open") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}
-        ):
-            return redirect(target)
-    else:
-        count = mark_read(user=request.user)
-        messages.success(
-            request, _("%(n)d notifications marked as read.") % {"n": count}
-        )
-    return redirect("knowledge:notifications")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership
 from communities.services.errors import CommunityArchivedError, LastStewardError
-from members.notifications import notify
+from notifications.services import notify
 
 Status = Membership.Status
 Role = Membership.Role

@@ -20,8 +20,8 @@ from communities.services.invariants import (
     notify_stewards,
     settings_url,
 )
-from members.notifications import notify
 from members.permissions import check_signed_in
+from notifications.services import notify
 
 Status = Membership.Status
 Role = Membership.Role

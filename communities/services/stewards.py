@@ -18,8 +18,8 @@ from communities.services.invariants import (
     new_membership,
     settings_url,
 )
-from members.notifications import notify
 from members.permissions import check_signed_in
+from notifications.services import notify
 
 Status = Membership.Status
 Role = Membership.Role

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from communities.models import Community, Membership
 from knowledge.models import ItemKind
 from knowledge.services import item_create
-from members.notifications import notify
 from mentoring.models import Feedback, Pair
 from mentoring.permissions import is_party
 from mentoring.services.pairs import access_pair_as, lock_pair
+from notifications.services import notify
 
 
 @transaction.atomic

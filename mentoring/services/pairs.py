@@ -5,11 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.notifications import notify
 from members.permissions import check_signed_in
 from mentoring.models import MentoringRequest, Pair
 from mentoring.permissions import access_pair_for, can_try_ending, is_party
 from mentoring.services.welcome import connect_step
+from notifications.services import notify
 
 
 def lock_pair(pair: Pair) -> Pair:

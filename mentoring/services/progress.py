@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.notifications import notify
 from mentoring.models import CheckIn, Goal, Pair
 from mentoring.permissions import is_party
 from mentoring.services.pairs import access_pair_as, lock_pair
+from notifications.services import notify
 
 
 def ensure_active(pair: Pair) -> None:

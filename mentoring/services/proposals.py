@@ -5,10 +5,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.notifications import notify
 from members.permissions import check_signed_in
 from mentoring.models import MentoringRequest, MentorOffer, Pair
 from mentoring.permissions import access_request, check_broker
+from notifications.services import notify
 
 
 def live_load(mentor) -> int:

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.notifications import notify
 from mentoring.models import Pair, ReminderLog
+from notifications.services import notify
 
 
 def reminder_days() -> int:

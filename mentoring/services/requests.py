@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import Membership
-from members.notifications import notify
 from members.permissions import check_signed_in
 from mentoring.models import MentoringRequest, Pair
 from mentoring.permissions import access_request, can_withdraw
 from mentoring.services.proposals import ensure_mentor_free, pair_create
 from mentoring.services.topics import clean_tags
 from mentoring.services.welcome import connect_step
+from notifications.services import notify
 
 
 @transaction.atomic
