@@ -162,7 +162,7 @@ def item_create(
 
 
 @transaction.atomic
-def item_update(*, item: Item, editor, kind: str, title: str, body: str, tags=()):
+def item_update(*, item: Item, acting_user, kind: str, title: str, body: str, tags=()):
     tags = tags_normalise(tags)
     item.kind = kind
     item.title = title.strip()
@@ -180,23 +180,23 @@ def item_update(*, item: Item, editor, kind: str, title: str, body: str, tags=()
 
 
 @transaction.atomic
-def item_hide(*, item: Item, by) -> None:
+def item_hide(*, item: Item, acting_user) -> None:
     """ "Delete" hides: stewards can bring it back."""
     if item.is_hidden:
         return
     item.hidden_at = timezone.now()
-    item.hidden_by = by
+    item.hidden_by = acting_user
     item.save(update_fields=["hidden_at", "hidden_by"])
 
 
 @transaction.atomic
-def item_restore(*, item: Item, by) -> None:
+def item_restore(*, item: Item, acting_user) -> None:
     item.hidden_at = None
     item.hidden_by = None
     item.save(update_fields=["hidden_at", "hidden_by"])
 
 
-def item_opened(*, user, item: Item, membership) -> None:
+def item_opened(*, acting_user, item: Item, membership) -> None:
     """A member opened an item: reading one of the community's most helpful
     items ticks the newcomer's "read" step."""
     from knowledge.selectors import is_among_most_helpful
@@ -206,7 +206,7 @@ def item_opened(*, user, item: Item, membership) -> None:
     if membership.read_helpful_at is not None:
         return
     if is_among_most_helpful(item):
-        welcome_step_complete(user=user, community=item.community, step="read")
+        welcome_step_complete(user=acting_user, community=item.community, step="read")
 
 
 @transaction.atomic
@@ -254,7 +254,7 @@ def _reply_insert(*, item: Item, author, body: str, submission_token) -> Reply:
 
 
 @transaction.atomic
-def reply_update(*, reply: Reply, editor, body: str) -> Reply:
+def reply_update(*, reply: Reply, acting_user, body: str) -> Reply:
     reply.body = body
     reply.body_html = markdown_to_html(body)
     reply.edited_at = timezone.now()
@@ -264,15 +264,15 @@ def reply_update(*, reply: Reply, editor, body: str) -> Reply:
 
 
 @transaction.atomic
-def reply_hide(*, reply: Reply, by) -> bool:
+def reply_hide(*, reply: Reply, acting_user) -> bool:
     """Hide a reply; False if it was hidden already. The conditional update
     lets only one of two simultaneous requests change the counters."""
     now = timezone.now()
     if not Reply.objects.filter(pk=reply.pk, hidden_at__isnull=True).update(
-        hidden_at=now, hidden_by=by
+        hidden_at=now, hidden_by=acting_user
     ):
         return False
-    reply.hidden_at, reply.hidden_by = now, by
+    reply.hidden_at, reply.hidden_by = now, acting_user
     Item.objects.filter(pk=reply.item_id, reply_count__gt=0).update(
         reply_count=F("reply_count") - 1
     )
@@ -284,7 +284,7 @@ def reply_hide(*, reply: Reply, by) -> bool:
 
 
 @transaction.atomic
-def reply_restore(*, reply: Reply, by) -> bool:
+def reply_restore(*, reply: Reply, acting_user) -> bool:
     """Restore a hidden reply; False if it was visible already."""
     if not Reply.objects.filter(pk=reply.pk, hidden_at__isnull=False).update(
         hidden_at=None, hidden_by=None
@@ -296,7 +296,7 @@ def reply_restore(*, reply: Reply, by) -> bool:
 
 
 @transaction.atomic
-def answer_accept(*, item: Item, reply: Reply, by) -> None:
+def answer_accept(*, item: Item, reply: Reply, acting_user) -> None:
     if reply.item_id != item.pk or reply.is_hidden or not item.is_question:
         raise ValidationError(_("Only a visible answer to this question."))
     # Conditional: of two simultaneous accepts, the second changes nothing
@@ -315,22 +315,22 @@ def answer_accept(*, item: Item, reply: Reply, by) -> None:
         item=item,
         kind="knowledge.answer_accepted",
         message=f"Your answer to “{item.title}” was accepted",
-        actor=by,
+        actor=acting_user,
     )
 
 
 @transaction.atomic
-def answer_unaccept(*, item: Item, by) -> None:
+def answer_unaccept(*, item: Item, acting_user) -> None:
     item.accepted_reply = None
     item.save(update_fields=["accepted_reply"])
 
 
 @transaction.atomic
-def helpful_set(*, item: Item, user, helpful: bool) -> bool:
+def helpful_set(*, item: Item, acting_user, helpful: bool) -> bool:
     """Set the member's "this helped me" mark to `helpful`. Idempotent per
     state; returns whether anything changed."""
     if helpful:
-        _mark, created = HelpfulMark.objects.get_or_create(item=item, user=user)
+        _mark, created = HelpfulMark.objects.get_or_create(item=item, user=acting_user)
         if not created:
             return False
         Item.objects.filter(pk=item.pk).update(helpful_count=F("helpful_count") + 1)
@@ -338,11 +338,11 @@ def helpful_set(*, item: Item, user, helpful: bool) -> bool:
             recipient=item.author,
             item=item,
             kind="knowledge.helpful",
-            message=f"{user.display_name} found “{item.title}” helpful",
-            actor=user,
+            message=f"{acting_user.display_name} found “{item.title}” helpful",
+            actor=acting_user,
         )
         return True
-    deleted, _details = HelpfulMark.objects.filter(item=item, user=user).delete()
+    deleted, _details = HelpfulMark.objects.filter(item=item, user=acting_user).delete()
     if not deleted:
         return False
     Item.objects.filter(pk=item.pk, helpful_count__gt=0).update(
@@ -365,13 +365,13 @@ def _check_target(*, user, community, verb: str) -> None:
 
 
 @transaction.atomic
-def item_share(*, item: Item, community, by, note: str = "") -> Item:
+def item_share(*, item: Item, community, acting_user, note: str = "") -> Item:
     """A linked copy of `item` in `community`, crediting origin and author.
 
     A private community's item travels as a link only: the copy holds the
     title and the sharer's note, never the private body or tags; members of
     the origin follow the link to read it there."""
-    _check_target(user=by, community=community, verb=_("share into"))
+    _check_target(user=acting_user, community=community, verb=_("share into"))
     if community.pk == item.community_id:
         raise ValidationError(_("It already lives in that community."))
     if item.shared_from_id:
@@ -384,7 +384,7 @@ def item_share(*, item: Item, community, by, note: str = "") -> Item:
             raise ValidationError(
                 _("Say in a note what it is about: the text stays private.")
             )
-        body, author, tags = note, by, []
+        body, author, tags = note, acting_user, []
     else:
         body, author, tags = item.body, item.author, item.tags.names()
     return _item_insert(
@@ -395,20 +395,22 @@ def item_share(*, item: Item, community, by, note: str = "") -> Item:
         body=body,
         tags=tags,
         shared_from=item,
-        shared_by=by,
+        shared_by=acting_user,
         share_note=note,
     )
 
 
 @transaction.atomic
-def adoption_record(*, item: Item, community, by, note: str = "") -> Adoption:
+def adoption_record(*, item: Item, community, acting_user, note: str = "") -> Adoption:
     """Community B records that it adopted item's practice from community A."""
-    _check_target(user=by, community=community, verb=_("record adoptions for"))
+    _check_target(user=acting_user, community=community, verb=_("record adoptions for"))
     if community.pk == item.community_id:
         raise ValidationError(_("Adoptions are recorded by other communities."))
     if Adoption.objects.filter(item=item, community=community).exists():
         raise ValidationError(_("That community has already recorded it."))
-    adoption = Adoption(item=item, community=community, recorded_by=by, note=note)
+    adoption = Adoption(
+        item=item, community=community, recorded_by=acting_user, note=note
+    )
     adoption.full_clean()
     adoption.save()
     Item.objects.filter(pk=item.pk).update(
@@ -420,6 +422,6 @@ def adoption_record(*, item: Item, community, by, note: str = "") -> Adoption:
         item=item,
         kind="knowledge.adopted",
         message=f"{community.name} adopted your {label} “{item.title}”",
-        actor=by,
+        actor=acting_user,
     )
     return adoption

@@ -17,8 +17,8 @@ from communities.access import (
     can_moderate,
     communities_visible_to,
 )
+from knowledge import checks, selectors, services
 from knowledge import permissions as perms
-from knowledge import selectors, services
 from knowledge.forms import (
     STORY_SECTIONS,
     AdoptForm,
@@ -84,7 +84,7 @@ def item_detail(request, slug, pk, title_slug):
     canonical = item.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical, permanent=True)
-    services.item_opened(user=request.user, item=item, membership=membership)
+    services.item_opened(acting_user=request.user, item=item, membership=membership)
     reply_form = ReplyForm(answer=item.is_question)
     context = _item_context(request, item, membership, reply_form=reply_form)
     return render(request, "knowledge/item_detail.html", context)
@@ -125,8 +125,8 @@ def item_create(request, slug):
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():
-            item = services.item_create(
-                author=request.user, community=community, **form.cleaned_data
+            item = checks.check_item_create(
+                acting_user=request.user, community_slug=slug, **form.cleaned_data
             )
             messages.success(request, _("Published. Thank you for sharing."))
             return redirect(item)
@@ -152,7 +152,12 @@ def item_edit(request, slug, pk):
         form = ItemForm(request.POST)
         if form.is_valid():
             form.cleaned_data.pop("submission_token")  # an edit is idempotent
-            services.item_update(item=item, editor=request.user, **form.cleaned_data)
+            checks.check_item_update(
+                acting_user=request.user,
+                community_slug=slug,
+                item_id=pk,
+                **form.cleaned_data,
+            )
             messages.success(request, _("Saved."))
             return redirect(item)
     else:
@@ -173,7 +178,7 @@ def item_hide(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_hide_item(request.user, item, membership):
         raise PermissionDenied
-    services.item_hide(item=item, by=request.user)
+    checks.check_item_hide(acting_user=request.user, community_slug=slug, item_id=pk)
     messages.success(request, _("Hidden. A steward can restore it."))
     if can_moderate(request.user, item.community, membership) or (
         item.author_id == request.user.pk
@@ -188,7 +193,7 @@ def item_restore(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_restore_item(request.user, item, membership):
         raise PermissionDenied
-    services.item_restore(item=item, by=request.user)
+    checks.check_item_restore(acting_user=request.user, community_slug=slug, item_id=pk)
     messages.success(request, _("Restored."))
     return redirect(item)
 
@@ -202,7 +207,9 @@ def helpful_toggle(request, slug, pk):
     if not perms.can_mark_helpful(request.user, item, membership):
         raise PermissionDenied
     wanted = request.POST.get("helpful") == "1"
-    services.helpful_set(item=item, user=request.user, helpful=wanted)
+    checks.check_helpful_set(
+        acting_user=request.user, community_slug=slug, item_id=pk, helpful=wanted
+    )
     return redirect(f"{item.get_absolute_url()}#helpful")
 
 
@@ -219,9 +226,10 @@ def reply_create(request, slug, pk):
     if not form.is_valid():
         context = _item_context(request, item, membership, reply_form=form)
         return render(request, "knowledge/item_detail.html", context)
-    reply = services.reply_create(
-        item=item,
-        author=request.user,
+    reply = checks.check_reply_create(
+        acting_user=request.user,
+        community_slug=slug,
+        item_id=pk,
         body=form.cleaned_data["body"],
         submission_token=form.cleaned_data["submission_token"],
     )
@@ -237,8 +245,12 @@ def reply_edit(request, slug, pk, reply_pk):
     if request.method == "POST":
         form = ReplyForm(request.POST, answer=item.is_question)
         if form.is_valid():
-            services.reply_update(
-                reply=reply, editor=request.user, body=form.cleaned_data["body"]
+            checks.check_reply_update(
+                acting_user=request.user,
+                community_slug=slug,
+                item_id=pk,
+                reply_id=reply_pk,
+                body=form.cleaned_data["body"],
             )
             return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
     else:
@@ -257,7 +269,9 @@ def reply_hide(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_hide_reply(request.user, reply, item, membership):
         raise PermissionDenied
-    services.reply_hide(reply=reply, by=request.user)
+    checks.check_reply_hide(
+        acting_user=request.user, community_slug=slug, item_id=pk, reply_id=reply_pk
+    )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -268,7 +282,9 @@ def reply_restore(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_restore_reply(request.user, reply, item, membership):
         raise PermissionDenied
-    services.reply_restore(reply=reply, by=request.user)
+    checks.check_reply_restore(
+        acting_user=request.user, community_slug=slug, item_id=pk, reply_id=reply_pk
+    )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -280,14 +296,16 @@ def reply_accept(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_accept(request.user, item, membership):
         raise PermissionDenied(_("Only the asker or a steward accepts an answer."))
-    if request.POST.get("accept") == "0":
-        if item.accepted_reply_id == reply.pk:
-            services.answer_unaccept(item=item, by=request.user)
-    else:
-        try:
-            services.answer_accept(item=item, reply=reply, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+    try:
+        checks.check_answer_accept(
+            acting_user=request.user,
+            community_slug=slug,
+            item_id=pk,
+            reply_id=reply_pk,
+            accept=request.POST.get("accept") != "0",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -306,9 +324,10 @@ def _spread_view(request, slug, pk, *, can, targets, form_class, action, done):
     if request.method == "POST" and form.is_valid():
         try:
             result = action(
-                item=item,
+                community_slug=slug,
+                item_id=pk,
                 community=form.cleaned_data["community"],
-                by=request.user,
+                acting_user=request.user,
                 note=form.cleaned_data["note"],
             )
         except (ValidationError, IntegrityError) as error:
@@ -338,7 +357,7 @@ def item_share(request, slug, pk):
         can=perms.can_share,
         targets=selectors.share_targets,
         form_class=ShareForm,
-        action=services.item_share,
+        action=checks.check_item_share,
         done=_("Shared. The copy credits where it came from."),
     )
 
@@ -352,7 +371,7 @@ def item_adopt(request, slug, pk):
         can=perms.can_adopt,
         targets=selectors.adoption_targets,
         form_class=AdoptForm,
-        action=services.adoption_record,
+        action=checks.check_adoption_record,
         done=_("Recorded. The author will hear that it spread."),
     )
 

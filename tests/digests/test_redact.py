@@ -25,7 +25,7 @@ def test_an_item_hidden_after_the_build_leaves_the_stored_digest():
     digest = digest_build(community=community, period="weekly", start=START)
     assert "Posted by mistake" in digest.html
 
-    services.item_hide(item=gone, by=steward)
+    services.item_hide(item=gone, acting_user=steward)
     assert digests_redact_hidden(now=timezone.now()) == 1
     digest.refresh_from_db()
     assert "Posted by mistake" not in digest.html
@@ -40,6 +40,6 @@ def test_other_communities_digests_are_left_alone():
     ItemFactory(community=other, created_at=at(1))
     digest_build(community=community, period="weekly", start=START)
     untouched = digest_build(community=other, period="weekly", start=START)
-    services.item_hide(item=item, by=steward)
+    services.item_hide(item=item, acting_user=steward)
     assert digests_redact_hidden() == 1
     assert Digest.objects.get(pk=untouched.pk).built_at == untouched.built_at

@@ -163,7 +163,7 @@ def test_accepting_an_answer_twice_at_once_notifies_once():
     def accept():
         item = Item.objects.get(pk=question.pk)
         reply = Reply.objects.get(pk=answer.pk)
-        return services.answer_accept(item=item, reply=reply, by=asker)
+        return services.answer_accept(item=item, reply=reply, acting_user=asker)
 
     _together(accept, accept)
     assert Item.objects.get(pk=question.pk).accepted_reply_id == answer.pk
@@ -187,7 +187,7 @@ def test_hiding_a_reply_twice_counts_it_out_once():
     services.reply_create(item=question, author=answerer, body="One.")
     reply = services.reply_create(item=question, author=answerer, body="Two.")
     stale = Reply.objects.get(pk=reply.pk)
-    assert services.reply_hide(reply=reply, by=asker) is True
-    assert services.reply_hide(reply=stale, by=asker) is False  # a stale copy
+    assert services.reply_hide(reply=reply, acting_user=asker) is True
+    assert services.reply_hide(reply=stale, acting_user=asker) is False  # a stale copy
     question.refresh_from_db()
     assert question.reply_count == 1

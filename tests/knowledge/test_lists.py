@@ -95,7 +95,7 @@ def test_feed_bad_cursor_falls_back_to_first_page(client, member, community, sto
 
 
 def test_hidden_tab_only_for_stewards(client, member, steward, community, story):
-    services.item_hide(item=story, by=member)
+    services.item_hide(item=story, acting_user=member)
     client = login(client, member)
     assert story.title not in client.get(feed_url(community)).content.decode()
     assert (
@@ -135,10 +135,10 @@ def test_feed_query_count_is_flat(
 def test_tag_page_lists_visible_items_and_experts(
     client, other_member, story, secret, steward
 ):
-    services.helpful_set(item=story, user=steward, helpful=True)
+    services.helpful_set(item=story, acting_user=steward, helpful=True)
     services.item_update(
         item=secret,
-        editor=secret.author,
+        acting_user=secret.author,
         kind="story",
         title=secret.title,
         body=secret.body,
@@ -157,7 +157,7 @@ def test_tag_page_lists_visible_items_and_experts(
 def test_tag_experts_ignore_private_communities_for_outsiders(
     client, other_member, secret, steward
 ):
-    services.helpful_set(item=secret, user=steward, helpful=True)
+    services.helpful_set(item=secret, acting_user=steward, helpful=True)
     html = (
         login(client, other_member)
         .get(reverse("knowledge:tag", kwargs={"tag": "pricing"}))
@@ -170,7 +170,7 @@ def test_experts_rank_accepted_answers(question, steward, member, community):
     from knowledge.selectors import experts_for_tag, tag_expertise_scores
 
     reply = services.reply_create(item=question, author=steward, body="Buddies")
-    services.answer_accept(item=question, reply=reply, by=member)
+    services.answer_accept(item=question, reply=reply, acting_user=member)
     experts = experts_for_tag(tag="onboarding", viewer=member)
     assert experts[0] == steward and experts[0].accepted == 1
     scores = tag_expertise_scores(tags=["onboarding"], user_ids=[steward.pk])
@@ -301,7 +301,7 @@ def test_home_leaves_out_answered_and_private_questions(
         tags=["onboarding"],
     )
     reply = services.reply_create(item=question, author=steward, body="a")
-    services.answer_accept(item=question, reply=reply, by=member)
+    services.answer_accept(item=question, reply=reply, acting_user=member)
     html = login(client, expert).get("/").content.decode()
     assert question.title not in html.split("Latest in your")[0]
     assert "Private Q" not in html
@@ -348,7 +348,7 @@ def test_notifications_list_and_mark_read(
 ):
     MembershipFactory(user=other_member, community=community)
     services.reply_create(item=story, author=other_member, body="hey")
-    services.helpful_set(item=story, user=other_member, helpful=True)
+    services.helpful_set(item=story, acting_user=other_member, helpful=True)
     client = login(client, member)
     html = client.get(reverse("notifications:list")).content.decode()
     assert "Otto Other replied to" in html and "found" in html

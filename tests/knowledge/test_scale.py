@@ -38,7 +38,7 @@ def test_tag_links_copy_the_item_created_at(member, community):
     item = make(member, community, "Kanban", tags=["lean", "flow"])
     services.item_update(
         item=item,
-        editor=member,
+        acting_user=member,
         kind="story",
         title="Kanban",
         body="x",
@@ -138,12 +138,12 @@ def test_bounded_experts_count_accepted_answers_and_skip_hidden_ones(
         author=member, community=community, kind="question", tags=["lean"]
     )
     reply = services.reply_create(item=question, author=steward, body="Pull")
-    services.answer_accept(item=question, reply=reply, by=member)
+    services.answer_accept(item=question, reply=reply, acting_user=member)
     scores = selectors.tag_expertise_scores(
         tags=["lean"], viewer=member, recent_items=10
     )
     assert scores[(steward.pk, "lean")] == {"helpful": 0, "accepted": 1}
-    services.reply_hide(reply=reply, by=steward)
+    services.reply_hide(reply=reply, acting_user=steward)
     scores = selectors.tag_expertise_scores(
         tags=["lean"], viewer=member, recent_items=10
     )
