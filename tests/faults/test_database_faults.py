@@ -72,10 +72,18 @@ class PrivatePostgres:
             process.send_signal(signal.SIGCONT)
 
     def destroy(self):
-        with contextlib.suppress(psutil.Error, OSError, ValueError):
-            self.thaw()
+        try:
+            survivors = self.processes()
+        except (psutil.Error, OSError, ValueError):
+            survivors = []
+        with contextlib.suppress(psutil.Error, OSError):
+            for process in survivors:
+                process.send_signal(signal.SIGCONT)
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
+        for process in survivors:  # whatever pg_ctl left behind
+            with contextlib.suppress(psutil.Error):
+                process.kill()
 
 
 @pytest.fixture
