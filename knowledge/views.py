@@ -393,7 +393,7 @@ def search(request):
     viewer = request.user
     communities = communities_visible_to(viewer).values_list("slug", "name")
     form = SearchForm(request.GET or None, communities=communities)
-    page, capped = None, False
+    page, capped, cap = None, False, selectors.SEARCH_CAP
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         community = None
@@ -422,7 +422,7 @@ def search(request):
             )
             for item in page.object_list:
                 item.snippet = selectors.search_snippet(item, data["q"])
-            capped = results.capped
+            capped, cap = results.capped, results.cap
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -432,7 +432,7 @@ def search(request):
             "form": form,
             "page": page,
             "capped": capped,
-            "cap": selectors.SEARCH_CAP,
+            "cap": cap,
             "query_string": query.urlencode(),
         },
     )

@@ -55,7 +55,7 @@ def test_tag_links_copy_the_item_created_at(member, community):
 def test_search_over_the_cap_lists_the_newest_matches_and_says_so(
     client, member, community, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "SEARCH_CAP", 3)
+    monkeypatch.setattr(selectors.search, "SEARCH_CAP", 3)
     oldest = make(member, community, "Lean huddle 0", days_ago=9)
     newer = [make(member, community, f"Lean huddle {i}", days_ago=i) for i in (3, 2, 1)]
     response = login(client, member).get(reverse("knowledge:search"), {"q": "huddle"})
@@ -66,7 +66,7 @@ def test_search_over_the_cap_lists_the_newest_matches_and_says_so(
 
 
 def test_search_under_the_cap_counts_exactly(client, member, community, monkeypatch):
-    monkeypatch.setattr(selectors, "SEARCH_CAP", 3)
+    monkeypatch.setattr(selectors.search, "SEARCH_CAP", 3)
     for i in range(3):
         make(member, community, f"Lean huddle {i}")
     response = login(client, member).get(reverse("knowledge:search"), {"q": "huddle"})
