@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from communities import access, panels, permissions, selectors, services
+from communities import access, permissions, selectors, services
 from communities.forms import (
     CommunityFilterForm,
     CommunityForm,
@@ -22,6 +22,7 @@ from communities.forms import (
     MemberFilterForm,
 )
 from communities.models import Community, Membership
+from members import sections
 
 
 def _page(request, queryset, per_page=None):
@@ -108,7 +109,9 @@ def community_detail(request, slug):
         "tags": list(community.tags.all()),
         "stewards": stewards,
         "overview": selectors.member_overview(community),
-        "panels": panels.panels_for(request, community, membership),
+        "panels": sections.sections_for(
+            "community", request, community=community, membership=membership
+        ),
         "can_join": permissions.can_join(user, community, membership),
         "can_request": permissions.can_request(user, community, membership),
         "can_leave": permissions.can_leave(user, community, membership),

@@ -1,5 +1,5 @@
 """The knowledge section of a community's page (registered with
-communities.panels from KnowledgeConfig.ready())."""
+members.sections, page "community", from KnowledgeConfig.ready())."""
 
 from django.conf import settings
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members import profile_sections, selectors, services
+from members import sections, selectors, services
 from members.forms import DirectoryFilterForm, LeadershipRoleForm, ProfileForm
 from members.permissions import (
     can_edit_profile,
@@ -49,7 +49,7 @@ def profile(request, username):
             "can_edit": can_edit_profile(request.user, member)
             and member.pk == request.user.pk,
             "can_set_role": can_set_leadership_role(request.user),
-            "sections": profile_sections.sections_for(request, member),
+            "sections": sections.sections_for("profile", request, member=member),
         },
     )
 

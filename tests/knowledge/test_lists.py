@@ -5,11 +5,11 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from communities.panels import panels_for
 from knowledge import services
 from knowledge.home import panel as home_panel
 from knowledge.models import Item, ItemKind
 from members.models import Notification
+from members.sections import sections_for
 from tests.communities.factories import MembershipFactory
 from tests.knowledge.conftest import login
 from tests.members.factories import UserFactory
@@ -42,14 +42,19 @@ def fill(community, n, *, kind=ItemKind.STORY, tags=("lean",), author=None):
 def test_feed_is_registered_as_a_community_panel(rf, member, community, story):
     request = rf.get("/")
     request.user = member
-    panels = {p["template"]: p for p in panels_for(request, community, None)}
+    panels = {
+        p["template"]: p
+        for p in sections_for(
+            "community", request, community=community, membership=None
+        )
+    }
     assert story in panels["knowledge/_community_feed.html"]["items"]
 
 
 def test_feed_panel_is_none_for_outsiders_of_private(rf, other_member, private, secret):
     request = RequestFactory().get("/")
     request.user = other_member
-    assert panels_for(request, private, None) == []
+    assert sections_for("community", request, community=private, membership=None) == []
 
 
 def test_feed_keyset_pages_cover_everything_once(client, member, community):
