@@ -32,6 +32,7 @@ from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
 from members.models import Notification, User
 from members.notifications import mark_read
+from members.pagination import Position, paginate
 
 
 def _page_size():
@@ -370,9 +371,11 @@ def community_feed(request, slug):
 @login_required
 def tag_detail(request, tag):
     tag = tag.lower()
-    cursor = selectors.Cursor.decode(request.GET.get("before"))
-    items, next_cursor = selectors.tag_items(
-        tag=tag, viewer=request.user, cursor=cursor, size=_page_size()
+    page = selectors.tag_items(
+        tag=tag,
+        viewer=request.user,
+        position=Position.from_query(request.GET),
+        size=_page_size(),
     )
     experts = selectors.experts_for_tag(tag=tag, viewer=request.user)
     return render(
@@ -380,10 +383,8 @@ def tag_detail(request, tag):
         "knowledge/tag_detail.html",
         {
             "tag": tag,
-            "items": items,
+            "page": page,
             "experts": experts,
-            "next_cursor": next_cursor.encode() if next_cursor else "",
-            "is_first_page": cursor is None,
         },
     )
 
@@ -414,27 +415,17 @@ def search(request):
                 author=author,
                 open_only=data["open"],
             )
-            page = Paginator(results.ids, _page_size()).get_page(
-                request.GET.get("page")
-            )
+            page = paginate(results.ids, request.GET, size=_page_size())
             page.object_list = selectors.search_page_items(
                 ids=list(page.object_list), q=data["q"]
             )
             for item in page.object_list:
                 item.snippet = selectors.search_snippet(item, data["q"])
             capped, cap = results.capped, results.cap
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "knowledge/search.html",
-        {
-            "form": form,
-            "page": page,
-            "capped": capped,
-            "cap": cap,
-            "query_string": query.urlencode(),
-        },
+        {"form": form, "page": page, "capped": capped, "cap": cap},
     )
 
 

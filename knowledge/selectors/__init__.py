@@ -4,9 +4,9 @@ private content has one gate; querysets come back already joined.
 One module per kind of read; import from here (`from knowledge import
 selectors`), which names everything public:
 - visibility: visible_items(viewer), LIST_RELATED
-- keyset: Cursor, keyset_page (the feeds' keyset pagination)
-- feeds: a community's feed and hidden items, its most helpful, and the home
-  page's "questions you could answer" and "latest in my communities"
+- feeds: a community's feed and hidden items (keyset pages, see
+  members.pagination), its most helpful, and the home page's "questions you
+  could answer" and "latest in my communities"
 - items: one item's replies, adoptions, shares and targets
 - tags: a tag's items, tag_expertise_scores, experts_for_tag
 - search: search_items, search_page_items, search_snippet
@@ -40,7 +40,6 @@ from knowledge.selectors.items import (
     item_shares,
     share_targets,
 )
-from knowledge.selectors.keyset import Cursor, keyset_page
 from knowledge.selectors.news import latest_digest, notifications_for
 from knowledge.selectors.search import (
     SEARCH_CAP,
@@ -56,6 +55,7 @@ from knowledge.selectors.tags import (
     tag_items,
 )
 from knowledge.selectors.visibility import LIST_RELATED, visible_items
+from members.pagination import Cursor
 
 __all__ = [
     "EXPERTS_RECENT_ITEMS",
@@ -76,7 +76,6 @@ __all__ = [
     "item_adoptions",
     "item_replies",
     "item_shares",
-    "keyset_page",
     "latest_digest",
     "latest_in_my_communities",
     "most_helpful_items",

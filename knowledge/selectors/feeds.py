@@ -7,8 +7,8 @@ from communities.access import active_community_ids
 from communities.models import Community
 from knowledge.models import Item, ItemKind
 from knowledge.permissions import ADOPTABLE_KINDS
-from knowledge.selectors.keyset import keyset_page
 from knowledge.selectors.visibility import LIST_RELATED
+from members.pagination import KeysetPage, Position, keyset_page
 
 FEED_TABS = ("new", "helpful", "open")
 MOST_HELPFUL_TOP = 10
@@ -17,29 +17,27 @@ MOST_HELPFUL_TOP = 10
 # --- Community feed ----------------------------------------------------------
 
 
-def community_feed(*, community: Community, tab: str, cursor, size: int):
-    """Newest, most helpful or open questions in one community."""
+def community_feed(
+    *, community: Community, tab: str, position: Position, size: int
+) -> KeysetPage:
+    """Newest, most helpful or open questions in one community, one keyset
+    page from `position`."""
     items = Item.objects.filter(community=community, hidden_at__isnull=True)
     items = items.select_related("author", "shared_from__community")
     if tab == "open":
         items = items.filter(kind=ItemKind.QUESTION, accepted_reply__isnull=True)
-    rows, next_cursor = keyset_page(
-        items,
-        order="helpful" if tab == "helpful" else "created",
-        cursor=cursor,
-        size=size,
-    )
-    for row in rows:
+    order = ("helpful_count", "id") if tab == "helpful" else ("created_at", "id")
+    page = keyset_page(items, position, size=size, order=order)
+    for row in page:
         row.community = community  # spares a join; get_absolute_url needs it
-    return rows, next_cursor
+    return page
 
 
-def hidden_items(*, community: Community, cursor, size: int):
+def hidden_items(*, community: Community, position: Position, size: int):
     items = Item.objects.filter(community=community, hidden_at__isnull=False)
     return keyset_page(
         items.select_related("author", "hidden_by", "community"),
-        order="created",
-        cursor=cursor,
+        position,
         size=size,
     )
 

@@ -7,9 +7,9 @@ from taggit.models import Tag
 
 from communities.access import communities_visible_to
 from knowledge.models import Item, ItemTag
-from knowledge.selectors.keyset import Cursor, _micros, _moment
 from knowledge.selectors.visibility import LIST_RELATED
 from members.models import User
+from members.pagination import KeysetPage, Position, keyset_page
 
 # "Who knows most" on a tag page weighs this many of the tag's latest items.
 EXPERTS_RECENT_ITEMS = 2000
@@ -36,34 +36,25 @@ def _tag_links(*, tags: list[str], viewer):
     return links
 
 
-def tag_items(*, tag: str, viewer, cursor, size: int):
-    """A tag's items newest first, keyset-paginated. The page is found on the
-    tag links' (tag, item_created_at, item) index and stops after one page,
-    however common or rare the tag is; then only those items are fetched."""
-    links = _tag_links(tags=[tag], viewer=viewer)
-    if cursor is not None:
-        try:
-            moment = _moment(cursor.value)
-        except OverflowError:
-            moment = None
-        if moment is not None:
-            links = links.filter(
-                Q(item_created_at__lt=moment)
-                | Q(item_created_at=moment, content_object_id__lt=cursor.id)
-            )
-    page_ids = links.order_by("-item_created_at", "-content_object_id").values(
-        "content_object_id"
-    )[: size + 1]
-    rows = list(
-        Item.objects.filter(pk__in=page_ids)
-        .select_related(*LIST_RELATED)
-        .order_by("-created_at", "-id")
+def tag_items(*, tag: str, viewer, position: Position, size: int) -> KeysetPage:
+    """A tag's items newest first, one keyset page from `position`. The page
+    is found on the tag links' (tag, item_created_at, item) index and stops
+    after one page, however common or rare the tag is; then only those items
+    are fetched, in the same query."""
+
+    def items_of(links):
+        return Item.objects.filter(
+            pk__in=links.values("content_object_id")
+        ).select_related(*LIST_RELATED)
+
+    return keyset_page(
+        _tag_links(tags=[tag], viewer=viewer),
+        position,
+        size=size,
+        order=("item_created_at", "content_object_id"),
+        rows_of=items_of,
+        row_key=lambda item: (item.created_at, item.pk),
     )
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        next_cursor = Cursor(_micros(rows[-1].created_at), rows[-1].pk)
-    return rows, next_cursor
 
 
 def tag_expertise_scores(
