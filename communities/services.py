@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership, Visibility
 from members.markup import markdown_to_html
-from members.notifications import notify
+from notifications.services import notify
 
 WELCOME_STEPS = {
     "introduce": "introduced_at",

@@ -7,12 +7,11 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         from knowledge.home import panel as home_panel
-        from knowledge.panels import community_feed_panel, latest_digest_panel
+        from knowledge.panels import community_feed_panel
         from knowledge.profile import contributions_section
         from members import sections
 
         sections.register("home", home_panel, order=20)
-        # The digest pointer sits above the (long) feed.
-        sections.register("community", latest_digest_panel, order=10)
+        # After the digest pointer (digests, order 10): the feed is long.
         sections.register("community", community_feed_panel, order=20)
         sections.register("profile", contributions_section, order=10)

@@ -19,11 +19,8 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from communities.models import Community, Membership
-from knowledge.digests.build import digest_build
-from knowledge.digests.periods import period_bounds, previous_start
 from knowledge.models import (
     Adoption,
-    DigestPeriod,
     HelpfulMark,
     Item,
     ItemKind,
@@ -32,8 +29,9 @@ from knowledge.models import (
 )
 from knowledge.services import search_vectors_refresh
 from members.markup import markdown_to_html
-from members.models import Notification, User
-from members.notifications import notify
+from members.models import User
+from notifications.models import Notification
+from notifications.services import notify
 
 TOTAL_ITEMS = 320
 # No contribution in this many days makes a member peripheral on the dashboards.
@@ -517,34 +515,9 @@ def _active_members(community_ids, now):
     return members, silent
 
 
-DIGEST_WEEKS = 4
-
-
 def seed(stdout):
     _seed_items(stdout)
     _seed_notifications(stdout)
-    _seed_digests(stdout)
-
-
-def _seed_digests(stdout):
-    """The last few weekly digests of every active community, so the archive
-    and the "Latest digest" link have something to show after `make run`.
-    Built in place (rerunning rebuilds the same rows); nothing is e-mailed:
-    sending is knowledge.digests.deliver's job, never the demo's."""
-    start = period_bounds(DigestPeriod.WEEKLY)[0]
-    starts = [start]
-    for _ in range(DIGEST_WEEKS - 1):
-        starts.append(previous_start(DigestPeriod.WEEKLY, starts[-1]))
-    communities = list(
-        Community.objects.filter(archived_at__isnull=True).order_by("pk")
-    )
-    for community in communities:
-        for begin in starts:
-            digest_build(community=community, period=DigestPeriod.WEEKLY, start=begin)
-    stdout.write(
-        f"Digests: the last {DIGEST_WEEKS} weekly digests of "
-        f"{len(communities)} communities built (none e-mailed)."
-    )
 
 
 def _between(rng, lo, hi):
@@ -770,7 +743,7 @@ def _helpful_marks(rng, items, people_of, now):
 def _seed_notifications(stdout):
     """A few unread notifications for each demo person (their latest reply,
     helpful mark and accepted answer), so the nav badge shows something.
-    Through members.notifications.notify like the real events; a second run
+    Through notifications.services.notify like the real events; a second run
     finds them and adds nothing."""
     created = 0
     people = User.objects.filter(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Adoption, Item, ItemKind, Reply
 from knowledge.services import MAX_TAG_LENGTH, MAX_TAGS
-from members.forms import TagListField
+from members.forms import SubmissionTokenField, TagListField
 
 # The story template inserts headings only; the prompts are shown beside the
 # editor, so nothing prompt-like is ever published unedited.
@@ -56,6 +56,7 @@ class ItemForm(forms.Form):
         max_tags=MAX_TAGS,
         help_text=_("Separated by commas, e.g. shift handover, safety."),
     )
+    submission_token = SubmissionTokenField()
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -87,6 +88,7 @@ class ReplyForm(forms.Form):
         max_length=Reply._meta.get_field("body").max_length,
         error_messages={"required": _("Write something first.")},
     )
+    submission_token = SubmissionTokenField()
 
     def __init__(self, *args, answer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -47,15 +47,3 @@ def community_feed_panel(request, community, membership):
         "can_post": can_post(user, community, membership),
         "kinds": ItemKind.choices,
     }
-
-
-def latest_digest_panel(request, community, membership):
-    """Links to the community's latest digest and its archive, for those who
-    may read its content. No query of its own: /digests/latest/ finds the
-    digest when followed, so the community page stays at its pinned cost."""
-    if not can_view_content(request.user, community, membership):
-        return None
-    return {
-        "template": "knowledge/digests/_community_panel.html",
-        "community": community,
-    }

@@ -8,7 +8,7 @@ title, body or tags change.
 
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -19,7 +19,7 @@ from communities.models import Membership
 from communities.services import community_record_activity, welcome_step_complete
 from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, Reply
 from members.markup import markdown_to_html
-from members.notifications import notify
+from notifications.services import notify
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 50
@@ -84,15 +84,60 @@ def _item_insert(*, author, community, kind, title, body, tags, **extra) -> Item
     return item
 
 
+def _submitted_once(model, *, author, submission_token, create):
+    """Run `create()` unless this author's form with this one-time token
+    already made a row: then return that row. Two requests racing with the
+    same token meet at the unique constraint; the loser returns the winner's
+    row. Returns (row, created)."""
+    if submission_token is None:
+        return create(), True
+    existing = model.objects.filter(
+        author=author, submission_token=submission_token
+    ).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        existing = model.objects.filter(
+            author=author, submission_token=submission_token
+        ).first()
+        if existing is None:
+            raise  # another constraint failed: not a double submit
+        return existing, False
+
+
 @transaction.atomic
 def item_create(
-    *, author, community, kind: str, title: str, body: str, tags=()
+    *,
+    author,
+    community,
+    kind: str,
+    title: str,
+    body: str,
+    tags=(),
+    submission_token=None,
 ) -> Item:
-    """Publish an item in a community. Callers check permission first."""
-    item = _item_insert(
-        author=author, community=community, kind=kind, title=title, body=body, tags=tags
+    """Publish an item in a community. Callers check permission first. The
+    same `submission_token` twice publishes once."""
+
+    def create():
+        item = _item_insert(
+            author=author,
+            community=community,
+            kind=kind,
+            title=title,
+            body=body,
+            tags=tags,
+            submission_token=submission_token,
+        )
+        welcome_step_complete(user=author, community=community, step="introduce")
+        return item
+
+    item, _created = _submitted_once(
+        Item, author=author, submission_token=submission_token, create=create
     )
-    welcome_step_complete(user=author, community=community, step="introduce")
     return item
 
 
@@ -145,9 +190,29 @@ def item_opened(*, user, item: Item, membership) -> None:
 
 
 @transaction.atomic
-def reply_create(*, item: Item, author, body: str) -> Reply:
+def reply_create(*, item: Item, author, body: str, submission_token=None) -> Reply:
+    """Reply once per one-time `submission_token`, however often it is sent."""
+    reply, _created = _submitted_once(
+        Reply,
+        author=author,
+        submission_token=submission_token,
+        create=lambda: _reply_insert(
+            item=item, author=author, body=body, submission_token=submission_token
+        ),
+    )
+    return reply
+
+
+def _reply_insert(*, item: Item, author, body: str, submission_token) -> Reply:
     now = timezone.now()
-    reply = Reply(item=item, author=author, body=body, body_html="", created_at=now)
+    reply = Reply(
+        item=item,
+        author=author,
+        body=body,
+        body_html="",
+        created_at=now,
+        submission_token=submission_token,
+    )
     reply.body_html = markdown_to_html(body)
     reply.full_clean()
     reply.save()
@@ -179,12 +244,15 @@ def reply_update(*, reply: Reply, editor, body: str) -> Reply:
 
 
 @transaction.atomic
-def reply_hide(*, reply: Reply, by) -> None:
-    if reply.is_hidden:
-        return
-    reply.hidden_at = timezone.now()
-    reply.hidden_by = by
-    reply.save(update_fields=["hidden_at", "hidden_by"])
+def reply_hide(*, reply: Reply, by) -> bool:
+    """Hide a reply; False if it was hidden already. The conditional update
+    lets only one of two simultaneous requests change the counters."""
+    now = timezone.now()
+    if not Reply.objects.filter(pk=reply.pk, hidden_at__isnull=True).update(
+        hidden_at=now, hidden_by=by
+    ):
+        return False
+    reply.hidden_at, reply.hidden_by = now, by
     Item.objects.filter(pk=reply.item_id, reply_count__gt=0).update(
         reply_count=F("reply_count") - 1
     )
@@ -192,26 +260,36 @@ def reply_hide(*, reply: Reply, by) -> None:
     Item.objects.filter(pk=reply.item_id, accepted_reply=reply).update(
         accepted_reply=None
     )
+    return True
 
 
 @transaction.atomic
-def reply_restore(*, reply: Reply, by) -> None:
-    if not reply.is_hidden:
-        return
-    reply.hidden_at = None
-    reply.hidden_by = None
-    reply.save(update_fields=["hidden_at", "hidden_by"])
+def reply_restore(*, reply: Reply, by) -> bool:
+    """Restore a hidden reply; False if it was visible already."""
+    if not Reply.objects.filter(pk=reply.pk, hidden_at__isnull=False).update(
+        hidden_at=None, hidden_by=None
+    ):
+        return False
+    reply.hidden_at, reply.hidden_by = None, None
     Item.objects.filter(pk=reply.item_id).update(reply_count=F("reply_count") + 1)
+    return True
 
 
 @transaction.atomic
 def answer_accept(*, item: Item, reply: Reply, by) -> None:
     if reply.item_id != item.pk or reply.is_hidden or not item.is_question:
         raise ValidationError(_("Only a visible answer to this question."))
-    if item.accepted_reply_id == reply.pk:
-        return
+    # Conditional: of two simultaneous accepts, the second changes nothing
+    # (PostgreSQL re-checks the condition once the first commits), so the
+    # answerer is told once.
+    changed = (
+        Item.objects.filter(pk=item.pk)
+        .exclude(accepted_reply=reply)
+        .update(accepted_reply=reply)
+    )
     item.accepted_reply = reply
-    item.save(update_fields=["accepted_reply"])
+    if not changed:
+        return
     _notify_if_visible(
         recipient=reply.author,
         item=item,

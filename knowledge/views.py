@@ -4,11 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,8 +27,7 @@ from knowledge.forms import (
 )
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
-from members.models import Notification, User
-from members.notifications import mark_read
+from members.models import User
 from members.pagination import Position, paginate
 
 
@@ -152,6 +148,7 @@ def item_edit(request, slug, pk):
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():
+            form.cleaned_data.pop("submission_token")  # an edit is idempotent
             services.item_update(item=item, editor=request.user, **form.cleaned_data)
             messages.success(request, _("Saved."))
             return redirect(item)
@@ -220,7 +217,10 @@ def reply_create(request, slug, pk):
         context = _item_context(request, item, membership, reply_form=form)
         return render(request, "knowledge/item_detail.html", context)
     reply = services.reply_create(
-        item=item, author=request.user, body=form.cleaned_data["body"]
+        item=item,
+        author=request.user,
+        body=form.cleaned_data["body"],
+        submission_token=form.cleaned_data["submission_token"],
     )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
@@ -427,39 +427,3 @@ def search(request):
         "knowledge/search.html",
         {"form": form, "page": page, "capped": capped, "cap": cap},
     )
-
-
-# --- Notifications -----------------------------------------------------------
-
-
-@login_required
-def notifications(request):
-    page = Paginator(
-        selectors.notifications_for(user=request.user), _page_size()
-    ).get_page(request.GET.get("page"))
-    return render(request, "knowledge/notifications.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    """Mark one (id=...) or all of my notifications read; "open" follows it."""
-    raw_id = request.POST.get("id")
-    if raw_id:
-        if not raw_id.isdigit():
-            raise Http404
-        notification = get_object_or_404(
-            Notification, pk=int(raw_id), recipient=request.user
-        )
-        mark_read(user=request.user, ids=[notification.pk])
-        target = notification.url
-        if request.POST.get("open") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}
-        ):
-            return redirect(target)
-    else:
-        count = mark_read(user=request.user)
-        messages.success(
-            request, _("%(n)d notifications marked as read.") % {"n": count}
-        )
-    return redirect("knowledge:notifications")

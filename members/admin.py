@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from members.markup import markdown_to_html
-from members.models import Notification, OutboxJob, User
+from members.models import OutboxJob, User
 
 
 # Django's user forms make `username` a UsernameField (a CharField); ours is a
@@ -81,15 +81,7 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("recipient", "kind", "message", "created_at", "read_at")
-    list_filter = ("kind",)
-    search_fields = ("recipient__email", "message")
-    raw_id_fields = ("recipient", "actor")
-
-
 @admin.register(OutboxJob)
 class OutboxJobAdmin(admin.ModelAdmin):
-    list_display = ("task_name", "created_at", "attempts", "sent_at")
+    list_display = ("task_name", "created_at", "attempts", "sent_at", "done_at")
     list_filter = ("task_name",)

@@ -1,3 +1,5 @@
+import uuid
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -153,3 +155,24 @@ class DirectoryFilterForm(forms.Form):
             "expertise": data.get("tag") or "",
             "interest": data.get("interest") or "",
         }
+
+
+class SubmissionTokenField(forms.CharField):
+    """A hidden one-time token, new each time a blank form is shown and kept
+    when the form comes back with errors: the service that creates a row from
+    the form creates it once however often the same form is sent (a double
+    click, a retried request). Junk becomes None: no token, no protection,
+    never an error the person could not fix."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return uuid.UUID(str(value))
+        except ValueError:
+            return None

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from members import notifier
 from members.markup import markdown_to_html
 from members.models import LeadershipRole, User
-from members.notifications import notify
 from members.permissions import can_set_leadership_role
 
 PROFILE_FIELDS = [
@@ -66,7 +66,7 @@ def leadership_role_set(*, actor: User, member: User, role: str) -> User:
         return member
     member.leadership_role = role
     member.save(update_fields=["leadership_role"])
-    notify(
+    notifier.notify(
         recipient=member,
         actor=actor,
         kind="members.role_changed",

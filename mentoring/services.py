@@ -19,7 +19,6 @@ from communities.models import Community, Membership
 from communities.services import welcome_step_complete
 from knowledge.models import ItemKind
 from knowledge.services import item_create
-from members.notifications import notify
 from mentoring.models import (
     FORMAT_FIELDS,
     CheckIn,
@@ -30,6 +29,7 @@ from mentoring.models import (
     Pair,
     ReminderLog,
 )
+from notifications.services import notify
 
 
 def _clean_tags(tags) -> list[str]:

@@ -164,7 +164,9 @@ def _request_page(request, req, pairs, propose_form=None, status=200):
         "pairs": pairs if sees_all else [p for p in pairs if p.mentor_id == user.pk],
         "can_withdraw": permissions.can_withdraw(user, req),
         "can_propose": can_propose,
-        "suggestions": mentor_suggestions_for(req, limit=10) if can_propose else [],
+        "suggestions": mentor_suggestions_for(req, viewer=request.user, limit=10)
+        if can_propose
+        else [],
         "propose_form": propose_form or ProposeForm(),
         "is_mentee": user.pk == req.mentee_id,
     }
@@ -247,7 +249,9 @@ def _next_url(request, default: str) -> str:
 def broker_console(request):
     permissions.check_broker(request.user)
     page = paginate(selectors.open_requests(), request.GET, size=BROKER_PAGE_SIZE)
-    suggestions = suggestions_for_requests(page.object_list, limit=SUGGESTIONS_SHOWN)
+    suggestions = suggestions_for_requests(
+        page.object_list, viewer=request.user, limit=SUGGESTIONS_SHOWN
+    )
     rows = [(req, suggestions.get(req.pk, [])) for req in page.object_list]
     return render(
         request,

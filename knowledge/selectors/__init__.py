@@ -11,7 +11,6 @@ selectors`), which names everything public:
 - tags: a tag's items, tag_expertise_scores, experts_for_tag
 - search: search_items, search_page_items, search_snippet
 - contributions: contributions_of (the profile section)
-- news: latest_digest, notifications_for
 
 Public reads other apps may use:
 - tag_expertise_scores(tags=, viewer=, user_ids=): helpful marks received and
@@ -40,7 +39,6 @@ from knowledge.selectors.items import (
     item_shares,
     share_targets,
 )
-from knowledge.selectors.news import latest_digest, notifications_for
 from knowledge.selectors.search import (
     SEARCH_CAP,
     SearchResults,
@@ -76,10 +74,8 @@ __all__ = [
     "item_adoptions",
     "item_replies",
     "item_shares",
-    "latest_digest",
     "latest_in_my_communities",
     "most_helpful_items",
-    "notifications_for",
     "questions_you_could_answer",
     "search_items",
     "search_page_items",

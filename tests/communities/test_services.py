@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from communities import services
 from communities.models import Community, Membership, Visibility
-from members.models import Notification
+from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.members.factories import UserFactory
 

@@ -148,7 +148,8 @@ def test_demo_leaves_peripheral_members_and_someone_left_out(demo_organisation):
 
 
 def test_demo_notifies_demo_people_once(demo_organisation):
-    from members.models import Notification, User
+    from members.models import User
+    from notifications.models import Notification
 
     maria = User.objects.get(email="maria.lopez@practica.local")
     unread = Notification.objects.filter(recipient=maria, read_at__isnull=True)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from communities.models import Membership
 from knowledge import services
 from knowledge.models import Adoption, Item, ItemKind
-from members.models import Notification
+from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.members.factories import UserFactory
 

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from members.models import Notification, OutboxJob
+from members.models import OutboxJob
+from notifications.models import Notification
 from tests.members.factories import UserFactory
 
 
@@ -17,9 +18,12 @@ def superuser_client(client):
 @pytest.mark.parametrize(
     ("model", "params"),
     [
-        ("user", {"q": "maria", "leadership_role__exact": "executive"}),
-        ("notification", {"q": "hello", "kind": "members.role_changed"}),
-        ("outboxjob", {"task_name": "members.outbox_flush"}),
+        ("members_user", {"q": "maria", "leadership_role__exact": "executive"}),
+        (
+            "notifications_notification",
+            {"q": "hello", "kind": "members.role_changed"},
+        ),
+        ("members_outboxjob", {"task_name": "members.outbox_flush"}),
     ],
 )
 def test_admin_changelists_search_and_filter(superuser_client, model, params):
@@ -28,7 +32,7 @@ def test_admin_changelists_search_and_filter(superuser_client, model, params):
         recipient=member, kind="members.role_changed", message="hello"
     )
     OutboxJob.objects.create(task_name="members.outbox_flush")
-    url = reverse(f"admin:members_{model}_changelist")
+    url = reverse(f"admin:{model}_changelist")
     assert superuser_client.get(url).status_code == 200
     assert superuser_client.get(url, params).status_code == 200
 

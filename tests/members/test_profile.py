@@ -5,7 +5,8 @@ from django.template import Template
 from django.urls import reverse
 
 from members import sections
-from members.models import DigestFrequency, LeadershipRole, Notification
+from members.models import DigestFrequency, LeadershipRole
+from notifications.models import Notification
 from tests.members.factories import UserFactory
 
 EDIT_URL = reverse("members:edit")

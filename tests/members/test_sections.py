@@ -79,8 +79,9 @@ def test_the_apps_register_their_sections_in_page_order():
     """Each app registers from its AppConfig.ready(); the pages show them in
     this order."""
     from communities.home import panel as communities_home
+    from digests.panels import latest_digest_panel
     from knowledge.home import panel as knowledge_home
-    from knowledge.panels import community_feed_panel, latest_digest_panel
+    from knowledge.panels import community_feed_panel
     from knowledge.profile import contributions_section
     from mentoring.home import panel as mentoring_home
     from mentoring.profile import mentor_offer_section

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from knowledge.models import Item, ItemKind
-from members.models import LeadershipRole, Notification
+from members.models import LeadershipRole
 from mentoring import services
 from mentoring.models import (
     CheckIn,
@@ -19,6 +19,7 @@ from mentoring.models import (
     ReminderLog,
 )
 from mentoring.tasks import send_checkin_reminders
+from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.members.factories import UserFactory
 
