@@ -54,6 +54,7 @@ def main():
     from communities.models import Community, Membership
     from knowledge.models import Item
     from members.models import User
+    from members.pagination import Cursor
 
     settings.ALLOWED_HOSTS = ["testserver"]
     community = (
@@ -81,7 +82,7 @@ def main():
     cursor = None
     if old:
         row = old[0]
-        cursor = f"{row['created_at'].isoformat()}_{row['id']}"
+        cursor = Cursor.of(row["created_at"], row["id"]).encode()
     clients = {"member": Client(), "staff": Client()}
     clients["member"].force_login(member)
     clients["staff"].force_login(staff)

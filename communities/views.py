@@ -1,10 +1,8 @@
 """Community pages and membership actions. Views are thin: parse, check,
 call a selector or service, render or redirect. Every action is a POST."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from communities import access, panels, permissions, selectors
+from communities import access, permissions, selectors
 from communities.forms import (
     CommunityFilterForm,
     CommunityForm,
@@ -44,17 +42,8 @@ from communities.services.stewards import (
     check_membership_promote,
     check_membership_remove,
 )
-
-
-def _page(request, queryset, per_page=None):
-    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def _querystring_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+from members import sections
+from members.pagination import paginate
 
 
 def _back(request, default: str) -> str:
@@ -74,7 +63,7 @@ def _back(request, default: str) -> str:
 def community_list(request):
     filters = CommunityFilterForm(request.GET or None)
     values = filters.values()
-    page = _page(request, selectors.community_list(user=request.user, **values))
+    page = paginate(selectors.community_list(user=request.user, **values), request.GET)
     for community in page:
         community.show_details = permissions.can_see_listing_details(
             request.user, community
@@ -87,7 +76,6 @@ def community_list(request):
             "filters": filters,
             "values": values,
             "tags": selectors.popular_tags(user=request.user),
-            "querystring": _querystring_without_page(request),
             "can_create": permissions.can_create_community(request.user),
         },
     )
@@ -130,7 +118,9 @@ def community_detail(request, slug):
         "tags": list(community.tags.all()),
         "stewards": stewards,
         "overview": selectors.member_overview(community),
-        "panels": panels.panels_for(request, community, membership),
+        "panels": sections.sections_for(
+            "community", request, community=community, membership=membership
+        ),
         "can_join": permissions.can_join(user, community, membership),
         "can_request": permissions.can_request(user, community, membership),
         "can_leave": permissions.can_leave(user, community, membership),
@@ -163,9 +153,8 @@ def community_members(request, slug):
         {
             "community": community,
             "membership": membership,
-            "page": _page(request, members, per_page=50),
+            "page": paginate(members, request.GET, size=50),
             "filters": filters,
-            "querystring": _querystring_without_page(request),
             "can_manage": can_manage,
         },
     )
@@ -200,7 +189,9 @@ def community_settings(request, slug):
             "invite_form": InviteForm(),
             "can_edit": can_edit,
             "stewards": selectors.community_stewards(community),
-            "requests": _page(request, selectors.pending_requests(community), 50),
+            "requests": paginate(
+                selectors.pending_requests(community), request.GET, size=50
+            ),
             "invitations": selectors.open_invitations(community)[:50],
             "newcomers": selectors.newcomers_for_stewards(community),
         },
@@ -213,7 +204,9 @@ def invitations(request):
         request,
         "communities/invitations.html",
         {
-            "invitations": _page(request, selectors.my_invitations(request.user)),
+            "invitations": paginate(
+                selectors.my_invitations(request.user), request.GET
+            ),
             "requests": selectors.my_pending_requests(request.user)[:50],
         },
     )

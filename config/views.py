@@ -5,8 +5,6 @@ import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
@@ -16,6 +14,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from members import sections
+
 logger = logging.getLogger(__name__)
 
 # Each check of /healthz gives up after this long: a load balancer must get
@@ -23,27 +23,13 @@ logger = logging.getLogger(__name__)
 HEALTH_TIMEOUT_SECONDS = 0.8
 
 
-# Apps that add a panel to a member's home page, in the order shown. Each has
-# `<app>/home.py` with `panel(request) -> dict | None`; the dict holds the
-# panel's `template` and its context (already queried, see the app's selectors).
-HOME_PANEL_APPS = ["communities", "knowledge", "mentoring"]
-
-
-def _home_panels(request) -> list[dict]:
-    panels = []
-    for app in HOME_PANEL_APPS:
-        if find_spec(f"{app}.home") is None:
-            continue
-        panel = import_module(f"{app}.home").panel(request)
-        if panel:
-            panels.append(panel)
-    return panels
-
-
 def home(request):
+    """A visitor's welcome, or a member's panels: each app registers its own
+    with members.sections (page "home") from its AppConfig.ready()."""
     if not request.user.is_authenticated:
         return render(request, "home_visitor.html")
-    return render(request, "home.html", {"panels": _home_panels(request)})
+    panels = sections.sections_for("home", request)
+    return render(request, "home.html", {"panels": panels})
 
 
 def _database_check() -> None:

@@ -6,9 +6,8 @@ class DigestsConfig(AppConfig):
     verbose_name = "Digests"
 
     def ready(self):
-        from communities import panels
         from digests.panels import latest_digest_panel
-        from knowledge.panels import community_feed_panel
+        from members import sections
 
-        # The digest pointer sits above the (long) feed.
-        panels.register(latest_digest_panel, before=community_feed_panel)
+        # The digest pointer sits above the (long) knowledge feed (order 20).
+        sections.register("community", latest_digest_panel, order=10)

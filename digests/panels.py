@@ -1,5 +1,5 @@
 """The digest links on a community's page (registered with
-communities.panels from DigestsConfig.ready())."""
+members.sections, page "community", from DigestsConfig.ready())."""
 
 from communities.access import can_view_content
 

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -31,6 +30,7 @@ from knowledge.forms import (
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
 from members.models import User
+from members.pagination import Position, paginate
 from members.tags import tag_normalise
 
 
@@ -399,9 +399,11 @@ def tag_detail(request, tag):
         # "/tags/Shift_Handover/" is the page of the tag "shift-handover".
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(reverse("knowledge:tag", kwargs={"tag": name}) + query)
-    cursor = selectors.Cursor.decode(request.GET.get("before"))
-    items, next_cursor = selectors.tag_items(
-        tag=tag, viewer=request.user, cursor=cursor, size=_page_size()
+    page = selectors.tag_items(
+        tag=tag,
+        viewer=request.user,
+        position=Position.from_query(request.GET),
+        size=_page_size(),
     )
     experts = selectors.experts_for_tag(tag=tag, viewer=request.user)
     return render(
@@ -409,10 +411,8 @@ def tag_detail(request, tag):
         "knowledge/tag_detail.html",
         {
             "tag": tag,
-            "items": items,
+            "page": page,
             "experts": experts,
-            "next_cursor": next_cursor.encode() if next_cursor else "",
-            "is_first_page": cursor is None,
         },
     )
 
@@ -422,7 +422,7 @@ def search(request):
     viewer = request.user
     communities = communities_visible_to(viewer).values_list("slug", "name")
     form = SearchForm(request.GET or None, communities=communities)
-    page, capped = None, False
+    page, capped, cap = None, False, selectors.SEARCH_CAP
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         community = None
@@ -443,25 +443,15 @@ def search(request):
                 author=author,
                 open_only=data["open"],
             )
-            page = Paginator(results.ids, _page_size()).get_page(
-                request.GET.get("page")
-            )
+            page = paginate(results.ids, request.GET, size=_page_size())
             page.object_list = selectors.search_page_items(
                 ids=list(page.object_list), q=data["q"]
             )
             for item in page.object_list:
                 item.snippet = selectors.search_snippet(item, data["q"])
-            capped = results.capped
-    query = request.GET.copy()
-    query.pop("page", None)
+            capped, cap = results.capped, results.cap
     return render(
         request,
         "knowledge/search.html",
-        {
-            "form": form,
-            "page": page,
-            "capped": capped,
-            "cap": selectors.SEARCH_CAP,
-            "query_string": query.urlencode(),
-        },
+        {"form": form, "page": page, "capped": capped, "cap": cap},
     )

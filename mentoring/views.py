@@ -1,18 +1,17 @@
 """Mentoring pages: parse, check, call a service or selector, render."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.pagination import paginate
 from mentoring import permissions, selectors
 from mentoring.forms import (
     CheckInForm,
@@ -43,11 +42,6 @@ from mentoring.suggestions import mentor_suggestions_for, suggestions_for_reques
 
 BROKER_PAGE_SIZE = 10
 SUGGESTIONS_SHOWN = 5
-
-
-def _page(request, qs, param="page", size=None):
-    size = size or getattr(settings, "PAGE_SIZE", 20)
-    return Paginator(qs, size).get_page(request.GET.get(param))
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -88,8 +82,10 @@ def _home(request, offer_form=None, status=200):
     offer = selectors.offer_of(user)
     context = {
         "proposals": list(selectors.pending_proposals_for(user)[:20]),
-        "requests_page": _page(request, selectors.requests_of(user), "rpage"),
-        "pairs_page": _page(request, selectors.pairs_of(user), "ppage"),
+        "requests_page": paginate(
+            selectors.requests_of(user), request.GET, param="rpage"
+        ),
+        "pairs_page": paginate(selectors.pairs_of(user), request.GET, param="ppage"),
         "offer": offer,
         "offer_load": selectors.live_load(user) if offer else 0,
         "offer_form": offer_form or OfferForm(initial=_offer_initial(user, offer)),
@@ -125,11 +121,7 @@ def mentors(request):
     return render(
         request,
         "mentoring/mentors.html",
-        {
-            "page_obj": _page(request, qs),
-            "topic": topic,
-            "topic_param": f"&{urlencode({'topic': topic})}" if topic else "",
-        },
+        {"page_obj": paginate(qs, request.GET), "topic": topic},
     )
 
 
@@ -265,7 +257,7 @@ def _next_url(request, default: str) -> str:
 @login_required
 def broker_console(request):
     permissions.check_broker(request.user)
-    page = _page(request, selectors.open_requests(), size=BROKER_PAGE_SIZE)
+    page = paginate(selectors.open_requests(), request.GET, size=BROKER_PAGE_SIZE)
     suggestions = suggestions_for_requests(
         page.object_list, viewer=request.user, limit=SUGGESTIONS_SHOWN
     )
@@ -291,7 +283,7 @@ def _pair_page(request, pair, forms=None, status=200):
         "other": pair.other_party(user) if pair.role_of(user) else None,
         "topics": list(pair.request.topics.all()),
         "goals": list(pair.goals.all()),
-        "checkins_page": _page(request, selectors.checkins_of(pair)),
+        "checkins_page": paginate(selectors.checkins_of(pair), request.GET),
         "feedback": feedback,
         "can_respond": permissions.can_respond(user, pair),
         "can_work": permissions.can_work_on(user, pair),

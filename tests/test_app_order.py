@@ -2,8 +2,7 @@
 never one above it: not by import (at module level or inside a function),
 and not by enqueueing a higher app's Celery task by its string name. A lower
 app that needs a higher one offers a hook the higher app fills from its
-AppConfig.ready() (communities.panels, members.profile_sections,
-members.notifier)."""
+AppConfig.ready() (members.sections, members.notifier)."""
 
 import ast
 from pathlib import Path

@@ -18,7 +18,8 @@ from tests.mentoring.factories import GoalFactory, PairFactory
 # mixes paging, filter, period and export junk.
 JUNK_QUERIES = [
     "?page=abc&before=garbage&tab=zzz&sort=evil&role=nope&period=abc&mentor=abc",
-    "?page=99999999999999999999&start=2020-13-45&end=x&format=csv&table=nope",
+    "?page=99999999999999999999&start=2020-13-45&end=x&format=csv&table=nope"
+    "&after=99999999999999999_1&rpage=x&ppage=0&unanswered_page=-3",
     "?page=-1&before=2020-01-01_x&q=%00&kind=zz&community=abc&author=zz&open=maybe",
     "?q=" + "x" * 3000 + "&tag=%27%22%3C&expertise=%00&period=custom&start=&end=",
     "?period=custom&start=0001-01-01&end=0001-01-03&before=0001-01-01_1&page=0",

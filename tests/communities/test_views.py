@@ -433,10 +433,10 @@ def test_page_groups_members_by_leadership_role_and_notes_gaps(member_client):
 def test_feed_area_shows_registered_panels_or_an_empty_state(
     member_client, settings, monkeypatch
 ):
-    from communities import panels
+    from members import sections
 
     # Only this test's provider, not the knowledge feed the real app registers.
-    monkeypatch.setattr(panels, "_providers", [])
+    monkeypatch.setitem(sections._entries, "community", [])
     community = CommunityFactory(name="Customer Escalations")
     html = member_client.get(community.get_absolute_url()).content.decode()
     assert 'id="feed"' in html and "Nothing shared here yet" in html
@@ -459,7 +459,7 @@ def test_feed_area_shows_registered_panels_or_an_empty_state(
             "community_name": community.name,
         }
 
-    panels.register(provider)
+    sections.register("community", provider)
     html = member_client.get(community.get_absolute_url()).content.decode()
     assert "Feed panel for Customer Escalations" in html
     assert "Nothing shared here yet" not in html

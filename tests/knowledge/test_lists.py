@@ -5,14 +5,15 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from communities.panels import panels_for
 from knowledge import services
 from knowledge.home import panel as home_panel
 from knowledge.models import Item, ItemKind
+from members.sections import sections_for
 from notifications.models import Notification
 from tests.communities.factories import MembershipFactory
 from tests.knowledge.conftest import login
 from tests.members.factories import UserFactory
+from tests.pages import page_link, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -42,41 +43,45 @@ def fill(community, n, *, kind=ItemKind.STORY, tags=("lean",), author=None):
 def test_feed_is_registered_as_a_community_panel(rf, member, community, story):
     request = rf.get("/")
     request.user = member
-    panels = {p["template"]: p for p in panels_for(request, community, None)}
+    panels = {
+        p["template"]: p
+        for p in sections_for(
+            "community", request, community=community, membership=None
+        )
+    }
     assert story in panels["knowledge/_community_feed.html"]["items"]
 
 
 def test_feed_panel_is_none_for_outsiders_of_private(rf, other_member, private, secret):
     request = RequestFactory().get("/")
     request.user = other_member
-    assert panels_for(request, private, None) == []
+    assert sections_for("community", request, community=private, membership=None) == []
+
+
+def _feed_items(pages):
+    return [[item.pk for item in page.context["panel"]["items"]] for page in pages]
 
 
 def test_feed_keyset_pages_cover_everything_once(client, member, community):
     fill(community, 45)
     client = login(client, member)
-    seen, url = [], feed_url(community)
-    while url:
-        response = client.get(url)
-        panel = response.context["panel"]
-        seen += [item.pk for item in panel["items"]]
-        url = (
-            feed_url(community, before=panel["next_cursor"])
-            if panel["next_cursor"]
-            else None
-        )
+    pages = walk(client, feed_url(community))
+    seen = [pk for page in _feed_items(pages) for pk in page]
+    assert [len(page) for page in _feed_items(pages)] == [20, 20, 5]
     assert len(seen) == len(set(seen)) == 45
     assert seen == sorted(seen, reverse=True)
+    # "Newer" walks back through the same pages to the top, which has none.
+    back = walk(client, page_link(pages[-1], "prev"), rel="prev")
+    assert _feed_items(back) == _feed_items(pages)[-2::-1]
+    assert back[-1].context["panel"]["page"].is_first
 
 
 def test_feed_helpful_tab_orders_by_helpful_and_pages(client, member, community):
     fill(community, 30)
     client = login(client, member)
-    first = client.get(feed_url(community, tab="helpful")).context["panel"]
-    second = client.get(
-        feed_url(community, tab="helpful", before=first["next_cursor"])
-    ).context["panel"]
-    counts = [i.helpful_count for i in first["items"] + second["items"]]
+    pages = walk(client, feed_url(community, tab="helpful"))
+    assert len(pages) == 2 and "tab=helpful" in page_link(pages[0])
+    counts = [i.helpful_count for p in pages for i in p.context["panel"]["items"]]
     assert counts == sorted(counts, reverse=True) and len(counts) == 30
 
 
@@ -92,6 +97,9 @@ def test_feed_bad_cursor_falls_back_to_first_page(client, member, community, sto
     assert response.status_code == 200 and story.title in response.content.decode()
     response = client.get(feed_url(community, before="999999999999999999999_1"))
     assert response.status_code == 200
+    for after in ("nonsense", "99999999999999999_1", "-99999999999999999_1"):
+        response = client.get(feed_url(community, after=after))
+        assert response.status_code == 200 and story.title in response.content.decode()
 
 
 def test_hidden_tab_only_for_stewards(client, member, steward, community, story):
@@ -189,7 +197,8 @@ def test_tag_page_query_count_is_flat(
         fill(community, 8)
     with django_assert_max_num_queries(6):
         response = client.get(url)
-    assert len(response.context["items"]) == 20 and response.context["next_cursor"]
+    page = response.context["page"]
+    assert len(page.object_list) == 20 and page.has_next()
 
 
 # --- Search ------------------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 from django.template import Template
 from django.urls import reverse
 
-from members import profile_sections
+from members import sections
 from members.models import DigestFrequency, LeadershipRole
 from notifications.models import Notification
 from tests.members.factories import UserFactory
@@ -121,12 +121,12 @@ def test_later_apps_add_sections_to_the_profile(member_client, other_member):
             return None
         return {"template": section_template, "text": "Mentoring offer"}
 
-    profile_sections.register(provider)
+    sections.register("profile", provider)
     try:
         shown = member_client.get(_profile_url(other_member))
         hidden = member_client.get(reverse("members:profile", args=["person-0"]))
     finally:
-        profile_sections._providers.remove(provider)
+        sections.unregister("profile", provider)
     assert "<section><h2>Mentoring offer</h2></section>" in shown.content.decode()
     assert hidden.context is None or "Mentoring offer" not in hidden.content.decode()
 
