@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "knowledge",
     "mentoring",
     "dashboards",
+    # Seeds the demo organisation through the apps above (manage.py seed_demo).
+    "demo",
 ]
 
 MIDDLEWARE = [
