@@ -15,15 +15,15 @@ H = ItemKind
 OPENERS = {
     H.QUESTION: [
         "We had exactly this with {s} in {site}.",
-        "Short answer from our side: yes, {s} can be fixed, but not in one go.",
+        "Short answer from our side: {s} gets better, but not in one go.",
         "We went round in circles on {s} for a while too.",
         "What finally worked for us on {s} was boring and small.",
-        "Two things made the difference for {s} in our team.",
+        "One thing made the difference for {s} in our team.",
         "I asked myself the same about {s} {when}.",
         "Not a full answer, but here is what we tried with {s}.",
         "Our experience with {s} in {site} may help.",
-        "Good question: {s} is where most of our near misses start.",
-        "We tried three things on {s}; one stuck.",
+        "Good question: we argued about {s} for months.",
+        "We tried three things on {s}; this is the one that stuck.",
     ],
     H.STORY: [
         "This is close to what happened to us with {s} {when}.",
