@@ -210,6 +210,7 @@ def seed(stdout):
                 description=description,
             )  # fmt: skip
             created_communities += 1
+            created_memberships += 1  # its founding steward
         for local, role, status, joined_days, introduced in memberships:
             user = people.get(local)
             if user is None:

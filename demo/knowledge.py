@@ -292,7 +292,10 @@ def _adoptions(rng, seeded, communities, members, users, now) -> int:
             for u in members[adopter.pk]
             if can_view_content(users[u], item.community)
         ]
-        if not recorders or Adoption.objects.filter(item=item, community=adopter):
+        if (
+            not recorders
+            or Adoption.objects.filter(item=item, community=adopter).exists()
+        ):
             continue
         at = min(item.created_at + timedelta(days=rng.randint(7, 60)), now)
         with notifications_at(at):
