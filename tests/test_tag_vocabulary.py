@@ -52,7 +52,9 @@ def test_multi_word_expertise_meets_questions_digests_and_mentoring(client):
         tags=["shift_handover"],
     )
     # Maria offers mentoring without listing topics: her expertise counts.
-    offer_save(user=maria, available=True, capacity=2, topics=[], formats=["mentoring"])
+    offer_save(
+        acting_user=maria, available=True, capacity=2, topics=[], formats=["mentoring"]
+    )
     # The newcomer asks for mentoring on the page, with a space.
     client.force_login(mentee)
     response = client.post(

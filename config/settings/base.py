@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "mentoring",
     "digests",
     "dashboards",
+    # Seeds the demo organisation through the apps above (manage.py seed_demo).
+    "demo",
 ]
 
 MIDDLEWARE = [

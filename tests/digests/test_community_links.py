@@ -1,21 +1,16 @@
 """Digests reachable from where people are: the admin for operators, a
-"Latest digest" link on the community page, a demo archive that is not empty,
-and links inside digests that lead to real pages."""
-
-import io
+"Latest digest" link on the community page, and links inside digests that
+lead to real pages. (The demo's digests: tests/demo/test_digests.py.)"""
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
-from digests import demo
 from digests.build import digest_build
-from digests.models import Digest, DigestDelivery
-from digests.periods import period_bounds
+from digests.models import DigestDelivery
 from knowledge.models import ItemKind
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.digests.factories import START, DigestFactory, at
-from tests.knowledge.factories import ItemFactory, ReplyFactory
+from tests.knowledge.factories import ItemFactory
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,42 +156,3 @@ def test_digest_links_resolve_to_items_communities_and_profiles(client):
     for url in urls:
         assert client.get(url).status_code == 200, url
     assert f'href="{urls[3]}"' in digest.html
-
-
-# --- Demo --------------------------------------------------------------------
-
-
-def test_demo_builds_last_weekly_digests_idempotently_without_mail(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    mail.outbox = []
-    communities = [CommunityFactory(private=n == 1) for n in range(2)]
-    for community in communities:
-        for _ in range(4):
-            MembershipFactory(community=community)
-    out = io.StringIO()
-    demo.seed(out)
-    start = period_bounds("weekly")[0]
-    built = Digest.objects.filter(period="weekly", start=start)
-    assert set(built.values_list("community_id", flat=True)) == {
-        c.pk for c in communities
-    }
-    total = Digest.objects.count()
-    assert total == len(communities) * demo.DIGEST_WEEKS
-    assert "none e-mailed" in out.getvalue()
-    demo.seed(io.StringIO())
-    assert Digest.objects.count() == total
-    assert mail.outbox == [] and not DigestDelivery.objects.exists()
-
-
-def test_demo_digest_of_a_busy_week_is_in_the_archive(member_client, member):
-    community = CommunityFactory()
-    MembershipFactory(user=member, community=community)
-    start = period_bounds("weekly")[0]
-    item = ItemFactory(community=community, created_at=start)
-    ReplyFactory(item=item, created_at=start)
-    demo.seed(io.StringIO())
-    html = member_client.get(
-        reverse("digests:archive", kwargs={"slug": community.slug})
-    ).content.decode()
-    digest = Digest.objects.get(community=community, start=start)
-    assert digest.has_news and digest.get_absolute_url() in html

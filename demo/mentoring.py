@@ -1,26 +1,38 @@
-"""Demo mentoring: mentors, open requests, active pairs with check-ins and
-one completed pair with feedback. Idempotent: rows are found by natural
-keys (offer by user, request by mentee and goals, pair by request and
-mentor). Works with or without communities and items."""
+"""Demo mentoring: mentors, open requests, active pairs with goals and
+check-ins, and one completed pair with feedback.
+
+Through mentoring.services, as on the site: members save offers and ask for
+mentoring, a broker proposes a mentor, both accept, they set goals and log
+check-ins, the pair completes and both give feedback (the mentee publishes
+what they learned as a story). Then the dates are moved back
+(demo/backdating.py). Idempotent: a request is found by mentee and goals, and
+a request already there is left as it is. Works with or without communities.
+"""
 
 from datetime import timedelta
 
+from django.db.models import Max
 from django.utils import timezone
 
 from communities.access import active_community_ids
 from communities.models import Community
-from knowledge.models import ItemKind
-from knowledge.services import item_create
+from demo.backdating import backdate, notifications_at
+from knowledge.models import Item, ItemTag
 from members.models import User
-from mentoring.models import (
-    CheckIn,
-    Feedback,
-    Format,
-    Goal,
-    MentoringRequest,
-    MentorOffer,
-    Pair,
+from mentoring.models import Format, MentoringRequest, Pair
+from mentoring.services import (
+    checkin_add,
+    feedback_give,
+    goal_add,
+    goal_set_done,
+    match_propose,
+    offer_save,
+    pair_accept,
+    pair_complete,
+    request_create,
 )
+
+NOTE = "You two think alike about learning from what goes wrong."
 
 # (who, capacity, formats, extra topics beyond their expertise)
 OFFERS = [
@@ -143,32 +155,30 @@ def _offers(people) -> int:
         user = people.get(who)
         if user is None:
             continue
-        offer, created = MentorOffer.objects.get_or_create(
-            user=user,
-            defaults={
-                "capacity": capacity,
-                "offers_mentoring": Format.MENTORING in formats,
-                "offers_peer_coaching": Format.PEER_COACHING in formats,
-                "offers_thinking_partner": Format.THINKING_PARTNER in formats,
-            },
+        offer_save(
+            acting_user=user,
+            available=True,
+            capacity=capacity,
+            topics=sorted(set(user.expertise.names()) | set(extra)),
+            formats=formats,
         )
-        if created:
-            offer.topics.set(sorted(set(user.expertise.names()) | set(extra)))
         count += 1
     return count
 
 
-def _request(mentee, topics, fmt, goals, days_ago) -> MentoringRequest:
-    req = MentoringRequest.objects.filter(mentee=mentee, goals=goals).first()
-    if req is None:
-        req = MentoringRequest.objects.create(
-            mentee=mentee,
-            goals=goals,
-            format=fmt,
-            community=_first_community(mentee),
-            created_at=timezone.now() - timedelta(days=days_ago),
-        )
-        req.topics.set(topics)
+def _request(mentee, topics, fmt, goals, days_ago) -> MentoringRequest | None:
+    """A new request, or None when the demo already made it."""
+    if MentoringRequest.objects.filter(mentee=mentee, goals=goals).exists():
+        return None
+    asked = timezone.now() - timedelta(days=days_ago)
+    req = request_create(
+        acting_user=mentee,
+        topics=topics,
+        goals=goals,
+        format=fmt,
+        community=_first_community(mentee),
+    )
+    backdate(req, created_at=asked)  # Backdating: asked `days_ago` days ago.
     return req
 
 
@@ -182,100 +192,103 @@ def _open_requests(people) -> int:
 
 
 def _pair(req, mentor, broker, started) -> Pair:
-    pair = Pair.objects.filter(request=req, mentor=mentor).first()
-    if pair is None:
-        pair = Pair.objects.create(
-            request=req,
-            mentor=mentor,
-            mentee=req.mentee,
-            broker=broker,
-            format=req.format,
-            note="You two think alike about learning from what goes wrong.",
-            status=Pair.Status.ACTIVE,
-            proposed_at=started - timedelta(days=3),
-            mentor_accepted_at=started - timedelta(days=2),
-            mentee_accepted_at=started,
-            started_at=started,
-        )
-        req.status = MentoringRequest.Status.MATCHED
-        req.matched_at = started
-        req.save(update_fields=["status", "matched_at"])
+    """The broker proposes, the mentor then the mentee accept."""
+    proposed = started - timedelta(days=3)
+    with notifications_at(proposed):
+        pair = match_propose(req=req, mentor=mentor, acting_user=broker, note=NOTE)
+    with notifications_at(started - timedelta(days=2)):
+        pair_accept(pair=pair, acting_user=mentor)
+    with notifications_at(started):
+        pair = pair_accept(pair=pair, acting_user=req.mentee)
+    # Backdating: proposed, accepted and started on the demo's dates.
+    backdate(
+        pair,
+        proposed_at=proposed,
+        mentor_accepted_at=started - timedelta(days=2),
+        mentee_accepted_at=started,
+        started_at=started,
+    )
+    backdate(req, matched_at=started)
     return pair
+
+
+def _goals(pair, user, checklist, *, done_at) -> None:
+    for text, done in checklist:
+        goal = goal_add(pair=pair, acting_user=user, text=text)
+        backdate(goal, created_at=pair.started_at)  # Backdating: set at the start.
+        if done:
+            goal = goal_set_done(goal=goal, acting_user=user, done=True)
+            backdate(goal, done_at=done_at)
+
+
+def _checkin(pair, mentee, *, days_ago, progress, notes, next_step="") -> None:
+    at = timezone.now() - timedelta(days=days_ago)
+    with notifications_at(at):
+        checkin = checkin_add(
+            pair=pair, acting_user=mentee, on=at.date(), notes=notes, progress=progress,
+            next_step=next_step,
+        )  # fmt: skip
+    # Backdating: logged on its date, which is the pair's latest check-in.
+    backdate(checkin, created_at=at)
+    backdate(pair, last_checkin_at=at)
 
 
 def _active_pair(people, mentor, mentee, broker, topics, fmt, goals, days,
                  checklist, checkins) -> int:  # fmt: skip
     if mentor not in people or mentee not in people:
         return 0
-    now = timezone.now()
     req = _request(people[mentee], topics, fmt, goals, days + 5)
+    if req is None:
+        return 1
+    now = timezone.now()
     pair = _pair(req, people[mentor], people.get(broker), now - timedelta(days=days))
-    for text, done in checklist:
-        Goal.objects.get_or_create(
-            pair=pair,
-            text=text,
-            defaults={"done": done, "done_at": now if done else None},
-        )
-    for ago, progress, notes, next_step in checkins:
-        CheckIn.objects.get_or_create(
-            pair=pair,
-            notes=notes,
-            defaults={
-                "author": people[mentee],
-                "date": (now - timedelta(days=ago)).date(),
-                "progress": progress,
-                "next_step": next_step,
-            },
-        )
-    if checkins:
-        last = now - timedelta(days=min(c[0] for c in checkins))
-        Pair.objects.filter(pk=pair.pk).update(last_checkin_at=last)
+    _goals(pair, people[mentee], checklist, done_at=now - timedelta(days=days // 2))
+    for ago, progress, notes, next_step in sorted(checkins, reverse=True):
+        _checkin(
+            pair, people[mentee], days_ago=ago, progress=progress, notes=notes,
+            next_step=next_step,
+        )  # fmt: skip
     return 1
 
 
 def _completed_pair(people, mentor, mentee, broker, topics, fmt, goals, notes):
     if mentor not in people or mentee not in people:
         return 0
-    now = timezone.now()
     req = _request(people[mentee], topics, fmt, goals, 150)
+    if req is None:
+        return 1
+    now = timezone.now()
+    ended = now - timedelta(days=20)
     pair = _pair(req, people[mentor], people.get(broker), now - timedelta(days=140))
-    if pair.status == Pair.Status.ACTIVE:
-        pair.status = Pair.Status.COMPLETED
-        pair.ended_at = now - timedelta(days=20)
-        pair.last_checkin_at = now - timedelta(days=25)
-        pair.save(update_fields=["status", "ended_at", "last_checkin_at"])
-        Goal.objects.get_or_create(
-            pair=pair, text="Coach one planning session", defaults={"done": True}
-        )
-        CheckIn.objects.get_or_create(
-            pair=pair,
-            notes="Kwame ran planning with questions only. It worked.",
-            defaults={
-                "author": people[mentee],
-                "date": (now - timedelta(days=25)).date(),
-                "progress": 100,
-            },
-        )
+    _goals(
+        pair, people[mentee], [("Coach one planning session", True)],
+        done_at=now - timedelta(days=30),
+    )  # fmt: skip
+    _checkin(
+        pair, people[mentee], days_ago=25, progress=100,
+        notes="Kwame ran planning with questions only. It worked.",
+    )  # fmt: skip
+    with notifications_at(ended):
+        pair = pair_complete(pair=pair, acting_user=people[mentor])
+    backdate(pair, ended_at=ended)  # Backdating: completed three weeks ago.
     for who, rating, learned in notes:
         author = people[who]
-        if Feedback.objects.filter(pair=pair, author=author).exists():
-            continue
-        item = None
-        community = _first_community(author) if who == mentee else None
-        if community is not None:
-            item = item_create(
-                author=author,
-                community=community,
-                kind=ItemKind.STORY,
-                title="What I learned from having a thinking partner",
-                body=learned,
-                tags=topics,
+        given = ended + timedelta(days=2)
+        with notifications_at(given):
+            feedback = feedback_give(
+                pair=pair, acting_user=author, rating=rating, learned=learned,
+                publish_in=_first_community(author) if who == mentee else None,
+            )  # fmt: skip
+        backdate(feedback, created_at=given)
+        if feedback.published_item is not None:
+            # Backdating: the story was published with the feedback.
+            story = feedback.published_item
+            backdate(story, created_at=given, last_activity_at=given)
+            ItemTag.objects.filter(content_object=story).update(item_created_at=given)
+            latest = Item.objects.filter(community=story.community_id).aggregate(
+                at=Max("last_activity_at")
+            )["at"]
+            Community.objects.filter(pk=story.community_id).update(
+                last_activity_at=latest
             )
-        Feedback.objects.create(
-            pair=pair,
-            author=author,
-            rating=rating,
-            learned=learned,
-            published_item=item,
-        )
     return 1

@@ -1,9 +1,15 @@
-"""Demo communities of practice for the demo organisation (members/demo.py).
+"""Demo communities of practice for the demo people (demo/people.py).
 
 Eight communities, two of them private, with stewards, members in every
 leadership role, a few gaps in leadership (so the page's note shows), pending
 requests, an invitation, some newcomers and some long-standing members.
-Idempotent: communities are found by address, memberships by member.
+
+Everything goes through communities.services as it would on the site: the
+first steward creates the community, people join open ones, are invited into
+private ones and accept, are promoted to steward, ask to join; the welcome
+steps are ticked through welcome_step_complete. Then the dates are moved back
+(demo/backdating.py). Idempotent: communities are found by address,
+memberships by member.
 """
 
 from datetime import timedelta
@@ -11,7 +17,17 @@ from datetime import timedelta
 from django.utils import timezone
 
 from communities.models import Community, Membership, Visibility
-from members.markup import markdown_to_html
+from communities.services import (
+    WELCOME_STEPS,
+    community_create,
+    community_invite,
+    community_join,
+    community_request_join,
+    invitation_accept,
+    membership_promote,
+    welcome_step_complete,
+)
+from demo.backdating import backdate, notifications_at
 from members.models import User
 
 S, M = Membership.Role.STEWARD, Membership.Role.MEMBER
@@ -19,8 +35,8 @@ ACTIVE = Membership.Status.ACTIVE
 PENDING = Membership.Status.PENDING
 INVITED = Membership.Status.INVITED
 
-# (slug, name, purpose, visibility, tags, created days ago, active days ago,
-#  description, [(person, role, status, joined days ago, introduced?)])
+# (slug, name, purpose, visibility, tags, created days ago, description,
+#  [(person, role, status, joined days ago, introduced?)])
 COMMUNITIES = [
     (
         "shift-handover-practice",
@@ -28,7 +44,7 @@ COMMUNITIES = [
         "Handing over a running line so nothing is lost between shifts.",
         Visibility.OPEN,
         ["shift-handover", "safety", "operations"],
-        400, 1,
+        400,
         "We run plants around the clock, and most incidents start in the ten "
         "minutes between two shifts. Here supervisors, operators and engineers "
         "share **what they actually say and check** at handover.\n\n"
@@ -50,7 +66,7 @@ COMMUNITIES = [
         "Turning an angry customer into a solved problem, and learning from it.",
         Visibility.OPEN,
         ["escalations", "support", "troubleshooting"],
-        350, 0,
+        350,
         "Support, field service and account managers comparing notes on the "
         "hardest cases. Pull, not push: bring the case you are stuck on today.",
         [
@@ -68,7 +84,7 @@ COMMUNITIES = [
         "Helping new colleagues become one of us in their first ninety days.",
         Visibility.OPEN,
         ["onboarding", "mentoring", "culture"],
-        300, 2,
+        300,
         "Newcomers learn best by being drawn into real work with people who "
         "care about the craft. We share first-week stories, buddy practices "
         "and the questions new people actually ask.",
@@ -87,7 +103,7 @@ COMMUNITIES = [
         "Small daily improvements where the work is done, not in slide decks.",
         Visibility.OPEN,
         ["lean", "continuous-improvement", "operations"],
-        500, 4,
+        500,
         "Gemba walks, 5S that lasts, kaizen that spreads from one line to the "
         "next. Share the pocket of innovation on your line so others can copy it.",
         [
@@ -104,7 +120,7 @@ COMMUNITIES = [
         "Growing long relationships with our biggest customers.",
         Visibility.OPEN,
         ["key-accounts", "negotiation", "sales"],
-        260, 6,
+        260,
         "Account plans, negotiation stories, and what we learned when a renewal "
         "went sideways.",
         [
@@ -121,7 +137,7 @@ COMMUNITIES = [
         "recurring problems.",
         Visibility.OPEN,
         ["systems-thinking", "strategy", "learning"],
-        600, 10,
+        600,
         "A reading and practice group. Bring a problem that keeps coming back; "
         "we map it together and look for the leverage.",
         [
@@ -138,7 +154,7 @@ COMMUNITIES = [
         "Executives and line leaders as thinking partners for cultural change.",
         Visibility.PRIVATE,
         ["leadership", "coaching", "strategy"],
-        450, 3,
+        450,
         "A confidential circle where executive leaders mentor local line "
         "leaders and test their own assumptions. What is said here stays here.",
         [
@@ -156,7 +172,7 @@ COMMUNITIES = [
         "Managers helping each other with the people side of leading a team.",
         Visibility.PRIVATE,
         ["leadership", "coaching", "people"],
-        220, 5,
+        220,
         "Hard conversations, growth plans and burnout: the questions managers "
         "rarely ask in public. Members only.",
         [
@@ -180,49 +196,85 @@ def seed(stdout):
     }
     created_communities = created_memberships = 0
     for (
-        slug, name, purpose, visibility, tags, created_days, active_days,
-        description, memberships,
+        slug, name, purpose, visibility, tags, created_days, description, memberships,
     ) in COMMUNITIES:  # fmt: skip
-        stewards = [p for p, role, *_ in memberships if role == S]
-        community, created = Community.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "purpose": purpose,
-                "visibility": visibility,
-                "description": description,
-                "description_html": markdown_to_html(description),
-                "created_by": people.get(stewards[0]),
-                "created_at": now - timedelta(days=created_days),
-                "last_activity_at": now - timedelta(days=active_days, hours=3),
-            },
-        )
-        if created:
-            community.tags.set(tags)
+        steward = people.get(memberships[0][0])
+        if steward is None:
+            continue
+        community = Community.objects.filter(slug=slug).first()
+        founded = community is None
+        if founded:
+            community = _create(
+                steward, now - timedelta(days=created_days), slug=slug, name=name,
+                purpose=purpose, visibility=visibility, tags=tags,
+                description=description,
+            )  # fmt: skip
             created_communities += 1
+            created_memberships += 1  # its founding steward
         for local, role, status, joined_days, introduced in memberships:
             user = people.get(local)
             if user is None:
                 continue
             joined = now - timedelta(days=joined_days) if joined_days else None
-            _, made = Membership.objects.get_or_create(
-                user=user,
-                community=community,
-                defaults={
-                    "role": role,
-                    "status": status,
-                    "joined_at": joined,
-                    "created_at": joined or now - timedelta(days=2),
-                    "introduced_at": joined if introduced else None,
-                    "read_helpful_at": joined if introduced else None,
-                    "connected_at": joined if introduced else None,
-                    "invited_by": people.get(stewards[0])
-                    if status == INVITED
-                    else None,
-                },
-            )
+            made = _membership(
+                community, user, steward, role=role, status=status, joined=joined,
+                asked=now - timedelta(days=2),
+            )  # fmt: skip
             created_memberships += made
+            if introduced and (made or (founded and user == steward)):
+                _welcome_steps_done(community, user, at=joined)
     stdout.write(
         f"Communities: {created_communities} created, {len(COMMUNITIES)} in the "
         f"demo; {created_memberships} memberships created."
+    )
+
+
+def _create(steward, created, **fields) -> Community:
+    community = community_create(acting_user=steward, **fields)
+    # Backdating: the community and its first steward's membership date from
+    # its founding; activity starts there too (knowledge's items move it on).
+    backdate(community, created_at=created, last_activity_at=created)
+    Membership.objects.filter(community=community, user=steward).update(
+        created_at=created, joined_at=created
+    )
+    return community
+
+
+def _membership(community, user, steward, *, role, status, joined, asked) -> bool:
+    """Bring `user` into `community` the way the site would; False if they
+    already have a membership (the founding steward always has)."""
+    if Membership.objects.filter(community=community, user=user).exists():
+        return False
+    if status == PENDING:
+        with notifications_at(asked):
+            membership = community_request_join(acting_user=user, community=community)
+        backdate(membership, created_at=asked)
+        return True
+    if status == INVITED:
+        with notifications_at(asked):
+            membership = community_invite(
+                acting_user=steward, community=community, invitee=user
+            )
+        backdate(membership, created_at=asked)
+        return True
+    with notifications_at(joined):
+        if community.is_private:
+            community_invite(acting_user=steward, community=community, invitee=user)
+            membership = invitation_accept(acting_user=user, community=community)
+        else:
+            membership = community_join(acting_user=user, community=community)
+        if role == S:
+            membership = membership_promote(acting_user=steward, membership=membership)
+    backdate(membership, created_at=joined, joined_at=joined)
+    return True
+
+
+def _welcome_steps_done(community, user, *, at) -> None:
+    """An established member has long since introduced themselves, read the
+    most helpful items and connected with someone."""
+    for step in WELCOME_STEPS:
+        welcome_step_complete(user=user, community=community, step=step)
+    # Backdating: the steps were done when they joined, not today.
+    Membership.objects.filter(community=community, user=user).update(
+        **dict.fromkeys(WELCOME_STEPS.values(), at)
     )

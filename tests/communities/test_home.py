@@ -1,17 +1,12 @@
-"""The home page panel and the demo data."""
+"""The home page panel of my communities."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from communities import demo
-from communities.models import Community, Membership
-from members import demo as members_demo
-from members.models import LeadershipRole
+from communities.models import Membership
 from tests.communities.factories import CommunityFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,31 +43,3 @@ def test_declining_from_home_returns_home(member_client, member):
     )
     assert response["Location"] == reverse("home")
     assert Membership.objects.get(user=member).status == "declined"
-
-
-def test_demo_is_rich_and_idempotent():
-    out = io.StringIO()
-    members_demo.seed(out)
-    demo.seed(out)
-    counts = (Community.objects.count(), Membership.objects.count())
-    demo.seed(out)
-    assert (Community.objects.count(), Membership.objects.count()) == counts
-    assert Community.objects.count() == 8
-    assert Community.objects.filter(visibility="private").count() >= 2
-    active = Membership.objects.filter(status="active")
-    assert set(active.values_list("user__leadership_role", flat=True)) == set(
-        LeadershipRole.values
-    )
-    assert Membership.objects.filter(status="pending").exists()
-    assert Membership.objects.filter(status="invited").exists()
-    for community in Community.objects.all():
-        assert community.memberships.filter(role="steward", status="active").exists()
-    assert active.filter(joined_at__gte=timezone.now() - timedelta(days=90)).exists()
-    assert active.filter(joined_at__lte=timezone.now() - timedelta(days=180)).exists()
-    assert Community.objects.get(slug="shift-handover-practice").description_html
-
-
-def test_seed_demo_command_runs_twice():
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
-    assert Community.objects.filter(name="Executive Thinking Partners").exists()

@@ -1,7 +1,19 @@
-"""Demo members: a small organisation with all three kinds of leader."""
+"""Demo people: a small organisation with all three kinds of leader.
 
-from members.markup import markdown_to_html
+Accounts are created as sign-up does (a user with a verified e-mail); the
+profile is filled through members.services.profile_update (which renders the
+bio) and the admin gives each leader their role through
+members.services.leadership_role_set (which notifies them), as staff would.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from demo.backdating import backdate, notifications_at
 from members.models import DigestFrequency, LeadershipRole, User
+from members.services import leadership_role_set, profile_update
 
 PASSWORD = "practica-demo"
 
@@ -73,37 +85,63 @@ BIOS = {
 }
 
 
+# How long each person has been with the organisation (days): before any of
+# their community memberships (demo/communities.py), so "Member since" reads true.
+WITH_US_DAYS = {
+    "admin": 800, "maria.lopez": 1500, "tom.becker": 900, "aisha.khan": 700,
+    "jon.ito": 2000, "helen.moyo": 1200, "sam.okafor": 650, "lena.fischer": 400,
+    "raj.patel": 1100, "emma.stone": 420, "li.wei": 60, "noah.martin": 365,
+    "fatima.zahra": 1000, "oliver.brown": 45, "sofia.rossi": 120, "kwame.mensah": 900,
+}  # fmt: skip
+
+
 def seed(stdout):
+    now = timezone.now()
+    # Everyone shares the published demo password: hash it once, not per
+    # person (a slow hash, on purpose, in every setting but the tests').
+    password = make_password(PASSWORD)
+    admin = None
     created = 0
     for local, name, title, unit, location, role, expertise, interests in PEOPLE:
         email = f"{local}@practica.local"
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(
-                email=email,
-                password=PASSWORD,
-                username=local.replace(".", "-"),
+            joined = now - timedelta(days=WITH_US_DAYS.get(local, 365))
+            user = _sign_up(local, email, name, password, is_admin=local == "admin")
+            backdate(user, date_joined=joined)
+            profile_update(
+                member=user,
                 display_name=name,
                 job_title=title,
                 business_unit=unit,
                 location=location,
-                leadership_role=role,
                 bio=BIOS.get(local, ""),
-                bio_html=markdown_to_html(BIOS.get(local, "")),
+                expertise=expertise,
+                interests=interests,
                 digest_frequency=DigestFrequency.WEEKLY,
-                is_staff=local == "admin",
-                is_superuser=local == "admin",
             )
-            user.expertise.set(expertise)
-            user.interests.set(interests)
-            _verify_email(user)
+            if role != LeadershipRole.NONE and admin is not None:
+                with notifications_at(joined + timedelta(days=1)):
+                    leadership_role_set(actor=admin, member=user, role=role)
             created += 1
+        if local == "admin":
+            admin = user
     stdout.write(f"Members: {created} created, {len(PEOPLE)} in the demo.")
 
 
-def _verify_email(user):
+def _sign_up(local, email, name, password, *, is_admin: bool) -> User:
+    """An account as sign-up leaves it: a user and a verified e-mail address."""
     from allauth.account.models import EmailAddress
 
+    user = User.objects.create(
+        email=email,
+        password=password,
+        username=local.replace(".", "-"),
+        display_name=name,
+        is_staff=is_admin,
+        is_superuser=is_admin,
+    )
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
+    return user

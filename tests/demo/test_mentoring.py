@@ -1,14 +1,14 @@
-"""The demo seed: runs twice without duplicating, with or without communities."""
+"""demo.mentoring: runs twice without duplicating, with or without communities."""
 
 import io
 
 import pytest
 
 from communities.models import Community, Membership
+from demo import mentoring as demo
+from demo import people as members_demo
 from knowledge.models import Item
-from members import demo as members_demo
 from members.models import User
-from mentoring import demo
 from mentoring.models import CheckIn, Feedback, MentoringRequest, MentorOffer, Pair
 
 pytestmark = pytest.mark.django_db

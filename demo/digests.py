@@ -1,6 +1,9 @@
-"""Demo digests: the last few weekly digests of every active community, so
-the archive and the "Latest digest" link have something to show after
-`make run`. Run by seed_demo after the apps digests report on."""
+"""The last few weekly digests of every active community, so the archive and
+the "Latest digest" link have something to show after `make run`.
+
+Built through the digest builder (`_build`, the one place that names it);
+rebuilding the same weeks updates the same rows. Nothing is e-mailed: sending
+is the digest delivery's job, never the demo's."""
 
 from communities.models import Community
 from digests.build import digest_build
@@ -10,9 +13,11 @@ from digests.periods import period_bounds, previous_start
 DIGEST_WEEKS = 4
 
 
+def _build(*, community, start) -> None:
+    digest_build(community=community, period=DigestPeriod.WEEKLY, start=start)
+
+
 def seed(stdout):
-    """Built in place (rerunning rebuilds the same rows); nothing is e-mailed:
-    sending is digests.deliver's job, never the demo's."""
     start = period_bounds(DigestPeriod.WEEKLY)[0]
     starts = [start]
     for _ in range(DIGEST_WEEKS - 1):
@@ -22,7 +27,7 @@ def seed(stdout):
     )
     for community in communities:
         for begin in starts:
-            digest_build(community=community, period=DigestPeriod.WEEKLY, start=begin)
+            _build(community=community, start=begin)
     stdout.write(
         f"Digests: the last {DIGEST_WEEKS} weekly digests of "
         f"{len(communities)} communities built (none e-mailed)."
