@@ -123,6 +123,12 @@ class Item(models.Model):
                 name="item_open_recent",
             ),
             GinIndex(fields=["search_vector"], name="item_search_gin"),
+            # Digests: questions answered in a period, per community.
+            models.Index(
+                fields=["community", "first_reply_at"],
+                condition=models.Q(first_reply_at__isnull=False),
+                name="item_community_first_reply",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -154,7 +154,7 @@ def test_the_migration_merges_with_the_historical_models():
     item = ItemFactory(tags=["shift handover"])
     req = MentoringRequestFactory(topics=[spaced, canonical])
     apps = MigrationLoader(connection).project_state().apps
-    migration = importlib.import_module("members.migrations.0005_tags_renormalised")
+    migration = importlib.import_module("members.migrations.0002_tags_renormalised")
 
     migration.renormalise(apps, None)
 

@@ -1,5 +1,5 @@
 """Items' denormalised tag_names (and search vectors) follow the tags that
-members 0003 renamed and merged."""
+members 0002 renamed and merged."""
 
 from django.db import migrations
 
@@ -15,8 +15,8 @@ def refresh(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("knowledge", "0009_submitted_once"),
-        ("members", "0005_tags_renormalised"),
+        ("knowledge", "0002_initial"),
+        ("members", "0002_tags_renormalised"),
     ]
 
     operations = [

@@ -1,6 +1,7 @@
 """Every stored tag renamed to its canonical name (members.tags), merging
 tags that become the same name, so a profile's "shift handover" and a
-question's "shift-handover" are one tag."""
+question's "shift-handover" are one tag. A no-op on a new database; kept for
+databases loaded from data written before the one tag normaliser."""
 
 from django.db import migrations
 
@@ -12,8 +13,12 @@ def renormalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Every app's tag links exist before their tags are merged.
     dependencies = [
-        ("members", "0004_outbox_done"),
+        ("members", "0001_initial"),
+        ("communities", "0002_initial"),
+        ("knowledge", "0002_initial"),
+        ("mentoring", "0001_initial"),
         (
             "taggit",
             "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx",
