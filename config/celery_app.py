@@ -1,7 +1,6 @@
 import os
 
 from celery import Celery, Task
-from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -35,17 +34,3 @@ app = Celery("practica", task_cls=OutboxTask)
 # in Django settings.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-def _lift_statement_timeout(sender, connection, **kwargs):
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 0")
-
-
-@worker_init.connect
-def _jobs_run_without_statement_timeout(**kwargs):
-    """The web's statement timeout bounds a request; jobs (digests, nightly
-    analytics) may legitimately run longer, bounded by the task time limit."""
-    from django.db.backends.signals import connection_created
-
-    connection_created.connect(_lift_statement_timeout, weak=False)

@@ -104,9 +104,10 @@ DATABASES["default"].update(
 )
 # Kept: options from the URL's query string (e.g. ?host=/socket/dir).
 # A database that is down or hung must cost a request seconds, not minutes:
-# a short connect timeout, TCP keepalives that notice a dead peer, and a
-# statement timeout (Celery workers lift it: config.celery_app).
-DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=15_000)
+# a short connect timeout, TCP keepalives that notice a dead peer, and for the
+# web server a statement timeout (config/wsgi.py sets it; commands, jobs and
+# tests may run longer statements).
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)
 DATABASES["default"].setdefault("OPTIONS", {}).update(
     connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=2),
     keepalives=1,

@@ -28,7 +28,7 @@ def _database_url(db) -> str:
     auth = quote(db["USER"] or "postgres")
     if db.get("PASSWORD"):
         auth += ":" + quote(db["PASSWORD"])
-    host = db.get("HOST") or "127.0.0.1"
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host") or "127.0.0.1"
     if host.startswith("/"):  # the embedded server's socket directory
         return f"postgres://{auth}@/{db['NAME']}?host={quote(host)}"
     port = db.get("PORT") or 5432

@@ -11,9 +11,11 @@ import contextlib
 import http.cookiejar
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -89,7 +91,10 @@ class PrivatePostgres:
 @pytest.fixture
 def site(tmp_path):
     """A migrated private database, one member, and gunicorn serving it."""
-    database = PrivatePostgres(tmp_path)
+    # Not under tmp_path: pytest keeps its folders private to root (0700), and
+    # the server runs as its own user (the wheel's choice when run as root).
+    folder = Path(tempfile.mkdtemp(prefix="practica-faults-"))
+    database = PrivatePostgres(folder)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
@@ -135,6 +140,7 @@ def site(tmp_path):
         server.wait(timeout=20)
         log.close()
         database.destroy()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _browser():

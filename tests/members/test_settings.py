@@ -190,3 +190,24 @@ def test_production_refuses_to_start_without_a_shared_cache():
     )
     assert result.returncode != 0
     assert "REDIS_URL" in result.stderr
+
+
+def test_only_the_web_server_bounds_statements():
+    probe = (
+        "import json, sys; {imp}from django.conf import settings; import django; "
+        "django.setup(); print(settings.DATABASES['default']['OPTIONS']['options'])"
+    )
+    found = {}
+    for name, imp in (("web", "import config.wsgi; "), ("command", "")):
+        result = subprocess.run(  # noqa: S603 - our own probe
+            [sys.executable, "-c", probe.format(imp=imp)],
+            cwd=ROOT,
+            env=_env(DJANGO_SETTINGS_MODULE="config.settings.local"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        found[name] = result.stdout.strip().splitlines()[-1]
+    assert "statement_timeout=15000" in found["web"]
+    assert "statement_timeout=0" in found["command"]
