@@ -17,14 +17,9 @@ from demo.people import PASSWORD, PEOPLE
 from digests.models import Digest
 from knowledge.models import Adoption, HelpfulMark, Item, ItemTag, Reply
 from members.markup import markdown_to_html
-from members.models import (
-    ExpertiseTag,
-    InterestTag,
-    LeadershipRole,
-    Notification,
-    User,
-)
+from members.models import ExpertiseTag, InterestTag, LeadershipRole, User
 from mentoring.models import CheckIn, Feedback, MentoringRequest, MentorOffer, Pair
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
