@@ -2,11 +2,9 @@
 rows or send two notifications: forms carry a one-time token, and state
 changes that notify update conditionally."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -14,29 +12,8 @@ from knowledge import services
 from knowledge.models import Item, ItemKind, Reply
 from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.concurrency import run_together
 from tests.members.factories import UserFactory
-
-
-def _together(*calls):
-    """Run the calls at the same moment, each on its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def _item_post(community, token, title="Handover in ten minutes"):
@@ -52,11 +29,27 @@ def _item_post(community, token, title="Handover in ten minutes"):
     )
 
 
-@pytest.mark.django_db
-def test_the_same_form_sent_twice_publishes_once(client):
+def _member_of_a_community():
     member = UserFactory()
     community = CommunityFactory()
     MembershipFactory(user=member, community=community)
+    return member, community
+
+
+def _question_with_two_members():
+    asker, answerer = UserFactory(), UserFactory()
+    community = CommunityFactory()
+    for person in (asker, answerer):
+        MembershipFactory(user=person, community=community)
+    question = services.item_create(
+        author=asker, community=community, kind=ItemKind.QUESTION, title="Q", body="?"
+    )
+    return asker, answerer, question
+
+
+@pytest.mark.django_db
+def test_the_same_form_sent_twice_publishes_once(client):
+    member, community = _member_of_a_community()
     client.force_login(member)
     url, data = _item_post(community, uuid.uuid4())
     first = client.post(url, data)
@@ -68,9 +61,7 @@ def test_the_same_form_sent_twice_publishes_once(client):
 
 @pytest.mark.django_db
 def test_two_forms_publish_two_items(client):
-    member = UserFactory()
-    community = CommunityFactory()
-    MembershipFactory(user=member, community=community)
+    member, community = _member_of_a_community()
     client.force_login(member)
     for token in (uuid.uuid4(), uuid.uuid4()):
         client.post(*_item_post(community, token))
@@ -79,9 +70,7 @@ def test_two_forms_publish_two_items(client):
 
 @pytest.mark.django_db
 def test_a_blank_form_carries_a_fresh_token_and_an_invalid_one_keeps_it(client):
-    member = UserFactory()
-    community = CommunityFactory()
-    MembershipFactory(user=member, community=community)
+    member, community = _member_of_a_community()
     client.force_login(member)
     url = reverse("knowledge:item_create", kwargs={"slug": community.slug})
     tokens = {
@@ -97,9 +86,7 @@ def test_a_blank_form_carries_a_fresh_token_and_an_invalid_one_keeps_it(client):
 
 @pytest.mark.django_db
 def test_a_junk_token_still_publishes(client):
-    member = UserFactory()
-    community = CommunityFactory()
-    MembershipFactory(user=member, community=community)
+    member, community = _member_of_a_community()
     client.force_login(member)
     response = client.post(*_item_post(community, "not-a-uuid"))
     assert response.status_code == 302
@@ -108,9 +95,7 @@ def test_a_junk_token_still_publishes(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_double_click_at_the_same_moment_publishes_once():
-    member = UserFactory()
-    community = CommunityFactory()
-    MembershipFactory(user=member, community=community)
+    member, community = _member_of_a_community()
     url, data = _item_post(community, uuid.uuid4())
 
     def post():
@@ -118,19 +103,13 @@ def test_a_double_click_at_the_same_moment_publishes_once():
         client.force_login(member)
         return client.post(url, data).status_code
 
-    assert _together(post, post) == [302, 302]
+    assert run_together(post, post) == [302, 302]
     assert Item.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_replies_sent_at_once_with_one_token_make_one_reply_and_one_notice():
-    asker, answerer = UserFactory(), UserFactory()
-    community = CommunityFactory()
-    for person in (asker, answerer):
-        MembershipFactory(user=person, community=community)
-    question = services.item_create(
-        author=asker, community=community, kind=ItemKind.QUESTION, title="Q", body="?"
-    )
+    asker, answerer, question = _question_with_two_members()
     token = uuid.uuid4()
 
     def reply():
@@ -141,7 +120,7 @@ def test_two_replies_sent_at_once_with_one_token_make_one_reply_and_one_notice()
             submission_token=token,
         ).pk
 
-    first, second = _together(reply, reply)
+    first, second = run_together(reply, reply)
     assert first == second
     assert Reply.objects.count() == 1
     question.refresh_from_db()
@@ -151,13 +130,7 @@ def test_two_replies_sent_at_once_with_one_token_make_one_reply_and_one_notice()
 
 @pytest.mark.django_db(transaction=True)
 def test_accepting_an_answer_twice_at_once_notifies_once():
-    asker, answerer = UserFactory(), UserFactory()
-    community = CommunityFactory()
-    for person in (asker, answerer):
-        MembershipFactory(user=person, community=community)
-    question = services.item_create(
-        author=asker, community=community, kind=ItemKind.QUESTION, title="Q", body="?"
-    )
+    asker, answerer, question = _question_with_two_members()
     answer = services.reply_create(item=question, author=answerer, body="Like this.")
 
     def accept():
@@ -165,7 +138,7 @@ def test_accepting_an_answer_twice_at_once_notifies_once():
         reply = Reply.objects.get(pk=answer.pk)
         return services.answer_accept(item=item, reply=reply, acting_user=asker)
 
-    _together(accept, accept)
+    run_together(accept, accept)
     assert Item.objects.get(pk=question.pk).accepted_reply_id == answer.pk
     assert (
         Notification.objects.filter(
@@ -177,13 +150,7 @@ def test_accepting_an_answer_twice_at_once_notifies_once():
 
 @pytest.mark.django_db
 def test_hiding_a_reply_twice_counts_it_out_once():
-    asker, answerer = UserFactory(), UserFactory()
-    community = CommunityFactory()
-    for person in (asker, answerer):
-        MembershipFactory(user=person, community=community)
-    question = services.item_create(
-        author=asker, community=community, kind=ItemKind.QUESTION, title="Q", body="?"
-    )
+    asker, answerer, question = _question_with_two_members()
     services.reply_create(item=question, author=answerer, body="One.")
     reply = services.reply_create(item=question, author=answerer, body="Two.")
     stale = Reply.objects.get(pk=reply.pk)
