@@ -24,10 +24,13 @@ moves app or grows a column with a default does not break it.
 """
 
 import argparse
+import json
 import math
 import os
 import sys
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 MEMBERS = 20_000
 COMMUNITIES = 300
@@ -35,6 +38,7 @@ ITEMS = 300_000
 REPLIES_PER_ITEM = 3.3  # about 1,000,000 replies at full scale
 BENCH_PASSWORD = "practica-bench-2026"  # noqa: S105 - documented bench login
 STAFF_EMAIL = "bench-staff@example.com"
+RESULTS = Path(__file__).resolve().parent / "results"
 
 TAGS = [
     "onboarding", "lean", "safety", "shift-handover", "escalations", "key-accounts",
@@ -966,10 +970,26 @@ def main():
         replies_per_item=args.replies_per_item,
     )
     total = time.perf_counter() - started
+    found = counts()
+    RESULTS.mkdir(exist_ok=True)
+    database = connection.settings_dict["NAME"]
+    (RESULTS / f"generate-{database}.json").write_text(
+        json.dumps(
+            {
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "database": database,
+                "seconds": round(total, 1),
+                "steps": {k: round(v, 1) for k, v in timings.items()},
+                "counts": found,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     for label, seconds in timings.items():
         print(f"  {label:28} {seconds:7.1f}s")
     print(f"Generated in {total:.0f}s on {connection.settings_dict['NAME']}:")
-    print("  " + ", ".join(f"{n} {name}" for name, n in counts().items()))
+    print("  " + ", ".join(f"{n} {name}" for name, n in found.items()))
     print(f"Log in as bench1@example.com (or {STAFF_EMAIL}) / {BENCH_PASSWORD}")
 
 
