@@ -335,6 +335,11 @@ def print_table(result: dict, previous: dict | None, other: dict | None) -> None
     for c in levels:
         header += f" | {f'p50@{c}':>7} {f'p95@{c}':>7} {'x floor':>7}"
     header += f" | {'prev p50@' + str(levels[0]):>12}"
+    print(
+        f"{result['scale']['items']} items, {result['scale']['members']} members, "
+        f"{result['workers']} gunicorn workers, {result['requests']} requests per "
+        f"page and level; load average {result['load_average']} (start, end)"
+    )
     print(header)
     print("-" * len(header))
     for page in result["pages"]:
@@ -364,7 +369,7 @@ def print_table(result: dict, previous: dict | None, other: dict | None) -> None
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=96, help="per page and level")
+    parser.add_argument("--requests", type=int, default=64, help="per page and level")
     parser.add_argument("--concurrency", default="8,32")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--members", type=int, default=8, help="distinct logins")
@@ -388,6 +393,7 @@ def main():
         check=True,
     )
     subjects = pick_subjects(args.members)
+    load_before = os.getloadavg()[:1]
     port = free_port()
     server = start_server(env, port, args.workers)
     try:
@@ -447,6 +453,7 @@ def main():
         "database": django.db.connection.settings_dict["NAME"],
         "scale": subjects["scale"],
         "concurrency": levels,
+        "load_average": [round(x, 1) for x in load_before + os.getloadavg()[:1]],
         "requests": args.requests,
         "workers": args.workers,
         "pages": list(rows.values()),
