@@ -20,6 +20,7 @@ nothing here fails on a slow page.
 import argparse
 import http.client
 import json
+import math
 import os
 import re
 import signal
@@ -162,7 +163,7 @@ def load(sessions: list[Session], path: str, concurrency: int, total: int):
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    index = max(0, min(len(ordered) - 1, math.ceil(pct / 100 * len(ordered)) - 1))
     return ordered[index]
 
 
@@ -470,7 +471,9 @@ def main():
                     "p95": round(p95, 1),
                     "ratio_p50": round(p50 / floor_p50, 2),
                     "ratio_p95": round(p95 / floor_p95, 2),
-                    "rps": round(len(times) / (sum(times) / 1000 / c), 1),
+                    "rps": round(len(times) / (sum(times) / 1000 / c), 1)
+                    if label not in serial
+                    else round(len(times) / (sum(times) / 1000), 2),
                 }
                 row["queries"] = max(queries)
                 row["errors"] = max(row["errors"], sum(1 for s in statuses if s != 200))
