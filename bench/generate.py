@@ -29,6 +29,7 @@ import math
 import os
 import sys
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -166,9 +167,9 @@ class Progress:
         self.timings: dict[str, float] = {}
 
     def show(self, label: str, fraction: float | None) -> None:
-        share = (self.done + self.weights[label] * min(1, fraction or 1)) / self.total
-        if fraction == 0:
-            share = self.done / self.total
+        """fraction: how far into `label` (None: it has just ended)."""
+        part = 1 if fraction is None else min(1, fraction)
+        share = (self.done + self.weights[label] * part) / self.total
         filled = int(share * self.width)
         bar = "#" * filled + "." * (self.width - filled)
         elapsed = time.perf_counter() - self.started
@@ -176,25 +177,18 @@ class Progress:
         if self.tty:
             self.stream.write("\r" + line.ljust(78))
             self.stream.flush()
-        elif fraction is None:  # a step ended: one line each when piped
+        elif fraction is None:  # one line per step when piped
             self.stream.write(line + "\n")
 
+    @contextmanager
     def step(self, label: str):
-        progress = self
-
-        class _Step:
-            def __enter__(self):
-                self.t = time.perf_counter()
-                progress.show(label, 0)
-                return lambda fraction: progress.show(label, fraction)
-
-            def __exit__(self, *exc):
-                if exc[0] is None:
-                    progress.timings[label] = time.perf_counter() - self.t
-                    progress.show(label, None)
-                    progress.done += progress.weights[label]
-
-        return _Step()
+        """Time one step; yields a callback taking the fraction done so far."""
+        started = time.perf_counter()
+        self.show(label, 0)
+        yield lambda fraction: self.show(label, fraction)
+        self.timings[label] = time.perf_counter() - started
+        self.show(label, None)
+        self.done += self.weights[label]
 
     def finish(self) -> None:
         if self.tty:
