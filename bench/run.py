@@ -460,9 +460,10 @@ def main():
                     row["serial"] = True
                 else:
                     load(sessions[who], path, c, c)  # warm-up, discarded
-                    times, statuses, queries = load(
-                        sessions[who], path, c, args.requests
-                    )
+                    # At least two requests per connection, so all of them
+                    # are really open at once.
+                    total = max(args.requests, 2 * c)
+                    times, statuses, queries = load(sessions[who], path, c, total)
                 p50, p95 = statistics.median(times), percentile(times, 95)
                 if label == "floor":
                     floor_p50, floor_p95 = p50, p95
