@@ -69,7 +69,7 @@ beat: db
 
 check-deploy: $(RUN_STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(50))') \
-	  ALLOWED_HOSTS=practica.example.com \
+	  ALLOWED_HOSTS=practica.example.com REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Regenerate both locks from pyproject.toml in clean venvs: the runtime set,

@@ -1,4 +1,5 @@
-"""The "Your communities" panel on a member's home page."""
+"""The "Your communities" panel on a member's home page (registered with
+members.sections, page "home", from CommunitiesConfig.ready())."""
 
 from communities import selectors
 

@@ -80,6 +80,14 @@ def can_see_listing_details(user, community) -> bool:
     )
 
 
+def access_managed_community(user, slug: str):
+    """Fetch a community for a steward's page or action: 404 for those who
+    may not see it, 403 for those who may see but not manage it."""
+    community, membership = access.access_community(user, slug)
+    check_manage(user, community, membership)
+    return community, membership
+
+
 def check_manage(user, community, membership) -> None:
     """For stewards' pages and actions, after access_community has already
     hidden private communities from outsiders (404)."""

@@ -30,9 +30,15 @@ from members.models import LeadershipRole
 Status = Membership.Status
 Role = Membership.Role
 
+# Size and activity sort only the communities whose figures the member may
+# see: a private community they are not in comes after those, by name, so its
+# place in the list cannot reveal how big or busy it is.
 SORTS = {
-    "activity": ("-last_activity_at",),
-    "size": ("-size", "-last_activity_at"),
+    "activity": (F("seen_activity").desc(nulls_last=True),),
+    "size": (
+        F("seen_size").desc(nulls_last=True),
+        F("seen_activity").desc(nulls_last=True),
+    ),
     "newest": ("-created_at",),
 }
 DEFAULT_SORT = "activity"
@@ -69,15 +75,19 @@ def community_list(
     """Every community (private ones too: the page shows them by name and
     purpose only), the member's own first, then by `sort`."""
     mine = Membership.objects.filter(community=OuterRef("pk"), user_id=user.pk)
+    inside = access.visible_communities_q(user) or Q(pk__isnull=False)  # staff: all
     qs = Community.objects.annotate(
         size=active_member_count(),
         my_status=Subquery(mine.values("status")[:1]),
         is_mine=Exists(mine.filter(status=Status.ACTIVE)),
+        seen_size=Case(When(inside, then=F("size")), default=None),
+        seen_activity=Case(When(inside, then=F("last_activity_at")), default=None),
     ).prefetch_related("tags")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(purpose__icontains=q))
     if tag:
-        qs = qs.filter(tags__slug=tag)
+        # A private community's tags are part of its insides.
+        qs = qs.filter(inside, tags__slug=tag)
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return qs.order_by(F("is_mine").desc(), *order, "name", "pk")
 

@@ -1,10 +1,8 @@
 """Community pages and membership actions. Views are thin: parse, check,
 call a selector or service, render or redirect. Every action is a POST."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from communities import access, panels, permissions, selectors, services
+from communities import access, permissions, selectors
 from communities.forms import (
     CommunityFilterForm,
     CommunityForm,
@@ -22,17 +20,30 @@ from communities.forms import (
     MemberFilterForm,
 )
 from communities.models import Community, Membership
-
-
-def _page(request, queryset, per_page=None):
-    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
-
-
-def _querystring_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+from communities.services.errors import MembershipError
+from communities.services.lifecycle import (
+    check_community_archive,
+    check_community_create,
+    check_community_reopen,
+    check_community_update,
+)
+from communities.services.membership import (
+    check_community_join,
+    check_community_leave,
+    check_community_request_join,
+    check_invitation_accept,
+    check_invitation_decline,
+)
+from communities.services.stewards import (
+    check_community_invite,
+    check_membership_approve,
+    check_membership_decline,
+    check_membership_demote,
+    check_membership_promote,
+    check_membership_remove,
+)
+from members import sections
+from members.pagination import paginate
 
 
 def _back(request, default: str) -> str:
@@ -52,7 +63,7 @@ def _back(request, default: str) -> str:
 def community_list(request):
     filters = CommunityFilterForm(request.GET or None)
     values = filters.values()
-    page = _page(request, selectors.community_list(user=request.user, **values))
+    page = paginate(selectors.community_list(user=request.user, **values), request.GET)
     for community in page:
         community.show_details = permissions.can_see_listing_details(
             request.user, community
@@ -65,7 +76,6 @@ def community_list(request):
             "filters": filters,
             "values": values,
             "tags": selectors.popular_tags(user=request.user),
-            "querystring": _querystring_without_page(request),
             "can_create": permissions.can_create_community(request.user),
         },
     )
@@ -78,8 +88,8 @@ def community_create(request):
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            community = services.community_create(
-                creator=request.user, **form.cleaned_data
+            community = check_community_create(
+                acting_user=request.user, **form.cleaned_data
             )
         except IntegrityError:
             # Someone took the name or address between the check and the save.
@@ -108,7 +118,9 @@ def community_detail(request, slug):
         "tags": list(community.tags.all()),
         "stewards": stewards,
         "overview": selectors.member_overview(community),
-        "panels": panels.panels_for(request, community, membership),
+        "panels": sections.sections_for(
+            "community", request, community=community, membership=membership
+        ),
         "can_join": permissions.can_join(user, community, membership),
         "can_request": permissions.can_request(user, community, membership),
         "can_leave": permissions.can_leave(user, community, membership),
@@ -141,9 +153,8 @@ def community_members(request, slug):
         {
             "community": community,
             "membership": membership,
-            "page": _page(request, members, per_page=50),
+            "page": paginate(members, request.GET, size=50),
             "filters": filters,
-            "querystring": _querystring_without_page(request),
             "can_manage": can_manage,
         },
     )
@@ -151,8 +162,7 @@ def community_members(request, slug):
 
 @login_required
 def community_settings(request, slug):
-    community, membership = access.access_community(request.user, slug)
-    permissions.check_manage(request.user, community, membership)
+    community, membership = permissions.access_managed_community(request.user, slug)
     can_edit = permissions.can_edit(request.user, community, membership)
     form = CommunityForm(request.POST or None, community=community)
     if request.method == "POST":
@@ -161,8 +171,8 @@ def community_settings(request, slug):
             return redirect("communities:settings", slug=community.slug)
         if form.is_valid():
             try:
-                community = services.community_update(
-                    community=community, actor=request.user, **form.cleaned_data
+                community = check_community_update(
+                    acting_user=request.user, community_slug=slug, **form.cleaned_data
                 )
             except IntegrityError:
                 form.add_error("name", _("That name or address was just taken."))
@@ -179,7 +189,9 @@ def community_settings(request, slug):
             "invite_form": InviteForm(),
             "can_edit": can_edit,
             "stewards": selectors.community_stewards(community),
-            "requests": _page(request, selectors.pending_requests(community), 50),
+            "requests": paginate(
+                selectors.pending_requests(community), request.GET, size=50
+            ),
             "invitations": selectors.open_invitations(community)[:50],
             "newcomers": selectors.newcomers_for_stewards(community),
         },
@@ -192,7 +204,9 @@ def invitations(request):
         request,
         "communities/invitations.html",
         {
-            "invitations": _page(request, selectors.my_invitations(request.user)),
+            "invitations": paginate(
+                selectors.my_invitations(request.user), request.GET
+            ),
             "requests": selectors.my_pending_requests(request.user)[:50],
         },
     )
@@ -205,7 +219,7 @@ def _run(request, action, **kwargs):
     """Call a service; a refusal becomes a message, never an error page."""
     try:
         return action(**kwargs), True
-    except services.MembershipError as exc:
+    except MembershipError as exc:
         messages.error(request, str(exc))
         return None, False
 
@@ -215,7 +229,7 @@ def _run(request, action, **kwargs):
 def join(request, slug):
     community, _membership = access.access_community(request.user, slug)
     membership, ok = _run(
-        request, services.community_join, user=request.user, community=community
+        request, check_community_join, acting_user=request.user, community_slug=slug
     )
     if ok:
         messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
@@ -228,7 +242,10 @@ def request_join(request, slug):
     # Private communities are listed, so their existence is no secret.
     community = get_object_or_404(Community, slug=slug)
     membership, ok = _run(
-        request, services.community_request_join, user=request.user, community=community
+        request,
+        check_community_request_join,
+        acting_user=request.user,
+        community_slug=slug,
     )
     if ok and membership.is_active:
         messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
@@ -254,7 +271,7 @@ def leave(request, slug):
         raise Http404
     was_pending = before.is_pending
     membership, ok = _run(
-        request, services.community_leave, user=request.user, community=community
+        request, check_community_leave, acting_user=request.user, community_slug=slug
     )
     if not ok:
         return redirect(_back(request, community.get_absolute_url()))
@@ -270,12 +287,12 @@ def leave(request, slug):
 @login_required
 @require_POST
 def invitation_accept(request, slug):
-    community = get_object_or_404(Community, slug=slug)
     membership, ok = _run(
-        request, services.invitation_accept, user=request.user, community=community
+        request, check_invitation_accept, acting_user=request.user, community_slug=slug
     )
     if not ok:
         return redirect("communities:invitations")
+    community = membership.community
     messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
     return redirect(community)
 
@@ -283,8 +300,7 @@ def invitation_accept(request, slug):
 @login_required
 @require_POST
 def invitation_decline(request, slug):
-    community = get_object_or_404(Community, slug=slug)
-    membership = services.invitation_decline(user=request.user, community=community)
+    membership = check_invitation_decline(acting_user=request.user, community_slug=slug)
     if membership is not None and membership.status == Membership.Status.DECLINED:
         messages.info(request, _("Invitation declined."))
     return redirect(_back(request, reverse("communities:invitations")))
@@ -293,32 +309,19 @@ def invitation_decline(request, slug):
 # --- Stewards' actions ---------------------------------------------------------------
 
 
-def _steward_context(request, slug):
-    community, membership = access.access_community(request.user, slug)
-    permissions.check_manage(request.user, community, membership)
-    return community
-
-
-def _target(community, pk) -> Membership:
-    return get_object_or_404(
-        Membership.objects.select_related("user", "community"),
-        pk=pk,
-        community=community,
-    )
-
-
 @login_required
 @require_POST
 def invite(request, slug):
-    community = _steward_context(request, slug)
+    # Refuse outsiders before reading the form; the check_* entry checks again.
+    community, _membership = permissions.access_managed_community(request.user, slug)
     form = InviteForm(request.POST)
     if not form.is_valid():
         for error in form.errors["who"]:
             messages.error(request, error)
         return redirect("communities:settings", slug=community.slug)
     membership, ok = _run(
-        request, services.community_invite, actor=request.user,
-        community=community, invitee=form.invitee,
+        request, check_community_invite, acting_user=request.user, community_slug=slug,
+        invitee=form.invitee,
     )  # fmt: skip
     if ok:
         if membership.is_active:
@@ -331,15 +334,19 @@ def invite(request, slug):
     return redirect("communities:settings", slug=community.slug)
 
 
-def _membership_action(service, success_message):
+def _membership_action(check, success_message):
     @login_required
     @require_POST
     def view(request, slug, pk):
-        community = _steward_context(request, slug)
-        target = _target(community, pk)
-        membership, ok = _run(request, service, actor=request.user, membership=target)
+        membership, ok = _run(
+            request,
+            check,
+            acting_user=request.user,
+            community_slug=slug,
+            membership_id=pk,
+        )
         if ok:
-            messages.success(request, success_message % {"user": target.user})
+            messages.success(request, success_message % {"user": membership.user})
         return redirect(
             _back(request, reverse("communities:settings", kwargs={"slug": slug}))
         )
@@ -348,27 +355,26 @@ def _membership_action(service, success_message):
 
 
 membership_approve = _membership_action(
-    services.membership_approve, gettext_lazy("%(user)s is now a member.")
+    check_membership_approve, gettext_lazy("%(user)s is now a member.")
 )
 membership_decline = _membership_action(
-    services.membership_decline, gettext_lazy("You declined %(user)s's request.")
+    check_membership_decline, gettext_lazy("You declined %(user)s's request.")
 )
 membership_promote = _membership_action(
-    services.membership_promote, gettext_lazy("%(user)s is now a steward.")
+    check_membership_promote, gettext_lazy("%(user)s is now a steward.")
 )
 membership_demote = _membership_action(
-    services.membership_demote, gettext_lazy("%(user)s is no longer a steward.")
+    check_membership_demote, gettext_lazy("%(user)s is no longer a steward.")
 )
 membership_remove = _membership_action(
-    services.membership_remove, gettext_lazy("%(user)s was removed.")
+    check_membership_remove, gettext_lazy("%(user)s was removed.")
 )
 
 
 @login_required
 @require_POST
 def archive(request, slug):
-    community = _steward_context(request, slug)
-    services.community_archive(community=community, actor=request.user)
+    community = check_community_archive(acting_user=request.user, community_slug=slug)
     messages.success(
         request,
         _("%(name)s is archived: everything stays readable, nothing can change.")
@@ -380,7 +386,6 @@ def archive(request, slug):
 @login_required
 @require_POST
 def reopen(request, slug):
-    community = _steward_context(request, slug)
-    services.community_reopen(community=community, actor=request.user)
+    community = check_community_reopen(acting_user=request.user, community_slug=slug)
     messages.success(request, _("%(name)s is open again.") % {"name": community.name})
     return redirect(community)

@@ -1,10 +1,35 @@
 import os
 
-from celery import Celery
+from celery import Celery, Task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-app = Celery("practica")
+
+class OutboxTask(Task):
+    """Marks the task's outbox row done when it finishes (members.jobs), so
+    the sweeper hands over again only jobs whose effect is still missing."""
+
+    def __call__(self, *args, **kwargs):
+        from members import jobs
+
+        outbox_id = kwargs.pop(jobs.OUTBOX_ID, None)
+        result = super().__call__(*args, **kwargs)
+        if outbox_id is not None:
+            jobs.outbox_done(outbox_id)
+        return result
+
+    def on_retry(self, exc, task_id, args, kwargs, einfo):
+        from members import jobs
+
+        outbox_id = (kwargs or {}).get(jobs.OUTBOX_ID)
+        if outbox_id is None:
+            return
+        when = getattr(getattr(einfo, "exception", None), "when", None)
+        countdown = when if isinstance(when, int | float) else 0
+        jobs.outbox_retrying(outbox_id, countdown=countdown)
+
+
+app = Celery("practica", task_cls=OutboxTask)
 # Every CELERY_* setting (broker, eager mode, acks_late, beat schedule) lives
 # in Django settings.
 app.config_from_object("django.conf:settings", namespace="CELERY")

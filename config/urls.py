@@ -9,13 +9,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("", include("notifications.urls")),
     path("communities/", include("communities.urls")),
     path("", include("knowledge.urls")),
-    path("", include("knowledge.urls_digests")),
     path("mentoring/", include("mentoring.urls")),
+    path("", include("digests.urls")),
     path("", include("dashboards.urls")),
 ]
 
+handler400 = "config.views.bad_request"
 handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

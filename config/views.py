@@ -2,47 +2,57 @@
 checks and error pages."""
 
 import logging
-from importlib import import_module
-from importlib.util import find_spec
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from members import sections
+
 logger = logging.getLogger(__name__)
 
-
-# Apps that add a panel to a member's home page, in the order shown. Each has
-# `<app>/home.py` with `panel(request) -> dict | None`; the dict holds the
-# panel's `template` and its context (already queried, see the app's selectors).
-HOME_PANEL_APPS = ["communities", "knowledge", "mentoring"]
-
-
-def _home_panels(request) -> list[dict]:
-    panels = []
-    for app in HOME_PANEL_APPS:
-        if find_spec(f"{app}.home") is None:
-            continue
-        panel = import_module(f"{app}.home").panel(request)
-        if panel:
-            panels.append(panel)
-    return panels
+# Each check of /healthz gives up after this long: a load balancer must get
+# an answer, not a hung request.
+HEALTH_TIMEOUT_SECONDS = 0.8
 
 
 def home(request):
+    """A visitor's welcome, or a member's panels: each app registers its own
+    with members.sections (page "home") from its AppConfig.ready()."""
     if not request.user.is_authenticated:
         return render(request, "home_visitor.html")
-    return render(request, "home.html", {"panels": _home_panels(request)})
+    panels = sections.sections_for("home", request)
+    return render(request, "home.html", {"panels": panels})
+
+
+def _database_check() -> None:
+    """SELECT 1 on a fresh connection of its own, never the request's (a
+    persistent connection to a hung server would hang the check with it)."""
+    params = connection.get_connection_params()
+    params["connect_timeout"] = HEALTH_TIMEOUT_SECONDS * 2  # ends the thread
+    params["options"] = f"-c statement_timeout={int(HEALTH_TIMEOUT_SECONDS * 1000)}"
+    with connection.Database.connect(**params) as conn:
+        conn.execute("SELECT 1").fetchone()
 
 
 def _database_ok() -> bool:
+    """Answers within HEALTH_TIMEOUT_SECONDS even when the database hangs:
+    the check runs in a thread that is left to finish on its own."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
+    future = pool.submit(_database_check)
+    pool.shutdown(wait=False)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        future.result(timeout=HEALTH_TIMEOUT_SECONDS)
+    except FutureTimeout:
+        logger.error("Health check: database did not answer in time")
+        return False
     except Exception:  # noqa: BLE001 - any failure means "down"
         logger.exception("Health check: database down")
         return False
@@ -54,7 +64,9 @@ def _redis_ok() -> bool:
 
     try:
         client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+            settings.REDIS_URL,
+            socket_connect_timeout=HEALTH_TIMEOUT_SECONDS,
+            socket_timeout=HEALTH_TIMEOUT_SECONDS,
         )
         return bool(client.ping())
     except Exception:  # noqa: BLE001
@@ -75,6 +87,10 @@ def healthz(request):
     )
 
 
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
@@ -83,9 +99,19 @@ def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+# The database cannot be reached or gave up on a query: not a bug of ours, so
+# say "try again shortly" (503 with Retry-After) instead of "something broke".
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request):
     # No context processors that touch the database: it may be what failed.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_UNAVAILABLE):
+        response = HttpResponse(
+            loader.get_template("errors/503.html").render(), status=503
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -14,6 +14,9 @@ from dashboards.periods import (
 
 # Long enough for a multi-year review, short enough to keep every figure cheap.
 MAX_CUSTOM_DAYS = 3 * 366
+# Before any Practica data, and far enough from year 1 that the previous
+# period (for trends) still has a date.
+EARLIEST_START = date(2000, 1, 1)
 
 
 class PeriodForm(forms.Form):
@@ -50,7 +53,13 @@ class PeriodForm(forms.Form):
                 _("Choose both a start and an end date for a custom period.")
             )
         today = timezone.localdate()
-        if start > end:
+        if start < EARLIEST_START:
+            self.add_error(
+                "start",
+                _("Choose a start date on or after %(date)s.")
+                % {"date": EARLIEST_START.isoformat()},
+            )
+        elif start > end:
             self.add_error("end", _("The end date must be on or after the start."))
         elif start > today:
             self.add_error("start", _("The start date cannot be in the future."))

@@ -34,7 +34,7 @@ from communities.models import Membership
 from dashboards.periods import Period
 from dashboards.scope import Scope
 from mentoring.models import Feedback, MentoringRequest, Pair
-from mentoring.services import reminder_days
+from mentoring.services.reminders import reminder_days
 
 
 def requests_in(scope: Scope) -> QuerySet:

@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
+
+from members.pagination import page_query, paginate
 
 
 @dataclass(frozen=True)
@@ -67,17 +68,14 @@ class Table:
     def paginate(self, query: QueryDict) -> "Table":
         """Take this table's page from the request's query string, keeping the
         other parameters (period, other tables' pages) in its links."""
-        paginator = Paginator(self.objects, self.page_size)
-        self.page = paginator.get_page(query.get(self.page_param))
+        self.page = paginate(
+            self.objects, query, size=self.page_size, param=self.page_param
+        )
         self.rows = [self.row(obj) for obj in self.page.object_list]
         if self.page.has_previous():
-            self.previous_query = self._query(
-                query, {self.page_param: self.page.previous_page_number()}
-            )
+            self.previous_query = page_query(self.page, "previous", query)
         if self.page.has_next():
-            self.next_query = self._query(
-                query, {self.page_param: self.page.next_page_number()}
-            )
+            self.next_query = page_query(self.page, "next", query)
         self.csv_query = self._query(
             query, {"format": "csv", "table": self.name}, drop_pages=True
         )

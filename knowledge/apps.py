@@ -6,14 +6,12 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge"
 
     def ready(self):
-        from communities import panels
-        from knowledge.panels import community_feed_panel, latest_digest_panel
-
-        # The digest pointer sits above the (long) feed.
-        panels.register(latest_digest_panel)
-        panels.register(community_feed_panel)
-
+        from knowledge.home import panel as home_panel
+        from knowledge.panels import community_feed_panel
         from knowledge.profile import contributions_section
-        from members import profile_sections
+        from members import sections
 
-        profile_sections.register(contributions_section)
+        sections.register("home", home_panel, order=20)
+        # After the digest pointer (digests, order 10): the feed is long.
+        sections.register("community", community_feed_panel, order=20)
+        sections.register("profile", contributions_section, order=10)

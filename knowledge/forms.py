@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Adoption, Item, ItemKind, Reply
-from knowledge.services import MAX_TAG_LENGTH, MAX_TAGS
-from members.forms import TagListField
+from members.forms import SubmissionTokenField, TagListField
+from members.tags import MAX_TAG_LENGTH
 
 # The story template inserts headings only; the prompts are shown beside the
 # editor, so nothing prompt-like is ever published unedited.
@@ -53,9 +53,9 @@ class ItemForm(forms.Form):
         label=_("Tags"),
         required=False,
         max_length=500,
-        max_tags=MAX_TAGS,
         help_text=_("Separated by commas, e.g. shift handover, safety."),
     )
+    submission_token = SubmissionTokenField()
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -69,16 +69,6 @@ class ItemForm(forms.Form):
             raise forms.ValidationError(_("Write something under the headings first."))
         return body
 
-    def clean_tags(self):
-        # Parsed like every tag input (members.forms.TagListField); a
-        # knowledge tag is also a URL segment, so it is kept shorter.
-        tags = self.cleaned_data["tags"]
-        if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
-            raise forms.ValidationError(
-                _("Keep each tag under %(n)d characters.") % {"n": MAX_TAG_LENGTH}
-            )
-        return tags
-
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
@@ -87,6 +77,7 @@ class ReplyForm(forms.Form):
         max_length=Reply._meta.get_field("body").max_length,
         error_messages={"required": _("Write something first.")},
     )
+    submission_token = SubmissionTokenField()
 
     def __init__(self, *args, answer: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

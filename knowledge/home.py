@@ -1,4 +1,5 @@
-"""The knowledge panel on a member's home page: pull, not push."""
+"""The knowledge panel on a member's home page: pull, not push
+(registered with members.sections, page "home", from KnowledgeConfig.ready())."""
 
 from knowledge import selectors
 

@@ -58,6 +58,9 @@ class Item(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="items"
     )
+    # The one-time token of the form that created it: a double submit or a
+    # retried request finds this row instead of creating a second one.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
@@ -120,14 +123,25 @@ class Item(models.Model):
                 name="item_open_recent",
             ),
             GinIndex(fields=["search_vector"], name="item_search_gin"),
+            # Digests: questions answered in a period, per community.
+            models.Index(
+                fields=["community", "first_reply_at"],
+                condition=models.Q(first_reply_at__isnull=False),
+                name="item_community_first_reply",
+            ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_token"],
+                condition=models.Q(submission_token__isnull=False),
+                name="item_submitted_once",
+            ),
             # One linked copy of an item per target community.
             models.UniqueConstraint(
                 fields=["shared_from", "community"],
                 condition=models.Q(shared_from__isnull=False),
                 name="share_once_per_community",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -168,6 +182,7 @@ class Reply(models.Model):
     )
     body = models.TextField(_("reply"), max_length=20000)
     body_html = models.TextField(editable=False, blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
@@ -185,6 +200,13 @@ class Reply(models.Model):
             models.Index(fields=["item", "created_at"], name="reply_item_time"),
             models.Index(fields=["author", "-created_at"], name="reply_author_recent"),
             models.Index(fields=["created_at"], name="reply_created"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_token"],
+                condition=models.Q(submission_token__isnull=False),
+                name="reply_submitted_once",
+            )
         ]
 
     def __str__(self):
@@ -236,94 +258,3 @@ class Adoption(models.Model):
 
     def __str__(self):
         return f"{self.community} adopted {self.item}"
-
-
-# --- Digests ---
-
-
-class DigestPeriod(models.TextChoices):
-    DAILY = "daily", _("Daily")
-    WEEKLY = "weekly", _("Weekly")
-
-
-class Digest(models.Model):
-    """What one community came to know in one period. Built by
-    knowledge.digests.build from that period's activity only; rebuilding the
-    same (community, period, start) updates the same row."""
-
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="digests"
-    )
-    period = models.CharField(max_length=10, choices=DigestPeriod.choices)
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    content = models.JSONField(default=dict)
-    # Rendered from `content` by our own autoescaped template, links relative.
-    html = models.TextField(blank=True)
-    # False for a quiet period: kept for idempotence, left out of e-mails.
-    has_news = models.BooleanField(default=False)
-    built_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["community", "period", "start"], name="digest_once"
-            )
-        ]
-        indexes = [
-            # Sending looks up every community's digest for one period.
-            models.Index(fields=["period", "start"], name="digest_period_start"),
-        ]
-
-    def __str__(self):
-        return f"{self.community} {self.period} digest from {self.start:%Y-%m-%d}"
-
-    def get_absolute_url(self):
-        return reverse(
-            "digests:detail", kwargs={"slug": self.community.slug, "pk": self.pk}
-        )
-
-
-class DigestDelivery(models.Model):
-    """One member's digest e-mail for one period. Created (pending) in its own
-    transaction before anything is sent and claimed by a conditional update,
-    so a rerun or a worker that dies mid-run never sends the e-mail twice."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="digest_deliveries",
-    )
-    period = models.CharField(max_length=10, choices=DigestPeriod.choices)
-    period_start = models.DateTimeField()
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    claim_token = models.CharField(max_length=32, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    digest_ids = models.JSONField(default=list, blank=True)
-    notification_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name_plural = "digest deliveries"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["member", "period", "period_start"], name="digest_delivery_once"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["claim_token"], name="digest_delivery_claim"),
-        ]
-
-    def __str__(self):
-        return f"{self.period} digest for {self.member} ({self.status})"

@@ -1,5 +1,5 @@
 """The knowledge section of a community's page (registered with
-communities.panels from KnowledgeConfig.ready())."""
+members.sections, page "community", from KnowledgeConfig.ready())."""
 
 from django.conf import settings
 
@@ -7,6 +7,7 @@ from communities.access import can_moderate, can_view_content
 from knowledge import selectors
 from knowledge.models import ItemKind
 from knowledge.permissions import can_post, membership_or_outsider
+from members.pagination import Position
 
 TAB_LABELS = {
     "new": "Newest",
@@ -18,7 +19,8 @@ TAB_LABELS = {
 
 def community_feed_panel(request, community, membership):
     """Newest, most helpful, open questions (and hidden, for stewards), with
-    keyset pagination read from ?tab=&before= on whatever page includes it."""
+    keyset pagination read from ?tab=&before=/&after= on whatever page
+    includes it."""
     user = request.user
     membership = membership_or_outsider(user, community, membership)
     if not can_view_content(user, community, membership):
@@ -27,36 +29,21 @@ def community_feed_panel(request, community, membership):
     tabs = list(selectors.FEED_TABS) + (["hidden"] if moderator else [])
     tab = request.GET.get("tab", "new")
     tab = tab if tab in tabs else "new"
-    cursor = selectors.Cursor.decode(request.GET.get("before"))
+    position = Position.from_query(request.GET)
     size = settings.PAGE_SIZE
     if tab == "hidden":
-        items, next_cursor = selectors.hidden_items(
-            community=community, cursor=cursor, size=size
-        )
+        page = selectors.hidden_items(community=community, position=position, size=size)
     else:
-        items, next_cursor = selectors.community_feed(
-            community=community, tab=tab, cursor=cursor, size=size
+        page = selectors.community_feed(
+            community=community, tab=tab, position=position, size=size
         )
     return {
         "template": "knowledge/_community_feed.html",
         "community": community,
-        "items": items,
+        "page": page,
+        "items": page.object_list,
         "tab": tab,
         "tabs": [(key, TAB_LABELS[key]) for key in tabs],
-        "next_cursor": next_cursor.encode() if next_cursor else "",
-        "is_first_page": cursor is None,
         "can_post": can_post(user, community, membership),
         "kinds": ItemKind.choices,
-    }
-
-
-def latest_digest_panel(request, community, membership):
-    """Links to the community's latest digest and its archive, for those who
-    may read its content. No query of its own: /digests/latest/ finds the
-    digest when followed, so the community page stays at its pinned cost."""
-    if not can_view_content(request.user, community, membership):
-        return None
-    return {
-        "template": "knowledge/digests/_community_panel.html",
-        "community": community,
     }

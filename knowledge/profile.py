@@ -1,5 +1,5 @@
 """The "Contributions" section of a member's profile page (registered with
-members.profile_sections from KnowledgeConfig.ready())."""
+members.sections, page "profile", from KnowledgeConfig.ready())."""
 
 from knowledge import selectors
 

@@ -6,35 +6,24 @@ overwrite each other, and the stored search vector is refreshed whenever a
 title, body or tags change.
 """
 
+from collections import defaultdict
+
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Collate, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.access import can_view_content
 from communities.models import Membership
 from communities.services import community_record_activity, welcome_step_complete
-from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, Reply
+from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
 from members.markup import markdown_to_html
-from members.notifications import notify
-
-MAX_TAGS = 10
-MAX_TAG_LENGTH = 50
-
-
-def tags_normalise(tags) -> list[str]:
-    """Lower-case, hyphenated, de-duplicated tag names. Slashes and commas are
-    dropped: a tag is a URL segment on its tag page."""
-    cleaned = set()
-    for raw in tags:
-        tag = "-".join((raw or "").replace("/", " ").replace(",", " ").split())
-        tag = tag.lower().strip("-")[:MAX_TAG_LENGTH]
-        if tag:
-            cleaned.add(tag)
-    return sorted(cleaned)[:MAX_TAGS]
+from members.tags import tags_normalise
+from notifications.services import notify
 
 
 def search_vector_expression():
@@ -51,6 +40,37 @@ def search_vectors_refresh(*, item_ids) -> None:
     Item.objects.filter(pk__in=list(item_ids)).update(
         search_vector=search_vector_expression()
     )
+
+
+def items_tag_names_refresh(*, item_model=Item, link_model=ItemTag) -> int:
+    """Re-derive tag_names, and the search vector, of every item whose copy no
+    longer matches its tag links (after stored tags were renamed or merged:
+    members.tags.tags_renormalise). Takes a migration's historical models.
+    Returns how many items changed."""
+    names = (
+        link_model.objects.filter(content_object_id=OuterRef("pk"))
+        .values("content_object_id")
+        # Code point order ("C"), as services sort names in Python.
+        .annotate(names=StringAgg("tag__name", " ", order_by=Collate("tag__name", "C")))
+        .values("names")
+    )
+    stale = (
+        item_model.objects.annotate(
+            derived=Coalesce(Subquery(names), Value(""), output_field=TextField())
+        )
+        .exclude(tag_names=F("derived"))
+        .values_list("pk", "derived")
+    )
+    by_names = defaultdict(list)
+    for pk, derived in stale:
+        by_names[derived].append(pk)
+    for derived, pks in by_names.items():
+        item_model.objects.filter(pk__in=pks).update(tag_names=derived)
+    changed = [pk for pks in by_names.values() for pk in pks]
+    item_model.objects.filter(pk__in=changed).update(
+        search_vector=search_vector_expression()
+    )
+    return len(changed)
 
 
 def _notify_if_visible(*, recipient, item, **kwargs) -> None:
@@ -84,20 +104,65 @@ def _item_insert(*, author, community, kind, title, body, tags, **extra) -> Item
     return item
 
 
+def _submitted_once(model, *, author, submission_token, create):
+    """Run `create()` unless this author's form with this one-time token
+    already made a row: then return that row. Two requests racing with the
+    same token meet at the unique constraint; the loser returns the winner's
+    row. Returns (row, created)."""
+    if submission_token is None:
+        return create(), True
+    existing = model.objects.filter(
+        author=author, submission_token=submission_token
+    ).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        existing = model.objects.filter(
+            author=author, submission_token=submission_token
+        ).first()
+        if existing is None:
+            raise  # another constraint failed: not a double submit
+        return existing, False
+
+
 @transaction.atomic
 def item_create(
-    *, author, community, kind: str, title: str, body: str, tags=()
+    *,
+    author,
+    community,
+    kind: str,
+    title: str,
+    body: str,
+    tags=(),
+    submission_token=None,
 ) -> Item:
-    """Publish an item in a community. Callers check permission first."""
-    item = _item_insert(
-        author=author, community=community, kind=kind, title=title, body=body, tags=tags
+    """Publish an item in a community. Callers check permission first. The
+    same `submission_token` twice publishes once."""
+
+    def create():
+        item = _item_insert(
+            author=author,
+            community=community,
+            kind=kind,
+            title=title,
+            body=body,
+            tags=tags,
+            submission_token=submission_token,
+        )
+        welcome_step_complete(user=author, community=community, step="introduce")
+        return item
+
+    item, _created = _submitted_once(
+        Item, author=author, submission_token=submission_token, create=create
     )
-    welcome_step_complete(user=author, community=community, step="introduce")
     return item
 
 
 @transaction.atomic
-def item_update(*, item: Item, editor, kind: str, title: str, body: str, tags=()):
+def item_update(*, item: Item, acting_user, kind: str, title: str, body: str, tags=()):
     tags = tags_normalise(tags)
     item.kind = kind
     item.title = title.strip()
@@ -115,23 +180,23 @@ def item_update(*, item: Item, editor, kind: str, title: str, body: str, tags=()
 
 
 @transaction.atomic
-def item_hide(*, item: Item, by) -> None:
+def item_hide(*, item: Item, acting_user) -> None:
     """ "Delete" hides: stewards can bring it back."""
     if item.is_hidden:
         return
     item.hidden_at = timezone.now()
-    item.hidden_by = by
+    item.hidden_by = acting_user
     item.save(update_fields=["hidden_at", "hidden_by"])
 
 
 @transaction.atomic
-def item_restore(*, item: Item, by) -> None:
+def item_restore(*, item: Item, acting_user) -> None:
     item.hidden_at = None
     item.hidden_by = None
     item.save(update_fields=["hidden_at", "hidden_by"])
 
 
-def item_opened(*, user, item: Item, membership) -> None:
+def item_opened(*, acting_user, item: Item, membership) -> None:
     """A member opened an item: reading one of the community's most helpful
     items ticks the newcomer's "read" step."""
     from knowledge.selectors import is_among_most_helpful
@@ -141,13 +206,33 @@ def item_opened(*, user, item: Item, membership) -> None:
     if membership.read_helpful_at is not None:
         return
     if is_among_most_helpful(item):
-        welcome_step_complete(user=user, community=item.community, step="read")
+        welcome_step_complete(user=acting_user, community=item.community, step="read")
 
 
 @transaction.atomic
-def reply_create(*, item: Item, author, body: str) -> Reply:
+def reply_create(*, item: Item, author, body: str, submission_token=None) -> Reply:
+    """Reply once per one-time `submission_token`, however often it is sent."""
+    reply, _created = _submitted_once(
+        Reply,
+        author=author,
+        submission_token=submission_token,
+        create=lambda: _reply_insert(
+            item=item, author=author, body=body, submission_token=submission_token
+        ),
+    )
+    return reply
+
+
+def _reply_insert(*, item: Item, author, body: str, submission_token) -> Reply:
     now = timezone.now()
-    reply = Reply(item=item, author=author, body=body, body_html="", created_at=now)
+    reply = Reply(
+        item=item,
+        author=author,
+        body=body,
+        body_html="",
+        created_at=now,
+        submission_token=submission_token,
+    )
     reply.body_html = markdown_to_html(body)
     reply.full_clean()
     reply.save()
@@ -169,7 +254,7 @@ def reply_create(*, item: Item, author, body: str) -> Reply:
 
 
 @transaction.atomic
-def reply_update(*, reply: Reply, editor, body: str) -> Reply:
+def reply_update(*, reply: Reply, acting_user, body: str) -> Reply:
     reply.body = body
     reply.body_html = markdown_to_html(body)
     reply.edited_at = timezone.now()
@@ -179,12 +264,15 @@ def reply_update(*, reply: Reply, editor, body: str) -> Reply:
 
 
 @transaction.atomic
-def reply_hide(*, reply: Reply, by) -> None:
-    if reply.is_hidden:
-        return
-    reply.hidden_at = timezone.now()
-    reply.hidden_by = by
-    reply.save(update_fields=["hidden_at", "hidden_by"])
+def reply_hide(*, reply: Reply, acting_user) -> bool:
+    """Hide a reply; False if it was hidden already. The conditional update
+    lets only one of two simultaneous requests change the counters."""
+    now = timezone.now()
+    if not Reply.objects.filter(pk=reply.pk, hidden_at__isnull=True).update(
+        hidden_at=now, hidden_by=acting_user
+    ):
+        return False
+    reply.hidden_at, reply.hidden_by = now, acting_user
     Item.objects.filter(pk=reply.item_id, reply_count__gt=0).update(
         reply_count=F("reply_count") - 1
     )
@@ -192,47 +280,57 @@ def reply_hide(*, reply: Reply, by) -> None:
     Item.objects.filter(pk=reply.item_id, accepted_reply=reply).update(
         accepted_reply=None
     )
+    return True
 
 
 @transaction.atomic
-def reply_restore(*, reply: Reply, by) -> None:
-    if not reply.is_hidden:
-        return
-    reply.hidden_at = None
-    reply.hidden_by = None
-    reply.save(update_fields=["hidden_at", "hidden_by"])
+def reply_restore(*, reply: Reply, acting_user) -> bool:
+    """Restore a hidden reply; False if it was visible already."""
+    if not Reply.objects.filter(pk=reply.pk, hidden_at__isnull=False).update(
+        hidden_at=None, hidden_by=None
+    ):
+        return False
+    reply.hidden_at, reply.hidden_by = None, None
     Item.objects.filter(pk=reply.item_id).update(reply_count=F("reply_count") + 1)
+    return True
 
 
 @transaction.atomic
-def answer_accept(*, item: Item, reply: Reply, by) -> None:
+def answer_accept(*, item: Item, reply: Reply, acting_user) -> None:
     if reply.item_id != item.pk or reply.is_hidden or not item.is_question:
         raise ValidationError(_("Only a visible answer to this question."))
-    if item.accepted_reply_id == reply.pk:
-        return
+    # Conditional: of two simultaneous accepts, the second changes nothing
+    # (PostgreSQL re-checks the condition once the first commits), so the
+    # answerer is told once.
+    changed = (
+        Item.objects.filter(pk=item.pk)
+        .exclude(accepted_reply=reply)
+        .update(accepted_reply=reply)
+    )
     item.accepted_reply = reply
-    item.save(update_fields=["accepted_reply"])
+    if not changed:
+        return
     _notify_if_visible(
         recipient=reply.author,
         item=item,
         kind="knowledge.answer_accepted",
         message=f"Your answer to “{item.title}” was accepted",
-        actor=by,
+        actor=acting_user,
     )
 
 
 @transaction.atomic
-def answer_unaccept(*, item: Item, by) -> None:
+def answer_unaccept(*, item: Item, acting_user) -> None:
     item.accepted_reply = None
     item.save(update_fields=["accepted_reply"])
 
 
 @transaction.atomic
-def helpful_set(*, item: Item, user, helpful: bool) -> bool:
+def helpful_set(*, item: Item, acting_user, helpful: bool) -> bool:
     """Set the member's "this helped me" mark to `helpful`. Idempotent per
     state; returns whether anything changed."""
     if helpful:
-        _mark, created = HelpfulMark.objects.get_or_create(item=item, user=user)
+        _mark, created = HelpfulMark.objects.get_or_create(item=item, user=acting_user)
         if not created:
             return False
         Item.objects.filter(pk=item.pk).update(helpful_count=F("helpful_count") + 1)
@@ -240,11 +338,11 @@ def helpful_set(*, item: Item, user, helpful: bool) -> bool:
             recipient=item.author,
             item=item,
             kind="knowledge.helpful",
-            message=f"{user.display_name} found “{item.title}” helpful",
-            actor=user,
+            message=f"{acting_user.display_name} found “{item.title}” helpful",
+            actor=acting_user,
         )
         return True
-    deleted, _details = HelpfulMark.objects.filter(item=item, user=user).delete()
+    deleted, _details = HelpfulMark.objects.filter(item=item, user=acting_user).delete()
     if not deleted:
         return False
     Item.objects.filter(pk=item.pk, helpful_count__gt=0).update(
@@ -267,13 +365,13 @@ def _check_target(*, user, community, verb: str) -> None:
 
 
 @transaction.atomic
-def item_share(*, item: Item, community, by, note: str = "") -> Item:
+def item_share(*, item: Item, community, acting_user, note: str = "") -> Item:
     """A linked copy of `item` in `community`, crediting origin and author.
 
     A private community's item travels as a link only: the copy holds the
     title and the sharer's note, never the private body or tags; members of
     the origin follow the link to read it there."""
-    _check_target(user=by, community=community, verb=_("share into"))
+    _check_target(user=acting_user, community=community, verb=_("share into"))
     if community.pk == item.community_id:
         raise ValidationError(_("It already lives in that community."))
     if item.shared_from_id:
@@ -286,7 +384,7 @@ def item_share(*, item: Item, community, by, note: str = "") -> Item:
             raise ValidationError(
                 _("Say in a note what it is about: the text stays private.")
             )
-        body, author, tags = note, by, []
+        body, author, tags = note, acting_user, []
     else:
         body, author, tags = item.body, item.author, item.tags.names()
     return _item_insert(
@@ -297,20 +395,22 @@ def item_share(*, item: Item, community, by, note: str = "") -> Item:
         body=body,
         tags=tags,
         shared_from=item,
-        shared_by=by,
+        shared_by=acting_user,
         share_note=note,
     )
 
 
 @transaction.atomic
-def adoption_record(*, item: Item, community, by, note: str = "") -> Adoption:
+def adoption_record(*, item: Item, community, acting_user, note: str = "") -> Adoption:
     """Community B records that it adopted item's practice from community A."""
-    _check_target(user=by, community=community, verb=_("record adoptions for"))
+    _check_target(user=acting_user, community=community, verb=_("record adoptions for"))
     if community.pk == item.community_id:
         raise ValidationError(_("Adoptions are recorded by other communities."))
     if Adoption.objects.filter(item=item, community=community).exists():
         raise ValidationError(_("That community has already recorded it."))
-    adoption = Adoption(item=item, community=community, recorded_by=by, note=note)
+    adoption = Adoption(
+        item=item, community=community, recorded_by=acting_user, note=note
+    )
     adoption.full_clean()
     adoption.save()
     Item.objects.filter(pk=item.pk).update(
@@ -322,6 +422,6 @@ def adoption_record(*, item: Item, community, by, note: str = "") -> Adoption:
         item=item,
         kind="knowledge.adopted",
         message=f"{community.name} adopted your {label} “{item.title}”",
-        actor=by,
+        actor=acting_user,
     )
     return adoption

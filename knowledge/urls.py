@@ -24,6 +24,4 @@ urlpatterns = [
     path(f"{REPLY}/accept/", views.reply_accept, name="reply_accept"),
     path("tags/<str:tag>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
 ]

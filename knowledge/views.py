@@ -4,11 +4,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,8 +16,8 @@ from communities.access import (
     can_moderate,
     communities_visible_to,
 )
+from knowledge import checks, selectors, services
 from knowledge import permissions as perms
-from knowledge import selectors, services
 from knowledge.forms import (
     STORY_SECTIONS,
     AdoptForm,
@@ -30,8 +29,9 @@ from knowledge.forms import (
 )
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
-from members.models import Notification, User
-from members.notifications import mark_read
+from members.models import User
+from members.pagination import Position, paginate
+from members.tags import tag_normalise
 
 
 def _page_size():
@@ -84,7 +84,7 @@ def item_detail(request, slug, pk, title_slug):
     canonical = item.get_absolute_url()
     if request.path != canonical:
         return redirect(canonical, permanent=True)
-    services.item_opened(user=request.user, item=item, membership=membership)
+    services.item_opened(acting_user=request.user, item=item, membership=membership)
     reply_form = ReplyForm(answer=item.is_question)
     context = _item_context(request, item, membership, reply_form=reply_form)
     return render(request, "knowledge/item_detail.html", context)
@@ -125,8 +125,8 @@ def item_create(request, slug):
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():
-            item = services.item_create(
-                author=request.user, community=community, **form.cleaned_data
+            item = checks.check_item_create(
+                acting_user=request.user, community_slug=slug, **form.cleaned_data
             )
             messages.success(request, _("Published. Thank you for sharing."))
             return redirect(item)
@@ -151,7 +151,13 @@ def item_edit(request, slug, pk):
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():
-            services.item_update(item=item, editor=request.user, **form.cleaned_data)
+            form.cleaned_data.pop("submission_token")  # an edit is idempotent
+            checks.check_item_update(
+                acting_user=request.user,
+                community_slug=slug,
+                item_id=pk,
+                **form.cleaned_data,
+            )
             messages.success(request, _("Saved."))
             return redirect(item)
     else:
@@ -172,7 +178,7 @@ def item_hide(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_hide_item(request.user, item, membership):
         raise PermissionDenied
-    services.item_hide(item=item, by=request.user)
+    checks.check_item_hide(acting_user=request.user, community_slug=slug, item_id=pk)
     messages.success(request, _("Hidden. A steward can restore it."))
     if can_moderate(request.user, item.community, membership) or (
         item.author_id == request.user.pk
@@ -187,7 +193,7 @@ def item_restore(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_restore_item(request.user, item, membership):
         raise PermissionDenied
-    services.item_restore(item=item, by=request.user)
+    checks.check_item_restore(acting_user=request.user, community_slug=slug, item_id=pk)
     messages.success(request, _("Restored."))
     return redirect(item)
 
@@ -201,7 +207,9 @@ def helpful_toggle(request, slug, pk):
     if not perms.can_mark_helpful(request.user, item, membership):
         raise PermissionDenied
     wanted = request.POST.get("helpful") == "1"
-    services.helpful_set(item=item, user=request.user, helpful=wanted)
+    checks.check_helpful_set(
+        acting_user=request.user, community_slug=slug, item_id=pk, helpful=wanted
+    )
     return redirect(f"{item.get_absolute_url()}#helpful")
 
 
@@ -218,8 +226,12 @@ def reply_create(request, slug, pk):
     if not form.is_valid():
         context = _item_context(request, item, membership, reply_form=form)
         return render(request, "knowledge/item_detail.html", context)
-    reply = services.reply_create(
-        item=item, author=request.user, body=form.cleaned_data["body"]
+    reply = checks.check_reply_create(
+        acting_user=request.user,
+        community_slug=slug,
+        item_id=pk,
+        body=form.cleaned_data["body"],
+        submission_token=form.cleaned_data["submission_token"],
     )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
@@ -233,8 +245,12 @@ def reply_edit(request, slug, pk, reply_pk):
     if request.method == "POST":
         form = ReplyForm(request.POST, answer=item.is_question)
         if form.is_valid():
-            services.reply_update(
-                reply=reply, editor=request.user, body=form.cleaned_data["body"]
+            checks.check_reply_update(
+                acting_user=request.user,
+                community_slug=slug,
+                item_id=pk,
+                reply_id=reply_pk,
+                body=form.cleaned_data["body"],
             )
             return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
     else:
@@ -253,7 +269,9 @@ def reply_hide(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_hide_reply(request.user, reply, item, membership):
         raise PermissionDenied
-    services.reply_hide(reply=reply, by=request.user)
+    checks.check_reply_hide(
+        acting_user=request.user, community_slug=slug, item_id=pk, reply_id=reply_pk
+    )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -264,7 +282,9 @@ def reply_restore(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_restore_reply(request.user, reply, item, membership):
         raise PermissionDenied
-    services.reply_restore(reply=reply, by=request.user)
+    checks.check_reply_restore(
+        acting_user=request.user, community_slug=slug, item_id=pk, reply_id=reply_pk
+    )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -276,14 +296,16 @@ def reply_accept(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_accept(request.user, item, membership):
         raise PermissionDenied(_("Only the asker or a steward accepts an answer."))
-    if request.POST.get("accept") == "0":
-        if item.accepted_reply_id == reply.pk:
-            services.answer_unaccept(item=item, by=request.user)
-    else:
-        try:
-            services.answer_accept(item=item, reply=reply, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+    try:
+        checks.check_answer_accept(
+            acting_user=request.user,
+            community_slug=slug,
+            item_id=pk,
+            reply_id=reply_pk,
+            accept=request.POST.get("accept") != "0",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -302,9 +324,10 @@ def _spread_view(request, slug, pk, *, can, targets, form_class, action, done):
     if request.method == "POST" and form.is_valid():
         try:
             result = action(
-                item=item,
+                community_slug=slug,
+                item_id=pk,
                 community=form.cleaned_data["community"],
-                by=request.user,
+                acting_user=request.user,
                 note=form.cleaned_data["note"],
             )
         except (ValidationError, IntegrityError) as error:
@@ -334,7 +357,7 @@ def item_share(request, slug, pk):
         can=perms.can_share,
         targets=selectors.share_targets,
         form_class=ShareForm,
-        action=services.item_share,
+        action=checks.check_item_share,
         done=_("Shared. The copy credits where it came from."),
     )
 
@@ -348,7 +371,7 @@ def item_adopt(request, slug, pk):
         can=perms.can_adopt,
         targets=selectors.adoption_targets,
         form_class=AdoptForm,
-        action=services.adoption_record,
+        action=checks.check_adoption_record,
         done=_("Recorded. The author will hear that it spread."),
     )
 
@@ -369,10 +392,18 @@ def community_feed(request, slug):
 
 @login_required
 def tag_detail(request, tag):
-    tag = tag.lower()
-    cursor = selectors.Cursor.decode(request.GET.get("before"))
-    items, next_cursor = selectors.tag_items(
-        tag=tag, viewer=request.user, cursor=cursor, size=_page_size()
+    name = tag_normalise(tag)
+    if not name:
+        raise Http404
+    if name != tag:
+        # "/tags/Shift_Handover/" is the page of the tag "shift-handover".
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(reverse("knowledge:tag", kwargs={"tag": name}) + query)
+    page = selectors.tag_items(
+        tag=tag,
+        viewer=request.user,
+        position=Position.from_query(request.GET),
+        size=_page_size(),
     )
     experts = selectors.experts_for_tag(tag=tag, viewer=request.user)
     return render(
@@ -380,10 +411,8 @@ def tag_detail(request, tag):
         "knowledge/tag_detail.html",
         {
             "tag": tag,
-            "items": items,
+            "page": page,
             "experts": experts,
-            "next_cursor": next_cursor.encode() if next_cursor else "",
-            "is_first_page": cursor is None,
         },
     )
 
@@ -393,7 +422,7 @@ def search(request):
     viewer = request.user
     communities = communities_visible_to(viewer).values_list("slug", "name")
     form = SearchForm(request.GET or None, communities=communities)
-    page, capped = None, False
+    page, capped, cap = None, False, selectors.SEARCH_CAP
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         community = None
@@ -410,65 +439,19 @@ def search(request):
                 q=data["q"],
                 community=community,
                 kind=data["kind"],
-                tag=data["tag"].strip().lower(),
+                tag=tag_normalise(data["tag"]),
                 author=author,
                 open_only=data["open"],
             )
-            page = Paginator(results.ids, _page_size()).get_page(
-                request.GET.get("page")
-            )
+            page = paginate(results.ids, request.GET, size=_page_size())
             page.object_list = selectors.search_page_items(
                 ids=list(page.object_list), q=data["q"]
             )
             for item in page.object_list:
                 item.snippet = selectors.search_snippet(item, data["q"])
-            capped = results.capped
-    query = request.GET.copy()
-    query.pop("page", None)
+            capped, cap = results.capped, results.cap
     return render(
         request,
         "knowledge/search.html",
-        {
-            "form": form,
-            "page": page,
-            "capped": capped,
-            "cap": selectors.SEARCH_CAP,
-            "query_string": query.urlencode(),
-        },
+        {"form": form, "page": page, "capped": capped, "cap": cap},
     )
-
-
-# --- Notifications -----------------------------------------------------------
-
-
-@login_required
-def notifications(request):
-    page = Paginator(
-        selectors.notifications_for(user=request.user), _page_size()
-    ).get_page(request.GET.get("page"))
-    return render(request, "knowledge/notifications.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    """Mark one (id=...) or all of my notifications read; "open" follows it."""
-    raw_id = request.POST.get("id")
-    if raw_id:
-        if not raw_id.isdigit():
-            raise Http404
-        notification = get_object_or_404(
-            Notification, pk=int(raw_id), recipient=request.user
-        )
-        mark_read(user=request.user, ids=[notification.pk])
-        target = notification.url
-        if request.POST.get("open") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}
-        ):
-            return redirect(target)
-    else:
-        count = mark_read(user=request.user)
-        messages.success(
-            request, _("%(n)d notifications marked as read.") % {"n": count}
-        )
-    return redirect("knowledge:notifications")

@@ -2,8 +2,28 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils.text import slugify
 
+from members.jobs import enqueue_on_commit
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        """Account e-mails (verify, reset, security notices) go through the
+        job queue: a slow or hanging SMTP server never holds up the page.
+        The message is rendered here, where allauth's context is, and the
+        outbox keeps it until it is sent."""
+        message = self.render_mail(template_prefix, email, context)
+        enqueue_on_commit(
+            "members.send_account_email",
+            subject=message.subject,
+            body=message.body,
+            from_email=message.from_email,
+            to=list(message.to),
+            html=next(
+                (body for body, kind in message.alternatives if kind == "text/html"),
+                "",
+            ),
+        )
+
     def is_open_for_signup(self, request):
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)
 

@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from members.markup import markdown_to_html
-from members.models import Notification, OutboxJob, User
+from members.models import OutboxJob, User
+from members.services import leadership_role_set
 
 
 # Django's user forms make `username` a UsernameField (a CharField); ours is a
@@ -62,7 +63,14 @@ class UserAdmin(BaseUserAdmin):
         # The profile page shows bio_html; keep it in step with an admin's edit.
         if "bio" in form.changed_data:
             obj.bio_html = markdown_to_html(obj.bio)
+        role_changed = change and "leadership_role" in form.changed_data
+        if role_changed:
+            # The role changes only through the service, which tells the member.
+            new_role = obj.leadership_role
+            obj.leadership_role = form.initial["leadership_role"]
         super().save_model(request, obj, form, change)
+        if role_changed:
+            leadership_role_set(actor=request.user, member=obj, role=new_role)
 
     add_fieldsets = (
         (
@@ -81,15 +89,7 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("recipient", "kind", "message", "created_at", "read_at")
-    list_filter = ("kind",)
-    search_fields = ("recipient__email", "message")
-    raw_id_fields = ("recipient", "actor")
-
-
 @admin.register(OutboxJob)
 class OutboxJobAdmin(admin.ModelAdmin):
-    list_display = ("task_name", "created_at", "attempts", "sent_at")
+    list_display = ("task_name", "created_at", "attempts", "sent_at", "done_at")
     list_filter = ("task_name",)

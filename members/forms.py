@@ -1,13 +1,11 @@
+import uuid
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
-from taggit.utils import edit_string_for_tags, parse_tags
 
 from members.models import DigestFrequency, LeadershipRole, NotificationEmails
-
-MAX_TAGS = 20
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+from members.tags import tags_parse, tags_to_string
 
 
 class SignupForm(AllauthSignupForm):
@@ -21,36 +19,19 @@ class SignupForm(AllauthSignupForm):
 
 
 class TagListField(forms.CharField):
-    """Comma-separated tags ("lean, shift handover") -> a sorted list of
-    lower-case names. Every app's tag input uses it, so "Lean" on a profile
-    and "lean" on a question are one tag and expertise matches questions."""
-
-    def __init__(self, *, max_tags: int = MAX_TAGS, **kwargs):
-        self.max_tags = max_tags
-        super().__init__(**kwargs)
+    """Comma-separated tags ("Lean, shift handover") -> a sorted list of
+    canonical names (members.tags): every app's tag input uses it, so "Shift
+    Handover" on a profile and "shift_handover" on a question are one tag.
+    Too many or too long tags are a form error; the typed text is kept."""
 
     def prepare_value(self, value):
-        # Initial: Tag objects; after a failed POST: the typed string.
+        # Initial: Tag objects or names; after a failed POST: the typed string.
         if isinstance(value, list | tuple):
-            return edit_string_for_tags(value) if value else ""
+            return tags_to_string(value)
         return value
 
     def to_python(self, value):
-        names = parse_tags(super().to_python(value) or "")
-        return sorted({name.strip().lower() for name in names if name.strip()})
-
-    def validate(self, value):
-        super().validate(value)
-        if len(value) > self.max_tags:
-            raise forms.ValidationError(
-                _("At most %(max)d tags, please."), params={"max": self.max_tags}
-            )
-        too_long = [name for name in value if len(name) > TAG_MAX_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                _("Tags can be at most %(max)d characters long."),
-                params={"max": TAG_MAX_LENGTH},
-            )
+        return tags_parse(super().to_python(value))
 
 
 class ProfileForm(forms.Form):
@@ -153,3 +134,24 @@ class DirectoryFilterForm(forms.Form):
             "expertise": data.get("tag") or "",
             "interest": data.get("interest") or "",
         }
+
+
+class SubmissionTokenField(forms.CharField):
+    """A hidden one-time token, new each time a blank form is shown and kept
+    when the form comes back with errors: the service that creates a row from
+    the form creates it once however often the same form is sent (a double
+    click, a retried request). Junk becomes None: no token, no protection,
+    never an error the person could not fix."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return uuid.UUID(str(value))
+        except ValueError:
+            return None

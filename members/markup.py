@@ -3,6 +3,8 @@ allowlist sanitiser, so stored HTML is safe to show as is."""
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
@@ -20,16 +22,54 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+def _is_local(url: str) -> bool:
+    """Served by Practica itself: a path on this site, never another host."""
+    return url.startswith("/") and not url.startswith("//")
+
+
+class _RemoteImagesAsLinks(Treeprocessor):
+    """An image from another site would tell that site who reads what, and
+    when: it becomes a link the reader may choose to follow."""
+
+    def run(self, root):
+        for parent in root.iter():
+            for child in list(parent):
+                if child.tag != "img" or _is_local(child.get("src", "")):
+                    continue
+                src, alt = child.get("src", ""), child.get("alt", "")
+                tail = child.tail
+                child.clear()
+                child.tag = "a"
+                child.set("href", src)
+                child.text = f"Image: {alt}" if alt else "Image"
+                child.tail = tail
+
+
+class _RemoteImagesExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API
+        md.treeprocessors.register(_RemoteImagesAsLinks(md), "remote_images", 0)
+
+
+def _drop_remote_image_sources(tag, attribute, value):
+    """Raw HTML images (not Markdown's) lose a remote source altogether."""
+    if tag == "img" and attribute == "src" and not _is_local(value):
+        return None
+    return value
+
+
 def markdown_to_html(text: str) -> str:
     """Render member-written Markdown to sanitised HTML.
 
     No raw HTML survives except the allowlisted tags; `javascript:` and
-    `data:` URLs are dropped; links get rel="nofollow noopener".
+    `data:` URLs are dropped; links get rel="nofollow noopener"; images are
+    shown only from this site (others become links).
     """
     if not text:
         return ""
     html = markdown.markdown(
-        text, extensions=["fenced_code", "tables", "sane_lists"], output_format="html"
+        text,
+        extensions=["fenced_code", "tables", "sane_lists", _RemoteImagesExtension()],
+        output_format="html",
     )
     return nh3.clean(
         html,
@@ -37,4 +77,5 @@ def markdown_to_html(text: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
+        attribute_filter=_drop_remote_image_sources,
     )

@@ -128,57 +128,30 @@ class User(AbstractUser):
         return is_manager(self)
 
 
-class Notification(models.Model):
-    """One in-app notice to one member. Apps say what happened in `kind`
-    (e.g. "membership.approved", "knowledge.reply") and link to it."""
-
-    recipient = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="notifications"
-    )
-    actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    kind = models.CharField(max_length=60)
-    message = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(
-                fields=["recipient", "-created_at"], name="notif_recipient_recent"
-            ),
-            models.Index(
-                fields=["recipient"],
-                condition=models.Q(read_at__isnull=True),
-                name="notif_recipient_unread",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.recipient}: {self.message}"
-
-
 class OutboxJob(models.Model):
-    """A Celery task that could not reach the broker. `outbox_flush` sends it
-    again, so a job enqueued while Redis is down is delayed, not lost."""
+    """A job that must happen, written in the same transaction as the change
+    that causes it. After the commit it is handed to Celery; the task marks it
+    done when it finishes. `members.outbox_flush` (beat, every minute) hands
+    it over again while it is not done at `redo_at`: when the broker was down,
+    the process died before publishing, Redis restarted empty or a worker was
+    killed mid-task. Tasks are idempotent, so a second run changes nothing."""
 
     task_name = models.CharField(max_length=120)
     kwargs = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the sweeper hands it to Celery again if it is still not done.
+    redo_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(
-                fields=["created_at"],
-                condition=models.Q(sent_at__isnull=True),
-                name="outbox_pending",
+                fields=["redo_at"],
+                condition=models.Q(done_at__isnull=True),
+                name="outbox_due",
             )
         ]
 

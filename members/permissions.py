@@ -25,3 +25,10 @@ def can_edit_profile(user, member) -> bool:
 def check_can_set_leadership_role(user) -> None:
     if not can_set_leadership_role(user):
         raise PermissionDenied
+
+
+def check_signed_in(user) -> None:
+    """Every write's entry point starts here: nobody acts anonymously or
+    from a deactivated account, whatever the interface."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied

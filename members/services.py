@@ -5,10 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from members import notifier
 from members.markup import markdown_to_html
+from members.model_update import model_update
 from members.models import LeadershipRole, User
-from members.notifications import notify
 from members.permissions import can_set_leadership_role
+from members.tags import tags_normalise
 
 PROFILE_FIELDS = [
     "display_name",
@@ -37,22 +39,28 @@ def profile_update(
 ) -> User:
     """Save what a member may change about themselves. The leadership role is
     deliberately not a parameter: only `leadership_role_set` changes it."""
-    member.display_name = display_name
-    member.job_title = job_title
-    member.business_unit = business_unit
-    member.location = location
-    member.bio = bio
-    member.bio_html = markdown_to_html(bio)
+    data = {
+        "display_name": display_name,
+        "job_title": job_title,
+        "business_unit": business_unit,
+        "location": location,
+        "bio": bio,
+        "bio_html": markdown_to_html(bio),
+    }
     if digest_frequency is not None:
-        member.digest_frequency = digest_frequency
+        data["digest_frequency"] = digest_frequency
     if notification_emails is not None:
-        member.notification_emails = notification_emails
-    member.full_clean(exclude=["password"])
-    member.save(update_fields=[*PROFILE_FIELDS, "bio_html"])
+        data["notification_emails"] = notification_emails
+    model_update(
+        instance=member,
+        fields=[*PROFILE_FIELDS, "bio_html"],
+        data=data,
+        clean_exclude=["password"],
+    )
     if expertise is not None:
-        member.expertise.set(expertise)
+        member.expertise.set(tags_normalise(expertise))
     if interests is not None:
-        member.interests.set(interests)
+        member.interests.set(tags_normalise(interests))
     return member
 
 
@@ -66,7 +74,7 @@ def leadership_role_set(*, actor: User, member: User, role: str) -> User:
         return member
     member.leadership_role = role
     member.save(update_fields=["leadership_role"])
-    notify(
+    notifier.notify(
         recipient=member,
         actor=actor,
         kind="members.role_changed",

@@ -1,13 +1,12 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members import profile_sections, selectors, services
+from members import sections, selectors, services
 from members.forms import DirectoryFilterForm, LeadershipRoleForm, ProfileForm
+from members.pagination import paginate
 from members.permissions import (
     can_edit_profile,
     can_set_leadership_role,
@@ -22,9 +21,7 @@ def directory(request):
         tags=selectors.expertise_tags_in_use(include=request.GET.get("tag", "")),
     )
     filters = form.filters()
-    page = Paginator(
-        selectors.member_directory(**filters), settings.PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = paginate(selectors.member_directory(**filters), request.GET)
     return render(
         request,
         "members/directory.html",
@@ -49,7 +46,7 @@ def profile(request, username):
             "can_edit": can_edit_profile(request.user, member)
             and member.pk == request.user.pk,
             "can_set_role": can_set_leadership_role(request.user),
-            "sections": profile_sections.sections_for(request, member),
+            "sections": sections.sections_for("profile", request, member=member),
         },
     )
 

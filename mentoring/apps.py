@@ -5,7 +5,9 @@ class MentoringConfig(AppConfig):
     name = "mentoring"
 
     def ready(self):
-        from members import profile_sections
+        from members import sections
+        from mentoring.home import panel as home_panel
         from mentoring.profile import mentor_offer_section
 
-        profile_sections.register(mentor_offer_section)
+        sections.register("home", home_panel, order=30)
+        sections.register("profile", mentor_offer_section, order=20)

@@ -24,7 +24,6 @@ class OfferForm(forms.Form):
         label=_("At most this many mentees at a time"), min_value=1, max_value=10
     )
     topics = TagListField(
-        max_tags=10,
         label=_("Topics I can help with"),
         required=False,
         help_text=_("Comma-separated, e.g. onboarding, lean. Empty: none listed."),
@@ -39,7 +38,6 @@ class OfferForm(forms.Form):
 
 class RequestForm(forms.Form):
     topics = TagListField(
-        max_tags=10,
         label=_("What do you want to learn?"),
         help_text=_("Comma-separated topics, e.g. shift-handover, safety."),
         error_messages={"required": _("Name at least one topic.")},

@@ -1,4 +1,5 @@
-"""The mentoring panel on a member's home page."""
+"""The mentoring panel on a member's home page (registered with
+members.sections, page "home", from MentoringConfig.ready())."""
 
 from members.permissions import is_manager
 from mentoring import selectors

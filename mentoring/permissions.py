@@ -38,6 +38,18 @@ def can_work_on(user, pair) -> bool:
     return user.is_authenticated and pair.is_active and pair.role_of(user) is not None
 
 
+def is_party(user, pair) -> bool:
+    """The mentor or the mentee (whatever the pair's state: the services
+    explain what the state allows)."""
+    return user.is_authenticated and pair.role_of(user) is not None
+
+
+def can_try_ending(user, pair) -> bool:
+    """Complete or close: the people or the broker; on an ended pair the
+    service explains."""
+    return is_party(user, pair) or (user.is_authenticated and user.pk == pair.broker_id)
+
+
 def can_end(user, pair) -> bool:
     """Complete or close early: the two people or the broker, while active."""
     return (
@@ -88,6 +100,15 @@ def access_pair(user, pk, *, for_update: bool = False) -> Pair:
     pair = get_object_or_404(qs, pk=pk)
     if not can_view_pair(user, pair):
         raise Http404
+    return pair
+
+
+def access_pair_for(user, pk, allowed, *, for_update: bool = False) -> Pair:
+    """Fetch a pair to act on: 404 for outsiders, 403 unless `allowed(user,
+    pair)` (e.g. is_party)."""
+    pair = access_pair(user, pk, for_update=for_update)
+    if not allowed(user, pair):
+        raise PermissionDenied
     return pair
 
 

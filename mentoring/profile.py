@@ -1,5 +1,5 @@
 """The mentor-offer section of a member's profile page (registered with
-members.profile_sections from MentoringConfig.ready())."""
+members.sections, page "profile", from MentoringConfig.ready())."""
 
 from mentoring import selectors
 

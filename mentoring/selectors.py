@@ -13,6 +13,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from members.tags import tag_normalise
 from mentoring.models import (
     CheckIn,
     Feedback,
@@ -107,7 +108,7 @@ def available_mentors(*, topic: str = "", exclude=None):
     )
     qs = qs.filter(load__lt=F("capacity")).annotate(free=F("capacity") - F("load"))
     if topic:
-        tagged = OfferTopic.objects.filter(tag__name__iexact=topic.strip())
+        tagged = OfferTopic.objects.filter(tag__name=tag_normalise(topic))
         qs = qs.filter(pk__in=tagged.values("content_object_id"))
     if exclude is not None:
         qs = qs.exclude(user=exclude)

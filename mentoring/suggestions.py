@@ -23,6 +23,7 @@ from typing import NamedTuple
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from communities.access import visible_communities_q
 from communities.models import Membership
 from knowledge.models import ItemTag
 from members.models import ExpertiseTag, LeadershipRole
@@ -106,14 +107,20 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def mentor_suggestions_for(request, limit: int = 10) -> list[Suggestion]:
+def mentor_suggestions_for(request, *, viewer, limit: int = 10) -> list[Suggestion]:
     """Ranked mentors for one MentoringRequest: [(mentor, score, reasons)]."""
-    return suggestions_for_requests([request], limit=limit).get(request.pk, [])
+    return suggestions_for_requests([request], viewer=viewer, limit=limit).get(
+        request.pk, []
+    )
 
 
-def suggestions_for_requests(requests, *, limit: int = 10) -> dict:
+def suggestions_for_requests(requests, *, viewer, limit: int = 10) -> dict:
     """{request id: ranked suggestions} for a page of requests, in a fixed
-    number of queries. Pass requests with `mentee` already selected."""
+    number of queries. Pass requests with `mentee` already selected.
+
+    Scores and reasons use only what `viewer` (the broker) may see: marks and
+    accepted answers inside a private community the broker is not in count
+    for nothing, and such a community is never named."""
     requests = list(requests)
     if not requests:
         return {}
@@ -123,14 +130,18 @@ def suggestions_for_requests(requests, *, limit: int = 10) -> dict:
         return {r.pk: [] for r in requests}
 
     pool_size = min(MAX_CANDIDATES * len(requests), MAX_POOL)
-    offers = _candidate_offers(tag_ids, pool_size)
+    seen = visible_communities_q(viewer, prefix="content_object__community__")
+    offers = _candidate_offers(tag_ids, pool_size, seen=seen)
     user_ids = {offer.user_id for offer in offers}
     data = _Facts(
         offer_topics=_offer_topics(offers, tag_ids),
         expertise=_expertise(user_ids, tag_ids),
-        helpful=_helpful_marks(user_ids, tag_ids),
-        accepted=_accepted_answers(user_ids, tag_ids),
-        communities=_communities(user_ids | {r.mentee_id for r in requests}),
+        helpful=_helpful_marks(user_ids, tag_ids, seen=seen),
+        accepted=_accepted_answers(user_ids, tag_ids, seen=seen),
+        communities=_communities(
+            user_ids | {r.mentee_id for r in requests},
+            seen=visible_communities_q(viewer, prefix="community__"),
+        ),
         blocked=_blocked(requests),
     )
     return {
@@ -256,7 +267,7 @@ def _wanted_tags(requests) -> dict:
     return wanted
 
 
-def _candidate_offers(tag_ids, limit: int) -> list:
+def _candidate_offers(tag_ids, limit: int, *, seen: Q) -> list:
     """Available offers with room left and something to do with the tags,
     best topic overlap first. One query."""
     load = (
@@ -280,7 +291,7 @@ def _candidate_offers(tag_ids, limit: int) -> list:
         .values("n")
     )
     tagged = ItemTag.objects.filter(
-        tag_id__in=tag_ids, content_object__hidden_at__isnull=True
+        seen, tag_id__in=tag_ids, content_object__hidden_at__isnull=True
     )
     helpful_authors = tagged.filter(content_object__helpful_marks__isnull=False).values(
         "content_object__author_id"
@@ -327,10 +338,11 @@ def _expertise(user_ids, tag_ids) -> dict:
     return found
 
 
-def _helpful_marks(user_ids, tag_ids) -> dict:
+def _helpful_marks(user_ids, tag_ids, *, seen: Q) -> dict:
     """Helpful marks received per (author, tag) on visible items."""
     rows = (
         ItemTag.objects.filter(
+            seen,
             tag_id__in=tag_ids,
             content_object__author_id__in=user_ids,
             content_object__hidden_at__isnull=True,
@@ -342,10 +354,11 @@ def _helpful_marks(user_ids, tag_ids) -> dict:
     return {(user_id, tag_id): n for user_id, tag_id, n in rows if n}
 
 
-def _accepted_answers(user_ids, tag_ids) -> dict:
+def _accepted_answers(user_ids, tag_ids, *, seen: Q) -> dict:
     """Accepted answers per (reply author, tag) on visible items."""
     rows = (
         ItemTag.objects.filter(
+            seen,
             tag_id__in=tag_ids,
             content_object__hidden_at__isnull=True,
             content_object__accepted_reply__author_id__in=user_ids,
@@ -358,9 +371,11 @@ def _accepted_answers(user_ids, tag_ids) -> dict:
     return {(user_id, tag_id): n for user_id, tag_id, n in rows}
 
 
-def _communities(user_ids) -> dict:
+def _communities(user_ids, *, seen: Q) -> dict:
+    """Each person's communities, among those the viewer may see."""
     found = defaultdict(dict)
     rows = Membership.objects.filter(
+        seen,
         user_id__in=user_ids,
         status=Membership.Status.ACTIVE,
         community__archived_at__isnull=True,

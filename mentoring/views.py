@@ -1,19 +1,18 @@
 """Mentoring pages: parse, check, call a service or selector, render."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentoring import permissions, selectors, services
+from members.pagination import paginate
+from mentoring import permissions, selectors
 from mentoring.forms import (
     CheckInForm,
     CloseForm,
@@ -24,16 +23,25 @@ from mentoring.forms import (
     ProposeForm,
     RequestForm,
 )
-from mentoring.models import Goal, MentoringRequest
+from mentoring.services.feedback import check_feedback_give
+from mentoring.services.offers import check_offer_save
+from mentoring.services.pairs import (
+    check_pair_accept,
+    check_pair_close,
+    check_pair_complete,
+    check_pair_decline,
+)
+from mentoring.services.progress import (
+    check_checkin_add,
+    check_goal_add,
+    check_goal_set_done,
+)
+from mentoring.services.proposals import check_match_propose
+from mentoring.services.requests import check_request_create, check_request_withdraw
 from mentoring.suggestions import mentor_suggestions_for, suggestions_for_requests
 
 BROKER_PAGE_SIZE = 10
 SUGGESTIONS_SHOWN = 5
-
-
-def _page(request, qs, param="page", size=None):
-    size = size or getattr(settings, "PAGE_SIZE", 20)
-    return Paginator(qs, size).get_page(request.GET.get(param))
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -74,8 +82,10 @@ def _home(request, offer_form=None, status=200):
     offer = selectors.offer_of(user)
     context = {
         "proposals": list(selectors.pending_proposals_for(user)[:20]),
-        "requests_page": _page(request, selectors.requests_of(user), "rpage"),
-        "pairs_page": _page(request, selectors.pairs_of(user), "ppage"),
+        "requests_page": paginate(
+            selectors.requests_of(user), request.GET, param="rpage"
+        ),
+        "pairs_page": paginate(selectors.pairs_of(user), request.GET, param="ppage"),
         "offer": offer,
         "offer_load": selectors.live_load(user) if offer else 0,
         "offer_form": offer_form or OfferForm(initial=_offer_initial(user, offer)),
@@ -95,7 +105,7 @@ def offer_save(request):
     form = OfferForm(request.POST)
     if form.is_valid():
         try:
-            services.offer_save(user=request.user, **form.cleaned_data)
+            check_offer_save(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -111,11 +121,7 @@ def mentors(request):
     return render(
         request,
         "mentoring/mentors.html",
-        {
-            "page_obj": _page(request, qs),
-            "topic": topic,
-            "topic_param": f"&{urlencode({'topic': topic})}" if topic else "",
-        },
+        {"page_obj": paginate(qs, request.GET), "topic": topic},
     )
 
 
@@ -139,8 +145,8 @@ def request_new(request):
     form = RequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            req = services.request_create(
-                mentee=request.user, requested_mentor=mentor, **form.cleaned_data
+            req = check_request_create(
+                acting_user=request.user, requested_mentor=mentor, **form.cleaned_data
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -172,7 +178,9 @@ def _request_page(request, req, pairs, propose_form=None, status=200):
         "pairs": pairs if sees_all else [p for p in pairs if p.mentor_id == user.pk],
         "can_withdraw": permissions.can_withdraw(user, req),
         "can_propose": can_propose,
-        "suggestions": mentor_suggestions_for(req, limit=10) if can_propose else [],
+        "suggestions": mentor_suggestions_for(req, viewer=request.user, limit=10)
+        if can_propose
+        else [],
         "propose_form": propose_form or ProposeForm(),
         "is_mentee": user.pk == req.mentee_id,
     }
@@ -188,12 +196,7 @@ def request_detail(request, pk):
 @login_required
 @require_POST
 def request_withdraw(request, pk):
-    req, _pairs = permissions.access_request(request.user, pk)
-    if not permissions.can_withdraw(request.user, req):
-        if req.status == MentoringRequest.Status.WITHDRAWN:
-            return redirect(req)  # a second click
-        raise PermissionDenied
-    services.request_withdraw(req=req, by=request.user)
+    req = check_request_withdraw(acting_user=request.user, request_id=pk)
     messages.success(request, _("Your request is withdrawn."))
     return redirect(req)
 
@@ -221,10 +224,10 @@ def request_propose(request, pk):
             form.add_error("other", _("No active member has that username or e-mail."))
         else:
             try:
-                services.match_propose(
-                    req=req,
+                check_match_propose(
+                    request_id=req.pk,
                     mentor=mentor,
-                    broker=request.user,
+                    acting_user=request.user,
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
@@ -254,8 +257,10 @@ def _next_url(request, default: str) -> str:
 @login_required
 def broker_console(request):
     permissions.check_broker(request.user)
-    page = _page(request, selectors.open_requests(), size=BROKER_PAGE_SIZE)
-    suggestions = suggestions_for_requests(page.object_list, limit=SUGGESTIONS_SHOWN)
+    page = paginate(selectors.open_requests(), request.GET, size=BROKER_PAGE_SIZE)
+    suggestions = suggestions_for_requests(
+        page.object_list, viewer=request.user, limit=SUGGESTIONS_SHOWN
+    )
     rows = [(req, suggestions.get(req.pk, [])) for req in page.object_list]
     return render(
         request,
@@ -278,7 +283,7 @@ def _pair_page(request, pair, forms=None, status=200):
         "other": pair.other_party(user) if pair.role_of(user) else None,
         "topics": list(pair.request.topics.all()),
         "goals": list(pair.goals.all()),
-        "checkins_page": _page(request, selectors.checkins_of(pair)),
+        "checkins_page": paginate(selectors.checkins_of(pair), request.GET),
         "feedback": feedback,
         "can_respond": permissions.can_respond(user, pair),
         "can_work": permissions.can_work_on(user, pair),
@@ -298,15 +303,10 @@ def pair_detail(request, pk):
     return _pair_page(request, permissions.access_pair(request.user, pk))
 
 
-def _pair_action(request, pk, check):
-    pair = permissions.access_pair(request.user, pk)
-    if not check(request.user, pair):
-        raise PermissionDenied
-    return pair
-
-
-def _party_only(user, pair):
-    return pair.role_of(user) is not None
+def _pair_action(request, pk, allowed):
+    """The pair, for a form that must re-render its page; the check_* entry
+    checks again when it acts."""
+    return permissions.access_pair_for(request.user, pk, allowed)
 
 
 def _pair_form_post(request, pair, *, form, key, perform, success=None):
@@ -336,11 +336,11 @@ def _pair_form_post(request, pair, *, form, key, perform, success=None):
 @login_required
 @require_POST
 def pair_accept(request, pk):
-    pair = _pair_action(request, pk, _party_only)
     try:
-        pair = services.pair_accept(pair=pair, user=request.user)
+        pair = check_pair_accept(acting_user=request.user, pair_id=pk)
     except ValidationError as exc:
         _message_errors(request, exc)
+        return redirect("mentoring:pair", pk=pk)
     else:
         if pair.is_active:
             messages.success(
@@ -354,47 +354,40 @@ def pair_accept(request, pk):
 @login_required
 @require_POST
 def pair_decline(request, pk):
-    pair = _pair_action(request, pk, _party_only)
     form = DeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.pair_decline(pair=pair, user=request.user, reason=reason)
+        check_pair_decline(acting_user=request.user, pair_id=pk, reason=reason)
     except ValidationError as exc:
         _message_errors(request, exc)
     else:
         messages.success(request, _("Declined. The request is open for another match."))
-    return redirect(pair)
+    return redirect("mentoring:pair", pk=pk)
 
 
 @login_required
 @require_POST
 def pair_complete(request, pk):
-    pair = _pair_action(request, pk, _can_end_or_done)
     try:
-        services.pair_complete(pair=pair, user=request.user)
+        check_pair_complete(acting_user=request.user, pair_id=pk)
     except ValidationError as exc:
         _message_errors(request, exc)
     else:
         messages.success(request, _("Marked complete. Share what you learned."))
-    return redirect(pair)
-
-
-def _can_end_or_done(user, pair):
-    """Ending: the people or broker; on an ended pair the service explains."""
-    return pair.role_of(user) is not None or user.pk == pair.broker_id
+    return redirect("mentoring:pair", pk=pk)
 
 
 @login_required
 @require_POST
 def pair_close(request, pk):
-    pair = _pair_action(request, pk, _can_end_or_done)
+    pair = _pair_action(request, pk, permissions.can_try_ending)
     return _pair_form_post(
         request,
         pair,
         form=CloseForm(request.POST),
         key="close",
-        perform=lambda data: services.pair_close(
-            pair=pair, user=request.user, reason=data["reason"]
+        perform=lambda data: check_pair_close(
+            acting_user=request.user, pair_id=pk, reason=data["reason"]
         ),
         success=_("The mentoring is closed."),
     )
@@ -403,42 +396,45 @@ def pair_close(request, pk):
 @login_required
 @require_POST
 def goal_add(request, pk):
-    pair = _pair_action(request, pk, _party_only)
+    pair = _pair_action(request, pk, permissions.is_party)
     return _pair_form_post(
         request,
         pair,
         form=GoalForm(request.POST),
         key="goal",
-        perform=lambda data: services.goal_add(pair=pair, user=request.user, **data),
+        perform=lambda data: check_goal_add(
+            acting_user=request.user, pair_id=pk, **data
+        ),
     )
 
 
 @login_required
 @require_POST
 def goal_toggle(request, pk, goal_pk):
-    pair = _pair_action(request, pk, _party_only)
-    goal = get_object_or_404(Goal, pk=goal_pk, pair=pair)
     try:
-        services.goal_set_done(
-            goal=goal, user=request.user, done=request.POST.get("done") == "1"
+        check_goal_set_done(
+            acting_user=request.user,
+            pair_id=pk,
+            goal_id=goal_pk,
+            done=request.POST.get("done") == "1",
         )
     except ValidationError as exc:
         _message_errors(request, exc)
-    return redirect(pair)
+    return redirect("mentoring:pair", pk=pk)
 
 
 @login_required
 @require_POST
 def checkin_add(request, pk):
-    pair = _pair_action(request, pk, _party_only)
+    pair = _pair_action(request, pk, permissions.is_party)
     return _pair_form_post(
         request,
         pair,
         form=CheckInForm(request.POST),
         key="checkin",
-        perform=lambda data: services.checkin_add(
-            pair=pair,
-            user=request.user,
+        perform=lambda data: check_checkin_add(
+            acting_user=request.user,
+            pair_id=pk,
             on=data["date"],
             notes=data["notes"],
             progress=data["progress"],
@@ -451,15 +447,15 @@ def checkin_add(request, pk):
 @login_required
 @require_POST
 def feedback_give(request, pk):
-    pair = _pair_action(request, pk, _party_only)
+    pair = _pair_action(request, pk, permissions.is_party)
     return _pair_form_post(
         request,
         pair,
         form=FeedbackForm(request.POST, user=request.user),
         key="feedback",
-        perform=lambda data: services.feedback_give(
-            pair=pair,
-            author=request.user,
+        perform=lambda data: check_feedback_give(
+            acting_user=request.user,
+            pair_id=pk,
             rating=data["rating"],
             learned=data["learned"],
             publish_in=data["publish_in"],

@@ -18,15 +18,19 @@ from tests.mentoring.factories import GoalFactory, PairFactory
 # mixes paging, filter, period and export junk.
 JUNK_QUERIES = [
     "?page=abc&before=garbage&tab=zzz&sort=evil&role=nope&period=abc&mentor=abc",
-    "?page=99999999999999999999&start=2020-13-45&end=x&format=csv&table=nope",
+    "?page=99999999999999999999&start=2020-13-45&end=x&format=csv&table=nope"
+    "&after=99999999999999999_1&rpage=x&ppage=0&unanswered_page=-3",
     "?page=-1&before=2020-01-01_x&q=%00&kind=zz&community=abc&author=zz&open=maybe",
     "?q=" + "x" * 3000 + "&tag=%27%22%3C&expertise=%00&period=custom&start=&end=",
+    "?period=custom&start=0001-01-01&end=0001-01-03&before=0001-01-01_1&page=0",
 ]
 JUNK_POST = {
     "title": "x" * 500, "body": "", "done": "maybe", "rating": "abc",
     "progress": "-5", "date": "notadate", "user": "abc", "role": "zz",
     "status": "zz", "note": "x" * 5000, "tags": ",,," + "t" * 300, "next": "//evil",
 }  # fmt: skip
+# A NUL character anywhere: PostgreSQL cannot hold it, so it must never reach a query.
+NUL_POST = {key: f"a\x00{key}" for key in JUNK_POST}
 SKIP_PREFIXES = ("admin/", "accounts/")
 
 
@@ -85,7 +89,18 @@ def test_no_url_answers_500_to_junk(client, world, who):
         for query in JUNK_QUERIES:
             if client.get(url + query).status_code >= 500:
                 errors.append(f"GET {url}{query[:40]}")
-        for data in ({}, JUNK_POST):
+        for data in ({}, JUNK_POST, NUL_POST):
             if client.post(url, data).status_code >= 500:
                 errors.append(f"POST {url} {sorted(data)[:2]}")
     assert errors == []
+
+
+def test_a_nul_character_gets_a_400_that_says_why(client, world):
+    client.force_login(world["member"])
+    for response in (
+        client.get("/communities/", {"q": "lean\x00"}),
+        client.get("/search/", {"tag": "a\x00b"}),
+        client.post("/communities/guild/", {"title": "x\x00"}),
+    ):
+        assert response.status_code == 400
+        assert "null character" in response.content.decode()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
 from config import localdb
@@ -41,17 +42,24 @@ INSTALLED_APPS = [
     "taggit",
     # Practica, in dependency order: each app may use the ones above it.
     "members",
+    "notifications",
     "communities",
     "knowledge",
     "mentoring",
+    "digests",
     "dashboards",
+    # Seeds the demo organisation through the apps above (manage.py seed_demo).
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -72,11 +80,16 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "members.context_processors.navigation",
+                "notifications.context_processors.navigation",
             ],
         },
     },
 ]
+
+# django-taggit's own tag inputs (the admin's) parse like Practica's forms:
+# commas between tags, canonical names, one limit (members.tags).
+TAGGIT_TAGS_FROM_STRING = "members.tags.tags_parse"
+TAGGIT_STRING_FROM_TAGS = "members.tags.tags_to_string"
 
 # --- Database ---------------------------------------------------------------
 # PostgreSQL everywhere. With no DATABASE_URL, the embedded server that `make`
@@ -88,11 +101,21 @@ DATABASES = {
 DATABASES["default"].update(
     CONN_MAX_AGE=env.int("CONN_MAX_AGE", default=60),
     CONN_HEALTH_CHECKS=True,
+)
+# Kept: options from the URL's query string (e.g. ?host=/socket/dir).
+# A database that is down or hung must cost a request seconds, not minutes:
+# a short connect timeout, TCP keepalives that notice a dead peer, and for the
+# web server a statement timeout (config/wsgi.py sets it; commands, jobs and
+# tests may run longer statements).
+DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=2),
+    keepalives=1,
+    keepalives_idle=30,
+    keepalives_interval=10,
+    keepalives_count=3,
     # JIT compiling costs more than the dashboard queries it would speed up.
-    OPTIONS={
-        "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
-        "options": "-c jit=off",
-    },
+    options=f"-c jit=off -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
 )
 if DATABASES["default"].get("ENGINE") != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Practica runs on PostgreSQL only: fix DATABASE_URL.")
@@ -139,11 +162,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=6)
+# The job outbox (members.jobs): a job not done this long after it was handed
+# to Celery is handed over again (a dead worker, Redis restarted empty); one
+# never handed over (the process died at commit) waits the first delay.
+OUTBOX_REDO_SECONDS = env.int("OUTBOX_REDO_SECONDS", default=300)
+OUTBOX_FIRST_REDO_SECONDS = env.int("OUTBOX_FIRST_REDO_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {
         "task": "members.outbox_flush",
         "schedule": 60.0,
     },
+}
+
+CELERY_BEAT_SCHEDULE["outbox-prune"] = {
+    "task": "members.outbox_prune",
+    "schedule": crontab(hour=3, minute=15),
 }
 
 CELERY_BEAT_SCHEDULE["mentoring-checkin-reminders"] = {
@@ -153,16 +187,26 @@ CELERY_BEAT_SCHEDULE["mentoring-checkin-reminders"] = {
 
 # Digests go out at DIGEST_HOUR (UTC): daily ones every day, weekly ones on Mondays.
 CELERY_BEAT_SCHEDULE["digests-daily"] = {
-    "task": "knowledge.digests_run",
+    "task": "digests.run",
     "schedule": crontab(minute=0, hour=DIGEST_HOUR),
     "kwargs": {"period": "daily"},
 }
 CELERY_BEAT_SCHEDULE["digests-weekly"] = {
-    "task": "knowledge.digests_run",
+    "task": "digests.run",
     "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week="mon"),
     "kwargs": {"period": "weekly"},
 }
 DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
+# Deliveries still owed (a worker died holding them) go out in new batches.
+CELERY_BEAT_SCHEDULE["digests-sweep"] = {
+    "task": "digests.sweep",
+    "schedule": 300.0,
+}
+# Stored digests built before a steward hid something they show are rebuilt.
+CELERY_BEAT_SCHEDULE["digests-redact-hidden"] = {
+    "task": "digests.redact_hidden",
+    "schedule": 300.0,
+}
 
 # The staff dashboard's heavy figures for 30/90/365 days, built nightly.
 CELERY_BEAT_SCHEDULE["dashboards-snapshot"] = {
@@ -236,6 +280,37 @@ STORAGES = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere, and nothing loaded from another site:
+# members' images from elsewhere are shown as links (members.markup).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "media-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    }
+}
+# Features no page of Practica uses are switched off for every page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,
@@ -245,6 +320,9 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Errors are logged, never e-mailed from inside the request that failed
+    # (Django's default mails ADMINS: 178 e-mails in 30 s with the database down).
+    "loggers": {"django": {"handlers": ["console"], "propagate": False}},
 }
 
 # Practica's own knobs.

@@ -1,5 +1,7 @@
 """Production: everything secret or host-specific comes from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -25,3 +27,11 @@ STORAGES = {
 }
 
 ADMINS = [("Practica admins", env("ADMIN_EMAIL", default="admin@practica.local"))]
+
+# Rate limits (allauth's login throttling among them) and cached fragments
+# must be shared by every web process: a per-process cache would let each
+# worker count its own failed logins.
+if not env("REDIS_URL", default=""):
+    raise ImproperlyConfigured(
+        "Production needs REDIS_URL: the cache that rate limits share."
+    )

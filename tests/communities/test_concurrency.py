@@ -45,8 +45,8 @@ def test_two_stewards_leaving_at_once_leave_one_steward():
     a = MembershipFactory(community=community, steward=True)
     b = MembershipFactory(community=community, steward=True)
     results = _run_together(
-        lambda: services.community_leave(user=a.user, community=community),
-        lambda: services.community_leave(user=b.user, community=community),
+        lambda: services.community_leave(acting_user=a.user, community=community),
+        lambda: services.community_leave(acting_user=b.user, community=community),
     )
     refused = [r for r in results if isinstance(r, services.LastStewardError)]
     assert len(refused) == 1, results
@@ -63,8 +63,8 @@ def test_two_stewards_demoting_each_other_at_once_leave_one_steward():
     a = MembershipFactory(community=community, steward=True)
     b = MembershipFactory(community=community, steward=True)
     results = _run_together(
-        lambda: services.membership_demote(actor=a.user, membership=b),
-        lambda: services.membership_demote(actor=b.user, membership=a),
+        lambda: services.membership_demote(acting_user=a.user, membership=b),
+        lambda: services.membership_demote(acting_user=b.user, membership=a),
     )
     assert sum(isinstance(r, services.LastStewardError) for r in results) == 1
     assert (
@@ -79,7 +79,7 @@ def test_simultaneous_joins_make_one_membership():
     community = CommunityFactory()
     user = UserFactory()
     results = _run_together(
-        *[lambda: services.community_join(user=user, community=community)] * 4
+        *[lambda: services.community_join(acting_user=user, community=community)] * 4
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Membership.objects.filter(community=community, user=user).count() == 1
@@ -90,7 +90,12 @@ def test_simultaneous_requests_tell_the_steward_once():
     steward = MembershipFactory(community=community, steward=True).user
     user = UserFactory()
     results = _run_together(
-        *[lambda: services.community_request_join(user=user, community=community)] * 4
+        *[
+            lambda: services.community_request_join(
+                acting_user=user, community=community
+            )
+        ]
+        * 4
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert steward.notifications.count() == 1

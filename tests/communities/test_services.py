@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from communities import services
 from communities.models import Community, Membership, Visibility
-from members.models import Notification
+from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.members.factories import UserFactory
 
@@ -30,7 +30,7 @@ class TestCreate:
     def test_creator_becomes_the_active_steward_and_slug_comes_from_name(self):
         creator = UserFactory()
         community = services.community_create(
-            creator=creator,
+            acting_user=creator,
             name="  Shift Handover Practice ",
             purpose="Handing over well.",
             description="We *care*.",
@@ -46,13 +46,13 @@ class TestCreate:
     def test_a_free_slug_is_chosen_when_the_derived_one_is_taken(self):
         CommunityFactory(name="Other", slug="lean")
         community = services.community_create(
-            creator=UserFactory(), name="Lean", purpose="p"
+            acting_user=UserFactory(), name="Lean", purpose="p"
         )
         assert community.slug == "lean-2"
 
     def test_description_is_sanitised(self):
         community = services.community_create(
-            creator=UserFactory(),
+            acting_user=UserFactory(),
             name="Safe",
             purpose="p",
             description="<script>alert(1)</script>[x](javascript:alert(1))",
@@ -64,14 +64,14 @@ class TestCreate:
 class TestJoin:
     def test_joining_an_open_community_is_immediate(self):
         community, user = CommunityFactory(), UserFactory()
-        membership = services.community_join(user=user, community=community)
+        membership = services.community_join(acting_user=user, community=community)
         assert membership.is_active and membership.role == Role.MEMBER
         assert membership.is_newcomer
 
     def test_joining_twice_changes_nothing(self):
         community, user = CommunityFactory(), UserFactory()
-        first = services.community_join(user=user, community=community)
-        second = services.community_join(user=user, community=community)
+        first = services.community_join(acting_user=user, community=community)
+        second = services.community_join(acting_user=user, community=community)
         assert first.pk == second.pk
         assert second.joined_at == first.joined_at
         assert Membership.objects.filter(community=community).count() == 1
@@ -79,7 +79,7 @@ class TestJoin:
     def test_a_private_community_cannot_be_joined_directly(self):
         community = CommunityFactory(private=True)
         with pytest.raises(services.MembershipError, match="ask to join"):
-            services.community_join(user=UserFactory(), community=community)
+            services.community_join(acting_user=UserFactory(), community=community)
         assert not Membership.objects.filter(community=community).exists()
 
     def test_rejoining_after_leaving_makes_you_a_newcomer_again(self):
@@ -88,23 +88,25 @@ class TestJoin:
         MembershipFactory(
             user=user, community=community, status=Status.LEFT, joined_at=old
         )
-        membership = services.community_join(user=user, community=community)
+        membership = services.community_join(acting_user=user, community=community)
         assert membership.is_active and membership.joined_at > old
 
     def test_removed_members_must_ask_instead(self):
         community, user = CommunityFactory(), UserFactory()
         MembershipFactory(user=user, community=community, status=Status.REMOVED)
         with pytest.raises(services.MembershipError, match="ask to join again"):
-            services.community_join(user=user, community=community)
+            services.community_join(acting_user=user, community=community)
         steward = MembershipFactory(community=community, steward=True).user
-        membership = services.community_request_join(user=user, community=community)
+        membership = services.community_request_join(
+            acting_user=user, community=community
+        )
         assert membership.status == Status.PENDING
         assert _kinds(steward) == ["communities.request"]
 
     def test_nobody_joins_an_archived_community(self):
         community = CommunityFactory(archived_at=timezone.now())
         with pytest.raises(services.CommunityArchivedError):
-            services.community_join(user=UserFactory(), community=community)
+            services.community_join(acting_user=UserFactory(), community=community)
 
 
 class TestRequest:
@@ -114,8 +116,8 @@ class TestRequest:
             MembershipFactory(community=community, steward=True).user for _ in range(2)
         ]
         user = UserFactory()
-        services.community_request_join(user=user, community=community)
-        services.community_request_join(user=user, community=community)
+        services.community_request_join(acting_user=user, community=community)
+        services.community_request_join(acting_user=user, community=community)
         assert _m(user, community).status == Status.PENDING
         for steward in stewards:
             assert _kinds(steward) == ["communities.request"]
@@ -125,28 +127,32 @@ class TestRequest:
         community = CommunityFactory(private=True)
         steward = MembershipFactory(community=community, steward=True).user
         pending = MembershipFactory(community=community, pending=True)
-        services.membership_approve(actor=steward, membership=pending)
+        services.membership_approve(acting_user=steward, membership=pending)
         pending.refresh_from_db()
         assert pending.is_active and pending.joined_at is not None
         assert _kinds(pending.user) == ["communities.approved"]
         # Approving twice changes nothing and tells nobody again.
-        services.membership_approve(actor=steward, membership=pending)
+        services.membership_approve(acting_user=steward, membership=pending)
         assert _kinds(pending.user) == ["communities.approved"]
 
     def test_decline_tells_the_requester_who_may_ask_again(self):
         community = CommunityFactory(private=True)
         steward = MembershipFactory(community=community, steward=True).user
         pending = MembershipFactory(community=community, pending=True)
-        services.membership_decline(actor=steward, membership=pending)
+        services.membership_decline(acting_user=steward, membership=pending)
         pending.refresh_from_db()
         assert pending.status == Status.DECLINED
         assert _kinds(pending.user) == ["communities.declined"]
-        again = services.community_request_join(user=pending.user, community=community)
+        again = services.community_request_join(
+            acting_user=pending.user, community=community
+        )
         assert again.status == Status.PENDING
 
     def test_requesting_an_open_community_joins_it(self):
         community, user = CommunityFactory(), UserFactory()
-        membership = services.community_request_join(user=user, community=community)
+        membership = services.community_request_join(
+            acting_user=user, community=community
+        )
         assert membership.is_active
 
 
@@ -156,14 +162,16 @@ class TestInvite:
         steward = MembershipFactory(community=community, steward=True).user
         invitee = UserFactory()
         membership = services.community_invite(
-            actor=steward, community=community, invitee=invitee
+            acting_user=steward, community=community, invitee=invitee
         )
         assert membership.status == Status.INVITED
         assert membership.invited_by == steward
         assert _kinds(invitee) == ["communities.invited"]
-        services.community_invite(actor=steward, community=community, invitee=invitee)
+        services.community_invite(
+            acting_user=steward, community=community, invitee=invitee
+        )
         assert _kinds(invitee) == ["communities.invited"]  # not twice
-        services.invitation_accept(user=invitee, community=community)
+        services.invitation_accept(acting_user=invitee, community=community)
         assert _m(invitee, community).is_active
         assert _kinds(steward) == ["communities.invitation_accepted"]
 
@@ -171,8 +179,10 @@ class TestInvite:
         community = CommunityFactory()
         steward = MembershipFactory(community=community, steward=True).user
         invitee = UserFactory()
-        services.community_invite(actor=steward, community=community, invitee=invitee)
-        services.invitation_decline(user=invitee, community=community)
+        services.community_invite(
+            acting_user=steward, community=community, invitee=invitee
+        )
+        services.invitation_decline(acting_user=invitee, community=community)
         assert _m(invitee, community).status == Status.DECLINED
         assert _kinds(steward) == ["communities.invitation_declined"]
 
@@ -181,7 +191,7 @@ class TestInvite:
         steward = MembershipFactory(community=community, steward=True).user
         pending = MembershipFactory(community=community, pending=True)
         services.community_invite(
-            actor=steward, community=community, invitee=pending.user
+            acting_user=steward, community=community, invitee=pending.user
         )
         assert _m(pending.user, community).is_active
 
@@ -190,21 +200,25 @@ class TestInvite:
         steward = MembershipFactory(community=community, steward=True).user
         member = MembershipFactory(community=community)
         services.community_invite(
-            actor=steward, community=community, invitee=member.user
+            acting_user=steward, community=community, invitee=member.user
         )
         assert _m(member.user, community).is_active
         assert _kinds(member.user) == []
 
     def test_accepting_without_an_invitation_is_refused(self):
         with pytest.raises(services.MembershipError, match="no invitation"):
-            services.invitation_accept(user=UserFactory(), community=CommunityFactory())
+            services.invitation_accept(
+                acting_user=UserFactory(), community=CommunityFactory()
+            )
 
     def test_asking_to_join_when_invited_accepts(self):
         community = CommunityFactory(private=True)
         steward = MembershipFactory(community=community, steward=True).user
         invitee = UserFactory()
-        services.community_invite(actor=steward, community=community, invitee=invitee)
-        services.community_request_join(user=invitee, community=community)
+        services.community_invite(
+            acting_user=steward, community=community, invitee=invitee
+        )
+        services.community_request_join(acting_user=invitee, community=community)
         assert _m(invitee, community).is_active
 
 
@@ -213,7 +227,7 @@ class TestLastSteward:
         community = CommunityFactory()
         steward = MembershipFactory(community=community, steward=True)
         with pytest.raises(services.LastStewardError, match="last steward"):
-            services.community_leave(user=steward.user, community=community)
+            services.community_leave(acting_user=steward.user, community=community)
         steward.refresh_from_db()
         assert steward.is_steward
 
@@ -221,8 +235,8 @@ class TestLastSteward:
         community = CommunityFactory()
         steward = MembershipFactory(community=community, steward=True)
         other = MembershipFactory(community=community)
-        services.membership_promote(actor=steward.user, membership=other)
-        services.community_leave(user=steward.user, community=community)
+        services.membership_promote(acting_user=steward.user, membership=other)
+        services.community_leave(acting_user=steward.user, community=community)
         steward.refresh_from_db()
         assert steward.status == Status.LEFT and steward.role == Role.MEMBER
 
@@ -231,7 +245,7 @@ class TestLastSteward:
         steward = MembershipFactory(community=community, steward=True)
         with pytest.raises(services.LastStewardError):
             services.membership_demote(
-                actor=UserFactory(is_staff=True), membership=steward
+                acting_user=UserFactory(is_staff=True), membership=steward
             )
         steward.refresh_from_db()
         assert steward.role == Role.STEWARD
@@ -241,7 +255,7 @@ class TestLastSteward:
         steward = MembershipFactory(community=community, steward=True)
         with pytest.raises(services.LastStewardError):
             services.membership_remove(
-                actor=UserFactory(is_staff=True), membership=steward
+                acting_user=UserFactory(is_staff=True), membership=steward
             )
 
     def test_pending_stewards_do_not_count(self):
@@ -250,18 +264,18 @@ class TestLastSteward:
         steward = MembershipFactory(community=community, steward=True)
         MembershipFactory(community=community, role=Role.STEWARD, status=Status.LEFT)
         with pytest.raises(services.LastStewardError):
-            services.membership_demote(actor=steward.user, membership=steward)
+            services.membership_demote(acting_user=steward.user, membership=steward)
 
     def test_demote_with_two_stewards_and_notification(self):
         community = CommunityFactory()
         a = MembershipFactory(community=community, steward=True)
         b = MembershipFactory(community=community, steward=True)
-        services.membership_demote(actor=a.user, membership=b)
+        services.membership_demote(acting_user=a.user, membership=b)
         b.refresh_from_db()
         assert b.role == Role.MEMBER
         assert _kinds(b.user) == ["communities.demoted"]
         with pytest.raises(services.LastStewardError):
-            services.membership_demote(actor=a.user, membership=a)
+            services.membership_demote(acting_user=a.user, membership=a)
 
 
 class TestStewardActions:
@@ -270,14 +284,14 @@ class TestStewardActions:
         steward = MembershipFactory(community=community, steward=True)
         pending = MembershipFactory(community=community, pending=True)
         with pytest.raises(services.MembershipError, match="active members"):
-            services.membership_promote(actor=steward.user, membership=pending)
+            services.membership_promote(acting_user=steward.user, membership=pending)
 
     def test_promote_tells_the_new_steward_once(self):
         community = CommunityFactory()
         steward = MembershipFactory(community=community, steward=True)
         member = MembershipFactory(community=community)
-        services.membership_promote(actor=steward.user, membership=member)
-        services.membership_promote(actor=steward.user, membership=member)
+        services.membership_promote(acting_user=steward.user, membership=member)
+        services.membership_promote(acting_user=steward.user, membership=member)
         member.refresh_from_db()
         assert member.is_steward
         assert _kinds(member.user) == ["communities.promoted"]
@@ -286,7 +300,7 @@ class TestStewardActions:
         community = CommunityFactory()
         steward = MembershipFactory(community=community, steward=True)
         member = MembershipFactory(community=community)
-        services.membership_remove(actor=steward.user, membership=member)
+        services.membership_remove(acting_user=steward.user, membership=member)
         member.refresh_from_db()
         assert member.status == Status.REMOVED
         assert _kinds(member.user) == ["communities.removed"]
@@ -295,21 +309,23 @@ class TestStewardActions:
         community = CommunityFactory()
         steward = MembershipFactory(community=community, steward=True)
         member = MembershipFactory(community=community)
-        services.community_archive(community=community, actor=steward.user)
+        services.community_archive(community=community, acting_user=steward.user)
         community.refresh_from_db()
         first = community.archived_at
         assert community.is_archived
-        services.community_archive(community=community, actor=steward.user)
+        services.community_archive(community=community, acting_user=steward.user)
         community.refresh_from_db()
         assert community.archived_at == first
         for action in (
-            lambda: services.membership_promote(actor=steward.user, membership=member),
+            lambda: services.membership_promote(
+                acting_user=steward.user, membership=member
+            ),
             lambda: services.community_invite(
-                actor=steward.user, community=community, invitee=UserFactory()
+                acting_user=steward.user, community=community, invitee=UserFactory()
             ),
             lambda: services.community_update(
                 community=community,
-                actor=steward.user,
+                acting_user=steward.user,
                 name="New",
                 slug="new-x",
                 purpose="p",
@@ -318,7 +334,7 @@ class TestStewardActions:
         ):
             with pytest.raises(services.CommunityArchivedError):
                 action()
-        services.community_reopen(community=community, actor=steward.user)
+        services.community_reopen(community=community, acting_user=steward.user)
         community.refresh_from_db()
         assert not community.is_archived
 
@@ -327,7 +343,7 @@ class TestStewardActions:
         steward = MembershipFactory(community=community, steward=True)
         services.community_update(
             community=community,
-            actor=steward.user,
+            acting_user=steward.user,
             name="Renamed",
             slug="renamed",
             purpose="New purpose",

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Community, Membership
-from members.models import LeadershipRole, Notification
+from members.models import LeadershipRole
+from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.members.factories import UserFactory
 
@@ -432,10 +433,10 @@ def test_page_groups_members_by_leadership_role_and_notes_gaps(member_client):
 def test_feed_area_shows_registered_panels_or_an_empty_state(
     member_client, settings, monkeypatch
 ):
-    from communities import panels
+    from members import sections
 
     # Only this test's provider, not the knowledge feed the real app registers.
-    monkeypatch.setattr(panels, "_providers", [])
+    monkeypatch.setitem(sections._entries, "community", [])
     community = CommunityFactory(name="Customer Escalations")
     html = member_client.get(community.get_absolute_url()).content.decode()
     assert 'id="feed"' in html and "Nothing shared here yet" in html
@@ -458,7 +459,7 @@ def test_feed_area_shows_registered_panels_or_an_empty_state(
             "community_name": community.name,
         }
 
-    panels.register(provider)
+    sections.register("community", provider)
     html = member_client.get(community.get_absolute_url()).content.decode()
     assert "Feed panel for Customer Escalations" in html
     assert "Nothing shared here yet" not in html
@@ -549,3 +550,26 @@ def test_members_page_filters_and_paginates(client, world):
     assert "Make steward" not in first.content.decode()
     empty = client.get(url("members", world.open), {"q": "nobody-like-this"})
     assert "Nobody matches" in empty.content.decode()
+
+
+def test_a_private_communitys_tags_do_not_find_it_for_outsiders(member_client, member):
+    secret = CommunityFactory(name="Acquisition Room", private=True, tags=["merger"])
+    assert [
+        c.name
+        for c in member_client.get(url("list"), {"tag": "merger"}).context["page"]
+    ] == []
+    MembershipFactory(user=member, community=secret)
+    found = member_client.get(url("list"), {"tag": "merger"}).context["page"]
+    assert [c.name for c in found] == ["Acquisition Room"]
+
+
+@pytest.mark.parametrize("sort", ["size", "activity"])
+def test_hidden_figures_never_order_the_list(member_client, sort):
+    """An outsider sees private communities after every community whose
+    figures they may see, in name order, however big or busy they are."""
+    busy_secret = CommunityFactory(name="B Secret", private=True)
+    CommunityFactory(name="A Secret", private=True)
+    MembershipFactory.create_batch(5, community=busy_secret)
+    CommunityFactory(name="Open Guild")
+    found = member_client.get(url("list"), {"sort": sort}).context["page"]
+    assert [c.name for c in found] == ["Open Guild", "A Secret", "B Secret"]

@@ -173,6 +173,7 @@ def test_period_filter_chooses_the_window(staff_client, query, label):
         ("?period=custom&start=yesterday&end=2025-01-01", "Enter a valid date"),
         ("?period=custom&start=2099-01-01&end=2099-01-02", "cannot be in the future"),
         ("?period=custom&start=2015-01-01&end=2025-01-01", "at most three years"),
+        ("?period=custom&start=0001-01-01&end=0001-01-02", "on or after 2000-01-01"),
         ("?period=7", "Select a valid choice"),
     ],
 )

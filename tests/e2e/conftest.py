@@ -70,14 +70,24 @@ def browser():
 def open_as(browser, live_server):
     """open_as(user) -> a page already logged in as `user` (through the real
     login form), in a browser context of its own. open_as(None) -> a
-    visitor's page."""
+    visitor's page. Every journey also checks that nothing on its pages
+    broke the Content-Security-Policy."""
     contexts = []
+    violations = []
 
     def _open(user=None):
         context = browser.new_context(base_url=live_server.url)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         if user is not None:
             log_in(page, user.email)
         return page
@@ -85,6 +95,7 @@ def open_as(browser, live_server):
     yield _open
     for context in contexts:
         context.close()
+    assert violations == [], violations
 
 
 def log_in(page, email, password=PASSWORD):

@@ -283,7 +283,7 @@ def test_item_page_query_count_is_flat(
             user = UserFactory()
             MembershipFactory(user=user, community=story.community)
             services.reply_create(item=story, author=user, body=f"Reply {i}")
-            services.helpful_set(item=story, user=user, helpful=True)
+            services.helpful_set(item=story, acting_user=user, helpful=True)
 
     add(2)
     with django_assert_max_num_queries(11):

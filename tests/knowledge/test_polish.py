@@ -201,5 +201,29 @@ def test_overlong_tag_is_a_form_error_keeping_input(client, member, community):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Keep each tag under 50 characters." in html and typed in html
+    assert "Keep each tag to 40 characters or fewer" in html and typed in html
     assert not Item.objects.exists()
+
+
+def test_a_tag_page_url_in_another_spelling_redirects_to_the_tag(
+    client, member, community
+):
+    url = reverse("knowledge:tag", kwargs={"tag": "Shift_Handover"})
+    response = login(client, member).get(url, {"before": "abc"})
+    assert response.status_code == 302
+    canonical = reverse("knowledge:tag", kwargs={"tag": "shift-handover"})
+    assert response.url == f"{canonical}?before=abc"
+
+
+def test_a_tag_page_url_with_no_tag_in_it_is_not_found(client, member, community):
+    url = reverse("knowledge:tag", kwargs={"tag": "-_-"})
+    assert login(client, member).get(url).status_code == 404
+
+
+def test_the_search_tag_filter_reads_any_spelling(client, member, community):
+    item = make(member, community, "Handover note", "Body.", tags=["shift handover"])
+    make(member, community, "Other note", "Body.", tags=["lean"])
+    response = login(client, member).get(
+        reverse("knowledge:search"), {"tag": "Shift_Handover"}
+    )
+    assert [i.pk for i in response.context["page"].object_list] == [item.pk]

@@ -30,7 +30,7 @@ def section(response):
 
 def answer(*, question, author, by):
     reply = services.reply_create(item=question, author=author, body="Try a buddy.")
-    services.answer_accept(item=question, reply=reply, by=by)
+    services.answer_accept(item=question, reply=reply, acting_user=by)
     return reply
 
 
@@ -84,12 +84,12 @@ def test_hidden_items_and_hidden_answers_are_left_out(
     client, member, steward, community, make_item
 ):
     story = make_item(author=steward, community=community, title="Withdrawn story")
-    services.item_hide(item=story, by=steward)
+    services.item_hide(item=story, acting_user=steward)
     question = make_item(
         author=member, community=community, kind=ItemKind.QUESTION, title="Q hidden"
     )
     reply = answer(question=question, author=steward, by=member)
-    services.reply_hide(reply=reply, by=steward)
+    services.reply_hide(reply=reply, acting_user=steward)
     html = section(login(client, member).get(profile_url(steward)))
     assert "Withdrawn story" not in html and "Q hidden" not in html
 

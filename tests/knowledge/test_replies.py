@@ -163,7 +163,7 @@ def test_steward_hides_and_restores_a_reply(client, member, steward, story):
 
 def test_reply_author_cannot_restore_hidden_reply(client, member, steward, story):
     reply = services.reply_create(item=story, author=member, body="x")
-    services.reply_hide(reply=reply, by=steward)
+    services.reply_hide(reply=reply, acting_user=steward)
     response = login(client, member).post(
         url("reply_restore", story, reply_pk=reply.pk)
     )

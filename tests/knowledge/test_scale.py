@@ -12,6 +12,7 @@ from django.utils import timezone
 from knowledge import selectors, services
 from knowledge.models import Item, ItemTag
 from tests.knowledge.conftest import login
+from tests.pages import page_link, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_tag_links_copy_the_item_created_at(member, community):
     item = make(member, community, "Kanban", tags=["lean", "flow"])
     services.item_update(
         item=item,
-        editor=member,
+        acting_user=member,
         kind="story",
         title="Kanban",
         body="x",
@@ -55,7 +56,7 @@ def test_tag_links_copy_the_item_created_at(member, community):
 def test_search_over_the_cap_lists_the_newest_matches_and_says_so(
     client, member, community, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "SEARCH_CAP", 3)
+    monkeypatch.setattr(selectors.search, "SEARCH_CAP", 3)
     oldest = make(member, community, "Lean huddle 0", days_ago=9)
     newer = [make(member, community, f"Lean huddle {i}", days_ago=i) for i in (3, 2, 1)]
     response = login(client, member).get(reverse("knowledge:search"), {"q": "huddle"})
@@ -66,7 +67,7 @@ def test_search_over_the_cap_lists_the_newest_matches_and_says_so(
 
 
 def test_search_under_the_cap_counts_exactly(client, member, community, monkeypatch):
-    monkeypatch.setattr(selectors, "SEARCH_CAP", 3)
+    monkeypatch.setattr(selectors.search, "SEARCH_CAP", 3)
     for i in range(3):
         make(member, community, f"Lean huddle {i}")
     response = login(client, member).get(reverse("knowledge:search"), {"q": "huddle"})
@@ -96,7 +97,7 @@ def test_tag_page_orders_by_item_date_not_by_id(client, member, community):
     response = login(client, member).get(
         reverse("knowledge:tag", kwargs={"tag": "lean"})
     )
-    assert [i.pk for i in response.context["items"]] == [
+    assert [i.pk for i in response.context["page"]] == [
         recent.pk,
         middle.pk,
         backdated.pk,
@@ -109,13 +110,12 @@ def test_tag_page_keyset_continues_after_the_cursor(
     settings.PAGE_SIZE = 2
     items = [make(member, community, f"Lean {i}", days_ago=10 - i) for i in range(5)]
     client = login(client, member)
-    url = reverse("knowledge:tag", kwargs={"tag": "lean"})
-    seen, cursor = [], None
-    for _ in range(3):
-        response = client.get(url, {"before": cursor} if cursor else {})
-        seen += [i.pk for i in response.context["items"]]
-        cursor = response.context["next_cursor"]
-    assert seen == [i.pk for i in reversed(items)] and cursor == ""
+    pages = walk(client, reverse("knowledge:tag", kwargs={"tag": "lean"}))
+    seen = [[i.pk for i in page.context["page"]] for page in pages]
+    newest_first = [i.pk for i in reversed(items)]
+    assert seen == [newest_first[0:2], newest_first[2:4], newest_first[4:]]
+    back = walk(client, page_link(pages[-1], "prev"), rel="prev")
+    assert [[i.pk for i in page.context["page"]] for page in back] == seen[1::-1]
 
 
 def test_experts_weigh_only_the_latest_items_of_the_tag(member, steward, community):
@@ -138,12 +138,12 @@ def test_bounded_experts_count_accepted_answers_and_skip_hidden_ones(
         author=member, community=community, kind="question", tags=["lean"]
     )
     reply = services.reply_create(item=question, author=steward, body="Pull")
-    services.answer_accept(item=question, reply=reply, by=member)
+    services.answer_accept(item=question, reply=reply, acting_user=member)
     scores = selectors.tag_expertise_scores(
         tags=["lean"], viewer=member, recent_items=10
     )
     assert scores[(steward.pk, "lean")] == {"helpful": 0, "accepted": 1}
-    services.reply_hide(reply=reply, by=steward)
+    services.reply_hide(reply=reply, acting_user=steward)
     scores = selectors.tag_expertise_scores(
         tags=["lean"], viewer=member, recent_items=10
     )

@@ -38,7 +38,12 @@ def test_title_match_ranks_above_body_only_match(client, member, community):
 def test_search_vector_follows_edits(client, member, community):
     item = make(member, community, "Old words", "Nothing here.")
     services.item_update(
-        item=item, editor=member, kind="story", title="Kaizen board", body="x", tags=[]
+        item=item,
+        acting_user=member,
+        kind="story",
+        title="Kaizen board",
+        body="x",
+        tags=[],
     )
     client = login(client, member)
     found = client.get(reverse("knowledge:search"), {"q": "kaizen"})

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from communities.models import Membership
 from knowledge import services
 from knowledge.models import Adoption, Item, ItemKind
-from members.models import Notification
+from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.members.factories import UserFactory
 
@@ -61,25 +61,25 @@ def test_no_notification_about_a_private_item_once_the_author_left(
         status=Membership.Status.LEFT
     )
     services.reply_create(item=secret, author=steward, body="Reply")
-    services.helpful_set(item=secret, user=steward, helpful=True)
+    services.helpful_set(item=secret, acting_user=steward, helpful=True)
     assert not Notification.objects.filter(recipient=member).exists()
 
 
 def test_hiding_a_reply_decrements_and_unaccepts(question, other_member, steward):
     reply = services.reply_create(item=question, author=steward, body="Try buddies")
-    services.answer_accept(item=question, reply=reply, by=question.author)
-    services.reply_hide(reply=reply, by=steward)
+    services.answer_accept(item=question, reply=reply, acting_user=question.author)
+    services.reply_hide(reply=reply, acting_user=steward)
     question.refresh_from_db()
     assert question.reply_count == 0
     assert question.accepted_reply is None
-    services.reply_restore(reply=reply, by=steward)
+    services.reply_restore(reply=reply, acting_user=steward)
     question.refresh_from_db()
     assert question.reply_count == 1
 
 
 def test_accepting_notifies_the_answerer(question, steward):
     reply = services.reply_create(item=question, author=steward, body="Buddies")
-    services.answer_accept(item=question, reply=reply, by=question.author)
+    services.answer_accept(item=question, reply=reply, acting_user=question.author)
     assert Notification.objects.filter(
         recipient=steward, kind="knowledge.answer_accepted"
     ).exists()
@@ -91,16 +91,16 @@ def test_cannot_accept_a_reply_to_another_question(question, make_item, steward)
     )
     reply = services.reply_create(item=other, author=question.author, body="x")
     with pytest.raises(ValidationError):
-        services.answer_accept(item=question, reply=reply, by=question.author)
+        services.answer_accept(item=question, reply=reply, acting_user=question.author)
 
 
 def test_helpful_is_idempotent_per_state(story, other_member):
-    assert services.helpful_set(item=story, user=other_member, helpful=True)
-    assert not services.helpful_set(item=story, user=other_member, helpful=True)
+    assert services.helpful_set(item=story, acting_user=other_member, helpful=True)
+    assert not services.helpful_set(item=story, acting_user=other_member, helpful=True)
     story.refresh_from_db()
     assert story.helpful_count == 1
-    assert services.helpful_set(item=story, user=other_member, helpful=False)
-    assert not services.helpful_set(item=story, user=other_member, helpful=False)
+    assert services.helpful_set(item=story, acting_user=other_member, helpful=False)
+    assert not services.helpful_set(item=story, acting_user=other_member, helpful=False)
     story.refresh_from_db()
     assert story.helpful_count == 0
     assert (
@@ -114,22 +114,24 @@ def test_helpful_is_idempotent_per_state(story, other_member):
 def test_share_of_open_item_copies_body_and_credits_origin(story, member):
     target = CommunityFactory(name="Support Leads", slug="support-leads")
     MembershipFactory(user=member, community=target)
-    copy = services.item_share(item=story, community=target, by=member, note="Useful")
+    copy = services.item_share(
+        item=story, community=target, acting_user=member, note="Useful"
+    )
     assert copy.shared_from == story
     assert copy.author == story.author
     assert copy.body == story.body
     assert copy.tag_names == story.tag_names
     with pytest.raises(ValidationError):
-        services.item_share(item=story, community=target, by=member)
+        services.item_share(item=story, community=target, acting_user=member)
 
 
 def test_share_of_private_item_carries_only_title_and_note(secret, member):
     target = CommunityFactory(slug="everyone")
     MembershipFactory(user=member, community=target)
     with pytest.raises(ValidationError):
-        services.item_share(item=secret, community=target, by=member, note="")
+        services.item_share(item=secret, community=target, acting_user=member, note="")
     copy = services.item_share(
-        item=secret, community=target, by=member, note="Ask me about renewals."
+        item=secret, community=target, acting_user=member, note="Ask me about renewals."
     )
     assert "zebracorn" not in copy.body + copy.body_html
     assert copy.tag_names == ""
@@ -140,7 +142,7 @@ def test_share_only_into_active_memberships(story, other_member):
     target = CommunityFactory()
     MembershipFactory(user=other_member, community=target, pending=True)
     with pytest.raises(ValidationError):
-        services.item_share(item=story, community=target, by=other_member)
+        services.item_share(item=story, community=target, acting_user=other_member)
     assert not Item.objects.filter(community=target).exists()
 
 
@@ -148,10 +150,10 @@ def test_adoption_is_unique_and_notifies_the_author(story, other_member):
     team = CommunityFactory(name="Plant Valencia")
     MembershipFactory(user=other_member, community=team)
     services.adoption_record(
-        item=story, community=team, by=other_member, note="Since May"
+        item=story, community=team, acting_user=other_member, note="Since May"
     )
     with pytest.raises(ValidationError):
-        services.adoption_record(item=story, community=team, by=other_member)
+        services.adoption_record(item=story, community=team, acting_user=other_member)
     assert Adoption.objects.filter(item=story).count() == 1
     note = Notification.objects.get(recipient=story.author, kind="knowledge.adopted")
     assert "Plant Valencia" in note.message
@@ -162,13 +164,13 @@ def test_adoption_needs_an_active_membership_in_the_adopting_community(
 ):
     team = CommunityFactory()
     with pytest.raises(ValidationError):
-        services.adoption_record(item=story, community=team, by=other_member)
+        services.adoption_record(item=story, community=team, acting_user=other_member)
 
 
 def test_item_update_keeps_tags_and_marks_edited(story, steward):
     services.item_update(
         item=story,
-        editor=steward,
+        acting_user=steward,
         kind="practice",
         title="New title",
         body="New body",
@@ -184,9 +186,9 @@ def test_item_update_keeps_tags_and_marks_edited(story, steward):
 def test_reading_a_most_helpful_story_ticks_read_step(story, community):
     newcomer = UserFactory()
     membership = MembershipFactory(user=newcomer, community=community)
-    services.helpful_set(item=story, user=UserFactory(), helpful=True)
+    services.helpful_set(item=story, acting_user=UserFactory(), helpful=True)
     story.refresh_from_db()
-    services.item_opened(user=newcomer, item=story, membership=membership)
+    services.item_opened(acting_user=newcomer, item=story, membership=membership)
     membership.refresh_from_db()
     assert membership.read_helpful_at is not None
 
@@ -194,6 +196,6 @@ def test_reading_a_most_helpful_story_ticks_read_step(story, community):
 def test_reading_an_unhelpful_story_does_not_tick_read_step(story, community):
     newcomer = UserFactory()
     membership = MembershipFactory(user=newcomer, community=community)
-    services.item_opened(user=newcomer, item=story, membership=membership)
+    services.item_opened(acting_user=newcomer, item=story, membership=membership)
     membership.refresh_from_db()
     assert membership.read_helpful_at is None

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from knowledge.models import Adoption, Item
-from members.models import Notification
+from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.knowledge.conftest import login
 

@@ -61,7 +61,7 @@ def test_item_page_is_inert(client, member, nasty):
         lambda item: reverse("knowledge:feed", kwargs={"slug": item.community.slug}),
         lambda item: reverse("knowledge:search") + "?q=xss",
         lambda item: reverse("knowledge:tag", kwargs={"tag": "xss"}),
-        lambda item: reverse("knowledge:notifications"),
+        lambda item: reverse("notifications:list"),
         lambda item: "/",
     ],
 )

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from members.models import Notification, OutboxJob
+from members.models import OutboxJob
+from notifications.models import Notification
+from tests.admin_forms import change_form_data
 from tests.members.factories import UserFactory
 
 
@@ -17,9 +19,12 @@ def superuser_client(client):
 @pytest.mark.parametrize(
     ("model", "params"),
     [
-        ("user", {"q": "maria", "leadership_role__exact": "executive"}),
-        ("notification", {"q": "hello", "kind": "members.role_changed"}),
-        ("outboxjob", {"task_name": "members.outbox_flush"}),
+        ("members_user", {"q": "maria", "leadership_role__exact": "executive"}),
+        (
+            "notifications_notification",
+            {"q": "hello", "kind": "members.role_changed"},
+        ),
+        ("members_outboxjob", {"task_name": "members.outbox_flush"}),
     ],
 )
 def test_admin_changelists_search_and_filter(superuser_client, model, params):
@@ -28,7 +33,7 @@ def test_admin_changelists_search_and_filter(superuser_client, model, params):
         recipient=member, kind="members.role_changed", message="hello"
     )
     OutboxJob.objects.create(task_name="members.outbox_flush")
-    url = reverse(f"admin:members_{model}_changelist")
+    url = reverse(f"admin:{model}_changelist")
     assert superuser_client.get(url).status_code == 200
     assert superuser_client.get(url, params).status_code == 200
 
@@ -82,3 +87,26 @@ def test_staff_add_a_member_in_the_admin(superuser_client):
     from members.models import User
 
     assert User.objects.get(username="new-person").display_name == "New Person"
+
+
+@pytest.mark.django_db
+def test_changing_a_leadership_role_in_the_admin_goes_through_the_service(client):
+    """The role changes through members.services.leadership_role_set, which
+    tells the member who changed it; the rest of the form saves as usual."""
+    staff = UserFactory(is_staff=True, is_superuser=True, display_name="Sid Staff")
+    client.force_login(staff)
+    member = UserFactory(display_name="Rita Role", leadership_role="none")
+    url = reverse("admin:members_user_change", args=[member.pk])
+    data = change_form_data(
+        client.get(url), leadership_role="executive", job_title="COO"
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    member.refresh_from_db()
+    assert (member.leadership_role, member.job_title) == ("executive", "COO")
+    notice = Notification.objects.get(recipient=member)
+    assert notice.kind == "members.role_changed" and notice.actor == staff
+    assert "Executive leader" in notice.message
+    # Saving again without a change tells nobody anything.
+    client.post(url, change_form_data(client.get(url)))
+    assert Notification.objects.filter(recipient=member).count() == 1

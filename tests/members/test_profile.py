@@ -4,8 +4,9 @@ import pytest
 from django.template import Template
 from django.urls import reverse
 
-from members import profile_sections
-from members.models import DigestFrequency, LeadershipRole, Notification
+from members import sections
+from members.models import DigestFrequency, LeadershipRole
+from notifications.models import Notification
 from tests.members.factories import UserFactory
 
 EDIT_URL = reverse("members:edit")
@@ -120,12 +121,12 @@ def test_later_apps_add_sections_to_the_profile(member_client, other_member):
             return None
         return {"template": section_template, "text": "Mentoring offer"}
 
-    profile_sections.register(provider)
+    sections.register("profile", provider)
     try:
         shown = member_client.get(_profile_url(other_member))
         hidden = member_client.get(reverse("members:profile", args=["person-0"]))
     finally:
-        profile_sections._providers.remove(provider)
+        sections.unregister("profile", provider)
     assert "<section><h2>Mentoring offer</h2></section>" in shown.content.decode()
     assert hidden.context is None or "Mentoring offer" not in hidden.content.decode()
 
@@ -154,7 +155,7 @@ def test_member_edits_their_profile_bio_rendered_and_tags_parsed(member_client, 
     assert member.job_title == "Process engineer"
     assert member.bio_html == "<p>I run the <strong>night shift</strong>.</p>"
     assert member.digest_frequency == DigestFrequency.DAILY
-    assert sorted(member.expertise.names()) == ["lean", "shift handover"]
+    assert sorted(member.expertise.names()) == ["lean", "shift-handover"]
     assert list(member.interests.names()) == ["coaching"]
 
 

@@ -5,8 +5,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from members import services
-from members.models import LeadershipRole, Notification
+from members.models import LeadershipRole
 from members.permissions import can_edit_profile, can_set_leadership_role, is_manager
+from notifications.models import Notification
 from tests.members.factories import UserFactory
 
 

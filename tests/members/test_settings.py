@@ -115,6 +115,7 @@ def test_production_requires_verification_and_serves_hashed_static_files():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="practica.example.com",
+        REDIS_URL="redis://cache.example:6379/0",
     )
     assert found["debug"] is False
     assert found["verification"] == "mandatory"
@@ -131,6 +132,7 @@ def test_production_settings_pass_check_deploy():
             DJANGO_SETTINGS_MODULE="config.settings.production",
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="practica.example.com",
+            REDIS_URL="redis://cache.example:6379/0",
         ),
         capture_output=True,
         text=True,
@@ -147,6 +149,7 @@ def test_production_refuses_to_start_without_a_secret_key():
         env=_env(
             DJANGO_SETTINGS_MODULE="config.settings.production",
             ALLOWED_HOSTS="practica.example.com",
+            REDIS_URL="redis://cache.example:6379/0",
         ),
         capture_output=True,
         text=True,
@@ -170,3 +173,41 @@ def test_a_database_url_that_is_not_postgresql_is_refused():
     )
     assert result.returncode != 0
     assert "PostgreSQL only" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=_env(
+            DJANGO_SETTINGS_MODULE="config.settings.production",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="practica.example.com",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_only_the_web_server_bounds_statements():
+    probe = (
+        "import json, sys; {imp}from django.conf import settings; import django; "
+        "django.setup(); print(settings.DATABASES['default']['OPTIONS']['options'])"
+    )
+    found = {}
+    for name, imp in (("web", "import config.wsgi; "), ("command", "")):
+        result = subprocess.run(  # noqa: S603 - our own probe
+            [sys.executable, "-c", probe.format(imp=imp)],
+            cwd=ROOT,
+            env=_env(DJANGO_SETTINGS_MODULE="config.settings.local"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        found[name] = result.stdout.strip().splitlines()[-1]
+    assert "statement_timeout=15000" in found["web"]
+    assert "statement_timeout=0" in found["command"]

@@ -33,14 +33,14 @@ def test_offer_shows_topics_formats_room_and_ask_link(member_client):
     offer = MentorOfferFactory(
         capacity=3,
         offers_peer_coaching=True,
-        topics=["shift handover", "lean"],
+        topics=["shift-handover", "lean"],
         user__display_name="Mo Mentor",
     )
     PairFactory(mentor=offer.user, active=True)
     PairFactory(mentor=offer.user, status=Pair.Status.COMPLETED)
     html = section(member_client.get(profile_url(offer.user)))
     assert "Open to new mentees" in html and "room for 2 more" in html
-    assert "shift handover" in html and "lean" in html
+    assert "shift-handover" in html and "lean" in html
     assert "Mentoring, Peer coaching" in html
     assert ask_url(offer.user) in html and "Ask Mo Mentor to mentor you" in html
 

@@ -20,6 +20,9 @@ from tests.members.factories import UserFactory
 
 from .factories import MentoringRequestFactory, MentorOfferFactory, PairFactory
 
+# A broker who sees every community (the privacy tests name their viewer).
+STAFF = UserFactory.build(is_staff=True)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -47,7 +50,7 @@ def test_covering_more_wanted_topics_scores_higher_and_says_so():
     req = _request(topics=["onboarding", "lean"])
     both = _offer(topics=["onboarding", "lean"])
     one = _offer(topics=["onboarding"])
-    found = _by_mentor(mentor_suggestions_for(req))
+    found = _by_mentor(mentor_suggestions_for(req, viewer=STAFF))
     assert found[both.user_id].score > found[one.user_id].score
     assert (
         "covers 2 of 2 wanted topics: lean, onboarding" in found[both.user_id].reasons
@@ -59,7 +62,7 @@ def test_expertise_counts_as_a_topic_when_the_offer_lists_none():
     req = _request(topics=["safety"])
     expert = UserFactory(expertise=["safety"])
     MentorOfferFactory(user=expert)
-    [suggestion] = mentor_suggestions_for(req)
+    [suggestion] = mentor_suggestions_for(req, viewer=STAFF)
     assert suggestion.mentor == expert
     assert "offers help with safety" in suggestion.reasons
 
@@ -67,7 +70,7 @@ def test_expertise_counts_as_a_topic_when_the_offer_lists_none():
 def test_mentors_with_nothing_to_do_with_the_topics_are_not_suggested():
     req = _request(topics=["safety"])
     _offer(topics=["negotiation"])
-    assert mentor_suggestions_for(req) == []
+    assert mentor_suggestions_for(req, viewer=STAFF) == []
 
 
 def _knowledge(author, tag, helpful=0, accepted=0, hidden=False):
@@ -89,7 +92,7 @@ def test_demonstrated_knowledge_raises_the_score_with_counts_in_the_reason():
     proven = _offer(topics=["onboarding"])
     untested = _offer(topics=["onboarding"])
     _knowledge(proven.user, "onboarding", helpful=2, accepted=1)
-    found = _by_mentor(mentor_suggestions_for(req))
+    found = _by_mentor(mentor_suggestions_for(req, viewer=STAFF))
     assert found[proven.user_id].score > found[untested.user_id].score
     assert (
         "knows onboarding: 2 helpful marks, 1 accepted answer"
@@ -102,7 +105,7 @@ def test_demonstrated_knowledge_alone_brings_a_mentor_into_the_pool():
     req = _request(topics=["escalations"])
     helper = _offer(topics=["something-else"])
     _knowledge(helper.user, "escalations", helpful=3)
-    [suggestion] = mentor_suggestions_for(req)
+    [suggestion] = mentor_suggestions_for(req, viewer=STAFF)
     assert suggestion.mentor == helper.user
     assert "knows escalations: 3 helpful marks" in suggestion.reasons
 
@@ -113,7 +116,7 @@ def test_more_knowledge_scores_higher_until_saturation():
     lots = _offer()
     _knowledge(little.user, "onboarding", helpful=1)
     _knowledge(lots.user, "onboarding", helpful=5, accepted=2)
-    found = _by_mentor(mentor_suggestions_for(req))
+    found = _by_mentor(mentor_suggestions_for(req, viewer=STAFF))
     assert found[lots.user_id].score > found[little.user_id].score
 
 
@@ -121,7 +124,7 @@ def test_hidden_items_do_not_count_as_knowledge():
     req = _request(topics=["onboarding"])
     mentor = _offer()
     _knowledge(mentor.user, "onboarding", helpful=4, hidden=True)
-    [suggestion] = mentor_suggestions_for(req)
+    [suggestion] = mentor_suggestions_for(req, viewer=STAFF)
     assert not any(r.startswith("knows") for r in suggestion.reasons)
 
 
@@ -129,7 +132,7 @@ def test_executive_is_suggested_as_thinking_partner_for_a_line_leader():
     req = _request(role=LeadershipRole.LINE_LEADER, format=Format.THINKING_PARTNER)
     executive = _offer(role=LeadershipRole.EXECUTIVE)
     member = _offer(role=LeadershipRole.NONE)
-    found = _by_mentor(mentor_suggestions_for(req))
+    found = _by_mentor(mentor_suggestions_for(req, viewer=STAFF))
     assert found[executive.user_id].score > found[member.user_id].score
     assert (
         "executive as thinking partner for a line leader"
@@ -141,7 +144,7 @@ def test_networker_beats_no_role_for_a_newcomer():
     req = _request(role=LeadershipRole.NONE)
     networker = _offer(role=LeadershipRole.NETWORKER)
     member = _offer(role=LeadershipRole.NONE)
-    found = _by_mentor(mentor_suggestions_for(req))
+    found = _by_mentor(mentor_suggestions_for(req, viewer=STAFF))
     assert found[networker.user_id].score > found[member.user_id].score
     assert any("internal networker" in r for r in found[networker.user_id].reasons)
 
@@ -150,7 +153,7 @@ def test_peer_coaching_prefers_a_peer_with_the_same_role():
     req = _request(role=LeadershipRole.LINE_LEADER, format=Format.PEER_COACHING)
     peer = _offer(role=LeadershipRole.LINE_LEADER, offers_peer_coaching=True)
     other = _offer(role=LeadershipRole.NONE, offers_peer_coaching=True)
-    found = _by_mentor(mentor_suggestions_for(req))
+    found = _by_mentor(mentor_suggestions_for(req, viewer=STAFF))
     assert found[peer.user_id].score > found[other.user_id].score
     assert "a fellow local line leader for peer coaching" in found[peer.user_id].reasons
 
@@ -164,7 +167,7 @@ def test_a_mentor_from_another_community_bridges_them():
     MembershipFactory(user=bridge.user, community=sales)
     insider = _offer()
     MembershipFactory(user=insider.user, community=support)
-    found = _by_mentor(mentor_suggestions_for(req))
+    found = _by_mentor(mentor_suggestions_for(req, viewer=STAFF))
     assert found[bridge.user_id].score > found[insider.user_id].score
     assert (
         "from another community: bridges Sales and Support"
@@ -178,7 +181,7 @@ def test_bridging_ignores_memberships_that_are_not_active():
     req = _request()
     mentor = _offer()
     MembershipFactory(user=mentor.user, community=sales, pending=True)
-    [suggestion] = mentor_suggestions_for(req)
+    [suggestion] = mentor_suggestions_for(req, viewer=STAFF)
     assert not any("another community" in r for r in suggestion.reasons)
 
 
@@ -189,7 +192,7 @@ def test_more_free_capacity_scores_higher_and_full_mentors_are_excluded():
     full = _offer(capacity=1)
     PairFactory(mentor=busy.user, active=True)
     PairFactory(mentor=full.user)  # a proposal takes a place too
-    found = _by_mentor(mentor_suggestions_for(req))
+    found = _by_mentor(mentor_suggestions_for(req, viewer=STAFF))
     assert full.user_id not in found
     assert found[free.user_id].score > found[busy.user_id].score
     assert "has room for 2 more mentees" in found[free.user_id].reasons
@@ -200,7 +203,9 @@ def test_ended_pairs_free_the_place_again():
     req = _request()
     mentor = _offer(capacity=1)
     PairFactory(mentor=mentor.user, status=Pair.Status.COMPLETED)
-    assert [s.mentor for s in mentor_suggestions_for(req)] == [mentor.user]
+    assert [s.mentor for s in mentor_suggestions_for(req, viewer=STAFF)] == [
+        mentor.user
+    ]
 
 
 def test_unavailable_and_deactivated_mentors_are_excluded():
@@ -209,14 +214,14 @@ def test_unavailable_and_deactivated_mentors_are_excluded():
     gone = _offer()
     gone.user.is_active = False
     gone.user.save(update_fields=["is_active"])
-    assert mentor_suggestions_for(req) == []
+    assert mentor_suggestions_for(req, viewer=STAFF) == []
 
 
 def test_offering_the_requested_format_scores_higher():
     req = _request(format=Format.PEER_COACHING)
     coach = _offer(offers_peer_coaching=True)
     mentor_only = _offer()
-    found = _by_mentor(mentor_suggestions_for(req))
+    found = _by_mentor(mentor_suggestions_for(req, viewer=STAFF))
     assert found[coach.user_id].score - found[mentor_only.user_id].score == round(
         WEIGHTS.format
     )
@@ -226,7 +231,7 @@ def test_offering_the_requested_format_scores_higher():
 def test_the_mentee_is_never_suggested_to_themselves():
     req = _request()
     MentorOfferFactory(user=req.mentee, topics=["onboarding"])
-    assert mentor_suggestions_for(req) == []
+    assert mentor_suggestions_for(req, viewer=STAFF) == []
 
 
 def test_mentors_already_paired_with_the_mentee_are_excluded():
@@ -244,14 +249,16 @@ def test_mentors_already_paired_with_the_mentee_are_excluded():
         mentor=earlier.user,
         status=Pair.Status.COMPLETED,
     )
-    assert [s.mentor for s in mentor_suggestions_for(req)] == [earlier.user]
+    assert [s.mentor for s in mentor_suggestions_for(req, viewer=STAFF)] == [
+        earlier.user
+    ]
 
 
 def test_a_mentor_who_declined_this_request_is_not_suggested_again():
     req = _request()
     declined = _offer()
     PairFactory(request=req, mentor=declined.user, status=Pair.Status.DECLINED)
-    assert mentor_suggestions_for(req) == []
+    assert mentor_suggestions_for(req, viewer=STAFF) == []
 
 
 def test_a_perfect_match_scores_100_and_scores_stay_in_range():
@@ -262,7 +269,7 @@ def test_a_perfect_match_scores_100_and_scores_stay_in_range():
     _knowledge(best.user, "onboarding", helpful=WEIGHTS.knowledge_saturation)
     weak = _offer(topics=["other"])
     _knowledge(weak.user, "onboarding", helpful=1)
-    suggestions = mentor_suggestions_for(req)
+    suggestions = mentor_suggestions_for(req, viewer=STAFF)
     assert suggestions[0].mentor == best.user
     assert suggestions[0].score == 100
     assert all(0 <= s.score <= 100 for s in suggestions)
@@ -273,7 +280,7 @@ def test_limit_bounds_the_list():
     req = _request()
     for _ in range(4):
         _offer()
-    assert len(mentor_suggestions_for(req, limit=3)) == 3
+    assert len(mentor_suggestions_for(req, viewer=STAFF, limit=3)) == 3
 
 
 def _page_of_requests(n):
@@ -296,5 +303,33 @@ def test_a_page_of_requests_is_scored_in_a_fixed_number_of_queries(
 ):
     requests = _page_of_requests(n)
     with django_assert_num_queries(8):
-        found = suggestions_for_requests(requests, limit=5)
+        found = suggestions_for_requests(requests, viewer=STAFF, limit=5)
     assert all(found[r.pk] for r in requests)
+
+
+def test_a_broker_never_learns_of_a_private_community_from_suggestions():
+    """Accepted answers and helpful marks inside a private community the
+    broker is not in count for nothing, and it is never named in a reason."""
+    broker = UserFactory(leadership_role=LeadershipRole.LINE_LEADER)
+    mentor = UserFactory(display_name="Quiet Expert")
+    MentorOfferFactory(user=mentor, topics=["pricing"])
+    secret = CommunityFactory(name="Acquisition Room", private=True)
+    MembershipFactory(user=mentor, community=secret)
+    asker = UserFactory()
+    MembershipFactory(user=asker, community=secret)
+    question = ItemFactory(
+        community=secret, kind=ItemKind.QUESTION, author=asker, tags=["pricing"]
+    )
+    answer = ReplyFactory(item=question, author=mentor)
+    question.accepted_reply = answer
+    question.save()
+    HelpfulMarkFactory.create_batch(3, item=question)
+    req = MentoringRequestFactory(topics=["pricing"])
+
+    [as_broker] = mentor_suggestions_for(req, viewer=broker)
+    [as_staff] = mentor_suggestions_for(req, viewer=STAFF)
+    told = " ".join(as_broker.reasons)
+    assert "Acquisition Room" not in told
+    assert "accepted answer" not in told
+    assert as_broker.score < as_staff.score
+    assert "accepted answer" in " ".join(as_staff.reasons)

@@ -59,22 +59,25 @@ class World:
             "staff": UserFactory(is_staff=True),
         }
         self.req = services.request_create(
-            mentee=self.mentee, topics=["lean"], goals="Learn lean.", format="mentoring"
+            acting_user=self.mentee,
+            topics=["lean"],
+            goals="Learn lean.",
+            format="mentoring",
         )
 
     def propose(self):
         return services.match_propose(
-            req=self.req, mentor=self.mentor, broker=self.broker
+            req=self.req, mentor=self.mentor, acting_user=self.broker
         )
 
     def activate(self):
         pair = self.propose()
-        services.pair_accept(pair=pair, user=self.mentor)
-        return services.pair_accept(pair=pair, user=self.mentee)
+        services.pair_accept(pair=pair, acting_user=self.mentor)
+        return services.pair_accept(pair=pair, acting_user=self.mentee)
 
     def complete(self):
         pair = self.activate()
-        return services.pair_complete(pair=pair, user=self.mentor)
+        return services.pair_complete(pair=pair, acting_user=self.mentor)
 
 
 @pytest.fixture
@@ -432,7 +435,7 @@ def test_a_bad_checkin_is_a_form_error_with_values_kept(client, world):
 
 def test_a_checkin_on_a_closed_pair_is_refused_with_a_message(client, world):
     pair = world.activate()
-    services.pair_close(pair=pair, user=world.mentor, reason="Done early")
+    services.pair_close(pair=pair, acting_user=world.mentor, reason="Done early")
     client.force_login(world.mentee)
     response = client.post(
         reverse("mentoring:checkin_add", args=[pair.pk]),
@@ -445,7 +448,7 @@ def test_a_checkin_on_a_closed_pair_is_refused_with_a_message(client, world):
 
 def test_accept_after_decline_is_refused_with_a_message(client, world):
     pair = world.propose()
-    services.pair_decline(pair=pair, user=world.mentor)
+    services.pair_decline(pair=pair, acting_user=world.mentor)
     client.force_login(world.mentee)
     response = client.post(
         reverse("mentoring:pair_accept", args=[pair.pk]), follow=True
@@ -541,8 +544,8 @@ def test_home_panel_shows_pending_proposals_and_active_pairs(client, world):
     client.force_login(world.mentor)
     body = client.get(reverse("home")).content.decode()
     assert "Waiting for your answer" in body and pair.get_absolute_url() in body
-    services.pair_accept(pair=pair, user=world.mentor)
-    services.pair_accept(pair=pair, user=world.mentee)
+    services.pair_accept(pair=pair, acting_user=world.mentor)
+    services.pair_accept(pair=pair, acting_user=world.mentee)
     body = client.get(reverse("home")).content.decode()
     assert "Your active pairs" in body and "Mentoring Mona Mentee" in body
 
@@ -618,3 +621,14 @@ def test_pair_page_query_count_is_flat(client, n, django_assert_max_num_queries)
     client.force_login(pair.mentee)
     with django_assert_max_num_queries(14):
         assert client.get(pair.get_absolute_url()).status_code == 200
+
+
+def test_the_mentors_topic_filter_reads_any_spelling(client):
+    offer = MentorOfferFactory(
+        topics=["shift-handover"], user__display_name="Hana Handover"
+    )
+    MentorOfferFactory(topics=["lean"], user__display_name="Leo Lean")
+    client.force_login(UserFactory())
+    body = client.get(reverse("mentoring:mentors"), {"topic": "Shift Handover"})
+    html = body.content.decode()
+    assert offer.user.display_name in html and "Leo Lean" not in html

@@ -1,0 +1,65 @@
+"""How ideas spread: flows between communities, who learns from whom, pockets
+of innovation."""
+
+from django.utils.translation import gettext as _
+
+from dashboards import spread as figures
+from dashboards.report.cells import community_cell, item_cell, place_cell
+from dashboards.tables import Cell, Table
+
+
+def flows(report) -> Table:
+    return Table(
+        name="flows",
+        title=_("Shares and adoptions between communities"),
+        columns=[_("From"), _("To"), _("Shares"), _("Adoptions"), _("Total")],
+        source=lambda: report.spread_figures.flows,
+        row=lambda f: [
+            place_cell(f.source),
+            place_cell(f.target),
+            Cell(f.shares),
+            Cell(f.adoptions),
+            Cell(f.total),
+        ],
+        empty=_("Nothing was shared or adopted between communities."),
+    )
+
+
+def matrix(report) -> Table:
+    places = report.spread_figures.matrix_places
+    return Table(
+        name="matrix",
+        title=_("Who learns from whom"),
+        caption=_(
+            "Shares plus adoptions from the community in the row to the "
+            "community in the column (the %(n)s most connected)."
+        )
+        % {"n": figures.MATRIX_SIZE},
+        columns=[_("From \\ to")] + [p.name for p in places],
+        source=lambda: list(zip(places, report.spread_figures.matrix, strict=True)),
+        row=lambda pair: [Cell(pair[0].name)] + [Cell(n) for n in pair[1]],
+        empty=_("Nothing was shared or adopted between communities."),
+        page_size=figures.MATRIX_SIZE,
+    )
+
+
+def pockets(report) -> Table:
+    return Table(
+        name="pockets",
+        title=_("Pockets of innovation"),
+        caption=_("Items adopted by two or more other communities."),
+        columns=[
+            _("Item"),
+            _("From community"),
+            _("Adopted by (communities)"),
+            _("Last adopted"),
+        ],
+        source=figures.pockets_of_innovation(report.scope),
+        row=lambda item: [
+            item_cell(item),
+            community_cell(item.community),
+            Cell(item.adopters),
+            Cell(item.last_adopted_at),
+        ],
+        empty=_("No item has been adopted by two communities yet."),
+    )

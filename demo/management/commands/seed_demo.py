@@ -1,0 +1,50 @@
+"""Load Practica's demo organisation (the `demo` package).
+
+The steps run in order, each on the data of the ones before it, each in its
+own transaction and each idempotent: running the command again completes a
+partial demo and otherwise changes nothing.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from demo import communities, digests, knowledge, mentoring, notifications, people
+
+STEPS = [people, communities, knowledge, mentoring, digests, notifications]
+DEMO_ADMIN_EMAIL = "admin@practica.local"
+# Other points of view worth logging in as.
+DEMO_VIEWPOINTS = [
+    ("maria.lopez@practica.local", "local line leader, steward, brokers mentoring"),
+    ("jon.ito@practica.local", "executive leader, mentor"),
+    ("sam.okafor@practica.local", "internal networker"),
+    ("oliver.brown@practica.local", "newcomer looking for a mentor"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create (or complete) the demo organisation. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="Do nothing if the demo admin already exists.",
+        )
+
+    def handle(self, *args, once=False, **options):
+        from members.models import User
+
+        if once and User.objects.filter(email=DEMO_ADMIN_EMAIL).exists():
+            self.stdout.write("Demo data already loaded.")
+        else:
+            for step in STEPS:
+                with transaction.atomic():
+                    step.seed(self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo logins (password for all: {people.PASSWORD}): "
+                f"{DEMO_ADMIN_EMAIL} (admin)"
+            )
+        )
+        for email, who in DEMO_VIEWPOINTS:
+            self.stdout.write(f"  {email:32} {who}")

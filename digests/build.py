@@ -1,0 +1,498 @@
+"""A community's digest, built from one period's activity.
+
+Every query is bounded by the period (indexed created_at / joined_at /
+first_reply_at ranges) or by a short "oldest open questions" list, so the cost
+grows with what happened in the period, not with the community's history.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from communities.models import Community, Membership, Visibility
+from digests.models import Digest
+from digests.periods import period_end, previous_start
+from knowledge.models import (
+    Adoption,
+    HelpfulMark,
+    Item,
+    ItemKind,
+    ItemTag,
+    Reply,
+)
+from knowledge.selectors import tag_expertise_scores
+from members.models import ExpertiseTag, User
+
+# Kinds that count as "what we learned" in the ranked list.
+LEARNING_KINDS = (ItemKind.STORY, ItemKind.PRACTICE, ItemKind.LESSON)
+TOP_ITEMS = 10
+OPEN_QUESTIONS = 10
+ANSWERED = 20
+RISING_TAGS = 5
+NEW_MEMBERS = 50
+HELPERS_PER_QUESTION = 3
+# "Who knows what": the period's busiest tags, the people ranked on each
+# tag's latest items (bounded, so the cost does not follow the history).
+KNOWING_TAGS = 5
+KNOWING_PEOPLE = 5
+KNOWING_RECENT_ITEMS = 500
+
+
+def _url(obj) -> str:
+    """The object's page, or "" while the page's URL is not installed."""
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+def _profile_url(username: str) -> str:
+    try:
+        return reverse("members:profile", kwargs={"username": username})
+    except NoReverseMatch:
+        return ""
+
+
+def _day(value: dt.datetime) -> str:
+    return date_format(timezone.localtime(value), "j M Y")
+
+
+def _person(user) -> dict:
+    return {
+        "id": user.pk,
+        "name": user.display_name,
+        "username": user.username,
+        "url": _url(user),
+    }
+
+
+def _item_entry(item, *, newcomer_first=False) -> dict:
+    return {
+        "id": item.pk,
+        "kind": item.kind,
+        "kind_label": str(item.get_kind_display()),
+        "title": item.title,
+        "url": _url(item),
+        "author": _person(item.author),
+        "created": item.created_at.isoformat(),
+        "created_on": _day(item.created_at),
+        "helpful": item.helpful_count,
+        "replies": item.reply_count,
+        "newcomer_first": newcomer_first,
+    }
+
+
+def _newcomer_firsts(community, period_items, end) -> set[int]:
+    """Ids of period items that are a newcomer's first (visible) item here."""
+    authors = {item.author_id for item in period_items}
+    if not authors:
+        return set()
+    since = end - dt.timedelta(days=settings.PRACTICA_NEWCOMER_DAYS)
+    newcomers = set(
+        Membership.objects.filter(
+            community=community,
+            user_id__in=authors,
+            status=Membership.Status.ACTIVE,
+            joined_at__gte=since,
+        ).values_list("user_id", flat=True)
+    )
+    if not newcomers:
+        return set()
+    # A newcomer's whole history here is at most PRACTICA_NEWCOMER_DAYS long.
+    first_by_author = {}
+    for author_id, item_id in (
+        Item.objects.filter(
+            community=community, author_id__in=newcomers, hidden_at__isnull=True
+        )
+        .order_by("author_id", "created_at", "id")
+        .values_list("author_id", "id")
+    ):
+        first_by_author.setdefault(author_id, item_id)
+    period_ids = {item.pk for item in period_items}
+    return {pk for pk in first_by_author.values() if pk in period_ids}
+
+
+def _tag_counts(community, start, end) -> Counter:
+    rows = (
+        ItemTag.objects.filter(
+            content_object__community=community,
+            content_object__created_at__gte=start,
+            content_object__created_at__lt=end,
+            content_object__hidden_at__isnull=True,
+        )
+        .values_list("tag__name", "content_object_id")
+        .distinct()
+    )
+    return Counter(name for name, _ in rows)
+
+
+def _rising_tags(community, period, start, end, now: Counter) -> list[dict]:
+    before = _tag_counts(community, previous_start(period, start), start)
+    rising = [
+        {"name": name, "count": count, "previous": before.get(name, 0)}
+        for name, count in now.items()
+        if count > before.get(name, 0)
+    ]
+    rising.sort(key=lambda t: (t["previous"] - t["count"], -t["count"], t["name"]))
+    return rising[:RISING_TAGS]
+
+
+def _audience_communities(community):
+    """What every reader of this community's digest may see: open
+    communities and this one. Private content elsewhere never counts."""
+    return Community.objects.filter(
+        Q(visibility=Visibility.OPEN) | Q(pk=community.pk)
+    ).values("pk")
+
+
+def _who_knows_what(community, tag_counts: Counter) -> list[dict]:
+    """Members whose stories and answers on the period's busiest tags helped
+    most: helpful marks on their items plus accepted answers (weighing three
+    marks, as on tag pages), across what this digest's readers may see."""
+    tags = [
+        name for name, _n in sorted(tag_counts.items(), key=lambda t: (-t[1], t[0]))
+    ][:KNOWING_TAGS]
+    if not tags:
+        return []
+    audience = _audience_communities(community)
+    per_person = defaultdict(dict)
+    for tag in tags:
+        scores = tag_expertise_scores(
+            tags=[tag], community_ids=audience, recent_items=KNOWING_RECENT_ITEMS
+        )
+        for (user_id, name), value in scores.items():
+            per_person[user_id][name] = value
+    if not per_person:
+        return []
+    people = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=per_person, is_active=True).only(
+            "pk", "username", "display_name"
+        )
+    }
+    ranked = []
+    for user_id, by_tag in per_person.items():
+        user = people.get(user_id)
+        if user is None:
+            continue
+        tag_rows = sorted(
+            (
+                {
+                    "name": name,
+                    "helpful": v["helpful"],
+                    "accepted": v["accepted"],
+                    "score": v["helpful"] + 3 * v["accepted"],
+                }
+                for name, v in by_tag.items()
+            ),
+            key=lambda t: (-t["score"], t["name"]),
+        )
+        score = sum(t["score"] for t in tag_rows)
+        if score:
+            ranked.append((score, user, tag_rows))
+    ranked.sort(key=lambda r: (-r[0], r[1].display_name.lower(), r[1].pk))
+    return [
+        {**_person(user), "score": score, "tags": tag_rows[:3]}
+        for score, user, tag_rows in ranked[:KNOWING_PEOPLE]
+    ]
+
+
+def _open_questions(community, end) -> list[dict]:
+    questions = list(
+        community.items.filter(
+            kind=ItemKind.QUESTION,
+            accepted_reply__isnull=True,
+            hidden_at__isnull=True,
+            created_at__lt=end,
+        )
+        .select_related("author")
+        .order_by("created_at", "id")[:OPEN_QUESTIONS]
+    )
+    if not questions:
+        return []
+    tags_by_question = defaultdict(set)
+    for item_id, name in ItemTag.objects.filter(
+        content_object_id__in=[q.pk for q in questions]
+    ).values_list("content_object_id", "tag__name"):
+        tags_by_question[item_id].add(name.lower())
+    # Members of this community whose expertise shares a tag with a question
+    # (tags compared case-insensitively: "Kubernetes" helps with "kubernetes").
+    expertise = defaultdict(set)
+    people = {}
+    all_names = set().union(*tags_by_question.values())
+    if all_names:
+        active = Membership.objects.filter(
+            community=community, status=Membership.Status.ACTIVE
+        ).values("user_id")
+        for user_id, tag, name, username in (
+            ExpertiseTag.objects.annotate(tag_lower=Lower("tag__name"))
+            .filter(
+                tag_lower__in=all_names,
+                content_object_id__in=active,
+                content_object__is_active=True,
+            )
+            .values_list(
+                "content_object_id",
+                "tag_lower",
+                "content_object__display_name",
+                "content_object__username",
+            )
+        ):
+            expertise[user_id].add(tag)
+            people[user_id] = (name, username)
+    entries = []
+    for question in questions:
+        wanted = tags_by_question.get(question.pk, set())
+        matches = [
+            (len(slugs & wanted), people[user_id][0], user_id)
+            for user_id, slugs in expertise.items()
+            if slugs & wanted and user_id != question.author_id
+        ]
+        matches.sort(key=lambda m: (-m[0], m[1].lower(), m[2]))
+        entry = _item_entry(question)
+        entry["age_days"] = max((end - question.created_at).days, 0)
+        entry["who_could_answer"] = [
+            {
+                "id": user_id,
+                "name": people[user_id][0],
+                "username": people[user_id][1],
+                "url": _profile_url(people[user_id][1]),
+                "matching": sorted(expertise[user_id] & wanted),
+            }
+            for _, _, user_id in matches[:HELPERS_PER_QUESTION]
+        ]
+        entries.append(entry)
+    return entries
+
+
+def _adoptions(community, start, end) -> dict:
+    """Practices that crossed community lines this period. Another
+    community's private content (a practice title, an adoption note) never
+    enters this digest: only its name, which is listed for everyone."""
+    by_others = []
+    for adoption in (
+        Adoption.objects.filter(
+            item__community=community,
+            item__hidden_at__isnull=True,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .exclude(community=community)
+        .select_related("item", "community")
+        .order_by("created_at", "id")
+    ):
+        adoption.item.community = community
+        by_others.append(
+            {
+                "item": {"id": adoption.item_id, "title": adoption.item.title},
+                "item_url": _url(adoption.item),
+                "community": adoption.community.name,
+                "community_private": adoption.community.is_private,
+                "note": "" if adoption.community.is_private else adoption.note,
+            }
+        )
+    from_others = []
+    for adoption in (
+        Adoption.objects.filter(
+            community=community,
+            item__hidden_at__isnull=True,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .exclude(item__community=community)
+        .select_related("item__community")
+        .order_by("created_at", "id")
+    ):
+        origin = adoption.item.community
+        visible = not origin.is_private
+        from_others.append(
+            {
+                "item": {"id": adoption.item_id, "title": adoption.item.title}
+                if visible
+                else None,
+                "item_url": _url(adoption.item) if visible else "",
+                "community": origin.name,
+                "community_private": origin.is_private,
+                "note": adoption.note,
+            }
+        )
+    return {"by_others": by_others, "from_others": from_others}
+
+
+def digest_content(*, community, period: str, start, end=None) -> dict:
+    """The structured digest of `community` for [start, end): read-only."""
+    end = end or period_end(period, start)
+    period_items = list(
+        community.items.filter(
+            created_at__gte=start, created_at__lt=end, hidden_at__isnull=True
+        )
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    firsts = _newcomer_firsts(community, period_items, end)
+    learning = [i for i in period_items if i.kind in LEARNING_KINDS]
+    learning.sort(key=lambda i: (-i.helpful_count, -i.reply_count, i.created_at))
+    newcomer_items = [i for i in period_items if i.pk in firsts]
+
+    reply_authors = list(
+        Reply.objects.filter(
+            item__community=community,
+            created_at__gte=start,
+            created_at__lt=end,
+            hidden_at__isnull=True,
+            item__hidden_at__isnull=True,
+        ).values_list("author_id", flat=True)
+    )
+    helpful_users = HelpfulMark.objects.filter(
+        item__community=community, created_at__gte=start, created_at__lt=end
+    ).values_list("user_id", flat=True)
+    active = (
+        {i.author_id for i in period_items} | set(reply_authors) | set(helpful_users)
+    )
+
+    answered_qs = community.items.filter(
+        kind=ItemKind.QUESTION,
+        hidden_at__isnull=True,
+        first_reply_at__gte=start,
+        first_reply_at__lt=end,
+    ).select_related("author")
+    answered = []
+    for question in answered_qs.order_by("first_reply_at", "id")[:ANSWERED]:
+        entry = _item_entry(question)
+        entry["accepted"] = question.accepted_reply_id is not None
+        answered.append(entry)
+
+    new_members = [
+        _person(m.user)
+        for m in Membership.objects.filter(
+            community=community,
+            status=Membership.Status.ACTIVE,
+            joined_at__gte=start,
+            joined_at__lt=end,
+        )
+        .select_related("user")
+        .order_by("joined_at", "id")[:NEW_MEMBERS]
+    ]
+    new_member_count = Membership.objects.filter(
+        community=community,
+        status=Membership.Status.ACTIVE,
+        joined_at__gte=start,
+        joined_at__lt=end,
+    ).count()
+    adoptions = _adoptions(community, start, end)
+    tag_counts = _tag_counts(community, start, end)
+    figures = {
+        "items": len(period_items),
+        "replies": len(reply_authors),
+        "active_members": len(active),
+        "new_members": new_member_count,
+        "questions_answered": (
+            len(answered) if len(answered) < ANSWERED else answered_qs.count()
+        ),
+    }
+    return {
+        "community": {
+            "id": community.pk,
+            "name": community.name,
+            "slug": community.slug,
+            "url": _url(community),
+            "private": community.is_private,
+        },
+        "period": period,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "start_on": _day(start),
+        "end_on": _day(end - dt.timedelta(seconds=1)),
+        "figures": figures,
+        "newcomer_firsts": [
+            _item_entry(i, newcomer_first=True) for i in newcomer_items
+        ],
+        "new_items": [
+            _item_entry(i, newcomer_first=i.pk in firsts) for i in learning[:TOP_ITEMS]
+        ],
+        "more_items": max(len(learning) - TOP_ITEMS, 0),
+        "answered": answered,
+        "open_questions": _open_questions(community, end),
+        "rising_tags": _rising_tags(community, period, start, end, tag_counts),
+        "who_knows_what": _who_knows_what(community, tag_counts),
+        "new_members": new_members,
+        "adoptions": adoptions,
+    }
+
+
+def has_news(content: dict) -> bool:
+    """Something happened: worth a place in an e-mail and the archive."""
+    figures = content["figures"]
+    return bool(
+        figures["items"]
+        or figures["replies"]
+        or figures["new_members"]
+        or figures["questions_answered"]
+        or content["adoptions"]["by_others"]
+        or content["adoptions"]["from_others"]
+    )
+
+
+def render_digest_html(content: dict, *, base_url: str = "") -> str:
+    return render_to_string(
+        "digests/_body.html", {"content": content, "base_url": base_url}
+    )
+
+
+def digest_build(*, community: Community, period: str, start) -> Digest:
+    """Build (or rebuild) the digest: one row per (community, period, start)."""
+    end = period_end(period, start)
+    content = digest_content(community=community, period=period, start=start, end=end)
+    defaults = {
+        "end": end,
+        "content": content,
+        "html": render_digest_html(content),
+        "has_news": has_news(content),
+        "built_at": timezone.now(),
+    }
+    try:
+        with transaction.atomic():
+            digest, _ = Digest.objects.update_or_create(
+                community=community, period=period, start=start, defaults=defaults
+            )
+    except IntegrityError:
+        # Two builders raced to create it; the other one's row stands.
+        digest = Digest.objects.get(community=community, period=period, start=start)
+    return digest
+
+
+def digests_for(
+    *, community_ids, period: str, start, save: bool = True
+) -> dict[int, Digest]:
+    """Each community's digest for the period, building any still missing
+    (with save=False, in memory only: for dry runs)."""
+    found = {
+        d.community_id: d
+        for d in Digest.objects.filter(
+            period=period, start=start, community_id__in=community_ids
+        ).select_related("community")
+    }
+    missing = set(community_ids) - set(found)
+    for community in Community.objects.filter(pk__in=missing):
+        if save:
+            digest = digest_build(community=community, period=period, start=start)
+        else:
+            content = digest_content(community=community, period=period, start=start)
+            digest = Digest(
+                community=community,
+                period=period,
+                start=start,
+                end=period_end(period, start),
+                content=content,
+                has_news=has_news(content),
+            )
+        found[community.pk] = digest
+    return found

@@ -1,0 +1,271 @@
+"""Who gets which digest e-mail, exactly once.
+
+For each member in a batch:
+1. compose (read-only): their active, unmuted communities' digests that have
+   news, plus unread notifications they asked to have folded in;
+2. a pending DigestDelivery per (member, period, start) is committed in its
+   own transaction before anything is sent;
+3. each member's record is claimed by one conditional UPDATE just before
+   their e-mail is sent (pending, failed, or a "sending" claim older than
+   CLAIM_STALE_AFTER: a worker died holding it). A record another run holds
+   or already sent is never touched, so a rerun, a retry or a second worker
+   cannot send twice, and a killed worker costs at most the one message in
+   flight, which `deliveries_sweep` (beat) hands to a new batch;
+4. an SMTP error before the server took the message marks the record failed
+   and the task retries the batch with backoff; a timeout after it was handed
+   over counts as sent (the server may well have it: sending again is how
+   members got two digests). Every message carries a Message-ID stable per
+   delivery, so a mail system can spot a repeat.
+"""
+
+import logging
+import socket
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from communities.models import Membership
+from digests.build import digests_for
+from digests.compose import digest_message
+from digests.models import DigestDelivery
+from digests.periods import period_end
+from members.models import User
+from notifications.emails import SEND_ERRORS, site_url
+from notifications.selectors import notifications_to_fold
+from notifications.services import email_claim, email_claim_release
+
+logger = logging.getLogger(__name__)
+
+FOLDED_NOTIFICATIONS = 20
+
+
+def batch_size() -> int:
+    return getattr(settings, "DIGEST_BATCH_SIZE", 500)
+
+
+def recipient_ids(*, period: str, community=None):
+    """Ids of members who want this period's digest and are active in at
+    least one unmuted, unarchived community (optionally: in `community`)."""
+    memberships = Membership.objects.filter(
+        user_id=OuterRef("pk"),
+        status=Membership.Status.ACTIVE,
+        digest_muted=False,
+        community__archived_at__isnull=True,
+    )
+    if community is not None:
+        memberships = memberships.filter(community=community)
+    return (
+        User.objects.filter(is_active=True, digest_frequency=period)
+        .filter(Exists(memberships))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def in_batches(ids, size=None):
+    size = size or batch_size()
+    batch = []
+    for pk in ids.iterator(chunk_size=size) if hasattr(ids, "iterator") else ids:
+        batch.append(pk)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class Planned:
+    member: User
+    digests: list
+    notifications: list
+    more_notifications: int = 0
+
+
+@dataclass
+class BatchResult:
+    sent: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+    # Nothing to tell them, or already delivered / being delivered elsewhere.
+    nothing: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+
+
+def plan_batch(
+    *, period: str, start, member_ids, save: bool = True
+) -> dict[int, Planned]:
+    """What each member of the batch would receive. Nothing is written except
+    digests the build tasks have not stored yet (none with save=False)."""
+    end = period_end(period, start)
+    members = {
+        m.pk: m
+        for m in User.objects.filter(
+            pk__in=member_ids, is_active=True, digest_frequency=period
+        )
+    }
+    communities_of = defaultdict(list)
+    for user_id, community_id in Membership.objects.filter(
+        user_id__in=members,
+        status=Membership.Status.ACTIVE,
+        digest_muted=False,
+        community__archived_at__isnull=True,
+    ).values_list("user_id", "community_id"):
+        communities_of[user_id].append(community_id)
+    all_communities = {c for ids in communities_of.values() for c in ids}
+    digests = digests_for(
+        community_ids=all_communities, period=period, start=start, save=save
+    )
+
+    folded = notifications_to_fold(members=members.values(), before=end)
+
+    plans = {}
+    for pk, member in members.items():
+        news = [digests[c] for c in communities_of.get(pk, ()) if digests[c].has_news]
+        news.sort(key=lambda d: d.community.name.lower())
+        notes = folded.get(pk, [])
+        if not news and not notes:
+            continue
+        plans[pk] = Planned(
+            member=member,
+            digests=news,
+            notifications=notes[:FOLDED_NOTIFICATIONS],
+            more_notifications=max(len(notes) - FOLDED_NOTIFICATIONS, 0),
+        )
+    return plans
+
+
+# A "sending" claim older than this belongs to a worker that died.
+CLAIM_STALE_AFTER = timedelta(minutes=10)
+# SMTP gave up waiting after the message was handed over: it may be delivered.
+UNCERTAIN_ERRORS = (TimeoutError, socket.timeout)
+
+
+def _record(*, period, start, member_ids) -> None:
+    """Pending records for the batch, committed before anything is sent."""
+    with transaction.atomic():
+        DigestDelivery.objects.bulk_create(
+            [
+                DigestDelivery(member_id=pk, period=period, period_start=start)
+                for pk in member_ids
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def claimable(now) -> Q:
+    return Q(
+        status__in=[DigestDelivery.Status.PENDING, DigestDelivery.Status.FAILED]
+    ) | Q(status=DigestDelivery.Status.SENDING, claimed_at__lt=now - CLAIM_STALE_AFTER)
+
+
+def _claim_one(*, period, start, member_id) -> DigestDelivery | None:
+    """Claim one member's record for this run, or None if it is sent or
+    another run holds it."""
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    claimed = DigestDelivery.objects.filter(
+        claimable(now), member_id=member_id, period=period, period_start=start
+    ).update(
+        status=DigestDelivery.Status.SENDING,
+        claim_token=token,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return DigestDelivery.objects.get(claim_token=token)
+
+
+def message_id(delivery: DigestDelivery) -> str:
+    """The same for every attempt at one delivery."""
+    domain = urlsplit(site_url()).hostname or "practica.local"
+    return f"<digest-{delivery.pk}-{delivery.period_start:%Y%m%d}@{domain}>"
+
+
+def digest_batch_send(*, period: str, start, member_ids) -> BatchResult:
+    result = BatchResult()
+    plans = plan_batch(period=period, start=start, member_ids=member_ids)
+    result.nothing = [pk for pk in member_ids if pk not in plans]
+    if not plans:
+        return result
+    _record(period=period, start=start, member_ids=list(plans))
+    connection = mail.get_connection()
+    queue = list(plans.items())
+    for position, (pk, plan) in enumerate(queue):
+        try:
+            # Connect before claiming: a server that cannot be reached fails
+            # the rest of the batch (retried), never a delivery in flight.
+            connection.open()
+        except SEND_ERRORS as exc:
+            logger.warning("Digest SMTP connection failed: %s", exc)
+            result.failed.extend(pk for pk, _plan in queue[position:])
+            break
+        delivery = _claim_one(period=period, start=start, member_id=pk)
+        if delivery is None:
+            result.skipped.append(pk)
+            continue
+        now = timezone.now()
+        notes = email_claim(notifications=plan.notifications, at=now)
+        message = digest_message(
+            member=plan.member,
+            period=period,
+            start=start,
+            digests=plan.digests,
+            notifications=notes,
+            more_notifications=plan.more_notifications,
+        )
+        message.extra_headers["Message-ID"] = message_id(delivery)
+        try:
+            connection.send_messages([message])
+        except UNCERTAIN_ERRORS as exc:
+            logger.warning("Digest e-mail to member %s timed out: %s", pk, exc)
+            connection.close()
+            last_error = f"timed out after handing over, not sent again: {exc}"
+        except SEND_ERRORS as exc:
+            logger.warning("Digest e-mail to member %s failed: %s", pk, exc)
+            connection.close()
+            email_claim_release(notification_ids=[n.pk for n in notes], at=now)
+            DigestDelivery.objects.filter(
+                pk=delivery.pk, claim_token=delivery.claim_token
+            ).update(status=DigestDelivery.Status.FAILED, last_error=str(exc)[:2000])
+            result.failed.append(pk)
+            continue
+        else:
+            last_error = ""
+        DigestDelivery.objects.filter(pk=delivery.pk).update(
+            status=DigestDelivery.Status.SENT,
+            sent_at=timezone.now(),
+            last_error=last_error[:2000],
+            digest_ids=[d.pk for d in plan.digests],
+            notification_count=len(notes),
+        )
+        result.sent.append(pk)
+    connection.close()
+    return result
+
+
+def deliveries_sweep(*, now=None) -> list[tuple[str, object, list[int]]]:
+    """(period, start, member ids) of deliveries still owed: pending or
+    failed ones the retries gave up on, and claims a dead worker left in
+    "sending". The caller hands them to new batches; claiming stays per
+    member, so a delivery a live run still holds is not sent twice."""
+    now = now or timezone.now()
+    owed = defaultdict(list)
+    rows = (
+        DigestDelivery.objects.filter(
+            claimable(now), created_at__lt=now - CLAIM_STALE_AFTER
+        )
+        .order_by("period", "period_start", "member_id")
+        .values_list("period", "period_start", "member_id")
+    )
+    for period, start, member_id in rows:
+        owed[(period, start)].append(member_id)
+    return [(period, start, ids) for (period, start), ids in owed.items()]

@@ -1,0 +1,87 @@
+"""Reads from knowledge. Every list filters through communities.access, so
+private content has one gate; querysets come back already joined.
+
+One module per kind of read; import from here (`from knowledge import
+selectors`), which names everything public:
+- visibility: visible_items(viewer), LIST_RELATED
+- feeds: a community's feed and hidden items (keyset pages, see
+  members.pagination), its most helpful, and the home page's "questions you
+  could answer" and "latest in my communities"
+- items: one item's replies, adoptions, shares and targets
+- tags: a tag's items, tag_expertise_scores, experts_for_tag
+- search: search_items, search_page_items, search_snippet
+- contributions: contributions_of (the profile section)
+
+Public reads other apps may use:
+- tag_expertise_scores(tags=, viewer=, user_ids=): helpful marks received and
+  accepted answers per member per tag.
+- experts_for_tag(tag=, viewer=): members ranked on one tag.
+- most_helpful_items(community=): the "read" step of the newcomer checklist.
+- visible_items(viewer): items a member may see (not hidden).
+"""
+
+from knowledge.selectors.contributions import PROFILE_ITEMS, contributions_of
+from knowledge.selectors.feeds import (
+    FEED_TABS,
+    MOST_HELPFUL_TOP,
+    community_feed,
+    hidden_items,
+    is_among_most_helpful,
+    latest_in_my_communities,
+    most_helpful_items,
+    questions_you_could_answer,
+)
+from knowledge.selectors.items import (
+    adoption_targets,
+    has_marked_helpful,
+    item_adoptions,
+    item_replies,
+    item_shares,
+    share_targets,
+)
+from knowledge.selectors.search import (
+    SEARCH_CAP,
+    SearchResults,
+    search_items,
+    search_page_items,
+    search_snippet,
+)
+from knowledge.selectors.tags import (
+    EXPERTS_RECENT_ITEMS,
+    experts_for_tag,
+    tag_expertise_scores,
+    tag_items,
+)
+from knowledge.selectors.visibility import LIST_RELATED, visible_items
+from members.pagination import Cursor
+
+__all__ = [
+    "EXPERTS_RECENT_ITEMS",
+    "FEED_TABS",
+    "LIST_RELATED",
+    "MOST_HELPFUL_TOP",
+    "PROFILE_ITEMS",
+    "SEARCH_CAP",
+    "Cursor",
+    "SearchResults",
+    "adoption_targets",
+    "community_feed",
+    "contributions_of",
+    "experts_for_tag",
+    "has_marked_helpful",
+    "hidden_items",
+    "is_among_most_helpful",
+    "item_adoptions",
+    "item_replies",
+    "item_shares",
+    "latest_in_my_communities",
+    "most_helpful_items",
+    "questions_you_could_answer",
+    "search_items",
+    "search_page_items",
+    "search_snippet",
+    "share_targets",
+    "tag_expertise_scores",
+    "tag_items",
+    "visible_items",
+]

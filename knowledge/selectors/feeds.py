@@ -1,0 +1,106 @@
+"""A community's feed, its hidden items, its most helpful, and the home
+page's "questions you could answer" and "latest in my communities"."""
+
+from django.db.models import Q
+
+from communities.access import active_community_ids
+from communities.models import Community
+from knowledge.models import Item, ItemKind
+from knowledge.permissions import ADOPTABLE_KINDS
+from knowledge.selectors.visibility import LIST_RELATED
+from members.pagination import KeysetPage, Position, keyset_page
+
+FEED_TABS = ("new", "helpful", "open")
+MOST_HELPFUL_TOP = 10
+
+
+# --- Community feed ----------------------------------------------------------
+
+
+def community_feed(
+    *, community: Community, tab: str, position: Position, size: int
+) -> KeysetPage:
+    """Newest, most helpful or open questions in one community, one keyset
+    page from `position`."""
+    items = Item.objects.filter(community=community, hidden_at__isnull=True)
+    items = items.select_related("author", "shared_from__community")
+    if tab == "open":
+        items = items.filter(kind=ItemKind.QUESTION, accepted_reply__isnull=True)
+    order = ("helpful_count", "id") if tab == "helpful" else ("created_at", "id")
+    page = keyset_page(items, position, size=size, order=order)
+    for row in page:
+        row.community = community  # spares a join; get_absolute_url needs it
+    return page
+
+
+def hidden_items(*, community: Community, position: Position, size: int):
+    items = Item.objects.filter(community=community, hidden_at__isnull=False)
+    return keyset_page(
+        items.select_related("author", "hidden_by", "community"),
+        position,
+        size=size,
+    )
+
+
+def most_helpful_items(*, community: Community, limit: int = MOST_HELPFUL_TOP):
+    return list(
+        Item.objects.filter(
+            community=community,
+            hidden_at__isnull=True,
+            kind__in=ADOPTABLE_KINDS,
+            helpful_count__gt=0,
+        )
+        .select_related("community", "author")
+        .order_by("-helpful_count", "-id")[:limit]
+    )
+
+
+def is_among_most_helpful(item: Item) -> bool:
+    if item.helpful_count == 0 or item.kind not in ADOPTABLE_KINDS or item.is_hidden:
+        return False
+    ahead = Item.objects.filter(
+        community_id=item.community_id,
+        hidden_at__isnull=True,
+        kind__in=ADOPTABLE_KINDS,
+    ).filter(
+        Q(helpful_count__gt=item.helpful_count)
+        | Q(helpful_count=item.helpful_count, id__gt=item.pk)
+    )
+    return ahead.count() < MOST_HELPFUL_TOP
+
+
+# --- Home page ---------------------------------------------------------------
+
+
+def questions_you_could_answer(*, user, limit: int = 5) -> list[Item]:
+    """Open questions in the member's communities tagged with their expertise."""
+    expertise = list(user.expertise.names())
+    if not expertise:
+        return []
+    ids = (
+        Item.objects.filter(
+            community_id__in=active_community_ids(user),
+            community__archived_at__isnull=True,
+            kind=ItemKind.QUESTION,
+            accepted_reply__isnull=True,
+            hidden_at__isnull=True,
+            tags__name__in=expertise,
+        )
+        .exclude(author_id=user.pk)
+        .values("id")
+    )
+    return list(
+        Item.objects.filter(pk__in=ids)
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def latest_in_my_communities(*, user, limit: int = 8) -> list[Item]:
+    return list(
+        Item.objects.filter(
+            community_id__in=active_community_ids(user), hidden_at__isnull=True
+        )
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-id")[:limit]
+    )

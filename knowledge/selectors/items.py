@@ -1,0 +1,72 @@
+"""The item page: replies, helpful marks, adoptions, shares and where an item
+may go next."""
+
+from django.db.models import BooleanField, ExpressionWrapper, Value
+
+from communities.access import visible_communities_q
+from communities.models import Community, Membership
+from knowledge.models import Adoption, HelpfulMark, Item, Reply
+from knowledge.selectors.visibility import visible_items
+
+
+def item_replies(*, item: Item):
+    return list(
+        Reply.objects.filter(item=item)
+        .select_related("author", "hidden_by")
+        .order_by("created_at", "id")
+    )
+
+
+def has_marked_helpful(*, item: Item, user) -> bool:
+    return HelpfulMark.objects.filter(item=item, user_id=user.pk).exists()
+
+
+def item_adoptions(*, item: Item, viewer) -> tuple[list[Adoption], int]:
+    """Adoptions the viewer may read, and how many more happened in private
+    communities they cannot see (counted, never named)."""
+    adoptions = Adoption.objects.filter(item=item).select_related(
+        "community", "recorded_by"
+    )
+    gate = visible_communities_q(viewer, "community__")
+    if gate:  # an empty Q means "sees everything" (staff)
+        adoptions = adoptions.annotate(
+            visible=ExpressionWrapper(gate, output_field=BooleanField())
+        )
+    else:
+        adoptions = adoptions.annotate(visible=Value(True))
+    adoptions = list(adoptions.order_by("-created_at"))
+    shown = [a for a in adoptions if a.visible]
+    return shown, len(adoptions) - len(shown)
+
+
+def item_shares(*, item: Item, viewer) -> list[Item]:
+    """Linked copies of `item` the viewer may see."""
+    return list(
+        visible_items(viewer)
+        .filter(shared_from=item)
+        .select_related("community", "shared_by")
+        .order_by("created_at")
+    )
+
+
+def _target_communities(user, item):
+    return (
+        Community.objects.filter(
+            memberships__user_id=user.pk,
+            memberships__status=Membership.Status.ACTIVE,
+            archived_at__isnull=True,
+        )
+        .exclude(pk=item.community_id)
+        .order_by("name")
+    )
+
+
+def share_targets(*, user, item: Item):
+    """Communities `user` may share `item` into (not yet shared there)."""
+    taken = Item.objects.filter(shared_from=item).values("community_id")
+    return _target_communities(user, item).exclude(pk__in=taken)
+
+
+def adoption_targets(*, user, item: Item):
+    taken = Adoption.objects.filter(item=item).values("community_id")
+    return _target_communities(user, item).exclude(pk__in=taken)

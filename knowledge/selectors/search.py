@@ -1,0 +1,181 @@
+"""Search: ranked, capped candidates, one page's rows and their snippets."""
+
+import html
+import re
+from dataclasses import dataclass
+
+import nh3
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import F, Func, Q, Value
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from communities.models import Community
+from knowledge.models import Item, ItemKind
+from knowledge.selectors.tags import _tag_links
+from knowledge.selectors.visibility import LIST_RELATED, visible_items
+from members.models import User
+
+# Search ranks at most this many of the most recent matches.
+SEARCH_CAP = 1000
+
+
+# Sentinels PostgreSQL puts around matches; swapped for <mark> after escaping.
+_HL_START, _HL_STOP = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """Ids of the matches, best first, at most `cap` of them; `capped`
+    says more matched than that (the page then shows "1,000+ results")."""
+
+    ids: list
+    capped: bool
+    cap: int = SEARCH_CAP
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def _search_query(q: str):
+    return SearchQuery(q, search_type="websearch", config="english")
+
+
+def search_items(
+    *,
+    viewer,
+    q: str,
+    community: Community | None = None,
+    kind: str = "",
+    tag: str = "",
+    author: User | None = None,
+    open_only: bool = False,
+    cap: int | None = None,
+) -> SearchResults:
+    """What `viewer` may see matching `q` and the filters: on PostgreSQL the
+    stored vector (title A, tags B, body C), ranked; newest first without words.
+
+    A common word can match a third of the organisation's items, and ranking
+    them all reads every matching row. So the candidates are the `cap` most
+    recent matches (an index walk that stops early), ranked among themselves:
+    the cost follows the cap, not the size of the match set."""
+    cap = cap or SEARCH_CAP
+    q = q.strip()
+    ranked = bool(q)
+
+    def where(prefix: str = "") -> Q:
+        """The filters on an item reached through `prefix`."""
+        found = Q()
+        if community is not None:
+            found &= Q(**{f"{prefix}community_id": community.pk})
+        if kind:
+            found &= Q(**{f"{prefix}kind": kind})
+        if author is not None:
+            found &= Q(**{f"{prefix}author_id": author.pk})
+        if open_only:
+            found &= Q(
+                **{
+                    f"{prefix}kind": ItemKind.QUESTION,
+                    f"{prefix}accepted_reply__isnull": True,
+                }
+            )
+        if ranked:
+            found &= Q(**{f"{prefix}search_vector": _search_query(q)})
+        return found
+
+    if tag:
+        # Walk the tag's links newest first: a rare tag never scans every item.
+        newest = (
+            _tag_links(tags=[tag], viewer=viewer)
+            .filter(where("content_object__"))
+            .order_by("-item_created_at", "-content_object_id")
+            .values_list("content_object_id", "item_created_at")
+        )
+        candidates = newest.values("content_object_id")[: cap + 1]
+    else:
+        newest = (
+            visible_items(viewer)
+            .filter(where())
+            .order_by("-created_at", "-id")
+            .values_list("id", "created_at")
+        )
+        candidates = newest.values("id")[: cap + 1]
+    if ranked:
+        rows = list(
+            Item.objects.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), _search_query(q)))
+            .order_by("-rank", "-created_at", "-id")
+            .values_list("id", "created_at")
+        )
+    else:
+        rows = list(newest[: cap + 1])
+    capped = len(rows) > cap
+    if capped:
+        # The one candidate past the cap is the oldest, wherever it ranked.
+        rows.remove(min(rows, key=lambda row: (row[1], row[0])))
+    ids = [pk for pk, _created in rows]
+    return SearchResults(ids=ids, capped=capped, cap=cap)
+
+
+def _plain_text(body_html):
+    """The rendered body without its tags (entities stay, unescaped later):
+    a snippet shows "Context A pump ran hot", not "## Context … *almost*".
+    Only computed for the page's rows, inside the one query that reads them."""
+    return Func(
+        body_html,
+        Value("<[^>]*>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+    )
+
+
+def _readable(text: str) -> str:
+    return " ".join(html.unescape(text).split())
+
+
+def search_page_items(*, ids, q: str) -> list[Item]:
+    """The rows of one page of search results, in the order of `ids`, with a
+    highlighted headline computed for these rows only."""
+    items = Item.objects.filter(pk__in=ids).select_related(*LIST_RELATED)
+    q = q.strip()
+    if q:
+        items = items.annotate(
+            headline=SearchHeadline(
+                _plain_text(F("body_html")),
+                _search_query(q),
+                config="english",
+                start_sel=_HL_START,
+                stop_sel=_HL_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+            )
+        )
+    by_id = {item.pk: item for item in items}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def search_snippet(item: Item, q: str) -> str:
+    """Safe HTML: the text escaped, only <mark> highlights allowed."""
+    headline = getattr(item, "headline", None)
+    if headline is not None:
+        marked = (
+            escape(_readable(headline))
+            .replace(_HL_START, "<mark>")
+            .replace(_HL_STOP, "</mark>")
+        )
+    else:
+        text = _readable(strip_tags(item.body_html))
+        text = text[:240] + ("…" if len(text) > 240 else "")
+        marked = escape(text)
+        needle = escape(q.strip())
+        if needle:
+            marked = re.sub(
+                re.escape(needle),
+                lambda m: f"<mark>{m.group(0)}</mark>",
+                marked,
+                flags=re.I,
+            )
+    return mark_safe(nh3.clean(marked, tags={"mark"}, attributes={}))  # noqa: S308

@@ -1,0 +1,148 @@
+"""Tag pages and expertise: a tag's items, and who knows most about a tag."""
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Q, Subquery, Sum
+from taggit.models import Tag
+
+from communities.access import communities_visible_to
+from knowledge.models import Item, ItemTag
+from knowledge.selectors.visibility import LIST_RELATED
+from members.models import User
+from members.pagination import KeysetPage, Position, keyset_page
+
+# "Who knows most" on a tag page weighs this many of the tag's latest items.
+EXPERTS_RECENT_ITEMS = 2000
+
+
+def _tags_q(tags: list[str], prefix: str = "") -> Q:
+    """Links to the named tags, by tag id. One tag compares with a scalar
+    subquery, so PostgreSQL walks the (tag, item) index in item order."""
+    tag_ids = Tag.objects.filter(name__in=tags).values("id")
+    if len(tags) == 1:
+        return Q(**{f"{prefix}tag_id": Subquery(tag_ids[:1])})
+    return Q(**{f"{prefix}tag_id__in": tag_ids})
+
+
+def _tag_links(*, tags: list[str], viewer):
+    """Links from the tags to items `viewer` may see (not hidden)."""
+    links = ItemTag.objects.filter(
+        _tags_q(tags), content_object__hidden_at__isnull=True
+    )
+    if viewer is not None:
+        links = links.filter(
+            content_object__community_id__in=communities_visible_to(viewer).values("pk")
+        )
+    return links
+
+
+def tag_items(*, tag: str, viewer, position: Position, size: int) -> KeysetPage:
+    """A tag's items newest first, one keyset page from `position`. The page
+    is found on the tag links' (tag, item_created_at, item) index and stops
+    after one page, however common or rare the tag is; then only those items
+    are fetched, in the same query."""
+
+    def items_of(links):
+        return Item.objects.filter(
+            pk__in=links.values("content_object_id")
+        ).select_related(*LIST_RELATED)
+
+    return keyset_page(
+        _tag_links(tags=[tag], viewer=viewer),
+        position,
+        size=size,
+        order=("item_created_at", "content_object_id"),
+        rows_of=items_of,
+        row_key=lambda item: (item.created_at, item.pk),
+    )
+
+
+def tag_expertise_scores(
+    *,
+    tags,
+    viewer=None,
+    user_ids=None,
+    recent_items: int | None = None,
+    community_ids=None,
+) -> dict:
+    """{(user_id, tag): {"helpful": n, "accepted": m}} for the given tags:
+    helpful marks received on a member's items with the tag, and their
+    accepted answers on questions with the tag. With a `viewer`, only
+    communities they may see count; without, everything (for background jobs
+    and staff dashboards). `community_ids` (ids or a subquery) narrows to
+    those communities, e.g. what every reader of a digest may see. With
+    `recent_items`, only the latest that many items carrying the tags count,
+    so a page's cost stays flat however much the organisation has written on
+    a popular tag."""
+    tags = list(tags)
+    links = _tag_links(tags=tags, viewer=viewer)
+    if community_ids is not None:
+        links = links.filter(content_object__community_id__in=community_ids)
+    scores = defaultdict(lambda: {"helpful": 0, "accepted": 0})
+    if recent_items is not None:
+        # A bounded walk down the (tag, item) index; summed here, not in SQL,
+        # so PostgreSQL never plans a join against every link of the tag.
+        rows = links.order_by("-item_created_at", "-content_object_id").values_list(
+            "tag__name",
+            "content_object__author_id",
+            "content_object__helpful_count",
+            "content_object__accepted_reply__author_id",
+            "content_object__accepted_reply__hidden_at",
+        )[:recent_items]
+        wanted = None if user_ids is None else set(user_ids)
+        for name, author_id, helpful, answerer_id, answer_hidden in rows:
+            if helpful and (wanted is None or author_id in wanted):
+                scores[(author_id, name)]["helpful"] += helpful
+            counts = answerer_id and answer_hidden is None
+            if counts and (wanted is None or answerer_id in wanted):
+                scores[(answerer_id, name)]["accepted"] += 1
+        return dict(scores)
+    helpful = links.filter(content_object__helpful_count__gt=0)
+    accepted = links.filter(
+        content_object__accepted_reply__isnull=False,
+        content_object__accepted_reply__hidden_at__isnull=True,
+    )
+    if user_ids is not None:
+        helpful = helpful.filter(content_object__author_id__in=user_ids)
+        accepted = accepted.filter(
+            content_object__accepted_reply__author_id__in=user_ids
+        )
+    for row in helpful.values(
+        user=F("content_object__author_id"), name=F("tag__name")
+    ).annotate(n=Sum("content_object__helpful_count")):
+        scores[(row["user"], row["name"])]["helpful"] = row["n"]
+    for row in accepted.values(
+        user=F("content_object__accepted_reply__author_id"), name=F("tag__name")
+    ).annotate(n=Count("id")):
+        scores[(row["user"], row["name"])]["accepted"] = row["n"]
+    return dict(scores)
+
+
+def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
+    """Members who know most about `tag`: helpful marks received plus accepted
+    answers (an accepted answer weighs as three marks), on the latest
+    EXPERTS_RECENT_ITEMS items with the tag that `viewer` may see. Each user
+    carries .helpful, .accepted and .score."""
+    scores = tag_expertise_scores(
+        tags=[tag], viewer=viewer, recent_items=EXPERTS_RECENT_ITEMS
+    )
+    ranked = sorted(
+        (
+            (v["helpful"] + 3 * v["accepted"], user_id, v)
+            for (user_id, _t), v in scores.items()
+        ),
+        key=lambda row: (-row[0], row[1]),
+    )[:limit]
+    users = User.objects.in_bulk([user_id for _s, user_id, _v in ranked])
+    experts = []
+    for score, user_id, values in ranked:
+        user = users.get(user_id)
+        if user is None or not user.is_active:
+            continue
+        user.helpful, user.accepted, user.score = (
+            values["helpful"],
+            values["accepted"],
+            score,
+        )
+        experts.append(user)
+    return experts

@@ -1,0 +1,60 @@
+"""E-mails to members: HTML and plain text, with one-click unsubscribe
+headers (RFC 8058). Digests build theirs with `member_message` too."""
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from notifications.unsubscribe import NOTIFICATIONS, unsubscribe_url
+
+# Errors worth retrying later: SMTP refusals and network trouble.
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def site_url() -> str:
+    return settings.SITE_URL.rstrip("/")
+
+
+def member_message(
+    *, member, subject, template, context, scope
+) -> EmailMultiAlternatives:
+    """One e-mail to `member` from `template`.txt and `template`.html (a
+    template path without its extension), unsubscribing from `scope`."""
+    unsubscribe = unsubscribe_url(member, scope)
+    context = {
+        **context,
+        "member": member,
+        "site_url": site_url(),
+        "unsubscribe_url": unsubscribe,
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[member.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(
+        render_to_string(f"{template}.html", context), "text/html"
+    )
+    return message
+
+
+def notification_message(*, notification) -> EmailMultiAlternatives:
+    member = notification.recipient
+    url = notification.url
+    if url.startswith("/"):
+        url = site_url() + url
+    return member_message(
+        member=member,
+        subject=notification.message[:120],
+        template="notifications/email/notification",
+        context={"notification": notification, "link": url},
+        scope=NOTIFICATIONS,
+    )

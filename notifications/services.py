@@ -1,0 +1,97 @@
+"""The one way any app tells a member something in-app, and the writes that
+follow: reading, and e-mailing each notification at most once.
+
+members cannot import this app: it calls notify() through members.notifier.
+"""
+
+from django.core import mail
+from django.utils import timezone
+
+from members.jobs import enqueue_on_commit
+from members.models import NotificationEmails
+from notifications.emails import notification_message
+from notifications.models import Notification
+
+
+def notify(*, recipient, kind: str, message: str, url: str = "", actor=None):
+    """Create an in-app notification; nobody is told about their own action.
+
+    Members who want notification e-mails "immediately" get one after the
+    transaction commits; "digest" ones are folded into their next digest."""
+    if actor is not None and actor.pk == recipient.pk:
+        return None
+    notification = Notification.objects.create(
+        recipient=recipient, actor=actor, kind=kind, message=message[:300], url=url
+    )
+    if recipient.notification_emails == NotificationEmails.IMMEDIATELY:
+        enqueue_on_commit(
+            "notifications.send_notification_email", notification_id=notification.pk
+        )
+    return notification
+
+
+def mark_read(*, user, ids=None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Send one notification by e-mail at most once. The conditional update
+    on emailed_at is the claim: a second run (or a folded digest) finds it
+    taken. On an SMTP error the claim is released and the error re-raised so
+    the task retries with backoff."""
+    notification = (
+        Notification.objects.select_related("recipient")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or notification.emailed_at is not None:
+        return False
+    recipient = notification.recipient
+    if (
+        not recipient.is_active
+        or recipient.notification_emails != NotificationEmails.IMMEDIATELY
+    ):
+        return False
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification.pk, emailed_at__isnull=True
+    ).update(emailed_at=now)
+    if not claimed:
+        return False
+    try:
+        mail.get_connection().send_messages(
+            [notification_message(notification=notification)]
+        )
+    except Exception:
+        email_claim_release(notification_ids=[notification.pk], at=now)
+        raise
+    return True
+
+
+def email_claim(*, notifications, at) -> list[Notification]:
+    """Stamp `notifications` as e-mailed at `at` (a digest folding them in);
+    return those this call stamped: another sender may have taken some."""
+    ids = [n.pk for n in notifications]
+    if not ids:
+        return []
+    stamped = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
+        emailed_at=at
+    )
+    if stamped != len(ids):
+        mine = set(
+            Notification.objects.filter(pk__in=ids, emailed_at=at).values_list(
+                "pk", flat=True
+            )
+        )
+        return [n for n in notifications if n.pk in mine]
+    return list(notifications)
+
+
+def email_claim_release(*, notification_ids, at) -> None:
+    """Undo `email_claim` after the e-mail failed, so they go out later."""
+    Notification.objects.filter(pk__in=notification_ids, emailed_at=at).update(
+        emailed_at=None
+    )
