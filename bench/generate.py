@@ -410,6 +410,9 @@ def generate(
         with connection.cursor() as cur:
             cur.execute("SET LOCAL synchronous_commit = off")
             cur.execute("SET LOCAL work_mem = '64MB'")
+            # Single statements run for a minute at full scale: lift the web's
+            # statement timeout, as Celery workers do.
+            cur.execute("SET LOCAL statement_timeout = 0")
             if not fk_checks:
                 # Rows are consistent by construction (and tests/bench checks
                 # it): skip the per-row foreign-key triggers as pg_restore
@@ -999,6 +1002,7 @@ def main():
     # pages are then measured as on a settled production database.
     vacuum_started = time.perf_counter()
     with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
         cursor.execute("VACUUM (ANALYZE)")
     timings["vacuum"] = time.perf_counter() - vacuum_started
     total = time.perf_counter() - started

@@ -291,13 +291,16 @@ def run_jobs(staff: Session, digests: bool) -> dict[str, float]:
         assert response.status == 200, response.status
 
     def suggestions():
+        from bench.generate import STAFF_EMAIL
+        from members.models import User
         from mentoring.selectors import open_requests
         from mentoring.suggestions import suggestions_for_requests
 
-        suggestions_for_requests(list(open_requests()[:10]), limit=5)
+        broker = User.objects.get(email=STAFF_EMAIL)
+        suggestions_for_requests(list(open_requests()[:10]), viewer=broker, limit=5)
 
     def weekly_digests():
-        from knowledge.tasks import digests_run
+        from digests.tasks import digests_run
 
         digests_run(period="weekly")
 
@@ -377,6 +380,11 @@ def print_table(result: dict, previous: dict | None, other: dict | None) -> None
         print(f"job: {label:40} {seconds:8.2f}s{tail}")
 
 
+def _lift_statement_timeout(sender, connection, **kwargs):
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=64, help="per page and level")
@@ -401,7 +409,12 @@ def main():
     import django
 
     django.setup()
+    from django.db.backends.signals import connection_created
+
     from bench.generate import BENCH_PASSWORD
+
+    # This process runs the jobs: no web statement timeout, as in a worker.
+    connection_created.connect(_lift_statement_timeout, weak=False)
 
     env = dict(os.environ)
     subprocess.run(

@@ -8,6 +8,9 @@ import secrets
 
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+# Production refuses to start without a shared cache; this is the bench's own
+# Redis database on this machine (set REDIS_URL to use another).
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
 
 from config.settings.production import *  # noqa: E402, F403
 from config.settings.production import BASE_DIR, MIDDLEWARE  # noqa: E402
