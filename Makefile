@@ -82,8 +82,9 @@ lock:
 	/tmp/practica-lock/bin/pip freeze --exclude-editable | grep -v '^practica' \
 	  | grep -vxFf requirements.lock > requirements-dev.lock
 
+# Against DATABASE_URL filled by `python -m bench.generate` (bench/README.md).
 bench: $(DEV_STAMP) db
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
