@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from communities.access import visible_communities_q
@@ -293,11 +293,19 @@ def _candidate_offers(tag_ids, limit: int, *, seen: Q) -> list:
     tagged = ItemTag.objects.filter(
         seen, tag_id__in=tag_ids, content_object__hidden_at__isnull=True
     )
-    helpful_authors = tagged.filter(content_object__helpful_marks__isnull=False).values(
-        "content_object__author_id"
+    # Distinct people, read from the items' own counters: a popular tag sits
+    # on tens of thousands of items, and a subquery of every marked item is
+    # too big for PostgreSQL to hash, so it was searched once per offer
+    # (12 s for a broker page at full scale; distinct authors hash in memory).
+    helpful_authors = (
+        tagged.filter(content_object__helpful_count__gt=0)
+        .values("content_object__author_id")
+        .distinct()
     )
-    answer_authors = tagged.filter(content_object__accepted_reply__isnull=False).values(
-        "content_object__accepted_reply__author_id"
+    answer_authors = (
+        tagged.filter(content_object__accepted_reply__isnull=False)
+        .values("content_object__accepted_reply__author_id")
+        .distinct()
     )
     return list(
         MentorOffer.objects.filter(available=True, user__is_active=True)
@@ -339,16 +347,18 @@ def _expertise(user_ids, tag_ids) -> dict:
 
 
 def _helpful_marks(user_ids, tag_ids, *, seen: Q) -> dict:
-    """Helpful marks received per (author, tag) on visible items."""
+    """Helpful marks received per (author, tag) on visible items (the items'
+    own counters, kept by knowledge's services: no join to every mark)."""
     rows = (
         ItemTag.objects.filter(
             seen,
             tag_id__in=tag_ids,
             content_object__author_id__in=user_ids,
             content_object__hidden_at__isnull=True,
+            content_object__helpful_count__gt=0,
         )
         .values("content_object__author_id", "tag_id")
-        .annotate(n=Count("content_object__helpful_marks"))
+        .annotate(n=Sum("content_object__helpful_count"))
         .values_list("content_object__author_id", "tag_id", "n")
     )
     return {(user_id, tag_id): n for user_id, tag_id, n in rows if n}

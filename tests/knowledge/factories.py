@@ -1,4 +1,5 @@
 import factory
+from django.db.models import F
 
 from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, Reply
 from members.markup import markdown_to_html
@@ -39,11 +40,21 @@ class ReplyFactory(factory.django.DjangoModelFactory):
 
 
 class HelpfulMarkFactory(factory.django.DjangoModelFactory):
+    """A mark, and the item's counter kept true as knowledge's services do."""
+
     class Meta:
         model = HelpfulMark
 
     item = factory.SubFactory(ItemFactory)
     user = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        mark = super()._create(model_class, *args, **kwargs)
+        Item.objects.filter(pk=mark.item_id).update(
+            helpful_count=F("helpful_count") + 1
+        )
+        return mark
 
 
 class AdoptionFactory(factory.django.DjangoModelFactory):
