@@ -1,14 +1,13 @@
 """Digest pages: a community's archive and one digest. (The unsubscribe
 link in digest e-mails is the notifications app's page.)"""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from communities.access import access_community
 from digests import selectors
 from digests.models import Digest, DigestPeriod
+from members.pagination import paginate
 
 PERIOD_FILTERS = {choice.value: choice.label for choice in DigestPeriod}
 
@@ -24,9 +23,7 @@ def digest_archive(request, slug):
     )
     if period:
         digests = digests.filter(period=period)
-    page = Paginator(
-        digests.order_by("-start", "period"), getattr(settings, "PAGE_SIZE", 20)
-    ).get_page(request.GET.get("page"))
+    page = paginate(digests.order_by("-start", "period"), request.GET)
     return render(
         request,
         "digests/archive.html",

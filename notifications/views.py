@@ -1,10 +1,8 @@
 """A member's notifications, and the signed unsubscribe link every e-mail
 carries (the one page here that needs no login)."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,15 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from members.pagination import paginate
 from notifications import selectors, services
 from notifications import unsubscribe as links
 
 
 @login_required
 def notification_list(request):
-    page = Paginator(
-        selectors.notifications_for(user=request.user), settings.PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = paginate(selectors.notifications_for(user=request.user), request.GET)
     return render(request, "notifications/list.html", {"page": page})
 
 
