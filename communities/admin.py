@@ -89,11 +89,24 @@ class CommunityAdmin(admin.ModelAdmin):
     )  # fmt: skip
     list_filter = ("visibility", ("archived_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "slug", "purpose")
-    prepopulated_fields = {"slug": ("name",)}
-    raw_id_fields = ("created_by",)
-    readonly_fields = ("description_html",)
+    fields = (
+        "name", "slug", "purpose", "description", "tags", "visibility",
+        "created_by", "created_at", "last_activity_at", "archived_at",
+    )  # fmt: skip
+    # Created on the site (community_create makes the creator its first
+    # steward), archived and reopened there too; edits go through
+    # community_update, which re-renders the description and normalises tags.
+    readonly_fields = ("created_by", "created_at", "last_activity_at", "archived_at")
     date_hierarchy = "created_at"
     inlines = [MembershipInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.archived_at is not None:
+            return self.fields  # archived: reopen it on the site first
+        return self.readonly_fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(size=active_member_count())
@@ -103,10 +116,23 @@ class CommunityAdmin(admin.ModelAdmin):
         return obj.size
 
     def save_model(self, request, obj, form, change):
-        from members.markup import markdown_to_html
+        data = form.cleaned_data
+        services.community_update(
+            community=obj,
+            acting_user=request.user,
+            name=data["name"],
+            slug=data["slug"],
+            purpose=data["purpose"],
+            description=data["description"],
+            tags=data["tags"],
+            visibility=data["visibility"],
+        )
 
-        obj.description_html = markdown_to_html(obj.description)
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        """Tags were set, normalised, by community_update: the form's own m2m
+        save would store them as typed. Inline changes go through services."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
 
     def save_formset(self, request, form, formset, change):
         if isinstance(formset, MembershipInlineFormSet):

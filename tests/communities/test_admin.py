@@ -90,3 +90,31 @@ def test_memberships_are_read_only_outside_the_inline(admin_client, community):
     assert admin_client.post(url, {"role": "steward"}).status_code == 403
     membership.refresh_from_db()
     assert membership.role == "member"
+
+
+def test_an_admin_edit_goes_through_community_update(admin_client, community):
+    """The description is rendered and the tags normalised, as on the site."""
+    url = reverse("admin:communities_community_change", args=[community.pk])
+    data = change_form_data(
+        admin_client.get(url),
+        description="We walk the **gemba** weekly.",
+        tags="Shift Handover, 5S",
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    community.refresh_from_db()
+    assert "<strong>gemba</strong>" in community.description_html
+    assert sorted(community.tags.names()) == ["5s", "shift-handover"]
+
+
+def test_communities_are_created_on_the_site_not_in_the_admin(admin_client):
+    response = admin_client.get(reverse("admin:communities_community_add"))
+    assert response.status_code == 403
+
+
+def test_an_archived_community_is_read_only_in_the_admin(admin_client, community):
+    community.archived_at = community.created_at
+    community.save(update_fields=["archived_at"])
+    url = reverse("admin:communities_community_change", args=[community.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert "name" not in form.fields and "description" not in form.fields
