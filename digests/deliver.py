@@ -24,7 +24,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import mail
@@ -38,7 +37,7 @@ from digests.compose import digest_message
 from digests.models import DigestDelivery
 from digests.periods import period_end
 from members.models import User
-from notifications.emails import SEND_ERRORS, site_url
+from notifications.emails import SEND_ERRORS, stable_message_id
 from notifications.selectors import notifications_to_fold
 from notifications.services import email_claim, email_claim_release
 
@@ -186,8 +185,7 @@ def _claim_one(*, period, start, member_id) -> DigestDelivery | None:
 
 def message_id(delivery: DigestDelivery) -> str:
     """The same for every attempt at one delivery."""
-    domain = urlsplit(site_url()).hostname or "practica.local"
-    return f"<digest-{delivery.pk}-{delivery.period_start:%Y%m%d}@{domain}>"
+    return stable_message_id("digest", f"{delivery.pk}-{delivery.period_start:%Y%m%d}")
 
 
 def digest_batch_send(*, period: str, start, member_ids) -> BatchResult:

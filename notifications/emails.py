@@ -2,6 +2,7 @@
 headers (RFC 8058). Digests build theirs with `member_message` too."""
 
 import smtplib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,6 +16,13 @@ SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 def site_url() -> str:
     return settings.SITE_URL.rstrip("/")
+
+
+def stable_message_id(kind: str, key) -> str:
+    """The same Message-ID for every attempt at one delivery, so a mail
+    system can recognise a repeat after a retry."""
+    domain = urlsplit(site_url()).hostname or "practica.local"
+    return f"<{kind}-{key}@{domain}>"
 
 
 def member_message(
@@ -51,10 +59,14 @@ def notification_message(*, notification) -> EmailMultiAlternatives:
     url = notification.url
     if url.startswith("/"):
         url = site_url() + url
-    return member_message(
+    message = member_message(
         member=member,
         subject=notification.message[:120],
         template="notifications/email/notification",
         context={"notification": notification, "link": url},
         scope=NOTIFICATIONS,
     )
+    message.extra_headers["Message-ID"] = stable_message_id(
+        "notification", notification.pk
+    )
+    return message
