@@ -11,9 +11,10 @@ from tests.mentoring.factories import MentoringRequestFactory, PairFactory
 
 # session, user, unread badge; communities (communities, invitations, their
 # count once there are more than the panel shows);
-# knowledge (expertise, questions you could answer, latest); mentoring
+# knowledge (expertise, the tag links of questions you could answer, those
+# questions, latest); mentoring
 # (proposals, active pairs).
-HOME_QUERIES = 11
+HOME_QUERIES = 12
 
 
 def _grow(member, size):

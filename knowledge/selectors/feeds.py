@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from communities.access import active_community_ids
 from communities.models import Community
-from knowledge.models import Item, ItemKind
+from knowledge.models import Item, ItemKind, ItemTag
 from knowledge.permissions import ADOPTABLE_KINDS
 from knowledge.selectors.visibility import LIST_RELATED
 from members.pagination import KeysetPage, Position, keyset_page
@@ -73,26 +73,36 @@ def is_among_most_helpful(item: Item) -> bool:
 
 
 def questions_you_could_answer(*, user, limit: int = 5) -> list[Item]:
-    """Open questions in the member's communities tagged with their expertise."""
+    """Open questions in the member's communities tagged with their expertise.
+
+    Walked from the tag links newest first (itemtag_tag_latest), then read by
+    id: asked as one `id IN (every matching question)` query, PostgreSQL
+    joined every item of the organisation before filtering (0.4 s at full
+    scale for a member with a popular expertise)."""
     expertise = list(user.expertise.names())
     if not expertise:
         return []
-    ids = (
-        Item.objects.filter(
-            community_id__in=active_community_ids(user),
-            community__archived_at__isnull=True,
-            kind=ItemKind.QUESTION,
-            accepted_reply__isnull=True,
-            hidden_at__isnull=True,
-            tags__name__in=expertise,
+    links = (
+        ItemTag.objects.filter(
+            tag__name__in=expertise,
+            content_object__community_id__in=active_community_ids(user),
+            content_object__community__archived_at__isnull=True,
+            content_object__kind=ItemKind.QUESTION,
+            content_object__accepted_reply__isnull=True,
+            content_object__hidden_at__isnull=True,
         )
-        .exclude(author_id=user.pk)
-        .values("id")
+        .exclude(content_object__author_id=user.pk)
+        .order_by("-item_created_at", "-content_object_id")
+        .values_list("content_object_id", flat=True)
     )
+    # A question tagged with two of the member's skills links twice.
+    ids = list(dict.fromkeys(links[: limit * len(expertise)]))[:limit]
+    if not ids:
+        return []
     return list(
         Item.objects.filter(pk__in=ids)
         .select_related(*LIST_RELATED)
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")
     )
 
 

@@ -325,11 +325,12 @@ def test_home_panel_query_count_is_flat(
     MembershipFactory(user=expert, community=community)
     client = login(client, expert)
     fill(community, 2, kind=ItemKind.QUESTION)
-    with django_assert_max_num_queries(3):
+    # expertise, the questions' tag links, the questions, the latest items
+    with django_assert_max_num_queries(4):
         panel = home_panel(_request(expert))
         questions, latest = list(panel["questions"]), list(panel["latest"])
     fill(community, 30, kind=ItemKind.QUESTION)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         panel = home_panel(_request(expert))
         questions, latest = list(panel["questions"]), list(panel["latest"])
     assert len(questions) == 5
@@ -370,3 +371,34 @@ def test_notifications_list_and_mark_read(
     assert not Notification.objects.filter(
         recipient=member, read_at__isnull=True
     ).exists()
+
+
+def test_questions_tagged_with_two_skills_count_once(community, make_item):
+    """Five different questions, each matching two of the expert's skills:
+    all five show, once each, newest first; answered or own ones never."""
+    expert = UserFactory(expertise=["lean", "onboarding"])
+    MembershipFactory(user=expert, community=community)
+    asker = UserFactory()
+    MembershipFactory(user=asker, community=community)
+    asked = [
+        make_item(
+            author=asker,
+            community=community,
+            kind=ItemKind.QUESTION,
+            title=f"Question {n}",
+            tags=["lean", "onboarding"],
+        )
+        for n in range(6)
+    ]
+    make_item(
+        author=expert,
+        community=community,
+        kind=ItemKind.QUESTION,
+        title="My own",
+        tags=["lean"],
+    )
+    questions = home_panel(_request(expert))["questions"]
+    titles = [item.title for item in questions]
+    assert titles == [f"Question {n}" for n in (5, 4, 3, 2, 1)]
+    assert len({item.pk for item in questions}) == 5
+    assert asked[0].pk not in {item.pk for item in questions}
