@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from members.jobs import enqueue_on_commit, outbox_flush
 from members.models import OutboxJob
-from tests.notifications.test_reliability import PrivateRedis
+from tests.redis_server import PrivateRedis
 
 pytestmark = [
     pytest.mark.faults,

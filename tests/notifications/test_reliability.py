@@ -3,7 +3,6 @@ job waits in the outbox and is delivered once the broker is back. Fault tests
 start their own Redis on a free port; the machine's Redis is never touched."""
 
 import shutil
-import subprocess
 import time
 
 import pytest
@@ -14,6 +13,7 @@ from members.models import OutboxJob
 from notifications.services import notify
 from tests.conftest import free_port
 from tests.members.factories import UserFactory
+from tests.redis_server import PrivateRedis
 
 pytestmark = pytest.mark.django_db
 
@@ -37,50 +37,6 @@ def test_a_dead_broker_does_not_slow_the_request_and_keeps_the_job(
     assert outbox_flush() == 0
     job.refresh_from_db()
     assert job.sent_at is None and job.done_at is None and job.attempts == 2
-
-
-class PrivateRedis:
-    """A throwaway redis-server on a free port that can be stopped and
-    started again (no persistence: it starts empty each time)."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        for _ in range(100):
-            try:
-                if client.ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
-
-    def stop(self):
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def queue_length(self, name="celery") -> int:
-        return redis.Redis(port=self.port).llen(name)
 
 
 @pytest.fixture
