@@ -66,13 +66,17 @@ class PrivatePostgres:
         postmaster = psutil.Process(pid)
         return [postmaster, *postmaster.children(recursive=True)]
 
-    def freeze(self):
+    def _signal_all(self, signum):
+        # A backend may end between listing and signalling it.
         for process in self.processes():
-            process.send_signal(signal.SIGSTOP)
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.send_signal(signum)
+
+    def freeze(self):
+        self._signal_all(signal.SIGSTOP)
 
     def thaw(self):
-        for process in self.processes():
-            process.send_signal(signal.SIGCONT)
+        self._signal_all(signal.SIGCONT)
 
     def destroy(self):
         try:
