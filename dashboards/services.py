@@ -19,6 +19,10 @@ SNAPSHOT_TABLES = (
     "communities",
     "newcomers",
     "askers",
+    "join_waiting",
+    "status_gap",
+    "silent_places",
+    "unheard",
     "helpful",
     "rising",
 )

@@ -18,7 +18,16 @@ from dashboards.tables import Table
 
 SECTIONS = {
     "participation": ["summary", "roles", "weekly"],
-    "left_out": ["newcomers", "unanswered", "askers"],
+    "left_out": [
+        "newcomers",
+        "unanswered",
+        "askers",
+        # The exclusion radar.
+        "join_waiting",
+        "status_gap",
+        "silent_places",
+        "unheard",
+    ],
     "spread": ["flows", "matrix", "pockets"],
     "knowledge": ["helpful", "rising", "experts"],
     "mentoring": ["mentoring_summary", "mentoring_quiet", "mentoring_brokers"],
@@ -34,6 +43,10 @@ TABLES = {
     "newcomers": left_out_tables.newcomers,
     "unanswered": left_out_tables.unanswered,
     "askers": left_out_tables.askers,
+    "join_waiting": left_out_tables.join_waiting,
+    "status_gap": left_out_tables.status_gap,
+    "silent_places": left_out_tables.silent_places,
+    "unheard": left_out_tables.unheard,
     "flows": spread_tables.flows,
     "matrix": spread_tables.matrix,
     "pockets": spread_tables.pockets,

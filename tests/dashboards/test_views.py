@@ -260,6 +260,13 @@ def build_organisation(size: int):
         if community is not first:
             item(community, helper, days=2, shared_from=story_of(first))
             AdoptionFactory(item=story_of(first), community=community)
+        # The exclusion radar: a request left waiting, a silent unit, and a
+        # member whose last five posts nobody answered.
+        MembershipFactory(community=community, pending=True, created_at=days_ago(9))
+        member_of(community, user=UserFactory(business_unit="Night shift"))
+        unheard = member_of(community).user
+        for k in range(5):
+            item(community, unheard, days=40 + k)
         for k in range(size):
             mentee = member_of(community).user
             asked = mentoring_request(mentee, days=23 + k, community=community)
@@ -463,7 +470,9 @@ def test_community_dashboard_query_count_does_not_grow(
 # viewer's membership; +1 for the organisation's latest snapshot);
 # participation 5 (+4 for the communities table);
 # unanswered summary 2; three left-out lists, pockets and most helpful: count +
-# page each; spread 3; rising tags 1; single-expert risk 1; mentoring summary
-# 4, quiet pairs count + page, matches per broker 1.
-ORGANISATION_QUERIES = 37
-COMMUNITY_QUERIES = 34
+# page each; the exclusion radar 7 (join requests and unheard members: count +
+# page each, the status gap 1, silent units and locations 2); spread 3;
+# rising tags 1; single-expert risk 1; mentoring summary 4, quiet pairs
+# count + page, matches per broker 1.
+ORGANISATION_QUERIES = 44
+COMMUNITY_QUERIES = 41
