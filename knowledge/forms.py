@@ -23,9 +23,11 @@ def story_template() -> str:
 
 
 def without_empty_template_headings(body: str) -> str:
-    """The text with the story template's headings that nobody wrote under
+    """The text with the guides' template headings that nobody wrote under
     left out: an unfilled "## Outcome" is not published."""
-    headings = {f"## {heading}" for heading, _prompt in STORY_SECTIONS}
+    from knowledge.guides import all_template_headings
+
+    headings = all_template_headings()
     lines = body.splitlines()
     kept = []
     for index, line in enumerate(lines):

@@ -258,3 +258,53 @@ class Adoption(models.Model):
 
     def __str__(self):
         return f"{self.community} adopted {self.item}"
+
+
+class Revision(models.Model):
+    """One saved version of an item (reply empty) or of one of its replies.
+    The first edit records the original too, so an item's revisions are its
+    whole history, newest the current text (knowledge.revisions)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="revisions")
+    reply = models.ForeignKey(
+        Reply,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+    )
+    # 1 for the original, then one more per edit, per item or per reply.
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    tag_names = models.CharField(max_length=500, blank=True)
+    # Who wrote this version; empty for an edit made before history was kept.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    restored_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "number"],
+                condition=models.Q(reply__isnull=True),
+                name="revision_item_number_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reply", "number"],
+                condition=models.Q(reply__isnull=False),
+                name="revision_reply_number_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Version {self.number} of {self.item}"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from communities.access import can_view_content
 from communities.models import Membership
 from communities.services import community_record_activity, welcome_step_complete
+from knowledge import revisions
 from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
 from members.markup import markdown_to_html
 from members.tags import tags_normalise
@@ -163,6 +164,7 @@ def item_create(
 
 @transaction.atomic
 def item_update(*, item: Item, acting_user, kind: str, title: str, body: str, tags=()):
+    revisions.revision_baseline(item=item)
     tags = tags_normalise(tags)
     item.kind = kind
     item.title = title.strip()
@@ -176,6 +178,7 @@ def item_update(*, item: Item, acting_user, kind: str, title: str, body: str, ta
     )
     item.tags.set(tags)
     search_vectors_refresh(item_ids=[item.pk])
+    revisions.revision_add(item=item, acting_user=acting_user)
     return item
 
 
@@ -255,11 +258,13 @@ def _reply_insert(*, item: Item, author, body: str, submission_token) -> Reply:
 
 @transaction.atomic
 def reply_update(*, reply: Reply, acting_user, body: str) -> Reply:
+    revisions.revision_baseline(item=None, reply=reply)
     reply.body = body
     reply.body_html = markdown_to_html(body)
     reply.edited_at = timezone.now()
     reply.full_clean()
     reply.save(update_fields=["body", "body_html", "edited_at"])
+    revisions.revision_add(item=None, reply=reply, acting_user=acting_user)
     return reply
 
 

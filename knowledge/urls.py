@@ -1,6 +1,6 @@
 from django.urls import path
 
-from knowledge import views
+from knowledge import history_views, views
 
 app_name = "knowledge"
 
@@ -22,6 +22,18 @@ urlpatterns = [
     path(f"{REPLY}/hide/", views.reply_hide, name="reply_hide"),
     path(f"{REPLY}/restore/", views.reply_restore, name="reply_restore"),
     path(f"{REPLY}/accept/", views.reply_accept, name="reply_accept"),
+    path(f"{ITEM}/history/", history_views.history, name="item_history"),
+    path(
+        f"{ITEM}/history/<int:number>/restore/",
+        history_views.revision_restore,
+        name="item_revision_restore",
+    ),
+    path(f"{REPLY}/history/", history_views.history, name="reply_history"),
+    path(
+        f"{REPLY}/history/<int:number>/restore/",
+        history_views.revision_restore,
+        name="reply_revision_restore",
+    ),
     path("tags/<str:tag>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
 ]

@@ -16,10 +16,9 @@ from communities.access import (
     can_moderate,
     communities_visible_to,
 )
-from knowledge import checks, selectors, services
+from knowledge import checks, editor, selectors, services
 from knowledge import permissions as perms
 from knowledge.forms import (
-    STORY_SECTIONS,
     AdoptForm,
     ItemForm,
     ReplyForm,
@@ -90,7 +89,7 @@ def item_detail(request, slug, pk, title_slug):
     return render(request, "knowledge/item_detail.html", context)
 
 
-def _item_form_response(request, form, *, community, item=None):
+def _item_form_response(request, form, *, community, item=None, preview=None):
     return render(
         request,
         "knowledge/item_form.html",
@@ -98,20 +97,26 @@ def _item_form_response(request, form, *, community, item=None):
             "form": form,
             "community": community,
             "item": item,
-            "story_sections": STORY_SECTIONS,
+            "preview_html": preview,
+            **editor.editor_context(form),
         },
     )
 
 
-def _with_story_template(request):
-    """The no-JS "insert story template" button: keep what was typed, add the
-    template under the text, show the form again."""
-    data = request.POST.dict()
-    body = data.get("body", "").rstrip()
-    template = story_template()
-    data["body"] = f"{body}\n\n{template}" if body else template
-    data["kind"] = data.get("kind") or ItemKind.STORY
-    return ItemForm(initial=data)
+def _editor_button(request, *, community, item=None):
+    """The no-JS "Insert template" and "Preview" buttons: the form again,
+    with everything typed kept; None for a real submit."""
+    if request.method != "POST":
+        return None
+    if "insert_template" in request.POST:
+        form = editor.form_with_template(request)
+        return _item_form_response(request, form, community=community, item=item)
+    if "preview" in request.POST:
+        form, preview = editor.form_with_preview(request)
+        return _item_form_response(
+            request, form, community=community, item=item, preview=preview
+        )
+    return None
 
 
 @login_required
@@ -119,9 +124,8 @@ def item_create(request, slug):
     community, membership = access_community(request.user, slug)
     if not perms.can_post(request.user, community, membership):
         raise PermissionDenied(_("Only active members post, and not when archived."))
-    if request.method == "POST" and "insert_template" in request.POST:
-        form = _with_story_template(request)
-        return _item_form_response(request, form, community=community)
+    if response := _editor_button(request, community=community):
+        return response
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():
@@ -145,9 +149,8 @@ def item_edit(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_edit_item(request.user, item, membership):
         raise PermissionDenied
-    if request.method == "POST" and "insert_template" in request.POST:
-        form = _with_story_template(request)
-        return _item_form_response(request, form, community=item.community, item=item)
+    if response := _editor_button(request, community=item.community, item=item):
+        return response
     if request.method == "POST":
         form = ItemForm(request.POST)
         if form.is_valid():

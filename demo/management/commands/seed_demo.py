@@ -8,9 +8,25 @@ partial demo and otherwise changes nothing.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import communities, digests, knowledge, mentoring, notifications, people
+from demo import (
+    communities,
+    contributions,
+    digests,
+    knowledge,
+    mentoring,
+    notifications,
+    people,
+)
 
-STEPS = [people, communities, knowledge, mentoring, digests, notifications]
+STEPS = [
+    people,
+    communities,
+    knowledge,
+    contributions,
+    mentoring,
+    digests,
+    notifications,
+]
 DEMO_ADMIN_EMAIL = "admin@practica.local"
 # Other points of view worth logging in as.
 DEMO_VIEWPOINTS = [
