@@ -1,10 +1,17 @@
 """Demo contributions that show what the editor keeps: a few items edited by
 their community's steward, so their history has versions to compare and to
-restore. Through knowledge.services; idempotent (an item with a history is
-left alone)."""
+restore; two practices with a small diagram attached (drawn with Pillow
+here, a few KB); and a draft. Through knowledge's services; idempotent."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
 
 from communities.models import Membership
-from knowledge.models import Item, ItemKind, Revision
+from knowledge.attachments import attachment_upload, markdown_reference
+from knowledge.drafts import draft_save
+from knowledge.models import Attachment, Draft, Item, ItemKind, Revision
 from knowledge.services import item_update
 
 EDITED = 2
@@ -36,6 +43,12 @@ def _edited_items():
 
 
 def seed(stdout):
+    _seed_histories(stdout)
+    _seed_attachments(stdout)
+    _seed_draft(stdout)
+
+
+def _seed_histories(stdout):
     if Revision.objects.exists():
         stdout.write("Contributions: demo histories already present.")
         return
@@ -61,3 +74,70 @@ def seed(stdout):
         )
         edited += 1
     stdout.write(f"Contributions: {edited} items edited, with their history.")
+
+
+def _diagram(title_seed: int) -> bytes:
+    """A small bar chart: before and after, as a team would sketch it."""
+    image = Image.new("RGB", (480, 270), (250, 250, 247))
+    draw = ImageDraw.Draw(image)
+    draw.line((40, 230, 450, 230), fill=(60, 60, 60), width=2)
+    draw.line((40, 30, 40, 230), fill=(60, 60, 60), width=2)
+    heights = [150, 120, 95, 70, 55][title_seed % 2 :]
+    for index, height in enumerate(heights):
+        left = 70 + index * 85
+        colour = (200, 90, 60) if index == 0 else (50, 120, 170)
+        draw.rectangle((left, 230 - height, left + 50, 229), fill=colour)
+    draw.text((50, 10), "Minutes lost per handover, week by week", fill=(30, 30, 30))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _seed_attachments(stdout):
+    if Attachment.objects.exists():
+        stdout.write("Contributions: demo attachments already present.")
+        return
+    practices = (
+        Item.objects.filter(kind=ItemKind.PRACTICE, hidden_at__isnull=True)
+        .select_related("author", "community")
+        .order_by("pk")[:2]
+    )
+    for index, item in enumerate(practices):
+        upload = SimpleUploadedFile(
+            f"trend-{index + 1}.png", _diagram(index), content_type="image/png"
+        )
+        attachment = attachment_upload(
+            acting_user=item.author, community=item.community, upload=upload
+        )
+        item_update(
+            item=item,
+            acting_user=item.author,
+            kind=item.kind,
+            title=item.title,
+            body=f"{item.body}\n\n{markdown_reference(attachment)}",
+            tags=item.tag_names.split(),
+        )
+    stdout.write(f"Contributions: {len(practices)} practices with a diagram.")
+
+
+def _seed_draft(stdout):
+    if Draft.objects.exists():
+        return
+    steward = (
+        Membership.objects.filter(
+            role=Membership.Role.STEWARD, status=Membership.Status.ACTIVE
+        )
+        .select_related("user", "community")
+        .order_by("pk")
+        .first()
+    )
+    if steward is None:
+        return
+    draft_save(
+        acting_user=steward.user,
+        community=steward.community,
+        kind=ItemKind.LESSON,
+        title="What the audit taught us (draft)",
+        body="## What happened\nThe audit found three handovers with no sign-off.\n",
+        tags="audit",
+    )

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -308,3 +310,114 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"Version {self.number} of {self.item}"
+
+
+def attachments_storage():
+    """The storage named "attachments" in settings.STORAGES (a local folder
+    or a private bucket), looked up when used, never at import."""
+    from django.core.files.storage import storages
+
+    return storages["attachments"]
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    PDF = "pdf", _("PDF")
+    AUDIO = "audio", _("Audio")
+    VIDEO = "video", _("Video")
+
+
+class Attachment(models.Model):
+    """A file a member uploaded into an item or a reply. Served only through
+    knowledge.attachments' view to those who may see the item; until the
+    item is published, only to the uploader (knowledge.attachments)."""
+
+    # Also the id in its URL: random, so never guessable.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(
+        Item,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    reply = models.ForeignKey(
+        Reply,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    kind = models.CharField(max_length=10, choices=AttachmentKind.choices)
+    # The uploader's file name, made safe: shown and used for downloads.
+    name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(storage=attachments_storage, max_length=200)
+    thumbnail = models.FileField(
+        storage=attachments_storage, max_length=200, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["item", "created_at"], name="attachment_item"),
+            models.Index(
+                fields=["uploader", "created_at"],
+                condition=models.Q(item__isnull=True),
+                name="attachment_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("knowledge:file", kwargs={"pk": self.pk, "name": self.name})
+
+    @property
+    def thumbnail_url(self):
+        return reverse(
+            "knowledge:file_thumbnail", kwargs={"pk": self.pk, "name": self.name}
+        )
+
+    @property
+    def is_image(self):
+        return self.kind == AttachmentKind.IMAGE
+
+
+class Draft(models.Model):
+    """An unfinished item, its author's alone. A draft is not an Item: no
+    feed, search, tag page, counter, digest, dashboard or notification reads
+    this table, so nothing can show it to anyone else; publishing it creates
+    the item through item_create, the moment everything else happens
+    (knowledge.drafts)."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=ItemKind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("body"), max_length=50000, blank=True)
+    # As typed ("a, b"): normalised when published.
+    tags = models.CharField(_("tags"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["author", "-updated_at", "-id"], name="draft_mine")
+        ]
+
+    def __str__(self):
+        return self.title or f"Draft {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("knowledge:draft", kwargs={"pk": self.pk})

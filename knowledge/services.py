@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from communities.access import can_view_content
 from communities.models import Membership
 from communities.services import community_record_activity, welcome_step_complete
-from knowledge import revisions
+from knowledge import attachments, revisions
 from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
 from members.markup import markdown_to_html
 from members.tags import tags_normalise
@@ -100,6 +100,7 @@ def _item_insert(*, author, community, kind, title, body, tags, **extra) -> Item
     item.save()
     if tags:
         item.tags.set(tags)
+    attachments.attachments_link(acting_user=author, item=item, body=body)
     search_vectors_refresh(item_ids=[item.pk])
     community_record_activity(community_id=community.pk, at=item.created_at)
     return item
@@ -177,6 +178,7 @@ def item_update(*, item: Item, acting_user, kind: str, title: str, body: str, ta
         update_fields=["kind", "title", "body", "body_html", "tag_names", "edited_at"]
     )
     item.tags.set(tags)
+    attachments.attachments_link(acting_user=acting_user, item=item, body=body)
     search_vectors_refresh(item_ids=[item.pk])
     revisions.revision_add(item=item, acting_user=acting_user)
     return item
@@ -239,6 +241,7 @@ def _reply_insert(*, item: Item, author, body: str, submission_token) -> Reply:
     reply.body_html = markdown_to_html(body)
     reply.full_clean()
     reply.save()
+    attachments.attachments_link(acting_user=author, item=item, reply=reply, body=body)
     Item.objects.filter(pk=item.pk).update(
         reply_count=F("reply_count") + 1,
         first_reply_at=Coalesce(F("first_reply_at"), Value(now)),
@@ -264,6 +267,7 @@ def reply_update(*, reply: Reply, acting_user, body: str) -> Reply:
     reply.edited_at = timezone.now()
     reply.full_clean()
     reply.save(update_fields=["body", "body_html", "edited_at"])
+    attachments.attachments_link(acting_user=acting_user, reply=reply, body=body)
     revisions.revision_add(item=None, reply=reply, acting_user=acting_user)
     return reply
 

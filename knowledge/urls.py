@@ -1,6 +1,6 @@
 from django.urls import path
 
-from knowledge import history_views, views
+from knowledge import attachment_views, draft_views, history_views, views
 
 app_name = "knowledge"
 
@@ -33,6 +33,21 @@ urlpatterns = [
         f"{REPLY}/history/<int:number>/restore/",
         history_views.revision_restore,
         name="reply_revision_restore",
+    ),
+    path(
+        "communities/<slug:slug>/drafts/new/",
+        draft_views.draft_create,
+        name="draft_create",
+    ),
+    path("drafts/", draft_views.drafts_list, name="drafts"),
+    path("drafts/<int:pk>/", draft_views.draft_edit, name="draft"),
+    path("drafts/<int:pk>/delete/", draft_views.draft_delete, name="draft_delete"),
+    path("files/<uuid:pk>/<str:name>", attachment_views.file, name="file"),
+    path(
+        "files/<uuid:pk>/thumbnail/<str:name>",
+        attachment_views.file,
+        {"thumbnail": True},
+        name="file_thumbnail",
     ),
     path("tags/<str:tag>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),

@@ -16,7 +16,7 @@ from communities.access import (
     can_moderate,
     communities_visible_to,
 )
-from knowledge import checks, editor, selectors, services
+from knowledge import attachments, checks, editor, selectors, services
 from knowledge import permissions as perms
 from knowledge.forms import (
     AdoptForm,
@@ -44,7 +44,9 @@ def _item_context(request, item, membership, *, reply_form):
     user = request.user
     moderator = can_moderate(user, item.community, membership)
     replies = selectors.item_replies(item=item)
+    files, reply_files = attachments.item_attachments(item=item)
     for reply in replies:
+        reply.files = reply_files.get(reply.pk, [])
         reply.can_edit = perms.can_edit_reply(user, reply, item, membership)
         reply.can_hide = perms.can_hide_reply(user, reply, item, membership)
         reply.can_restore = perms.can_restore_reply(user, reply, item, membership)
@@ -74,6 +76,8 @@ def _item_context(request, item, membership, *, reply_form):
         "can_mark_helpful": perms.can_mark_helpful(user, item, membership),
         "can_share": perms.can_share(user, item, membership),
         "can_adopt": perms.can_adopt(user, item, membership),
+        "files": files,
+        **editor.upload_context(),
     }
 
 
@@ -89,46 +93,18 @@ def item_detail(request, slug, pk, title_slug):
     return render(request, "knowledge/item_detail.html", context)
 
 
-def _item_form_response(request, form, *, community, item=None, preview=None):
-    return render(
-        request,
-        "knowledge/item_form.html",
-        {
-            "form": form,
-            "community": community,
-            "item": item,
-            "preview_html": preview,
-            **editor.editor_context(form),
-        },
-    )
-
-
-def _editor_button(request, *, community, item=None):
-    """The no-JS "Insert template" and "Preview" buttons: the form again,
-    with everything typed kept; None for a real submit."""
-    if request.method != "POST":
-        return None
-    if "insert_template" in request.POST:
-        form = editor.form_with_template(request)
-        return _item_form_response(request, form, community=community, item=item)
-    if "preview" in request.POST:
-        form, preview = editor.form_with_preview(request)
-        return _item_form_response(
-            request, form, community=community, item=item, preview=preview
-        )
-    return None
-
-
 @login_required
 def item_create(request, slug):
     community, membership = access_community(request.user, slug)
     if not perms.can_post(request.user, community, membership):
         raise PermissionDenied(_("Only active members post, and not when archived."))
-    if response := _editor_button(request, community=community):
-        return response
+    upload = None
     if request.method == "POST":
-        form = ItemForm(request.POST)
-        if form.is_valid():
+        upload = editor.take_upload(request, community=community)
+        if response := editor.button_response(request, upload, community=community):
+            return response
+        form = ItemForm(upload.data)
+        if upload.error is None and form.is_valid():
             item = checks.check_item_create(
                 acting_user=request.user, community_slug=slug, **form.cleaned_data
             )
@@ -141,7 +117,7 @@ def item_create(request, slug):
         if kind == ItemKind.STORY:
             initial["body"] = story_template()
         form = ItemForm(initial=initial)
-    return _item_form_response(request, form, community=community)
+    return editor.item_form_response(request, form, community=community, upload=upload)
 
 
 @login_required
@@ -149,11 +125,15 @@ def item_edit(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_edit_item(request.user, item, membership):
         raise PermissionDenied
-    if response := _editor_button(request, community=item.community, item=item):
-        return response
+    upload = None
     if request.method == "POST":
-        form = ItemForm(request.POST)
-        if form.is_valid():
+        upload = editor.take_upload(request, community=item.community)
+        if response := editor.button_response(
+            request, upload, community=item.community, item=item
+        ):
+            return response
+        form = ItemForm(upload.data)
+        if upload.error is None and form.is_valid():
             form.cleaned_data.pop("submission_token")  # an edit is idempotent
             checks.check_item_update(
                 acting_user=request.user,
@@ -172,7 +152,9 @@ def item_edit(request, slug, pk):
                 "tags": ", ".join(item.tag_names.split()),
             }
         )
-    return _item_form_response(request, form, community=item.community, item=item)
+    return editor.item_form_response(
+        request, form, community=item.community, item=item, upload=upload
+    )
 
 
 @login_required
@@ -225,9 +207,11 @@ def reply_create(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_reply(request.user, item, membership):
         raise PermissionDenied(_("Only active members reply."))
-    form = ReplyForm(request.POST, answer=item.is_question)
-    if not form.is_valid():
+    upload = editor.take_upload(request, community=item.community)
+    form = ReplyForm(upload.data, answer=item.is_question)
+    if upload.error or not form.is_valid():
         context = _item_context(request, item, membership, reply_form=form)
+        context["upload"] = upload
         return render(request, "knowledge/item_detail.html", context)
     reply = checks.check_reply_create(
         acting_user=request.user,
@@ -245,9 +229,11 @@ def reply_edit(request, slug, pk, reply_pk):
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_edit_reply(request.user, reply, item, membership):
         raise PermissionDenied
+    upload = None
     if request.method == "POST":
-        form = ReplyForm(request.POST, answer=item.is_question)
-        if form.is_valid():
+        upload = editor.take_upload(request, community=item.community)
+        form = ReplyForm(upload.data, answer=item.is_question)
+        if upload.error is None and form.is_valid():
             checks.check_reply_update(
                 acting_user=request.user,
                 community_slug=slug,
@@ -261,7 +247,14 @@ def reply_edit(request, slug, pk, reply_pk):
     return render(
         request,
         "knowledge/reply_form.html",
-        {"form": form, "item": item, "reply": reply, "community": item.community},
+        {
+            "form": form,
+            "item": item,
+            "reply": reply,
+            "community": item.community,
+            "upload": upload,
+            **editor.editor_context(form),
+        },
     )
 
 

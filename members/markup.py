@@ -1,6 +1,8 @@
 """Markdown for everything members write: rendered once, on save, through an
 allowlist sanitiser, so stored HTML is safe to show as is."""
 
+import re
+
 import markdown
 import nh3
 from markdown.extensions import Extension
@@ -22,9 +24,18 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# The one kind of image shown inline: a file attached in Practica, served by
+# knowledge's permission-checked view (/files/<uuid>/<name>).
+_ATTACHED_IMAGE = re.compile(
+    r"/files/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/"
+    r"[A-Za-z0-9._-]+"
+)
+
+
 def _is_local(url: str) -> bool:
-    """Served by Practica itself: a path on this site, never another host."""
-    return url.startswith("/") and not url.startswith("//")
+    """An attached file of Practica's own: never another host, nor any other
+    path of this site."""
+    return _ATTACHED_IMAGE.fullmatch(url) is not None
 
 
 class _RemoteImagesAsLinks(Treeprocessor):
@@ -62,7 +73,8 @@ def markdown_to_html(text: str) -> str:
 
     No raw HTML survives except the allowlisted tags; `javascript:` and
     `data:` URLs are dropped; links get rel="nofollow noopener"; images are
-    shown only from this site (others become links).
+    shown only when they are files attached in Practica (others become
+    links).
     """
     if not text:
         return ""

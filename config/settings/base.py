@@ -271,9 +271,52 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Attachments: members' uploads, never public URLs -------------------------
+# Files are served only through knowledge's permission-checked view, so they
+# live outside the static files: a local folder by default, or an
+# S3-compatible bucket (django-storages; `pip install boto3`) that several web
+# servers share. The bucket stays private: nothing links to it directly.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+ATTACHMENTS_STORAGE = env("ATTACHMENTS_STORAGE", default="local")
+if ATTACHMENTS_STORAGE == "s3":
+    ATTACHMENTS_STORAGE_CONFIG = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("ATTACHMENTS_S3_BUCKET"),
+            "endpoint_url": env("ATTACHMENTS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("ATTACHMENTS_S3_REGION", default=None),
+            "access_key": env("ATTACHMENTS_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("ATTACHMENTS_S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("ATTACHMENTS_S3_PREFIX", default="attachments"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif ATTACHMENTS_STORAGE == "local":
+    ATTACHMENTS_STORAGE_CONFIG = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: a local attachment has no public URL at all.
+        "OPTIONS": {"location": MEDIA_ROOT / "attachments", "base_url": None},
+    }
+else:
+    raise ImproperlyConfigured("ATTACHMENTS_STORAGE is 'local' or 's3'.")
+# Optional: with nginx in front, the view answers with X-Accel-Redirect to
+# this internal location (e.g. /protected-attachments/, `internal;` in nginx,
+# aliased to MEDIA_ROOT/attachments/) instead of streaming the file itself.
+ATTACHMENTS_X_ACCEL_PREFIX = env("ATTACHMENTS_X_ACCEL_PREFIX", default="")
+# Largest upload of each kind, in megabytes.
+ATTACHMENT_MAX_MB = {
+    "image": env.int("ATTACHMENT_MAX_MB_IMAGE", default=10),
+    "pdf": env.int("ATTACHMENT_MAX_MB_PDF", default=10),
+    "audio": env.int("ATTACHMENT_MAX_MB_AUDIO", default=20),
+    "video": env.int("ATTACHMENT_MAX_MB_VIDEO", default=50),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": ATTACHMENTS_STORAGE_CONFIG,
 }
 
 # --- Security headers that hold everywhere ----------------------------------

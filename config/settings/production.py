@@ -24,6 +24,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    "attachments": ATTACHMENTS_STORAGE_CONFIG,
 }
 
 ADMINS = [("Practica admins", env("ADMIN_EMAIL", default="admin@practica.local"))]

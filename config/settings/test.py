@@ -2,6 +2,9 @@
 environment exactly as in base (SQLite and eager Celery by default,
 PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, as in CI)."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -13,3 +16,12 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Tests run tasks in-process unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
 ACCOUNT_RATE_LIMITS = False
+# Uploads go to a throw-away folder, never the checkout's media/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "practica-test-media"
+STORAGES = {
+    **STORAGES,
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "attachments", "base_url": None},
+    },
+}

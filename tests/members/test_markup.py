@@ -16,9 +16,22 @@ def test_a_protocol_relative_image_is_remote_too():
     assert "<img" not in html and ">Image</a>" in html
 
 
-def test_an_image_served_by_practica_stays_inline():
-    html = markdown_to_html("![diagram](/media/items/diagram.png)")
-    assert '<img alt="diagram" src="/media/items/diagram.png">' in html
+ATTACHED = "/files/0b5e6a52-55f4-4c55-9d2a-6f1b8f3f8a01/diagram.png"
+
+
+def test_an_image_attached_in_practica_stays_inline():
+    html = markdown_to_html(f"![diagram]({ATTACHED})")
+    assert f'<img alt="diagram" src="{ATTACHED}">' in html
+
+
+def test_any_other_path_of_the_site_is_not_an_image():
+    """Only attached files are shown inline: a path like a logout or an admin
+    action cannot be fired by whoever reads the text."""
+    for src in ("/media/items/diagram.png", "/accounts/logout/", f"{ATTACHED}/../x"):
+        html = markdown_to_html(f"![x]({src})")
+        assert "<img" not in html, src
+    raw = markdown_to_html('<img src="/accounts/logout/"> text')
+    assert "logout" not in raw
 
 
 def test_a_raw_html_image_from_elsewhere_loses_its_source():
