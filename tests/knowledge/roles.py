@@ -19,6 +19,29 @@ ROLES = (
     "staff",
 )
 
+# Who may read something that belongs to the item (its history, its files):
+# whoever may read the item. Anonymous visitors are sent to log in.
+READERS = {
+    "open": {
+        "anonymous": 302,
+        "outsider": 200,
+        "member": 200,
+        "private_member": 200,
+        "steward": 200,
+        "manager": 200,
+        "staff": 200,
+    },
+    "private": {
+        "anonymous": 302,
+        "outsider": 404,
+        "member": 404,
+        "private_member": 200,
+        "steward": 200,
+        "manager": 404,
+        "staff": 200,
+    },
+}
+
 
 @dataclass
 class World:

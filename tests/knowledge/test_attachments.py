@@ -15,7 +15,7 @@ from knowledge import attachments, services
 from knowledge.models import Attachment, Item, Reply
 from tests.knowledge.conftest import login
 from tests.knowledge.files import jpeg, pdf, photo_with_location, upload
-from tests.knowledge.roles import ROLES, build_world
+from tests.knowledge.roles import READERS, ROLES, build_world
 from tests.members.factories import UserFactory
 
 
@@ -33,6 +33,21 @@ def attach(user, community, file):
     return attachments.attachment_upload(
         acting_user=user, community=community, upload=file
     )
+
+
+def attach_to(item, user, file):
+    """Upload `file` as `user` and save it into `item`'s text by an edit."""
+    attachment = attach(user, item.community, file)
+    services.item_update(
+        item=item,
+        acting_user=user,
+        kind=item.kind,
+        title=item.title,
+        body=attachments.markdown_reference(attachment),
+        tags=[],
+    )
+    attachment.refresh_from_db()
+    return attachment
 
 
 def image_in(response):
@@ -199,26 +214,7 @@ def test_images_are_served_inline_with_safe_headers(client, member, community):
 
 # --- Who may fetch a file ---------------------------------------------------------
 
-FETCH = {
-    "open": {
-        "anonymous": 302,
-        "outsider": 200,
-        "member": 200,
-        "private_member": 200,
-        "steward": 200,
-        "manager": 200,
-        "staff": 200,
-    },
-    "private": {
-        "anonymous": 302,
-        "outsider": 404,
-        "member": 404,
-        "private_member": 200,
-        "steward": 200,
-        "manager": 404,
-        "staff": 200,
-    },
-}
+FETCH = READERS
 
 
 @pytest.mark.parametrize("where", ["open", "private"])
@@ -226,16 +222,7 @@ FETCH = {
 def test_file_permission_table(client, db, role, where):
     world = build_world()
     item = world.open_item if where == "open" else world.private_item
-    attachment = attach(world.author, item.community, jpeg())
-    services.item_update(
-        item=item,
-        acting_user=world.author,
-        kind=item.kind,
-        title=item.title,
-        body=attachments.markdown_reference(attachment),
-        tags=[],
-    )
-    attachment.refresh_from_db()
+    attachment = attach_to(item, world.author, jpeg())
     assert attachment.item == item
     client = world.login(client, role)
     for url in (attachment.get_absolute_url(), attachment.thumbnail_url):
@@ -246,15 +233,7 @@ def test_file_permission_table(client, db, role, where):
 
 
 def test_a_guessed_id_or_name_finds_nothing(client, member, secret):
-    attachment = attach(member, secret.community, jpeg())
-    services.item_update(
-        item=secret,
-        acting_user=member,
-        kind=secret.kind,
-        title=secret.title,
-        body=attachments.markdown_reference(attachment),
-        tags=[],
-    )
+    attachment = attach_to(secret, member, jpeg())
     outsider = UserFactory()
     login(client, outsider)
     guessed = reverse("knowledge:file", kwargs={"pk": uuid.uuid4(), "name": "a.jpg"})
@@ -265,15 +244,7 @@ def test_a_guessed_id_or_name_finds_nothing(client, member, secret):
 
 
 def test_a_private_file_is_unreachable_after_leaving(client, member, secret):
-    attachment = attach(member, secret.community, jpeg())
-    services.item_update(
-        item=secret,
-        acting_user=member,
-        kind=secret.kind,
-        title=secret.title,
-        body=attachments.markdown_reference(attachment),
-        tags=[],
-    )
+    attachment = attach_to(secret, member, jpeg())
     login(client, member)
     assert client.get(attachment.get_absolute_url()).status_code == 200
     community_leave(acting_user=member, community=secret.community)

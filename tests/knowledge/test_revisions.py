@@ -8,7 +8,7 @@ from knowledge import revisions, services
 from knowledge.models import Item, Revision
 from tests.knowledge.conftest import login
 from tests.knowledge.factories import ReplyFactory
-from tests.knowledge.roles import ROLES, build_world
+from tests.knowledge.roles import READERS, ROLES, build_world
 from tests.members.factories import UserFactory
 
 
@@ -166,26 +166,7 @@ def test_a_hidden_reply_history_is_for_its_author_and_stewards(
 
 # --- Permission tables --------------------------------------------------------
 
-HISTORY = {
-    "open": {
-        "anonymous": 302,
-        "outsider": 200,
-        "member": 200,
-        "private_member": 200,
-        "steward": 200,
-        "manager": 200,
-        "staff": 200,
-    },
-    "private": {
-        "anonymous": 302,
-        "outsider": 404,
-        "member": 404,
-        "private_member": 200,
-        "steward": 200,
-        "manager": 404,
-        "staff": 200,
-    },
-}
+HISTORY = READERS
 # 302 after a restore (back to the history); anonymous are sent to log in.
 RESTORE = {
     "open": {
