@@ -344,3 +344,37 @@ def limits_help() -> str:
         )
         % limits
     )
+
+
+# --- Housekeeping ------------------------------------------------------------------
+
+PENDING_DAYS = 7
+
+
+def attachments_prune(*, now=None) -> int:
+    """Delete files uploaded but never published (the form abandoned), after
+    PENDING_DAYS, unless one of the uploader's drafts still refers to them.
+    Files first, then rows: a crash in between leaves a row whose file is
+    gone (the view answers 404), never a file nobody can reach or delete.
+    Idempotent; returns how many went."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from knowledge.models import Draft
+
+    cutoff = (now or timezone.now()) - timedelta(days=PENDING_DAYS)
+    stale = list(Attachment.objects.filter(item__isnull=True, created_at__lt=cutoff))
+    if not stale:
+        return 0
+    kept = set()
+    bodies = Draft.objects.filter(author_id__in={a.uploader_id for a in stale})
+    for body in bodies.values_list("body", flat=True):
+        kept |= referenced_ids(body)
+    gone = [a for a in stale if str(a.pk) not in kept]
+    for attachment in gone:
+        for stored in (attachment.file, attachment.thumbnail):
+            if stored:
+                stored.storage.delete(stored.name)
+    Attachment.objects.filter(pk__in=[a.pk for a in gone]).delete()
+    return len(gone)

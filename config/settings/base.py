@@ -208,6 +208,12 @@ CELERY_BEAT_SCHEDULE["digests-redact-hidden"] = {
     "schedule": 300.0,
 }
 
+# Files uploaded into a form that was never published go after a week.
+CELERY_BEAT_SCHEDULE["knowledge-attachments-prune"] = {
+    "task": "knowledge.attachments_prune",
+    "schedule": crontab(hour=3, minute=45),
+}
+
 # The staff dashboard's heavy figures for 30/90/365 days, built nightly.
 CELERY_BEAT_SCHEDULE["dashboards-snapshot"] = {
     "task": "dashboards.snapshot_build",

@@ -311,3 +311,34 @@ def test_behind_nginx_the_view_only_decides(client, member, community, settings)
     assert response.content == b""
     outsider = login(client, UserFactory())
     assert outsider.get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_abandoned_uploads_are_pruned_after_a_week(member, community, story):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from knowledge import drafts
+    from knowledge.tasks import attachments_prune
+
+    abandoned = attach(member, community, jpeg())
+    in_a_draft = attach(member, community, jpeg())
+    published = attach_to(story, member, jpeg())
+    fresh = attach(member, community, pdf())
+    drafts.draft_save(
+        acting_user=member,
+        community=community,
+        kind="story",
+        title="Later",
+        body=attachments.markdown_reference(in_a_draft),
+        tags="",
+    )
+    old = timezone.now() - dt.timedelta(days=8)
+    Attachment.objects.exclude(pk=fresh.pk).update(created_at=old)
+    storage = abandoned.file.storage
+    assert attachments_prune() == 1
+    left = set(Attachment.objects.values_list("pk", flat=True))
+    assert left == {in_a_draft.pk, published.pk, fresh.pk}
+    assert not storage.exists(abandoned.file.name)
+    assert not storage.exists(abandoned.thumbnail.name)
+    assert attachments_prune() == 0
