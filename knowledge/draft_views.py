@@ -58,6 +58,9 @@ def draft_edit(request, pk):
     )
     upload = None
     if request.method == "POST":
+        if not can_post:
+            # Readable, to copy from; nothing more goes into that community.
+            raise PermissionDenied(_("You can no longer post in that community."))
         upload = editor.take_upload(request, community=community)
         if response := editor.button_response(
             request, upload, community=community, draft=draft
@@ -65,8 +68,6 @@ def draft_edit(request, pk):
             return response
         if "save_draft" in request.POST:
             return _saved(request, upload, community=community, draft=draft)
-        if not can_post:
-            raise PermissionDenied(_("You can no longer post in that community."))
         form = ItemForm(upload.data)
         if upload.error is None and form.is_valid():
             item = drafts.check_draft_publish(

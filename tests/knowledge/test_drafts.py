@@ -168,6 +168,11 @@ def test_a_draft_for_a_community_left_cannot_be_published(client, member, privat
     )
     assert response.status_code == 403
     assert not Item.objects.exists()
+    upload = client.post(
+        draft.get_absolute_url(),
+        {"kind": "story", "title": "T", "upload": "1", "attachment": jpeg()},
+    )
+    assert upload.status_code == 403 and not Attachment.objects.exists()
 
 
 def test_deleting_a_draft_asks_first(client, member, community):
