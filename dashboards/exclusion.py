@@ -136,6 +136,12 @@ def unanswered_summary(scope: Scope, period: Period) -> UnansweredSummary:
         .annotate(answered_at=first_answer_at())
         .values_list("created_at", "answered_at")
     )
+    return summarise_waits(totals, asked)
+
+
+def summarise_waits(totals: dict, asked) -> UnansweredSummary:
+    """From the open count and oldest, and (asked, first answered) times of
+    the period's questions."""
     waits = []
     asked_count = 0
     for created_at, answered_at in asked:

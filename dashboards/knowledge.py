@@ -82,6 +82,11 @@ def rising_tags(scope: Scope, period: Period) -> list[TagTrend]:
         )
         .order_by()
     )
+    return rank_trends(rows)
+
+
+def rank_trends(rows) -> list[TagTrend]:
+    """Rows of tag name, current and previous uses: the rising ones, ranked."""
     trends = [
         TagTrend(name=r["tag__name"], current=r["current"], previous=r["previous"])
         for r in rows

@@ -159,6 +159,16 @@ def participation_summary(scope: Scope, period: Period) -> Participation:
         )
         .order_by()
     )
+    return assemble(
+        role_rows,
+        contributions_per_person(scope, period),
+        contributions_per_week(scope, period),
+    )
+
+
+def assemble(role_rows, per_person: dict, weeks: list[Week]) -> Participation:
+    """The figures from rows of members per leader role, contributions per
+    person and the weekly series (counted live here, or from the rollups)."""
     result = Participation()
     by_role = {}
     for row in role_rows:
@@ -173,8 +183,6 @@ def participation_summary(scope: Scope, period: Period) -> Participation:
         )
         for role in LEADER_ROLES
     ]
-
-    per_person = contributions_per_person(scope, period)
     result.contributions = sum(per_person.values())
     # Everyone who could have contributed: contributors plus silent members.
     counts = list(per_person.values()) + [0] * result.peripheral
@@ -185,7 +193,7 @@ def participation_summary(scope: Scope, period: Period) -> Participation:
         top_share=share,
         gini=gini(counts),
     )
-    result.weeks = contributions_per_week(scope, period)
+    result.weeks = weeks
     return result
 
 
@@ -241,6 +249,18 @@ class CommunityRow:
     def peripheral(self) -> int:
         return self.members - self.contributing_members
 
+    def add_group(self, g: dict) -> None:
+        """Add a row of counts for one leader role in this community."""
+        self.members += g["members"]
+        self.contributing_members += g["contributors"]
+        self.newcomers += g["newcomers"]
+        self.contributing_newcomers += g["newcomers_contributed"]
+        role = g["user__leadership_role"]
+        if role in LEADER_ROLES:
+            self.roles_present.add(role)
+            if g["contributors"]:
+                self.roles_active.add(role)
+
     def role_gaps(self, roles: set) -> str:
         """The leader roles missing from `roles`, short enough for a table
         cell: "all three", "no executive", "no line leader, no networker",
@@ -292,15 +312,7 @@ def participation_by_community(period: Period) -> list[CommunityRow]:
         row = rows.get(g["community_id"])
         if row is None:  # created while we were counting
             continue
-        row.members += g["members"]
-        row.contributing_members += g["contributors"]
-        row.newcomers += g["newcomers"]
-        row.contributing_newcomers += g["newcomers_contributed"]
-        role = g["user__leadership_role"]
-        if role in LEADER_ROLES:
-            row.roles_present.add(role)
-            if g["contributors"]:
-                row.roles_active.add(role)
+        row.add_group(g)
     for qs, path in (
         (items_in(everything), "community_id"),
         (replies_in(everything), "item__community_id"),

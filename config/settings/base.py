@@ -214,6 +214,17 @@ CELERY_BEAT_SCHEDULE["knowledge-attachments-prune"] = {
     "schedule": crontab(hour=3, minute=45),
 }
 
+# Dashboards sum daily rollups (dashboards.rollups): today's and yesterday's
+# every 10 minutes, everything from scratch nightly (before the snapshot).
+CELERY_BEAT_SCHEDULE["dashboards-rollup-recent"] = {
+    "task": "dashboards.rollup_recent",
+    "schedule": 600.0,
+}
+CELERY_BEAT_SCHEDULE["dashboards-rollup-all"] = {
+    "task": "dashboards.rollup_all",
+    "schedule": crontab(hour=2, minute=0),
+}
+
 # The staff dashboard's heavy figures for 30/90/365 days, built nightly.
 CELERY_BEAT_SCHEDULE["dashboards-snapshot"] = {
     "task": "dashboards.snapshot_build",

@@ -5,7 +5,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from dashboards import exclusion, mentoring, participation, spread
+from dashboards import exclusion, mentoring, participation, rollup_figures, spread
 from dashboards.models import cells as snapshot_cells
 from dashboards.periods import Period
 from dashboards.report import knowledge as knowledge_tables
@@ -75,11 +75,11 @@ class Report:
 
     @cached_property
     def participation_figures(self) -> participation.Participation:
-        return participation.participation_summary(self.scope, self.period)
+        return rollup_figures.participation_summary(self.scope, self.period)
 
     @cached_property
     def unanswered_figures(self) -> exclusion.UnansweredSummary:
-        return exclusion.unanswered_summary(self.scope, self.period)
+        return rollup_figures.unanswered_summary(self.scope, self.period)
 
     @cached_property
     def mentoring_figures(self) -> mentoring.MentoringSummary:

@@ -3,7 +3,8 @@ risk."""
 
 from django.utils.translation import gettext as _
 
-from dashboards import knowledge as figures
+from dashboards import knowledge
+from dashboards import rollup_figures as figures
 from dashboards.links import member_url
 from dashboards.report.cells import community_cell, item_cell, percent
 from dashboards.tables import Cell, Table
@@ -15,7 +16,7 @@ def helpful(report) -> Table:
         title=_("Most helpful"),
         caption=_("Items ranked by “this helped me” marks given in the period."),
         columns=[_("Item"), _("Community"), _("Helpful marks")],
-        source=figures.most_helpful(report.scope, report.period),
+        source=lambda: figures.most_helpful(report.scope, report.period),
         row=lambda item: [
             item_cell(item),
             community_cell(item.community),
@@ -59,7 +60,7 @@ def experts(report) -> Table:
             "answers (at least %(min)s). If they leave, the knowledge goes "
             "with them: pair them with a mentee."
         )
-        % {"min": figures.EXPERT_MIN_ANSWERS},
+        % {"min": knowledge.EXPERT_MIN_ANSWERS},
         columns=[
             _("Tag"),
             _("Accepted answers"),

@@ -5,7 +5,7 @@ nobody answers."""
 
 from django.utils.translation import gettext as _
 
-from dashboards import exclusion as figures
+from dashboards import rollup_figures as figures
 from dashboards.links import item_url
 from dashboards.report.cells import (
     community_cell,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dashboards import participation as figures
+from dashboards import rollup_figures as figures
 from dashboards.charts import Bar, bar_chart
 from dashboards.links import community_dashboard_url
 from dashboards.report.cells import duration_text, percent

@@ -26,3 +26,33 @@ def steward(community):
 def steward_client(client, steward):
     client.force_login(steward)
     return client
+
+
+@pytest.fixture(autouse=True)
+def rollups_before_each_page(request, monkeypatch):
+    """The dashboards read daily rollups that a job keeps (dashboards.rollups).
+    Here the data comes from factories, not services, and no job runs, so
+    each dashboard request first rolls everything up, as the nightly job
+    would have. Tests that count a page's queries roll up themselves
+    (`rolled_up`) and ask for `manual_rollups`."""
+    if "manual_rollups" in request.fixturenames:
+        return
+    from django.test import Client
+
+    from dashboards.rollups import rollup_all
+
+    original = Client.get
+
+    def get(self, path, *args, **kwargs):
+        if "dashboard" in path:
+            rollup_all()
+        return original(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "get", get)
+
+
+@pytest.fixture
+def manual_rollups():
+    from dashboards.rollups import rollup_all
+
+    return rollup_all

@@ -1,0 +1,402 @@
+"""The dashboards' heavy figures read from the daily rollups (dashboards.rollups).
+
+Each function here returns what its namesake in participation.py,
+exclusion.py or knowledge.py returns, counted from the rollups instead of
+the items, replies and marks themselves: those modules define the figures
+from scratch, and tests/dashboards/test_rollups.py checks both agree on a
+constructed history. A period is counted in whole days: from the first day
+starting within it to the day its end falls in (a custom period is whole
+days already; "the last 30 days" is today and the 29 days before).
+"""
+
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+
+from communities.models import Community, Membership
+from dashboards.exclusion import FIRST_POST_WAIT, UnansweredSummary, summarise_waits
+from dashboards.knowledge import (
+    EXPERT_MIN_ANSWERS,
+    EXPERT_SHARE,
+    TOP_HELPFUL,
+    ExpertRisk,
+    TagTrend,
+    rank_trends,
+)
+from dashboards.models import DailyContribution, DailyHelpful, DailyTagUse, ItemFact
+from dashboards.participation import (
+    CommunityRow,
+    Participation,
+    Week,
+    _newcomer_cutoff,
+    assemble,
+)
+from dashboards.periods import Period
+from dashboards.rollups import day_start, table
+from dashboards.scope import Scope
+from knowledge.models import Item, ItemTag
+from members.models import User
+
+
+def period_days(period: Period) -> tuple[date, date]:
+    """(first, last) day counted for the period, both included."""
+    first = timezone.localdate(period.start)
+    if day_start(first) < period.start:
+        first += timedelta(days=1)
+    last = timezone.localdate(period.end - timedelta(microseconds=1))
+    return first, last
+
+
+def _days(period: Period) -> dict:
+    first, last = period_days(period)
+    return {"day__gte": first, "day__lte": last}
+
+
+_CONTRIBUTIONS = F("items") + F("replies")
+
+
+# --- Participation ---------------------------------------------------------
+
+
+def participation_summary(scope: Scope, period: Period) -> Participation:
+    """Headline figures, role coverage, equity and the weekly series: three
+    queries."""
+    return assemble(
+        _role_rows(scope, period),
+        contributions_per_person(scope, period),
+        contributions_per_week(scope, period),
+    )
+
+
+_ROLE_COUNTS = """
+    count(*) AS members,
+    count(c.member_id) AS contributors,
+    count(*) FILTER (WHERE {newcomer}) AS newcomers,
+    count(c.member_id) FILTER (WHERE {newcomer}) AS newcomers_contributed
+"""
+
+
+def _scope_sql(scope: Scope, column: str) -> tuple[str, list]:
+    if scope.is_organisation:
+        return "", []
+    return f"AND {column} = ANY(%s)", [list(scope.community_ids)]
+
+
+def _fetch_dicts(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [col.name for col in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _role_rows(scope: Scope, period: Period) -> list[dict]:
+    """Members, contributors and newcomers per leader role, in one pass: each
+    active member's memberships in scope grouped once, then the period's
+    contributors (distinct, from the rollups) joined."""
+    first, last = period_days(period)
+    cutoff = _newcomer_cutoff(period)
+    in_scope, scope_params = _scope_sql(scope, "community_id")
+    contributors_scope, contributors_params = _scope_sql(scope, "community_id")
+    sql = f"""
+        WITH m AS (
+            SELECT user_id,
+                   bool_or(joined_at <= %s OR joined_at IS NULL) AS member,
+                   bool_or(joined_at > %s AND joined_at <= %s)
+                   AND NOT bool_or(joined_at <= %s OR joined_at IS NULL) AS newcomer
+            FROM {table(Membership)}
+            WHERE status = %s {in_scope}
+            GROUP BY user_id
+        ), c AS (
+            SELECT DISTINCT member_id FROM {table(DailyContribution)}
+            WHERE day BETWEEN %s AND %s {contributors_scope}
+        )
+        SELECT u.leadership_role, {_ROLE_COUNTS.format(newcomer="m.newcomer")}
+        FROM m
+        JOIN {table(User)} u ON u.id = m.user_id AND u.is_active
+        LEFT JOIN c ON c.member_id = m.user_id
+        WHERE m.member
+        GROUP BY u.leadership_role
+    """  # noqa: S608
+    params = [
+        period.end,
+        cutoff,
+        period.end,
+        cutoff,
+        Membership.Status.ACTIVE,
+        *scope_params,
+        first,
+        last,
+        *contributors_params,
+    ]
+    return _fetch_dicts(sql, params)
+
+
+def contributions_per_person(scope: Scope, period: Period) -> dict[int, int]:
+    return dict(
+        DailyContribution.objects.filter(scope.q("community_id"), **_days(period))
+        .values_list("member_id")
+        .annotate(n=Sum(_CONTRIBUTIONS))
+        .order_by()
+    )
+
+
+def contributions_per_week(scope: Scope, period: Period) -> list[Week]:
+    windows = period.week_windows()
+    first = timezone.localdate(windows[0][0])
+    last = timezone.localdate(windows[-1][1]) - timedelta(days=1)
+    per_day = dict(
+        DailyContribution.objects.filter(
+            scope.q("community_id"), day__gte=first, day__lte=last
+        )
+        .values_list("day")
+        .annotate(n=Sum(_CONTRIBUTIONS))
+        .order_by()
+    )
+    weeks = []
+    for start, end in windows:
+        day, stop = timezone.localdate(start), timezone.localdate(end)
+        total = 0
+        while day < stop:
+            total += per_day.get(day, 0)
+            day += timedelta(days=1)
+        weeks.append(Week(start=start, end=end, contributions=total))
+    return weeks
+
+
+def participation_by_community(period: Period) -> list[CommunityRow]:
+    """Headline figures for every community: three queries."""
+    first, last = period_days(period)
+    cutoff = _newcomer_cutoff(period)
+    rows = {c.pk: CommunityRow(community=c) for c in Community.objects.order_by("name")}
+    newcomer = "m.joined_at > %s AND m.joined_at <= %s"
+    grouped = _fetch_dicts(
+        f"""
+        WITH c AS (
+            SELECT DISTINCT member_id, community_id FROM {table(DailyContribution)}
+            WHERE day BETWEEN %s AND %s
+        )
+        SELECT m.community_id, u.leadership_role AS "user__leadership_role",
+               {_ROLE_COUNTS.format(newcomer=newcomer)}
+        FROM {table(Membership)} m
+        JOIN {table(User)} u ON u.id = m.user_id AND u.is_active
+        LEFT JOIN c ON c.member_id = m.user_id AND c.community_id = m.community_id
+        WHERE m.status = %s AND (m.joined_at <= %s OR m.joined_at IS NULL)
+        GROUP BY m.community_id, u.leadership_role
+        """,  # noqa: S608
+        [
+            first,
+            last,
+            cutoff,
+            period.end,
+            cutoff,
+            period.end,
+            Membership.Status.ACTIVE,
+            period.end,
+        ],
+    )
+    for g in grouped:
+        row = rows.get(g["community_id"])
+        if row is None:
+            continue
+        row.add_group(g)
+    for community_id, n in (
+        DailyContribution.objects.filter(**_days(period))
+        .values_list("community_id")
+        .annotate(n=Sum(_CONTRIBUTIONS))
+        .order_by()
+    ):
+        if community_id in rows:
+            rows[community_id].contributions += n
+    return list(rows.values())
+
+
+# --- Left out --------------------------------------------------------------
+
+
+def _facts(scope: Scope) -> QuerySet:
+    return ItemFact.objects.filter(scope.q("community_id"))
+
+
+def unanswered_questions(scope: Scope, period: Period) -> QuerySet:
+    """Items, oldest first, read through the partial index of unanswered
+    questions."""
+    return (
+        Item.objects.filter(
+            scope.q("dashboard_fact__community_id"),
+            dashboard_fact__is_question=True,
+            dashboard_fact__first_answer_at__isnull=True,
+            dashboard_fact__created_at__lt=period.end,
+        )
+        .select_related("author", "community")
+        .order_by("dashboard_fact__created_at", "dashboard_fact__item_id")
+    )
+
+
+def unanswered_summary(scope: Scope, period: Period) -> UnansweredSummary:
+    totals = (
+        _facts(scope)
+        .filter(
+            is_question=True,
+            first_answer_at__isnull=True,
+            created_at__lt=period.end,
+        )
+        .aggregate(count=Count("pk"), oldest=Min("created_at"))
+    )
+    asked = (
+        _facts(scope)
+        .filter(
+            is_question=True,
+            created_at__gte=period.start,
+            created_at__lt=period.end,
+        )
+        .values_list("created_at", "first_answer_at")
+    )
+    return summarise_waits(totals, asked)
+
+
+def newcomers_unanswered(scope: Scope, period: Period) -> QuerySet:
+    cutoff = _newcomer_cutoff(period)
+    # Each newcomer's first item in the community, through the facts' index
+    # by (author, community, created_at): one probe per newcomer.
+    first_items = Membership.objects.filter(
+        scope.q("community_id"),
+        status=Membership.Status.ACTIVE,
+        joined_at__gt=cutoff,
+        joined_at__lte=period.end,
+    ).values(
+        first=Subquery(
+            ItemFact.objects.filter(
+                author_id=OuterRef("user_id"), community_id=OuterRef("community_id")
+            )
+            .order_by("created_at", "item_id")
+            .values("item_id")[:1]
+        )
+    )
+    waited_until = min(period.end, timezone.now()) - FIRST_POST_WAIT
+    return (
+        Item.objects.filter(pk__in=first_items, created_at__lte=waited_until)
+        .filter(
+            Q(dashboard_fact__first_answer_at__isnull=True)
+            | Q(dashboard_fact__first_answer_at__gt=F("created_at") + FIRST_POST_WAIT)
+        )
+        .select_related("author", "community")
+        .order_by("created_at", "pk")
+    )
+
+
+def askers_never_answered(scope: Scope, period: Period) -> QuerySet:
+    """Members whose questions in scope (asked before the period's end) have
+    none answered; grouped once over the question facts."""
+    never = (
+        _facts(scope)
+        .filter(is_question=True, created_at__lt=period.end)
+        .values("author_id")
+        .annotate(answered=Count("pk", filter=Q(first_answer_at__isnull=False)))
+        .filter(answered=0)
+        .values("author_id")
+    )
+    asked = _facts(scope).filter(
+        is_question=True, author_id=OuterRef("pk"), created_at__lt=period.end
+    )
+    latest = asked.order_by("-created_at", "-item_id")
+    question_count = asked.values("author_id").annotate(n=Count("pk")).values("n")[:1]
+    return (
+        User.objects.filter(pk__in=never)
+        .annotate(
+            questions=Subquery(question_count),
+            latest_question_id=Subquery(latest.values("item_id")[:1]),
+            latest_question_title=Subquery(latest.values("item__title")[:1]),
+            latest_question_at=Subquery(latest.values("created_at")[:1]),
+            latest_question_slug=Subquery(latest.values("community__slug")[:1]),
+        )
+        .order_by("latest_question_at", "pk")
+    )
+
+
+# --- Knowledge -------------------------------------------------------------
+
+
+def most_helpful(scope: Scope, period: Period) -> list[Item]:
+    """The period's most marked items: two queries."""
+    top = list(
+        DailyHelpful.objects.filter(scope.q("community_id"), **_days(period))
+        .values_list("item_id")
+        .annotate(marks=Sum("marks"))
+        .order_by("-marks", "-item_id")[:TOP_HELPFUL]
+    )
+    items = Item.objects.select_related("community").in_bulk([pk for pk, _ in top])
+    result = []
+    for pk, marks in top:
+        if pk in items:
+            items[pk].marks = marks
+            result.append(items[pk])
+    return result
+
+
+def rising_tags(scope: Scope, period: Period) -> list[TagTrend]:
+    first, last = period_days(period)
+    before_first, before_last = period_days(period.previous())
+    rows = (
+        DailyTagUse.objects.filter(
+            scope.q("community_id"), day__gte=before_first, day__lte=last
+        )
+        .values("tag__name")
+        .annotate(
+            current=Sum("items", filter=Q(day__gte=first), default=0),
+            previous=Sum("items", filter=Q(day__lte=before_last), default=0),
+        )
+        .order_by()
+    )
+    return rank_trends(rows)
+
+
+def single_expert_risks(scope: Scope) -> list[ExpertRisk]:
+    """Accepted answers grouped by (tag, answer author) over the item facts,
+    then the authors' names: two queries."""
+    rows = (
+        ItemTag.objects.filter(
+            content_object__dashboard_fact__in=_facts(scope).filter(
+                is_question=True, accepted_author__isnull=False
+            )
+        )
+        .values("tag__name", "content_object__dashboard_fact__accepted_author_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_tag: dict[str, list[tuple[int, int]]] = {}
+    for r in rows:
+        per_tag.setdefault(r["tag__name"], []).append(
+            (r["content_object__dashboard_fact__accepted_author_id"], r["n"])
+        )
+    found = []
+    for tag, authors in per_tag.items():
+        total = sum(n for _author, n in authors)
+        author_id, n = max(authors, key=lambda a: (a[1], -a[0]))
+        if total >= EXPERT_MIN_ANSWERS and n / total > EXPERT_SHARE:
+            found.append((tag, total, author_id, n))
+    if not found:
+        return []
+    names = User.objects.in_bulk({author_id for _t, _n, author_id, _c in found})
+    risks = [
+        ExpertRisk(
+            tag=tag,
+            accepted_answers=total,
+            expert_name=names[author_id].display_name,
+            expert_username=names[author_id].username,
+            expert_answers=n,
+        )
+        for tag, total, author_id, n in found
+    ]
+    risks.sort(key=lambda r: (-r.share, -r.accepted_answers, r.tag))
+    return risks

@@ -1,0 +1,269 @@
+"""Daily rollups: what the dashboards count, counted once per day by a job.
+
+A dashboard for any period then sums days (dashboards.rollup_figures)
+instead of scanning 300,000 items and 1,000,000 replies: per community and
+member (contributions; leader roles through the member), per community and
+tag (tags on new items), per item (helpful marks given), and one fact row
+per visible item (when it first got an answer, who wrote its accepted
+answer) for the "left out" and "single expert" tables.
+
+Every refresh recomputes its days (or items) from the source rows, after
+deleting what was there, in one transaction under an advisory lock: running
+it twice, or two workers at once, gives the same rows (idempotent, as
+outbox jobs must be).
+
+- `rollup_recent()` (beat, every 10 minutes): today and yesterday, plus the
+  days and items touched by anything hidden, written or replied to since the
+  previous run.
+- `rollup_all()` (beat, nightly; `manage.py dashboards_rollup` backfills):
+  everything, which also catches what leaves no timestamp (a restore, an
+  un-marked "helpful", a changed accepted answer).
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dashboards.models import (
+    DailyContribution,
+    DailyHelpful,
+    DailyTagUse,
+    ItemFact,
+    RollupState,
+)
+from knowledge.models import HelpfulMark, Item, ItemTag, Reply
+
+RECENT = "recent"
+# A run looks back this much before the previous run started, for
+# transactions that were still open then.
+OVERLAP = timedelta(minutes=5)
+_LOCK_KEY = 0x5D0A5B0D  # pg_advisory_xact_lock: one rollup at a time
+
+
+def table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _tz() -> str:
+    return timezone.get_current_timezone_name()
+
+
+def day_start(day: date) -> datetime:
+    return timezone.make_aware(
+        datetime.combine(day, time.min), timezone.get_current_timezone()
+    )
+
+
+def _lock(cursor) -> None:
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+# --- Days ------------------------------------------------------------------
+
+
+def _roll_days(cursor, first: date | None, last: date | None) -> None:
+    """Recompute the daily tables for [first, last] (every day when None)."""
+    if first is None:
+        where, params = "TRUE", []
+        for model in (DailyContribution, DailyTagUse, DailyHelpful):
+            cursor.execute(f"DELETE FROM {table(model)}")  # noqa: S608
+    else:
+        start, end = day_start(first), day_start(last + timedelta(days=1))
+        where, params = "{col} >= %s AND {col} < %s", [start, end]
+        for model in (DailyContribution, DailyTagUse, DailyHelpful):
+            cursor.execute(
+                f"DELETE FROM {table(model)} WHERE day BETWEEN %s AND %s",  # noqa: S608
+                [first, last],
+            )
+    tz = _tz()
+    item, reply = table(Item), table(Reply)
+    mark, tag = table(HelpfulMark), table(ItemTag)
+    cursor.execute(
+        f"""
+        INSERT INTO {table(DailyContribution)}
+            (day, community_id, member_id, items, replies)
+        SELECT day, community_id, author_id, sum(items), sum(replies) FROM (
+            SELECT (i.created_at AT TIME ZONE %s)::date AS day, i.community_id,
+                   i.author_id, 1 AS items, 0 AS replies
+            FROM {item} i
+            WHERE i.hidden_at IS NULL AND i.shared_from_id IS NULL
+              AND {where.format(col="i.created_at")}
+            UNION ALL
+            SELECT (r.created_at AT TIME ZONE %s)::date, i.community_id,
+                   r.author_id, 0, 1
+            FROM {reply} r JOIN {item} i ON i.id = r.item_id
+            WHERE r.hidden_at IS NULL AND i.hidden_at IS NULL
+              AND {where.format(col="r.created_at")}
+        ) c GROUP BY day, community_id, author_id
+        ORDER BY day, community_id, author_id
+        """,  # noqa: S608
+        [tz, *params, tz, *params],
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO {table(DailyTagUse)} (day, community_id, tag_id, items)
+        SELECT (i.created_at AT TIME ZONE %s)::date, i.community_id, t.tag_id, count(*)
+        FROM {tag} t JOIN {item} i ON i.id = t.content_object_id
+        WHERE i.hidden_at IS NULL AND i.shared_from_id IS NULL
+          AND {where.format(col="i.created_at")}
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        """,  # noqa: S608
+        [tz, *params],
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO {table(DailyHelpful)} (day, community_id, item_id, marks)
+        SELECT (m.created_at AT TIME ZONE %s)::date, i.community_id, m.item_id, count(*)
+        FROM {mark} m JOIN {item} i ON i.id = m.item_id
+        WHERE i.hidden_at IS NULL AND {where.format(col="m.created_at")}
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        """,  # noqa: S608
+        [tz, *params],
+    )
+
+
+# --- Item facts ------------------------------------------------------------
+
+
+def _refresh_facts(cursor, item_ids: list[int] | None) -> None:
+    """Recompute the fact rows of these items (of every item when None); a
+    hidden item or a share has none."""
+    item, reply, fact = table(Item), table(Reply), table(ItemFact)
+    if item_ids is None:
+        cursor.execute(f"DELETE FROM {fact}")  # noqa: S608
+        only, params = "", []
+    else:
+        if not item_ids:
+            return
+        cursor.execute(
+            f"DELETE FROM {fact} WHERE item_id = ANY(%s)",  # noqa: S608
+            [item_ids],
+        )
+        only, params = "AND i.id = ANY(%s)", [item_ids]
+    # First answers grouped in one pass over the replies (a hash join), not
+    # looked up item by item.
+    cursor.execute(
+        f"""
+        INSERT INTO {fact} (item_id, community_id, author_id, is_question,
+                            created_at, first_answer_at, accepted_author_id)
+        SELECT i.id, i.community_id, i.author_id, i.kind = 'question', i.created_at,
+               answered.first_at, accepted.author_id
+        FROM {item} i
+        LEFT JOIN (
+            SELECT r.item_id, min(r.created_at) AS first_at
+            FROM {reply} r JOIN {item} q ON q.id = r.item_id
+            WHERE r.hidden_at IS NULL AND r.author_id <> q.author_id
+              {only.replace("i.id", "r.item_id")}
+            GROUP BY r.item_id
+        ) answered ON answered.item_id = i.id
+        LEFT JOIN {reply} accepted
+            ON accepted.id = i.accepted_reply_id AND accepted.hidden_at IS NULL
+        WHERE i.hidden_at IS NULL AND i.shared_from_id IS NULL {only}
+        ORDER BY i.id
+        """,  # noqa: S608
+        params * 2,
+    )
+
+
+# --- Jobs ------------------------------------------------------------------
+
+
+def rollup_all(*, now: datetime | None = None) -> None:
+    """Every day and every item, from scratch (nightly; the backfill)."""
+    now = now or timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor)
+        _roll_days(cursor, None, None)
+        _refresh_facts(cursor, None)
+        _mark_done(now)
+    if not connection.in_atomic_block:
+        # Fresh statistics and visibility maps (index-only scans) at once,
+        # rather than whenever autovacuum comes round.
+        with connection.cursor() as cursor:
+            for model in (DailyContribution, DailyTagUse, DailyHelpful, ItemFact):
+                cursor.execute(f"VACUUM (ANALYZE) {table(model)}")
+
+
+def rollup_days(first: date, last: date) -> None:
+    """Recompute [first, last] only."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor)
+        _roll_days(cursor, first, last)
+
+
+def rollup_recent(*, now: datetime | None = None) -> None:
+    """Today and yesterday, and whatever changed since the previous run: the
+    days of hidden items, replies and their marks, and the facts of items
+    written, replied to, edited or hidden. The first run does everything."""
+    now = now or timezone.now()
+    state = RollupState.objects.filter(name=RECENT).first()
+    if state is None:
+        rollup_all(now=now)
+        return
+    since = state.rolled_up_at - OVERLAP
+    today = timezone.localdate(now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor)
+        days = {today, today - timedelta(days=1)} | _days_touched(cursor, since)
+        for first, last in _ranges(sorted(days)):
+            _roll_days(cursor, first, last)
+        _refresh_facts(cursor, _items_touched(cursor, since))
+        _mark_done(now)
+
+
+def _mark_done(now: datetime) -> None:
+    RollupState.objects.update_or_create(name=RECENT, defaults={"rolled_up_at": now})
+
+
+def _days_touched(cursor, since: datetime) -> set[date]:
+    """Days whose counts a hide since `since` changed: the hidden item's or
+    reply's own day, its replies' days and its marks' days."""
+    tz = _tz()
+    item, reply, mark = table(Item), table(Reply), table(HelpfulMark)
+    cursor.execute(
+        f"""
+        WITH hidden AS (SELECT id, created_at FROM {item} WHERE hidden_at >= %s)
+        SELECT DISTINCT (created_at AT TIME ZONE %s)::date FROM hidden
+        UNION SELECT DISTINCT (r.created_at AT TIME ZONE %s)::date
+              FROM {reply} r JOIN hidden h ON h.id = r.item_id
+        UNION SELECT DISTINCT (m.created_at AT TIME ZONE %s)::date
+              FROM {mark} m JOIN hidden h ON h.id = m.item_id
+        UNION SELECT DISTINCT (created_at AT TIME ZONE %s)::date
+              FROM {reply} WHERE hidden_at >= %s
+        """,  # noqa: S608
+        [since, tz, tz, tz, tz, since],
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
+def _items_touched(cursor, since: datetime) -> list[int]:
+    item, reply = table(Item), table(Reply)
+    cursor.execute(
+        f"""
+        SELECT id FROM {item}
+        WHERE created_at >= %s OR last_activity_at >= %s OR hidden_at >= %s
+           OR edited_at >= %s
+        UNION
+        SELECT item_id FROM {reply}
+        WHERE created_at >= %s OR hidden_at >= %s OR edited_at >= %s
+        """,  # noqa: S608
+        [since] * 7,
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _ranges(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days grouped: [d1, d2, d3, d7] -> [(d1, d3), (d7, d7)]."""
+    ranges = []
+    for day in days:
+        if ranges and ranges[-1][1] + timedelta(days=1) == day:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def rolled_up_at() -> datetime | None:
+    state = RollupState.objects.filter(name=RECENT).first()
+    return state.rolled_up_at if state else None

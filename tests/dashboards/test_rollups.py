@@ -1,0 +1,250 @@
+"""The daily rollups give the figures a from-scratch count gives.
+
+A constructed history (several communities, members with leader roles,
+newcomers, hidden items and replies, shares, self-replies, accepted answers,
+helpful marks and tags spread over a year) is counted both ways: by the
+definitions in participation.py / exclusion.py / knowledge.py, which read
+items and replies, and by rollup_figures.py, which reads the rollups. Custom
+periods are whole days, so both count exactly the same rows.
+"""
+
+import io
+import random
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from dashboards import exclusion, knowledge, participation, rollup_figures, rollups
+from dashboards.models import (
+    DailyContribution,
+    DailyHelpful,
+    DailyTagUse,
+    ItemFact,
+    RollupState,
+)
+from dashboards.periods import custom_period
+from dashboards.scope import Scope
+from dashboards.tasks import rollup_all as rollup_all_task
+from dashboards.tasks import rollup_recent as rollup_recent_task
+from knowledge import services
+from knowledge.models import ItemKind
+from members.models import LeadershipRole
+from tests.communities.factories import CommunityFactory, MembershipFactory
+from tests.dashboards.factories import days_ago, item, member_of, reply
+from tests.knowledge.factories import HelpfulMarkFactory
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TAGS = ["pumps", "valves", "safety", "lean", "onboarding"]
+
+
+def build_history(seed=3):
+    rng = random.Random(seed)
+    communities = [CommunityFactory(name=f"Community {i}") for i in range(3)]
+    roles = [r.value for r in LeadershipRole]
+    people = []
+    for community in communities:
+        for _ in range(6):
+            user = UserFactory(leadership_role=rng.choice(roles))
+            member_of(community, user=user, joined_days_ago=rng.choice([5, 40, 400]))
+            people.append(user)
+        MembershipFactory(community=community, pending=True)
+    visitors = [UserFactory() for _ in range(3)]
+    everyone = people + visitors
+    items, shared = [], set()
+    for _ in range(70):
+        community = rng.choice(communities)
+        author = rng.choice(everyone)
+        days = rng.uniform(0.2, 380)
+        kind = rng.choice([ItemKind.QUESTION, ItemKind.QUESTION, ItemKind.STORY])
+        extra = {}
+        if rng.random() < 0.1:
+            extra["hidden_at"] = days_ago(rng.uniform(0, days))
+        if rng.random() < 0.08 and items:
+            origin = rng.choice(items)
+            if (origin.pk, community.pk) not in shared:
+                shared.add((origin.pk, community.pk))
+                extra["shared_from"] = origin
+        new = item(
+            community,
+            author,
+            days=days,
+            kind=kind,
+            tags=rng.sample(TAGS, rng.randint(0, 2)),
+            **extra,
+        )
+        items.append(new)
+        for _ in range(rng.randint(0, 3)):
+            when = rng.uniform(0.05, days)
+            # Some replies are the author's own: they are not answers.
+            who = author if rng.random() < 0.2 else rng.choice(everyone)
+            hidden = {"hidden_at": days_ago(when / 2)} if rng.random() < 0.1 else {}
+            answer = reply(new, who, days=when, **hidden)
+            if kind == ItemKind.QUESTION and rng.random() < 0.4:
+                new.accepted_reply = answer
+                new.save(update_fields=["accepted_reply"])
+        for marker in rng.sample(everyone, rng.randint(0, 3)):
+            mark = HelpfulMarkFactory(item=new, user=marker)
+            mark.created_at = days_ago(rng.uniform(0, days))
+            mark.save(update_fields=["created_at"])
+    return communities
+
+
+def periods():
+    today = timezone.localdate()
+    return [
+        custom_period(today - timedelta(days=29), today),
+        custom_period(today - timedelta(days=120), today - timedelta(days=31)),
+        custom_period(today - timedelta(days=364), today),
+        custom_period(today - timedelta(days=3), today - timedelta(days=3)),
+    ]
+
+
+def scopes(communities):
+    return [Scope.organisation()] + [Scope.community(c) for c in communities]
+
+
+def summary(p):
+    return (
+        p.members,
+        p.contributing_members,
+        p.newcomers,
+        p.contributing_newcomers,
+        p.contributions,
+        [(r.role, r.present, r.active) for r in p.roles],
+        (p.equity.contributors, p.equity.top_count, p.equity.top_share, p.equity.gini),
+        [(w.start, w.end, w.contributions) for w in p.weeks],
+    )
+
+
+def everything(scope, period):
+    """Every rolled-up figure of one dashboard, from one module or the other."""
+
+    def both(name, module_live):
+        return getattr(module_live, name), getattr(rollup_figures, name)
+
+    figures = {}
+    for name, live in (
+        ("participation_summary", participation),
+        ("unanswered_summary", exclusion),
+    ):
+        figures[name] = [f(scope, period) for f in both(name, live)]
+    for name in ("newcomers_unanswered", "unanswered_questions"):
+        figures[name] = [
+            [i.pk for i in f(scope, period)] for f in both(name, exclusion)
+        ]
+    figures["askers"] = [
+        [
+            (u.pk, u.questions, u.latest_question_id, u.latest_question_at)
+            for u in f(scope, period)
+        ]
+        for f in both("askers_never_answered", exclusion)
+    ]
+    figures["helpful"] = [
+        [(i.pk, i.marks) for i in f(scope, period)]
+        for f in both("most_helpful", knowledge)
+    ]
+    figures["rising"] = [
+        [(t.name, t.current, t.previous) for t in f(scope, period)]
+        for f in both("rising_tags", knowledge)
+    ]
+    figures["experts"] = [
+        [(r.tag, r.accepted_answers, r.expert_username) for r in f(scope)]
+        for f in both("single_expert_risks", knowledge)
+    ]
+    live_p, rolled_p = figures.pop("participation_summary")
+    figures["participation"] = [summary(live_p), summary(rolled_p)]
+    return figures
+
+
+def assert_rollups_agree(communities):
+    for scope in scopes(communities):
+        for period in periods():
+            for name, (live, rolled) in everything(scope, period).items():
+                assert rolled == live, (name, scope, period.label)
+    for period in periods():
+        live = participation.participation_by_community(period)
+        rolled = rollup_figures.participation_by_community(period)
+        assert [vars(r) for r in rolled] == [vars(r) for r in live], period.label
+
+
+def test_rollups_equal_a_from_scratch_count_of_a_constructed_history():
+    communities = build_history()
+
+    rollups.rollup_all()
+
+    assert DailyContribution.objects.exists() and ItemFact.objects.exists()
+    assert DailyTagUse.objects.exists() and DailyHelpful.objects.exists()
+    assert_rollups_agree(communities)
+
+
+def rows():
+    return {
+        model.__name__: sorted(
+            (
+                tuple(v for k, v in sorted(r.items()) if k != "id")
+                for r in model.objects.values()
+            ),
+            key=repr,
+        )
+        for model in (DailyContribution, DailyTagUse, DailyHelpful, ItemFact)
+    }
+
+
+def test_rollups_are_idempotent_and_the_task_runs_them():
+    build_history(seed=5)
+    rollups.rollup_all()
+    first = rows()
+
+    rollup_all_task()
+    rollup_recent_task()
+    rollup_recent_task()
+    call_command("dashboards_rollup", stdout=io.StringIO())
+    call_command("dashboards_rollup", "--days", "400", stdout=io.StringIO())
+
+    assert rows() == first
+
+
+def test_recent_rollup_follows_new_writes_and_hides_then_agrees_with_scratch():
+    """What the services write after the first run (replies, a hidden item
+    of last month, a hidden reply) reaches the rollups in the next recent run,
+    not only the nightly one."""
+    communities = build_history(seed=11)
+    rollups.rollup_all()
+    RollupState.objects.update(rolled_up_at=timezone.now() - timedelta(minutes=10))
+    community = communities[0]
+    author = member_of(community).user
+    old = item(community, author, days=40, kind=ItemKind.QUESTION, tags=["pumps"])
+    rollups.rollup_all()  # the old question, rolled up as the nightly run would
+    RollupState.objects.update(rolled_up_at=timezone.now() - timedelta(minutes=10))
+
+    answerer = member_of(community).user
+    services.reply_create(item=old, author=answerer, body="Try this.")
+    victim = (
+        community.items.filter(hidden_at__isnull=True, created_at__lt=days_ago(20))
+        .order_by("pk")
+        .first()
+    )
+    services.item_hide(item=victim, acting_user=UserFactory(is_staff=True))
+    visible_reply = old.replies.get()
+    services.reply_hide(reply=visible_reply, acting_user=UserFactory(is_staff=True))
+    services.reply_create(item=old, author=answerer, body="Second try.")
+
+    rollups.rollup_recent()
+
+    assert_rollups_agree(communities)
+    recent = rows()
+    rollups.rollup_all()
+    assert rows() == recent
+
+
+def test_the_first_recent_run_rolls_up_everything():
+    communities = build_history(seed=2)
+
+    rollups.rollup_recent()
+
+    assert RollupState.objects.get().rolled_up_at is not None
+    assert_rollups_agree(communities)
