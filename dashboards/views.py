@@ -11,6 +11,7 @@ from dashboards.permissions import (
     check_organisation_dashboard,
 )
 from dashboards.report import SECTIONS, Report
+from dashboards.rollups import rolled_up_at
 from dashboards.scope import Scope
 from dashboards.selectors import latest_snapshot
 from dashboards.tables import csv_response
@@ -67,6 +68,7 @@ def _respond(request, form, report, template, extra=None):
         },
         "weekly_chart": report.weekly_chart(tables["weekly"]),
         "snapshot": report.snapshot,
+        "rolled_up_at": rolled_up_at(),
         "newcomer_days": settings.PRACTICA_NEWCOMER_DAYS,
         **(extra or {}),
     }

@@ -248,3 +248,17 @@ def test_the_first_recent_run_rolls_up_everything():
 
     assert RollupState.objects.get().rolled_up_at is not None
     assert_rollups_agree(communities)
+
+
+def test_the_page_says_when_the_daily_counts_were_made(client, manual_rollups):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    url = "/dashboards/"
+
+    before = client.get(url)
+    manual_rollups()
+    after = client.get(url)
+
+    assert "have not been made yet" in before.text
+    assert "last brought up to date at" in after.text
+    assert 'class="muted rollup-note"' in after.text

@@ -128,7 +128,8 @@ def test_a_snapshot_page_needs_few_queries(
     assert len(response.context["tables"]["communities"].rows) == size
 
 
-# Session, user, badge, snapshot 4; live: unanswered count + page 2, spread 3,
-# pockets count + page 2, single-expert risk 2 (the grouped answers, then the
-# experts' names), mentoring 4 + 2 + 1.
-SNAPSHOT_PAGE_QUERIES = 20
+# Session, user, badge, snapshot 4; rollups' time 1; from the rollups:
+# unanswered count + page 2, single-expert risk 2 (the grouped answers, then
+# the experts' names); live: spread 3, pockets count + page 2, mentoring
+# 4 + 2 + 1.
+SNAPSHOT_PAGE_QUERIES = 21

@@ -11,6 +11,7 @@ from django.db import transaction
 from demo import (
     communities,
     contributions,
+    dashboards,
     digests,
     knowledge,
     mentoring,
@@ -26,6 +27,7 @@ STEPS = [
     mentoring,
     digests,
     notifications,
+    dashboards,
 ]
 DEMO_ADMIN_EMAIL = "admin@practica.local"
 # Other points of view worth logging in as.
