@@ -273,6 +273,11 @@ def run_jobs(staff: Session, digests: bool) -> dict[str, float]:
             return
         jobs[label] = time.perf_counter() - started
 
+    def rollups():
+        from dashboards.rollups import rollup_all
+
+        rollup_all()
+
     def snapshot():
         from dashboards.services import snapshot_build
 
@@ -304,6 +309,7 @@ def run_jobs(staff: Session, digests: bool) -> dict[str, float]:
 
         digests_run(period="weekly")
 
+    timed("dashboard rollups, from scratch (nightly)", rollups)
     timed("dashboard snapshot build", snapshot)
     timed("staff dashboard, custom period", custom_dashboard)
     timed("mentor suggestions, 10 requests", suggestions)
