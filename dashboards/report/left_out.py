@@ -5,7 +5,8 @@ nobody answers."""
 
 from django.utils.translation import gettext as _
 
-from dashboards import rollup_figures as figures
+from dashboards import exclusion as figures
+from dashboards import rollup_figures
 from dashboards.links import item_url
 from dashboards.report.cells import (
     community_cell,
@@ -26,7 +27,7 @@ def newcomers(report) -> Table:
             "draws them in."
         ),
         columns=[_("Newcomer"), _("Community"), _("First post"), _("Posted")],
-        source=figures.newcomers_unanswered(report.scope, report.period),
+        source=rollup_figures.newcomers_unanswered(report.scope, report.period),
         row=lambda item: [
             member_cell(item.author),
             community_cell(item.community),
@@ -49,7 +50,7 @@ def unanswered(report) -> Table:
             _("Asked"),
             _("Days waiting"),
         ],
-        source=figures.unanswered_questions(report.scope, report.period),
+        source=rollup_figures.unanswered_questions(report.scope, report.period),
         row=lambda item: [
             item_cell(item),
             community_cell(item.community),
@@ -72,7 +73,7 @@ def askers(report) -> Table:
             _("Latest question"),
             _("Asked"),
         ],
-        source=figures.askers_never_answered(report.scope, report.period),
+        source=rollup_figures.askers_never_answered(report.scope, report.period),
         row=lambda user: [
             member_cell(user),
             Cell(user.questions),
