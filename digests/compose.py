@@ -1,6 +1,7 @@
 """The digest e-mail: one per member per period, HTML and plain text, built
 with notifications' member_message (one-click unsubscribe headers)."""
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,16 +19,40 @@ def digest_subject(period: str, start) -> str:
     return _("What your communities learned on %(day)s") % {"day": day}
 
 
+def digest_section(digest, *, base_url: str) -> dict:
+    """One community's part of the e-mail, HTML and text, the same for every
+    member who gets it (a batch renders it once: `sections`)."""
+    return {
+        "content": digest.content,
+        "html": render_digest_html(digest.content, base_url=base_url),
+        "text": render_to_string(
+            "digests/email/_section.txt",
+            {"content": digest.content, "site_url": base_url},
+        ),
+    }
+
+
 def digest_message(
-    *, member, period, start, digests, notifications, more_notifications=0
+    *,
+    member,
+    period,
+    start,
+    digests,
+    notifications,
+    more_notifications=0,
+    sections: dict | None = None,
 ):
     """One e-mail covering all of `digests` (already limited to communities
-    the member is active in) and the notifications folded into it."""
+    the member is active in) and the notifications folded into it. `sections`
+    ({digest pk: section}) keeps each community's part rendered once per
+    batch."""
     base = site_url()
-    sections = [
-        {"content": d.content, "html": render_digest_html(d.content, base_url=base)}
-        for d in digests
-    ]
+    if sections is None:
+        sections = {}
+    for d in digests:
+        if d.pk not in sections:
+            sections[d.pk] = digest_section(d, base_url=base)
+    sections = [sections[d.pk] for d in digests]
     return member_message(
         member=member,
         subject=digest_subject(period, start),

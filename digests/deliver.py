@@ -27,8 +27,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail
+from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from communities.models import Membership
@@ -50,7 +51,18 @@ def batch_size() -> int:
     return getattr(settings, "DIGEST_BATCH_SIZE", 500)
 
 
-def recipient_ids(*, period: str, community=None):
+def sent_deliveries(*, period: str, start, member_ref: str = "pk"):
+    """The outer member's delivery of this period's digest, already sent: a
+    rerun skips them before composing anything."""
+    return DigestDelivery.objects.filter(
+        member_id=OuterRef(member_ref),
+        period=period,
+        period_start=start,
+        status=DigestDelivery.Status.SENT,
+    )
+
+
+def recipient_ids(*, period: str, community=None, start=None):
     """Ids of members who want this period's digest and are active in at
     least one unmuted, unarchived community (optionally: in `community`)."""
     memberships = Membership.objects.filter(
@@ -61,12 +73,12 @@ def recipient_ids(*, period: str, community=None):
     )
     if community is not None:
         memberships = memberships.filter(community=community)
-    return (
-        User.objects.filter(is_active=True, digest_frequency=period)
-        .filter(Exists(memberships))
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    members = User.objects.filter(is_active=True, digest_frequency=period).filter(
+        Exists(memberships)
     )
+    if start is not None:
+        members = members.exclude(Exists(sent_deliveries(period=period, start=start)))
+    return members.order_by("pk").values_list("pk", flat=True)
 
 
 def in_batches(ids, size=None):
@@ -167,20 +179,35 @@ def claimable(now) -> Q:
 
 def _claim_one(*, period, start, member_id) -> DigestDelivery | None:
     """Claim one member's record for this run, or None if it is sent or
-    another run holds it."""
+    another run holds it: one conditional UPDATE ... RETURNING."""
     token = uuid.uuid4().hex
     now = timezone.now()
-    claimed = DigestDelivery.objects.filter(
+    claimable_ids = DigestDelivery.objects.filter(
         claimable(now), member_id=member_id, period=period, period_start=start
-    ).update(
+    ).values("pk")
+    sql, params = claimable_ids.query.sql_with_params()
+    table = DigestDelivery._meta.db_table
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {db_connection.ops.quote_name(table)}
+            SET status = %s, claim_token = %s, claimed_at = %s,
+                attempts = attempts + 1
+            WHERE id IN ({sql}) RETURNING id, attempts""",  # noqa: S608
+            [DigestDelivery.Status.SENDING, token, now, *params],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return DigestDelivery(
+        pk=row[0],
+        member_id=member_id,
+        period=period,
+        period_start=start,
         status=DigestDelivery.Status.SENDING,
         claim_token=token,
         claimed_at=now,
-        attempts=F("attempts") + 1,
+        attempts=row[1],
     )
-    if not claimed:
-        return None
-    return DigestDelivery.objects.get(claim_token=token)
 
 
 def message_id(delivery: DigestDelivery) -> str:
@@ -190,12 +217,24 @@ def message_id(delivery: DigestDelivery) -> str:
 
 def digest_batch_send(*, period: str, start, member_ids) -> BatchResult:
     result = BatchResult()
-    plans = plan_batch(period=period, start=start, member_ids=member_ids)
-    result.nothing = [pk for pk in member_ids if pk not in plans]
+    # Already sent (a rerun): skipped before anything is composed.
+    result.skipped = list(
+        DigestDelivery.objects.filter(
+            member_id__in=member_ids,
+            period=period,
+            period_start=start,
+            status=DigestDelivery.Status.SENT,
+        ).values_list("member_id", flat=True)
+    )
+    done = set(result.skipped)
+    to_plan = [pk for pk in member_ids if pk not in done]
+    plans = plan_batch(period=period, start=start, member_ids=to_plan)
+    result.nothing = [pk for pk in to_plan if pk not in plans]
     if not plans:
         return result
     _record(period=period, start=start, member_ids=list(plans))
     connection = mail.get_connection()
+    sections = {}  # each community's part rendered once for the batch
     queue = list(plans.items())
     for position, (pk, plan) in enumerate(queue):
         try:
@@ -219,6 +258,7 @@ def digest_batch_send(*, period: str, start, member_ids) -> BatchResult:
             digests=plan.digests,
             notifications=notes,
             more_notifications=plan.more_notifications,
+            sections=sections,
         )
         message.extra_headers["Message-ID"] = message_id(delivery)
         try:

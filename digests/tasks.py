@@ -41,7 +41,7 @@ def digests_run(period: str, start: str | None = None) -> dict:
         )
         built += 1
     batches = 0
-    for batch in deliver.in_batches(deliver.recipient_ids(period=period)):
+    for batch in deliver.in_batches(deliver.recipient_ids(period=period, start=begin)):
         enqueue_on_commit(
             "digests.send_batch", period=period, start=iso, member_ids=batch
         )

@@ -208,3 +208,42 @@ def test_a_notification_alone_is_worth_a_digest_email():
     send(member)
     [message] = mail.outbox
     assert "Your match was accepted" in message.body
+
+
+def test_each_communitys_part_is_rendered_once_per_batch(two_communities, monkeypatch):
+    """Two members share the open community: its part of the e-mail is
+    rendered once for the batch and reaches both, the private part only the
+    insider."""
+    from digests import compose
+
+    rendered = []
+    original = compose.render_digest_html
+
+    def counting(content, **kwargs):
+        rendered.append(content["community"]["name"])
+        return original(content, **kwargs)
+
+    monkeypatch.setattr(compose, "render_digest_html", counting)
+    insider, outsider = two_communities["insider"], two_communities["outsider"]
+
+    send(insider, outsider)
+
+    assert sorted(rendered) == ["Open Guild", "Secret Squad"]
+    [to_outsider] = mail_to(outsider)
+    [to_insider] = mail_to(insider)
+    assert "Open story" in to_outsider.body and "Open story" in to_insider.body
+    assert "Secret plan" in to_insider.body
+    assert "Secret plan" not in to_outsider.body
+
+
+def test_a_rerun_with_everything_sent_composes_nothing(
+    two_communities, django_assert_num_queries
+):
+    insider, outsider = two_communities["insider"], two_communities["outsider"]
+    send(insider, outsider)
+
+    with django_assert_num_queries(1):  # which of them were sent already
+        again = send(insider, outsider)
+
+    assert sorted(again.skipped) == sorted([insider.pk, outsider.pk])
+    assert recipient_ids(period="weekly", start=START).count() == 0
