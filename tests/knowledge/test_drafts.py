@@ -290,3 +290,24 @@ def test_my_drafts_queries_do_not_grow(
     html = response.content.decode()
     assert html.count('class="item-title"') == min(size, 20)
     assert "Not mine" not in html
+
+
+def test_a_draft_counts_for_nothing_until_published(client, community):
+    """No activity, no welcome step, no counter moves while drafting: all of
+    it happens when the draft is published."""
+    from communities.models import Community, Membership
+
+    newcomer = UserFactory()
+    MembershipFactory(user=newcomer, community=community)
+    before = Community.objects.get(pk=community.pk).last_activity_at
+    draft = make_draft(newcomer, community)
+    membership = Membership.objects.get(user=newcomer, community=community)
+    assert membership.introduced_at is None
+    assert Community.objects.get(pk=community.pk).last_activity_at == before
+    assert not Item.objects.filter(author=newcomer).exists()
+    login(client, newcomer).post(
+        draft.get_absolute_url(), {"kind": "story", "title": "Hello", "body": "Me."}
+    )
+    membership.refresh_from_db()
+    assert membership.introduced_at is not None
+    assert Community.objects.get(pk=community.pk).last_activity_at > before
