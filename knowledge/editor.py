@@ -17,7 +17,7 @@ from django.shortcuts import render
 
 from knowledge import attachments
 from knowledge.forms import ItemForm, without_empty_template_headings
-from knowledge.guides import guide_for, kind_template
+from knowledge.guides import guide_for, guides_data, kind_template
 from knowledge.models import Attachment, ItemKind
 from members.markup import markdown_to_html
 
@@ -85,7 +85,11 @@ def form_as_typed(data) -> ItemForm:
 def editor_context(form) -> dict:
     """The guide for the kind the form shows, and the upload limits."""
     kind = form.data.get("kind") if form.is_bound else form.initial.get("kind")
-    return {"guide": guide_for(kind or ItemKind.STORY), **upload_context()}
+    return {
+        "guide": guide_for(kind or ItemKind.STORY),
+        "guides": guides_data(),
+        **upload_context(),
+    }
 
 
 def upload_context() -> dict:

@@ -74,3 +74,14 @@ def all_template_headings() -> set[str]:
         for guide in GUIDES.values()
         for heading, _p in guide["sections"]
     }
+
+
+def guides_data() -> dict:
+    """Every guide as plain strings, for the editor's script."""
+    return {
+        str(kind): {
+            "title": str(guide["title"]),
+            "sections": [[str(h), str(p)] for h, p in guide["sections"]],
+        }
+        for kind, guide in GUIDES.items()
+    }

@@ -50,8 +50,18 @@ def test_a_story_with_a_photo_from_draft_to_restored_revision(people, open_as):
     writer, steward = people
     wendy = open_as(writer)
 
-    # A first go, kept as a draft.
+    # The guide beside the text follows the kind chosen (editor.js).
     wendy.goto("/communities/assembly-line/new/?kind=story")
+    guide = wendy.get_by_role("complementary")
+    expect(guide).to_contain_text("Telling a story")
+    wendy.get_by_label("What is it?").select_option("question")
+    expect(guide).to_contain_text("Asking a question")
+    expect(guide).to_contain_text("What I tried")
+    expect(guide).not_to_contain_text("What we did")
+    wendy.get_by_label("What is it?").select_option("story")
+    expect(guide).to_contain_text("Telling a story")
+
+    # A first go, kept as a draft.
     wendy.get_by_label("Title").fill("The board that ended our Monday scramble")
     wendy.get_by_label("Text").fill("## Context\nMondays started with a scramble.")
     wendy.get_by_role("button", name="Save draft").click()
