@@ -186,6 +186,11 @@ def _processed_image(upload, file_type: FileType):
                     _("%(name)s is %(w)s×%(h)s pixels: too large to show.")
                     % {"name": upload.name, "w": width, "h": height}
                 )
+            scale = IMAGE_MAX_SIDE / max(width, height)
+            if source.format == "JPEG" and scale < 1:
+                # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result
+                # still covers the display size: 4x to 16x fewer pixels.
+                source.draft(source.mode, (int(width * scale), int(height * scale)))
             source.load()
             image = ImageOps.exif_transpose(source)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:

@@ -103,6 +103,13 @@ def test_photos_are_resized_turned_upright_and_stripped_of_exif(member, communit
     assert max(thumb.size) == 400
 
 
+def test_a_big_photo_decoded_at_reduced_scale_keeps_its_display_size(member, community):
+    big = upload("big.jpg", photo_with_location(size=(4000, 3000)), "image/jpeg")
+    attachment = attach(member, community, big)
+    assert (attachment.width, attachment.height) == (1200, 1600)
+    assert not Image.open(attachment.file.open("rb")).getexif()
+
+
 def test_stored_names_are_random_and_never_served_directly(client, member, community):
     first = attach(member, community, jpeg("same.jpg"))
     second = attach(member, community, jpeg("same.jpg"))
