@@ -250,3 +250,23 @@ def test_history_queries_do_not_grow(
     assert response.status_code == 200
     shown = min(edits + 1, 10)
     assert response.content.decode().count('class="revision"') == shown
+
+
+@pytest.mark.parametrize("where", ["open", "private"])
+@pytest.mark.parametrize("role", ROLES)
+def test_reply_history_and_restore_permission_table(client, db, role, where):
+    world = build_world()
+    item = world.open_item if where == "open" else world.private_item
+    reply = services.reply_create(item=item, author=world.author, body="First")
+    services.reply_update(reply=reply, acting_user=world.author, body="Second")
+    kwargs = {"slug": item.community.slug, "pk": item.pk, "reply_pk": reply.pk}
+    client = world.login(client, role)
+    history = client.get(reverse("knowledge:reply_history", kwargs=kwargs))
+    assert history.status_code == HISTORY[where][role]
+    restore = reverse(
+        "knowledge:reply_revision_restore", kwargs={**kwargs, "number": 1}
+    )
+    assert client.post(restore).status_code == RESTORE[where][role]
+    reply.refresh_from_db()
+    restored = RESTORE[where][role] == 302 and role != "anonymous"
+    assert reply.body == ("First" if restored else "Second")
