@@ -37,6 +37,7 @@ from digests.build import digests_for
 from digests.compose import digest_message
 from digests.models import DigestDelivery
 from digests.periods import period_end
+from knowledge.selectors.follows import digest_follow_choices, digest_followers_q
 from members.models import User
 from notifications.emails import SEND_ERRORS, stable_message_id
 from notifications.selectors import notifications_to_fold
@@ -73,8 +74,10 @@ def recipient_ids(*, period: str, community=None, start=None):
     )
     if community is not None:
         memberships = memberships.filter(community=community)
+    # Following an open community brings its digest to non-members too.
+    followers = digest_followers_q() if community is None else Q(pk__in=[])
     members = User.objects.filter(is_active=True, digest_frequency=period).filter(
-        Exists(memberships)
+        Q(Exists(memberships)) | followers
     )
     if start is not None:
         members = members.exclude(Exists(sent_deliveries(period=period, start=start)))
@@ -130,6 +133,17 @@ def plan_batch(
         community__archived_at__isnull=True,
     ).values_list("user_id", "community_id"):
         communities_of[user_id].append(community_id)
+    # Follows: an open community followed joins the digest, a muted one
+    # leaves it (as digest_muted does).
+    followed, muted = digest_follow_choices(user_ids=members)
+    for pk in members:
+        mine = communities_of.get(pk, [])
+        extra = sorted(followed.get(pk, set()) - set(mine))
+        kept = [c for c in mine + extra if c not in muted.get(pk, ())]
+        if kept:
+            communities_of[pk] = kept
+        else:
+            communities_of.pop(pk, None)
     all_communities = {c for ids in communities_of.values() for c in ids}
     digests = digests_for(
         community_ids=all_communities, period=period, start=start, save=save

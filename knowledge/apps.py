@@ -6,6 +6,10 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge"
 
     def ready(self):
+        from knowledge.follow_sections import (
+            community_follow_section,
+            profile_follow_section,
+        )
         from knowledge.home import panel as home_panel
         from knowledge.panels import community_feed_panel
         from knowledge.profile import contributions_section
@@ -15,3 +19,6 @@ class KnowledgeConfig(AppConfig):
         # After the digest pointer (digests, order 10): the feed is long.
         sections.register("community", community_feed_panel, order=20)
         sections.register("profile", contributions_section, order=10)
+        # The follow form comes first: it sits under the page's heading.
+        sections.register("community", community_follow_section, order=1)
+        sections.register("profile", profile_follow_section, order=1)

@@ -1,4 +1,6 @@
+import operator
 import uuid
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -421,3 +423,178 @@ class Draft(models.Model):
 
     def get_absolute_url(self):
         return reverse("knowledge:draft", kwargs={"pk": self.pk})
+
+
+class FollowLevel(models.TextChoices):
+    WATCHING = "watching", _("Watching: every new item and reply")
+    NEW_ITEMS = "new_items", _("New items only")
+    MUTED = "muted", _("Muted: never notify me")
+
+
+# When a Follow's target field holds a value.
+_FOLLOW_TARGET_SET = {
+    "community": models.Q(community__isnull=False),
+    "tag": ~models.Q(tag=""),
+    "item": models.Q(item__isnull=False),
+    "person": models.Q(person__isnull=False),
+}
+
+
+class Follow(models.Model):
+    """A member follows one community, tag, item or person at a level.
+
+    Watching tells them about every new item and reply; new items only about
+    new items; muted silences the target, even where another follow would
+    notify (a muted community never notifies). An item has no "new items"
+    level. knowledge.watching writes these and fans notifications out."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    level = models.CharField(_("level"), max_length=10, choices=FollowLevel.choices)
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follows",
+    )
+    # A normalised tag name: a tag page exists for any name, with or without
+    # items, so the follow does not need a taggit row.
+    tag = models.CharField(max_length=100, blank=True)
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Exactly one target is set.
+            models.CheckConstraint(
+                condition=reduce(
+                    operator.or_,
+                    (
+                        reduce(
+                            operator.and_,
+                            (
+                                _FOLLOW_TARGET_SET[other]
+                                if other == kind
+                                else ~_FOLLOW_TARGET_SET[other]
+                                for other in _FOLLOW_TARGET_SET
+                            ),
+                        )
+                        for kind in _FOLLOW_TARGET_SET
+                    ),
+                ),
+                name="follow_one_target",
+            ),
+        ] + [
+            models.UniqueConstraint(
+                fields=["user", kind],
+                condition=is_set,
+                name=f"follow_{kind}_once",
+            )
+            for kind, is_set in _FOLLOW_TARGET_SET.items()
+        ]
+        indexes = [
+            # The Following page: a member's follows, newest first.
+            models.Index(fields=["user", "-created_at", "-id"], name="follow_mine"),
+        ] + [
+            # Fan-out: who follows this target (and at which level).
+            models.Index(
+                fields=[kind, "level"], condition=is_set, name=f"follow_by_{kind}"
+            )
+            for kind, is_set in _FOLLOW_TARGET_SET.items()
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.target} ({self.level})"
+
+    @property
+    def target(self):
+        if self.community_id:
+            return self.community
+        if self.item_id:
+            return self.item
+        if self.person_id:
+            return self.person
+        return self.tag
+
+    @property
+    def target_kind(self) -> str:
+        if self.community_id:
+            return "community"
+        if self.item_id:
+            return "item"
+        if self.person_id:
+            return "person"
+        return "tag"
+
+
+class WatchFanout(models.Model):
+    """One new item or reply whose watchers were told. The row is written in
+    the transaction that creates their notifications, so a job that runs
+    twice finds it and does nothing; one that dies takes it with it."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    recipients = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=models.Q(reply__isnull=True),
+                name="fanout_item_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reply"],
+                condition=models.Q(reply__isnull=False),
+                name="fanout_reply_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Fan-out of {self.reply_id or self.item_id}"
+
+
+class Mention(models.Model):
+    """@someone in an item or a reply, recorded when they were told: a
+    mention notifies once, however often the text is edited afterwards."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="mentions")
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "user"],
+                condition=models.Q(reply__isnull=True),
+                name="mention_in_item_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reply", "user"],
+                condition=models.Q(reply__isnull=False),
+                name="mention_in_reply_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} mentioned in {self.reply_id or self.item_id}"

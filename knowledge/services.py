@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from communities.access import can_view_content
 from communities.models import Membership
 from communities.services import community_record_activity, welcome_step_complete
-from knowledge import attachments, revisions
+from knowledge import attachments, mentions, revisions, watching
 from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
 from members.markup import markdown_to_html
 from members.tags import tags_normalise
@@ -81,6 +81,11 @@ def _notify_if_visible(*, recipient, item, **kwargs) -> None:
         return
     if not can_view_content(recipient, item.community):
         return
+    actor = kwargs.get("actor")
+    if watching.is_silenced(
+        user_id=recipient.pk, item=item, actor_id=actor.pk if actor else None
+    ):
+        return  # they muted the item, its community, a tag or the actor
     notify(recipient=recipient, url=item.get_absolute_url(), **kwargs)
 
 
@@ -121,7 +126,9 @@ def _submitted_once(model, *, author, submission_token, create):
     try:
         with transaction.atomic():
             return create(), True
-    except IntegrityError:
+    except (IntegrityError, ValidationError):
+        # full_clean() reports the unique constraint as a ValidationError
+        # when the other request committed between the check above and it.
         existing = model.objects.filter(
             author=author, submission_token=submission_token
         ).first()
@@ -155,6 +162,9 @@ def item_create(
             submission_token=submission_token,
         )
         welcome_step_complete(user=author, community=community, step="introduce")
+        watching.watch_on_post(user=author, item=item)
+        watching.fanout_enqueue(item=item)
+        mentions.mentions_record(item=item, author=author)
         return item
 
     item, _created = _submitted_once(
@@ -181,6 +191,7 @@ def item_update(*, item: Item, acting_user, kind: str, title: str, body: str, ta
     attachments.attachments_link(acting_user=acting_user, item=item, body=body)
     search_vectors_refresh(item_ids=[item.pk])
     revisions.revision_add(item=item, acting_user=acting_user)
+    mentions.mentions_record(item=item, author=acting_user)
     return item
 
 
@@ -248,6 +259,9 @@ def _reply_insert(*, item: Item, author, body: str, submission_token) -> Reply:
         last_activity_at=Greatest(F("last_activity_at"), Value(now)),
     )
     community_record_activity(community_id=item.community_id, at=now)
+    watching.watch_on_post(user=author, item=item)
+    watching.fanout_enqueue(item=item, reply=reply)
+    mentions.mentions_record(item=item, reply=reply, author=author)
     what = _("answered your question") if item.is_question else _("replied to")
     _notify_if_visible(
         recipient=item.author,
@@ -269,6 +283,7 @@ def reply_update(*, reply: Reply, acting_user, body: str) -> Reply:
     reply.save(update_fields=["body", "body_html", "edited_at"])
     attachments.attachments_link(acting_user=acting_user, reply=reply, body=body)
     revisions.revision_add(item=None, reply=reply, acting_user=acting_user)
+    mentions.mentions_record(reply=reply, author=acting_user)
     return reply
 
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from knowledge import attachment_views, draft_views, history_views, views
+from knowledge import (
+    attachment_views,
+    draft_views,
+    follow_views,
+    history_views,
+    mention_views,
+    views,
+)
 
 app_name = "knowledge"
 
@@ -51,4 +58,11 @@ urlpatterns = [
     ),
     path("tags/<str:tag>/", views.tag_detail, name="tag"),
     path("search/", views.search, name="search"),
+    path("following/", follow_views.following, name="following"),
+    path("follow/", follow_views.follow_set, name="follow"),
+    path(
+        "communities/<slug:slug>/mentions/",
+        mention_views.mention_suggest,
+        name="mention_suggest",
+    ),
 ]

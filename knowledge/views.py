@@ -16,8 +16,9 @@ from communities.access import (
     can_moderate,
     communities_visible_to,
 )
-from knowledge import attachments, checks, editor, selectors, services
+from knowledge import attachments, checks, editor, selectors, services, watching
 from knowledge import permissions as perms
+from knowledge.follow_views import follow_button
 from knowledge.forms import (
     AdoptForm,
     ItemForm,
@@ -26,6 +27,7 @@ from knowledge.forms import (
     ShareForm,
     story_template,
 )
+from knowledge.mention_views import report_mentions
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
 from members.models import User
@@ -76,6 +78,11 @@ def _item_context(request, item, membership, *, reply_form):
         "can_mark_helpful": perms.can_mark_helpful(user, item, membership),
         "can_share": perms.can_share(user, item, membership),
         "can_adopt": perms.can_adopt(user, item, membership),
+        "follow": follow_button(
+            request, kind="item", target=item, key=item.pk, name=item.title
+        )
+        if watching.can_follow_item(user, item, membership)
+        else None,
         "files": files,
         **editor.upload_context(),
     }
@@ -109,6 +116,7 @@ def item_create(request, slug):
                 acting_user=request.user, community_slug=slug, **form.cleaned_data
             )
             messages.success(request, _("Published. Thank you for sharing."))
+            report_mentions(request, item)
             return redirect(item)
     else:
         kind = request.GET.get("kind", "")
@@ -135,13 +143,14 @@ def item_edit(request, slug, pk):
         form = ItemForm(upload.data)
         if upload.error is None and form.is_valid():
             form.cleaned_data.pop("submission_token")  # an edit is idempotent
-            checks.check_item_update(
+            updated = checks.check_item_update(
                 acting_user=request.user,
                 community_slug=slug,
                 item_id=pk,
                 **form.cleaned_data,
             )
             messages.success(request, _("Saved."))
+            report_mentions(request, updated)
             return redirect(item)
     else:
         form = ItemForm(
@@ -220,6 +229,7 @@ def reply_create(request, slug, pk):
         body=form.cleaned_data["body"],
         submission_token=form.cleaned_data["submission_token"],
     )
+    report_mentions(request, reply)
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 
@@ -234,13 +244,14 @@ def reply_edit(request, slug, pk, reply_pk):
         upload = editor.take_upload(request, community=item.community)
         form = ReplyForm(upload.data, answer=item.is_question)
         if upload.error is None and form.is_valid():
-            checks.check_reply_update(
+            updated = checks.check_reply_update(
                 acting_user=request.user,
                 community_slug=slug,
                 item_id=pk,
                 reply_id=reply_pk,
                 body=form.cleaned_data["body"],
             )
+            report_mentions(request, updated)
             return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
     else:
         form = ReplyForm(initial={"body": reply.body}, answer=item.is_question)
@@ -409,6 +420,7 @@ def tag_detail(request, tag):
             "tag": tag,
             "page": page,
             "experts": experts,
+            "follow": follow_button(request, kind="tag", target=tag, key=tag, name=tag),
         },
     )
 

@@ -30,6 +30,35 @@ def notify(*, recipient, kind: str, message: str, url: str = "", actor=None):
     return notification
 
 
+# Notification e-mails of one fan-out go out in jobs of this many.
+EMAIL_JOB_SIZE = 200
+
+
+def notify_many(*, recipients, kind: str, message: str, url: str = "", actor=None):
+    """notify() for many members at once: one INSERT per 1,000, and one e-mail
+    job per EMAIL_JOB_SIZE members who want notification e-mails immediately,
+    however many there are. `recipients` are (id, notification_emails) pairs
+    (the acting member among them is left out). Returns how many were told."""
+    rows = [
+        Notification(
+            recipient_id=pk, actor=actor, kind=kind, message=message[:300], url=url
+        )
+        for pk, _emails in recipients
+        if actor is None or pk != actor.pk
+    ]
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    wants_email = {
+        pk for pk, emails in recipients if emails == NotificationEmails.IMMEDIATELY
+    }
+    ids = [n.pk for n in created if n.recipient_id in wants_email]
+    for start in range(0, len(ids), EMAIL_JOB_SIZE):
+        enqueue_on_commit(
+            "notifications.send_notification_emails",
+            notification_ids=ids[start : start + EMAIL_JOB_SIZE],
+        )
+    return len(created)
+
+
 def mark_read(*, user, ids=None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
@@ -69,6 +98,12 @@ def notification_email_send(*, notification_id: int) -> bool:
         email_claim_release(notification_ids=[notification.pk], at=now)
         raise
     return True
+
+
+def notification_emails_send(*, notification_ids) -> int:
+    """notification_email_send for each; each is claimed on its own, so a
+    retry after an SMTP error sends only those not sent yet."""
+    return sum(notification_email_send(notification_id=pk) for pk in notification_ids)
 
 
 def email_claim(*, notifications, at) -> list[Notification]:

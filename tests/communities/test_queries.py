@@ -17,10 +17,11 @@ ROLES = list(LeadershipRole)
 # session, user, unread badge, count, page, tags prefetch, tag filter options
 LIST_QUERIES = 7
 # session, user, badge, community, membership, tags, stewards, role counts,
-# role sample, and the knowledge feed panel's page of items
-DETAIL_QUERIES = 10
+# role sample, the viewer's follow of it (knowledge's follow form) and the
+# knowledge feed panel's page of items
+DETAIL_QUERIES = 11
 # + newcomers (count, recent, quiet) and pending count for stewards
-DETAIL_QUERIES_STEWARD = 14
+DETAIL_QUERIES_STEWARD = 15
 
 
 def _populate(size, viewer):

@@ -15,7 +15,16 @@ from taggit.models import TaggedItem
 from communities.models import Community, Membership
 from demo.people import PASSWORD, PEOPLE
 from digests.models import Digest
-from knowledge.models import Adoption, HelpfulMark, Item, ItemTag, Reply
+from knowledge.models import (
+    Adoption,
+    Follow,
+    HelpfulMark,
+    Item,
+    ItemTag,
+    Mention,
+    Reply,
+    WatchFanout,
+)
 from members.markup import markdown_to_html
 from members.models import ExpertiseTag, InterestTag, LeadershipRole, User
 from mentoring.models import CheckIn, Feedback, MentoringRequest, MentorOffer, Pair
@@ -45,6 +54,9 @@ def _counts():
         "checkins": CheckIn.objects.count(),
         "feedback": Feedback.objects.count(),
         "digests": Digest.objects.count(),
+        "follows": Follow.objects.count(),
+        "fanouts": WatchFanout.objects.count(),
+        "mentions": Mention.objects.count(),
     }
 
 
@@ -190,3 +202,31 @@ def test_each_demo_person_has_a_few_unread_notifications(demo_world):
         .annotate(n=Count("pk"))
     )
     assert max(row["n"] for row in per_person) <= 5
+
+
+def test_demo_people_follow_communities_tags_and_colleagues(demo_world, client):
+    maria = User.objects.get(email="maria.lopez@practica.local")
+    kinds = {f.target_kind for f in Follow.objects.filter(user=maria)}
+    assert kinds == {"community", "tag", "item", "person"}
+    assert Follow.objects.filter(level="muted", community__isnull=False).exists()
+    # Nobody follows a private community they are not an active member of.
+    assert (
+        not Follow.objects.filter(community__visibility="private")
+        .exclude(
+            community__memberships__user=F("user"),
+            community__memberships__status="active",
+        )
+        .exists()
+    )
+    # The past is not announced again when the jobs run.
+    assert WatchFanout.objects.count() == Item.objects.count() + Reply.objects.count()
+    client.force_login(maria)
+    html = client.get("/following/").content.decode()
+    assert "#shift-handover" in html and "Fatima Zahra" in html
+
+
+def test_demo_replies_mention_colleagues_and_the_stewards(demo_world):
+    assert Mention.objects.filter(reply__isnull=False).count() >= 3
+    mentioned = Reply.objects.filter(body__contains="@stewards").first()
+    assert mentioned is not None and "/members/" in mentioned.body_html
+    assert Notification.objects.filter(kind="knowledge.mention").exists()

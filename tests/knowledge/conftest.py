@@ -101,3 +101,27 @@ def secret(make_item, member, private):
 def login(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def roles(member, community, private, steward, staff):
+    """The rows of a permission table, by name (None: anonymous). `member`
+    is the member of both communities; "member" belongs to the open one
+    only; the manager (an executive) too."""
+    from members.models import LeadershipRole
+
+    open_member = UserFactory(display_name="Oscar Open")
+    MembershipFactory(user=open_member, community=community)
+    manager = UserFactory(
+        display_name="Maud Manager", leadership_role=LeadershipRole.EXECUTIVE
+    )
+    MembershipFactory(user=manager, community=community)
+    return {
+        "anonymous": None,
+        "outsider": UserFactory(display_name="Olga Outsider"),
+        "member": open_member,
+        "private member": member,
+        "steward": steward,
+        "manager": manager,
+        "staff": staff,
+    }

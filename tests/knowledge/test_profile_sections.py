@@ -13,8 +13,9 @@ from tests.members.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 # session, user, unread badge, member, expertise, interests (profile page);
-# contributions: items, accepted answers; mentoring: offer (none here)
-PROFILE_QUERIES = 9
+# contributions: items, accepted answers; mentoring: offer (none here);
+# the viewer's follow of them (knowledge's follow form)
+PROFILE_QUERIES = 10
 
 
 def profile_url(user):

@@ -80,6 +80,10 @@ def test_the_apps_register_their_sections_in_page_order():
     this order."""
     from communities.home import panel as communities_home
     from digests.panels import latest_digest_panel
+    from knowledge.follow_sections import (
+        community_follow_section,
+        profile_follow_section,
+    )
     from knowledge.home import panel as knowledge_home
     from knowledge.panels import community_feed_panel
     from knowledge.profile import contributions_section
@@ -92,10 +96,12 @@ def test_the_apps_register_their_sections_in_page_order():
         mentoring_home,
     ]
     assert sections.providers_for("community") == [
+        community_follow_section,
         latest_digest_panel,
         community_feed_panel,
     ]
     assert sections.providers_for("profile") == [
+        profile_follow_section,
         contributions_section,
         mentor_offer_section,
     ]

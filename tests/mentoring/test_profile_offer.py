@@ -11,8 +11,9 @@ from tests.mentoring.factories import MentorOfferFactory, PairFactory
 pytestmark = pytest.mark.django_db
 
 # session, user, unread badge, member, expertise, interests (profile page);
-# knowledge contributions: items, accepted answers; offer, its topics, load
-PROFILE_QUERIES = 11
+# knowledge contributions: items, accepted answers; offer, its topics, load;
+# the viewer's follow of them (knowledge's follow form)
+PROFILE_QUERIES = 12
 
 
 def profile_url(user):
