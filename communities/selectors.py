@@ -24,7 +24,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from communities import access
-from communities.models import Community, Membership
+from communities.models import Community, CommunityTag, Membership
 from members.models import LeadershipRole
 
 Status = Membership.Status
@@ -265,6 +265,16 @@ def my_communities(user) -> QuerySet:
     )
 
 
+def last_joined(user) -> Membership | None:
+    """The membership `user` most recently became active in."""
+    return (
+        Membership.objects.filter(user_id=user.pk, status=Status.ACTIVE)
+        .select_related("community")
+        .order_by("-joined_at", "-pk")
+        .first()
+    )
+
+
 def my_invitations(user) -> QuerySet:
     return (
         Membership.objects.filter(
@@ -281,3 +291,55 @@ def my_pending_requests(user) -> QuerySet:
         .select_related("community")
         .order_by("-updated_at", "-pk")
     )
+
+
+# --- The first visit -------------------------------------------------------------
+
+
+def communities_for_tags(*, user, tag_slugs: list[str], limit: int = 12) -> list:
+    """Communities to join on a first visit: those whose topics meet the
+    member's expertise and interests, most topics in common first. A private
+    community's topics are part of its insides, so it is found only by its
+    name or purpose (both listed). With no tags, or nothing in common, the
+    busiest open communities. Archived ones are left out. Each row carries
+    `matched` (topics in common), `size` and `my_status`."""
+    mine = Membership.objects.filter(community=OuterRef("pk"), user_id=user.pk)
+    inside = access.visible_communities_q(user) or Q(pk__isnull=False)  # staff: all
+    common = (
+        CommunityTag.objects.filter(
+            content_object=OuterRef("pk"), tag__slug__in=tag_slugs
+        )
+        .order_by()
+        .values("content_object")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = (
+        Community.objects.filter(archived_at__isnull=True)
+        .annotate(
+            size=active_member_count(),
+            my_status=Subquery(mine.values("status")[:1]),
+            matched=Case(
+                When(inside, then=Coalesce(Subquery(common), Value(0))),
+                default=Value(0),
+            ),
+            seen_size=Case(When(inside, then=F("size")), default=None),
+        )
+        .prefetch_related("tags")
+    )
+    named = Q()
+    for slug in tag_slugs:
+        words = slug.replace("-", " ")
+        named |= Q(name__icontains=words) | Q(purpose__icontains=words)
+    found = []
+    if tag_slugs:
+        found = list(
+            qs.filter(Q(matched__gt=0) | named).order_by(
+                F("matched").desc(), F("seen_size").desc(nulls_last=True), "name"
+            )[:limit]
+        )
+    if not found:
+        found = list(
+            qs.filter(visibility="open").order_by(F("size").desc(), "name")[:limit]
+        )
+    return found

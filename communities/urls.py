@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.community_list, name="list"),
     path("new/", views.community_create, name="create"),
     path("invitations/", views.invitations, name="invitations"),
+    path("undo/membership/", views.membership_undo, name="undo"),
     path("<slug:slug>/", views.community_detail, name="detail"),
     path("<slug:slug>/members/", views.community_members, name="members"),
     path("<slug:slug>/settings/", views.community_settings, name="settings"),

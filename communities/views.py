@@ -1,5 +1,7 @@
 """Community pages and membership actions. Views are thin: parse, check,
-call a selector or service, render or redirect. Every action is a POST."""
+call a selector or service, render or redirect. Every action is a POST; the
+destructive ones (leave, remove, archive) answer GET, and a POST without
+confirmation, with a confirmation page first (members.confirm)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from communities import access, permissions, selectors
 from communities.forms import (
@@ -42,7 +44,9 @@ from communities.services.stewards import (
     check_membership_promote,
     check_membership_remove,
 )
+from communities.services.undo import check_membership_undo, membership_undo_token
 from members import sections
+from members.confirm import confirmation_page, needs_confirmation, offer_undo
 from members.pagination import paginate
 
 
@@ -263,13 +267,40 @@ def request_join(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def leave(request, slug):
+    """GET (or a POST without confirmation) asks first; the confirmed POST
+    leaves, or withdraws a request, and offers an undo."""
     community = get_object_or_404(Community, slug=slug)
     before = access.membership_of(request.user, community)
     if before is None:
         raise Http404
     was_pending = before.is_pending
+    if needs_confirmation(request):
+        if was_pending:
+            question = _("Withdraw your request to join %(name)s?")
+            consequence = _("The stewards will no longer see your request.")
+            label = _("Withdraw my request to join %(name)s")
+        else:
+            question = _("Leave %(name)s?")
+            consequence = _(
+                "You will stop seeing its news in your digest. What you shared "
+                "stays in the community."
+            )
+            if community.is_private:
+                consequence += " " + _(
+                    "It is private: to come back later, you will have to ask."
+                )
+            label = _("Leave %(name)s")
+        names = {"name": community.name}
+        return confirmation_page(
+            request,
+            title=question % names,
+            question=question % names,
+            consequence=consequence,
+            confirm_label=label % names,
+            cancel_url=community.get_absolute_url(),
+        )
     membership, ok = _run(
         request, check_community_leave, acting_user=request.user, community_slug=slug
     )
@@ -279,9 +310,43 @@ def leave(request, slug):
         messages.success(request, _("Your request was withdrawn."))
     else:
         messages.success(request, _("You left %(name)s.") % {"name": community.name})
+    if membership is not None and membership.status != before.status:
+        _offer_membership_undo(request, membership, (before.status, before.role))
     if community.is_private:
         return redirect("communities:list")
     return redirect(community)
+
+
+def _offer_membership_undo(request, membership, before: tuple[str, str]):
+    """An Undo button for a membership change; `before` is (status, role)."""
+    offer_undo(
+        request,
+        url=reverse("communities:undo"),
+        label=_("Undo"),
+        fields={
+            "token": membership_undo_token(
+                acting_user=request.user, membership=membership, before=before
+            )
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_undo(request):
+    """Put back a membership just changed by leave or remove (signed token)."""
+    membership, ok = _run(
+        request,
+        check_membership_undo,
+        acting_user=request.user,
+        token=request.POST.get("token", ""),
+    )
+    if not ok:
+        return redirect("communities:list")
+    messages.success(request, _("Undone."))
+    if membership.user_id == request.user.pk:
+        return redirect(membership.community)
+    return redirect("communities:settings", slug=membership.community.slug)
 
 
 @login_required
@@ -334,10 +399,33 @@ def invite(request, slug):
     return redirect("communities:settings", slug=community.slug)
 
 
-def _membership_action(check, success_message):
+def _membership_action(check, success_message, confirm=None):
+    """A steward's action on one membership. With `confirm` (question,
+    consequence, button label; "%(user)s" and "%(name)s" filled in) it asks
+    first (members.confirm) and offers an undo afterwards."""
+
     @login_required
-    @require_POST
+    @require_http_methods(["GET", "POST"] if confirm else ["POST"])
     def view(request, slug, pk):
+        if confirm:
+            community, _viewer = permissions.access_managed_community(
+                request.user, slug
+            )
+            target = get_object_or_404(
+                Membership.objects.select_related("user"), pk=pk, community=community
+            )
+            if needs_confirmation(request):
+                names = {"user": target.user, "name": community.name}
+                question, consequence, label = confirm
+                return confirmation_page(
+                    request,
+                    title=question % names,
+                    question=question % names,
+                    consequence=consequence % names,
+                    confirm_label=label % names,
+                    cancel_url=reverse("communities:settings", kwargs={"slug": slug}),
+                )
+            before = (target.status, target.role)
         membership, ok = _run(
             request,
             check,
@@ -347,6 +435,8 @@ def _membership_action(check, success_message):
         )
         if ok:
             messages.success(request, success_message % {"user": membership.user})
+            if confirm and (membership.status, membership.role) != before:
+                _offer_membership_undo(request, membership, before)
         return redirect(
             _back(request, reverse("communities:settings", kwargs={"slug": slug}))
         )
@@ -367,18 +457,48 @@ membership_demote = _membership_action(
     check_membership_demote, gettext_lazy("%(user)s is no longer a steward.")
 )
 membership_remove = _membership_action(
-    check_membership_remove, gettext_lazy("%(user)s was removed.")
+    check_membership_remove,
+    gettext_lazy("%(user)s was removed."),
+    confirm=(
+        gettext_lazy("Remove %(user)s from %(name)s?"),
+        gettext_lazy(
+            "They will be told, and will have to ask to join again. What they "
+            "shared stays in the community."
+        ),
+        gettext_lazy("Remove %(user)s"),
+    ),
 )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def archive(request, slug):
+    if needs_confirmation(request):
+        community, _membership = permissions.access_managed_community(
+            request.user, slug
+        )
+        names = {"name": community.name}
+        return confirmation_page(
+            request,
+            title=_("Archive %(name)s?") % names,
+            question=_("Archive %(name)s?") % names,
+            consequence=_(
+                "Everything stays readable, but nobody can join, share or answer "
+                "until a steward reopens it."
+            ),
+            confirm_label=_("Archive %(name)s") % names,
+            cancel_url=reverse("communities:settings", kwargs={"slug": slug}),
+        )
     community = check_community_archive(acting_user=request.user, community_slug=slug)
     messages.success(
         request,
         _("%(name)s is archived: everything stays readable, nothing can change.")
         % {"name": community.name},
+    )
+    offer_undo(
+        request,
+        url=reverse("communities:reopen", kwargs={"slug": slug}),
+        label=_("Undo: reopen %(name)s") % {"name": community.name},
     )
     return redirect(community)
 

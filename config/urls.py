@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("", include("notifications.urls")),
     path("communities/", include("communities.urls")),
+    path("welcome/", include("communities.urls_onboarding")),
     path("", include("knowledge.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("", include("digests.urls")),

@@ -29,7 +29,11 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "home_visitor.html")
     panels = sections.sections_for("home", request)
-    return render(request, "home.html", {"panels": panels})
+    return render(
+        request,
+        "home.html",
+        {"panels": panels, "first_visit": request.user.onboarded_at is None},
+    )
 
 
 def _database_check() -> None:

@@ -108,7 +108,8 @@ def seed(stdout):
         if user is None:
             joined = now - timedelta(days=WITH_US_DAYS.get(local, 365))
             user = _sign_up(local, email, name, password, is_admin=local == "admin")
-            backdate(user, date_joined=joined)
+            # Everyone in the demo has been here a while: past the welcome.
+            backdate(user, date_joined=joined, onboarded_at=joined)
             profile_update(
                 member=user,
                 display_name=name,

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from communities.access import (
     access_community,
@@ -30,6 +30,7 @@ from knowledge.forms import (
 from knowledge.mention_views import report_mentions
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
+from members.confirm import confirmation_page, needs_confirmation, offer_undo
 from members.models import User
 from members.pagination import Position, paginate
 from members.tags import tag_normalise
@@ -167,13 +168,33 @@ def item_edit(request, slug, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def item_hide(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
     if not perms.can_hide_item(request.user, item, membership):
         raise PermissionDenied
+    if needs_confirmation(request):
+        question = _("Hide “%(title)s”?") % {"title": item.title}
+        return confirmation_page(
+            request,
+            title=question,
+            question=question,
+            consequence=_(
+                "Nobody will see it or its replies any more; only a steward can "
+                "bring it back."
+            ),
+            confirm_label=_("Hide “%(title)s”") % {"title": item.title},
+            cancel_url=item.get_absolute_url(),
+        )
     checks.check_item_hide(acting_user=request.user, community_slug=slug, item_id=pk)
     messages.success(request, _("Hidden. A steward can restore it."))
+    item.refresh_from_db(fields=["hidden_at"])
+    if perms.can_restore_item(request.user, item, membership):
+        offer_undo(
+            request,
+            url=reverse("knowledge:item_restore", kwargs={"slug": slug, "pk": pk}),
+            label=_("Undo: show it again"),
+        )
     if can_moderate(request.user, item.community, membership) or (
         item.author_id == request.user.pk
     ):
@@ -270,15 +291,41 @@ def reply_edit(request, slug, pk, reply_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reply_hide(request, slug, pk, reply_pk):
     item, membership = perms.access_item(request.user, slug, pk)
     reply = perms.access_reply(item, reply_pk)
     if not perms.can_hide_reply(request.user, reply, item, membership):
         raise PermissionDenied
+    if needs_confirmation(request):
+        question = _("Hide %(author)s’s reply to “%(title)s”?") % {
+            "author": reply.author,
+            "title": item.title,
+        }
+        return confirmation_page(
+            request,
+            title=question,
+            question=question,
+            consequence=_(
+                "Nobody will see it any more; only a steward can bring it back."
+            ),
+            confirm_label=_("Hide the reply"),
+            cancel_url=f"{item.get_absolute_url()}#reply-{reply.pk}",
+        )
     checks.check_reply_hide(
         acting_user=request.user, community_slug=slug, item_id=pk, reply_id=reply_pk
     )
+    messages.success(request, _("The reply is hidden."))
+    reply.refresh_from_db(fields=["hidden_at"])
+    if perms.can_restore_reply(request.user, reply, item, membership):
+        offer_undo(
+            request,
+            url=reverse(
+                "knowledge:reply_restore",
+                kwargs={"slug": slug, "pk": pk, "reply_pk": reply_pk},
+            ),
+            label=_("Undo: show the reply again"),
+        )
     return redirect(f"{item.get_absolute_url()}#reply-{reply.pk}")
 
 

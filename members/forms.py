@@ -34,8 +34,37 @@ class TagListField(forms.CharField):
         return tags_parse(super().to_python(value))
 
 
-class ProfileForm(forms.Form):
+class TopicsForm(forms.Form):
+    """Expertise and learning interests: on the profile, and alone as the
+    first visit's question (communities.onboarding)."""
+
+    expertise = TagListField(
+        label=_("Expertise"),
+        required=False,
+        help_text=_(
+            "What you know well enough to help others with, separated by commas "
+            "(e.g. lean, shift handover, negotiation)."
+        ),
+    )
+    interests = TagListField(
+        label=_("Learning interests"),
+        required=False,
+        help_text=_("What you want to learn, separated by commas."),
+    )
+
+
+class ProfileForm(TopicsForm):
     """What a member may change about themselves (not their leadership role)."""
+
+    field_order = [
+        "display_name",
+        "job_title",
+        "business_unit",
+        "location",
+        "bio",
+        "expertise",
+        "interests",
+    ]
 
     display_name = forms.CharField(
         label=_("Name"), max_length=120, help_text=_("How colleagues will see you.")
@@ -54,19 +83,6 @@ class ProfileForm(forms.Form):
             "What you work on and what you care about. Markdown works: "
             "*emphasis*, **bold**, [links](https://example.com), lists."
         ),
-    )
-    expertise = TagListField(
-        label=_("Expertise"),
-        required=False,
-        help_text=_(
-            "What you know well enough to help others with, separated by commas "
-            "(e.g. lean, shift handover, negotiation)."
-        ),
-    )
-    interests = TagListField(
-        label=_("Learning interests"),
-        required=False,
-        help_text=_("What you want to learn, separated by commas."),
     )
     digest_frequency = forms.ChoiceField(
         label=_("Digest e-mails"),
@@ -92,6 +108,15 @@ class ProfileForm(forms.Form):
             "digest_frequency": member.digest_frequency,
             "notification_emails": member.notification_emails,
         }
+
+
+class WelcomeTagsForm(TopicsForm):
+    """The first visit's one question, in a newcomer's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expertise"].label = _("What you know well")
+        self.fields["interests"].label = _("What you want to learn")
 
 
 class LeadershipRoleForm(forms.Form):

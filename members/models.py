@@ -38,6 +38,14 @@ class InterestTag(TaggedItemBase):
     content_object = models.ForeignKey("User", on_delete=models.CASCADE)
 
 
+def name_from_email(email: str) -> str:
+    """ "maria.lopez@x" -> "Maria Lopez": a readable name when none was given
+    (an account made in the admin), never the internal handle."""
+    local = email.split("@")[0]
+    words = [w for w in local.replace("_", ".").replace("-", ".").split(".") if w]
+    return " ".join(w[:1].upper() + w[1:] for w in words) or local
+
+
 def _handle_from_email(email: str) -> str:
     """ "maria.lopez@x" -> "maria-lopez": usernames appear in URLs."""
     return slugify(email.split("@")[0].replace(".", "-"))[:60] or "member"
@@ -84,6 +92,9 @@ class User(AbstractUser):
         choices=NotificationEmails.choices,
         default=NotificationEmails.DIGEST,
     )
+    # Set when the member finishes (or skips) the first-visit welcome: until
+    # then the home page greets them as new, not "welcome back".
+    onboarded_at = models.DateTimeField(null=True, blank=True)
 
     expertise = TaggableManager(
         verbose_name=_("expertise"),
@@ -123,7 +134,9 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         if not self.display_name:
-            self.display_name = (self.get_full_name() or self.email.split("@")[0])[:120]
+            self.display_name = (self.get_full_name() or name_from_email(self.email))[
+                :120
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

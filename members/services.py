@@ -3,6 +3,7 @@ a profile or a leadership role."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import notifier
@@ -83,3 +84,21 @@ def leadership_role_set(*, actor: User, member: User, role: str) -> User:
         url=member.get_absolute_url(),
     )
     return member
+
+
+@transaction.atomic
+def profile_tags_set(*, member: User, expertise: list[str], interests: list[str]):
+    """The first visit's step: what the member knows and wants to learn."""
+    member.expertise.set(tags_normalise(expertise))
+    member.interests.set(tags_normalise(interests))
+    return member
+
+
+def member_onboarded(*, member: User) -> bool:
+    """The member has finished (or skipped) the welcome; from now on the home
+    page says "welcome back". Once: returns whether anything changed."""
+    if member.onboarded_at is not None:
+        return False
+    member.onboarded_at = timezone.now()
+    member.save(update_fields=["onboarded_at"])
+    return True

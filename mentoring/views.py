@@ -3,14 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from members.confirm import confirmation_page, needs_confirmation
 from members.pagination import paginate
 from mentoring import permissions, selectors
 from mentoring.forms import (
@@ -194,8 +195,24 @@ def request_detail(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_withdraw(request, pk):
+    if needs_confirmation(request):
+        req, _pairs = permissions.access_request(request.user, pk)
+        if not permissions.can_withdraw(request.user, req):
+            raise PermissionDenied
+        return confirmation_page(
+            request,
+            title=_("Withdraw your mentoring request?"),
+            question=_("Withdraw your request for %(format)s?")
+            % {"format": req.get_format_display().lower()},
+            consequence=_(
+                "Brokers will stop looking for a mentor for it; a proposed match "
+                "that is still waiting ends."
+            ),
+            confirm_label=_("Withdraw the request"),
+            cancel_url=req.get_absolute_url(),
+        )
     req = check_request_withdraw(acting_user=request.user, request_id=pk)
     messages.success(request, _("Your request is withdrawn."))
     return redirect(req)
@@ -333,6 +350,21 @@ def _pair_form_post(request, pair, *, form, key, perform, success=None):
     return _pair_page(request, pair, {key: form})
 
 
+def _pair_confirmation(request, pair, *, question, consequence, label):
+    """Ask before declining or closing a pair (members.confirm); the names
+    fill "%(mentor)s", "%(mentee)s" and "%(other)s" (the other person)."""
+    other = pair.mentee if pair.mentor_id == request.user.pk else pair.mentor
+    names = {"mentor": pair.mentor, "mentee": pair.mentee, "other": other}
+    return confirmation_page(
+        request,
+        title=question % names,
+        question=question % names,
+        consequence=consequence,
+        confirm_label=label,
+        cancel_url=pair.get_absolute_url(),
+    )
+
+
 @login_required
 @require_POST
 def pair_accept(request, pk):
@@ -356,6 +388,15 @@ def pair_accept(request, pk):
 def pair_decline(request, pk):
     form = DeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if needs_confirmation(request):
+        pair = _pair_action(request, pk, permissions.is_party)
+        return _pair_confirmation(
+            request,
+            pair,
+            question=_("Decline the match with %(other)s?"),
+            consequence=_("The request goes back to the brokers for another match."),
+            label=_("Decline the match"),
+        )
     try:
         check_pair_decline(acting_user=request.user, pair_id=pk, reason=reason)
     except ValidationError as exc:
@@ -381,10 +422,21 @@ def pair_complete(request, pk):
 @require_POST
 def pair_close(request, pk):
     pair = _pair_action(request, pk, permissions.can_try_ending)
+    form = CloseForm(request.POST)
+    if form.is_valid() and needs_confirmation(request):
+        return _pair_confirmation(
+            request,
+            pair,
+            question=_("Close the mentoring of %(mentee)s by %(mentor)s early?"),
+            consequence=_(
+                "Check-ins and goals stop; both of you can still say what you learned."
+            ),
+            label=_("Close the mentoring"),
+        )
     return _pair_form_post(
         request,
         pair,
-        form=CloseForm(request.POST),
+        form=form,
         key="close",
         perform=lambda data: check_pair_close(
             acting_user=request.user, pair_id=pk, reason=data["reason"]

@@ -142,6 +142,7 @@ def test_community_actions(world, login, action, actor, kind):
         "slug": community.slug,
         "purpose": "A new purpose",
         "visibility": community.visibility,
+        "confirmed": "yes",
     }
     before = _snapshot()
     response = login(_user(world, actor)).post(
@@ -153,7 +154,7 @@ def test_community_actions(world, login, action, actor, kind):
         assert _snapshot() == before, "a denied action changed something"
 
 
-@pytest.mark.parametrize("action", ["join", "leave", "archive", "approve"])
+@pytest.mark.parametrize("action", ["join", "approve"])
 def test_actions_refuse_get(world, login, action):
     kwargs = {"slug": world.open.slug}
     if action == "approve":

@@ -15,6 +15,9 @@ from tests.members.factories import UserFactory
 Status = Membership.Status
 pytestmark = pytest.mark.django_db
 
+# The destructive actions act only once confirmed (members.confirm).
+CONFIRMED = {"confirmed": "yes"}
+
 
 def url(name, community=None, **kwargs):
     if community is not None:
@@ -172,24 +175,24 @@ def test_steward_declines_a_request(client, world):
 
 def test_requester_withdraws(client, world):
     client.force_login(world.pending)
-    response = client.post(url("leave", world.private), follow=True)
+    response = client.post(url("leave", world.private), CONFIRMED, follow=True)
     assert _m(world.pending, world.private).status == Status.LEFT
     assert "withdrawn" in response.content.decode()
 
 
 def test_member_leaves(client, world):
     client.force_login(world.member)
-    client.post(url("leave", world.open))
+    client.post(url("leave", world.open), CONFIRMED)
     assert _m(world.member, world.open).status == Status.LEFT
     # Leaving again is harmless.
-    assert client.post(url("leave", world.open)).status_code == 302
+    assert client.post(url("leave", world.open), CONFIRMED).status_code == 302
 
 
 def test_last_steward_cannot_leave_and_is_told_how_to_hand_over(client, world):
     client.force_login(world.steward)
     page = client.get(world.open.get_absolute_url()).content.decode()
     assert "You are the only steward" in page
-    response = client.post(url("leave", world.open), follow=True)
+    response = client.post(url("leave", world.open), CONFIRMED, follow=True)
     assert _m(world.steward, world.open).is_steward
     assert any("last steward" in m for m in _messages(response))
 
@@ -197,7 +200,7 @@ def test_last_steward_cannot_leave_and_is_told_how_to_hand_over(client, world):
 def test_removed_member_cannot_rejoin_an_open_community_directly(client, world):
     membership = _m(world.member, world.open)
     client.force_login(world.steward)
-    client.post(url("remove", world.open, pk=membership.pk))
+    client.post(url("remove", world.open, pk=membership.pk), CONFIRMED)
     client.force_login(world.member)
     response = client.post(url("join", world.open), follow=True)
     assert _m(world.member, world.open).status == Status.REMOVED
@@ -248,7 +251,7 @@ def test_cancel_an_invitation(client, world):
     client.force_login(world.steward)
     client.post(url("invite", world.open), {"who": world.outsider.email})
     invitation = _m(world.outsider, world.open)
-    client.post(url("remove", world.open, pk=invitation.pk))
+    client.post(url("remove", world.open, pk=invitation.pk), CONFIRMED)
     invitation.refresh_from_db()
     assert invitation.status == Status.DECLINED
 
@@ -332,7 +335,7 @@ def test_edit_keeps_its_own_name_and_rejects_anothers(client, world):
 
 def test_archived_community_is_read_only_with_a_banner(client, world):
     client.force_login(world.steward)
-    client.post(url("archive", world.open))
+    client.post(url("archive", world.open), CONFIRMED)
     client.force_login(world.outsider)
     page = client.get(world.open.get_absolute_url()).content.decode()
     assert "Archived." in page

@@ -1,5 +1,6 @@
-"""Journey a: a newcomer signs up, finds an open community, joins, is
-welcomed with a checklist, introduces themselves with a story written from
+"""Journey a: a newcomer signs up, is welcomed (not "welcome back"), says
+what they know and want to learn, joins a matching community in one click, is
+welcomed there with a checklist, introduces themselves with a story written from
 the story template, and sees the first step of the checklist ticked."""
 
 import re
@@ -22,6 +23,7 @@ def shift_handover(transactional_db):
         slug="shift-handover",
         purpose="Handing over a running line without losing anything.",
         created_by=steward,
+        tags=["shift-handover"],
     )
     MembershipFactory(user=steward, community=community, steward=True)
     # A private community the newcomer should also see listed, name only.
@@ -41,23 +43,34 @@ def test_newcomer_signs_up_joins_and_introduces_themselves(shift_handover, open_
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Join").click()
-    page.wait_for_url(re.compile(r"/$"))
+    # The first visit is a welcome, not "welcome back".
+    page.wait_for_url(re.compile(r"/welcome/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Welcome back, Nina Newcomer"
+        "Welcome to Practica, Nina Newcomer"
     )
-
-    # Find an open community from the navigation.
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Communities"
-    ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Communities of practice")
-    card = page.locator(".community-card", has_text="Shift Handover")
+    page.get_by_label("What you know well").fill("Packaging")
+    page.get_by_label("What you want to learn").fill("Shift handover")
+    page.get_by_role("button", name="Show matching communities").click()
+    suggested = page.get_by_role("list", name="Suggested communities")
+    card = suggested.get_by_role("listitem").filter(has_text="Shift Handover")
     expect(card).to_contain_text("Handing over a running line")
-    card.get_by_role("link", name="Shift Handover").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Shift Handover")
+    expect(card).to_contain_text("1 topic in common")
+    # The private community's topics never find it.
+    expect(suggested).not_to_contain_text("Board Room")
+    # One click joins; the button names its community.
+    card.get_by_role("button", name="Join Shift Handover").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Welcome to Shift Handover!"
+    )
+    expect(
+        page.get_by_role("list", name="Suggested communities")
+        .get_by_role("listitem")
+        .filter(has_text="Shift Handover")
+    ).to_contain_text("Joined")
+    page.get_by_role("button", name="Continue to my first community").click()
 
-    # Join: the welcome panel names the steward and shows the checklist.
-    page.get_by_role("button", name="Join this community").click()
+    # The community's welcome panel names the steward and shows the checklist.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shift Handover")
     welcome = page.get_by_role("region", name="Welcome to Shift Handover!")
     expect(welcome).to_be_visible()
     expect(welcome).to_contain_text("Sara Steward")

@@ -149,7 +149,7 @@ def test_other_member_cannot_edit_a_reply(client, other_member, question, answer
 def test_steward_hides_and_restores_a_reply(client, member, steward, story):
     reply = services.reply_create(item=story, author=member, body="Off-topic rant")
     client = login(client, steward)
-    client.post(url("reply_hide", story, reply_pk=reply.pk))
+    client.post(url("reply_hide", story, reply_pk=reply.pk), {"confirmed": "yes"})
     reply.refresh_from_db()
     assert reply.is_hidden
     client.force_login(UserFactory())

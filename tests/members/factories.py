@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from members.models import LeadershipRole, User
 
@@ -13,6 +14,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Person {n}")
     leadership_role = LeadershipRole.NONE
     password = factory.django.Password("correct-horse-battery")
+    # An existing member; a brand-new one (first visit) has onboarded_at=None.
+    onboarded_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def expertise(self, create, extracted, **kwargs):

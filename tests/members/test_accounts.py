@@ -84,8 +84,11 @@ def test_signup_verify_then_log_in_by_email_when_verification_is_mandatory(
     assert response.url == reverse("home")
     assert _logged_in(client)
     assert int(client.session["_auth_user_id"]) == user.pk
-    home = client.get(reverse("home"))
-    assert "Welcome back, María López" in home.content.decode()
+    home = client.get(reverse("home")).content.decode()
+    # Her first visit: a welcome, not "welcome back", and the way in.
+    assert "Welcome to Practica, María López" in home
+    assert "Welcome back" not in home
+    assert reverse("onboarding:welcome") in home
 
 
 @pytest.mark.django_db

@@ -206,7 +206,9 @@ RESPOND = {
 @pytest.mark.parametrize("action", ["mentoring:pair_accept", "mentoring:pair_decline"])
 def test_accept_and_decline_are_for_the_two_people(client, world, who, action):
     pair = world.propose()
-    response = _as(client, world, who).post(reverse(action, args=[pair.pk]))
+    response = _as(client, world, who).post(
+        reverse(action, args=[pair.pk]), {"confirmed": "yes"}
+    )
     _check(response, RESPOND[who])
     pair.refresh_from_db()
     changed = (
@@ -272,7 +274,8 @@ def test_completing_is_for_the_two_people_and_the_broker(client, world, who):
 def test_closing_early_is_for_the_two_people_and_the_broker(client, world, who):
     pair = world.activate()
     response = _as(client, world, who).post(
-        reverse("mentoring:pair_close", args=[pair.pk]), {"reason": "Reorg"}
+        reverse("mentoring:pair_close", args=[pair.pk]),
+        {"reason": "Reorg", "confirmed": "yes"},
     )
     _check(response, END[who])
     pair.refresh_from_db()
@@ -327,7 +330,8 @@ WITHDRAW = {
 @pytest.mark.parametrize("who", ROLES)
 def test_only_the_mentee_withdraws(client, world, who):
     response = _as(client, world, who).post(
-        reverse("mentoring:request_withdraw", args=[world.req.pk])
+        reverse("mentoring:request_withdraw", args=[world.req.pk]),
+        {"confirmed": "yes"},
     )
     _check(response, WITHDRAW[who])
     world.req.refresh_from_db()
@@ -632,3 +636,41 @@ def test_the_mentors_topic_filter_reads_any_spelling(client):
     body = client.get(reverse("mentoring:mentors"), {"topic": "Shift Handover"})
     html = body.content.decode()
     assert offer.user.display_name in html and "Leo Lean" not in html
+
+
+# --- Asking before closing, declining or withdrawing ------------------------------
+
+
+def test_closing_early_asks_first_and_names_the_pair(client, world):
+    pair = world.activate()
+    client.force_login(world.mentee)
+    url = reverse("mentoring:pair_close", args=[pair.pk])
+    response = client.post(url, {"reason": "Reorg"})
+    html = response.content.decode()
+    assert "Close the mentoring of Mona Mentee by Max Mentor early?" in html
+    assert '<input type="hidden" name="reason" value="Reorg">' in html
+    pair.refresh_from_db()
+    assert pair.status == Pair.Status.ACTIVE
+    client.post(url, {"reason": "Reorg", "confirmed": "yes"})
+    pair.refresh_from_db()
+    assert pair.status == Pair.Status.CLOSED
+
+
+def test_declining_a_match_asks_first(client, world):
+    pair = world.propose()
+    client.force_login(world.mentor)
+    response = client.post(reverse("mentoring:pair_decline", args=[pair.pk]))
+    assert "Decline the match with Mona Mentee?" in response.content.decode()
+    pair.refresh_from_db()
+    assert pair.status != Pair.Status.DECLINED
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_withdrawing_asks_first(client, world, who):
+    response = _as(client, world, who).get(
+        reverse("mentoring:request_withdraw", args=[world.req.pk])
+    )
+    expected = {**WITHDRAW, "mentee": 200}[who]
+    _check(response, expected)
+    world.req.refresh_from_db()
+    assert world.req.status != MentoringRequest.Status.WITHDRAWN

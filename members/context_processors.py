@@ -1,0 +1,14 @@
+from members.confirm import take_undo
+
+
+def undo(request):
+    """The "Undo" button offered after a reversible action (members.confirm).
+    Lazy: the session is only read when a page shows its messages."""
+    cache = {}
+
+    def offer():
+        if "offer" not in cache:
+            cache["offer"] = take_undo(request)
+        return cache["offer"]
+
+    return {"undo_offer": offer}
