@@ -43,4 +43,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user.display_name = form.cleaned_data.get("display_name", "")
+        # From the browser (static/js/timezone.js), already validated.
+        user.time_zone = form.cleaned_data.get("time_zone", "")
+        user.language = form.cleaned_data.get("language", "")
         return super().save_user(request, user, form, commit=commit)

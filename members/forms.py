@@ -2,10 +2,17 @@ import uuid
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from members.models import DigestFrequency, LeadershipRole, NotificationEmails
 from members.tags import tags_parse, tags_to_string
+from members.timezones import (
+    language_choices,
+    time_zone_choices,
+    valid_language,
+    valid_time_zone,
+)
 
 
 class SignupForm(AllauthSignupForm):
@@ -15,7 +22,18 @@ class SignupForm(AllauthSignupForm):
         help_text=_("How colleagues will see you."),
     )
 
+    # Filled by static/js/timezone.js from the browser; junk or nothing is
+    # simply the default (the member can set both on their profile).
+    time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    language = forms.CharField(required=False, max_length=35, widget=forms.HiddenInput)
+
     field_order = ["display_name", "email", "password1", "password2"]
+
+    def clean_time_zone(self):
+        return valid_time_zone(self.cleaned_data.get("time_zone", ""))
+
+    def clean_language(self):
+        return valid_language(self.cleaned_data.get("language", ""))
 
 
 class TagListField(forms.CharField):
@@ -94,6 +112,31 @@ class ProfileForm(TopicsForm):
         choices=NotificationEmails.choices,
         help_text=_("When someone answers you, mentions you or asks for you."),
     )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Every time on Practica and in its e-mails is shown in it."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_(
+            "Practica is in English for now; pages switch to your language once "
+            "it is translated."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = settings.TIME_ZONE
+        self.fields["time_zone"].choices = [
+            ("", _("The organisation's time (%(zone)s)") % {"zone": default}),
+            *time_zone_choices(),
+        ]
+        self.fields["language"].choices = [
+            ("", _("Not set")),
+            *language_choices(),
+        ]
 
     @classmethod
     def initial_for(cls, member) -> dict:
@@ -107,6 +150,8 @@ class ProfileForm(TopicsForm):
             "interests": list(member.interests.all()),
             "digest_frequency": member.digest_frequency,
             "notification_emails": member.notification_emails,
+            "time_zone": member.time_zone,
+            "language": member.language,
         }
 
 

@@ -92,6 +92,10 @@ class User(AbstractUser):
         choices=NotificationEmails.choices,
         default=NotificationEmails.DIGEST,
     )
+    # A zoneinfo name ("Europe/Berlin"); empty: the organisation's default.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # A language code ("de"); pages use it once Practica is translated into it.
+    language = models.CharField(_("language"), max_length=7, blank=True)
     # Set when the member finishes (or skips) the first-visit welcome: until
     # then the home page greets them as new, not "welcome back".
     onboarded_at = models.DateTimeField(null=True, blank=True)
@@ -141,6 +145,14 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("members:profile", kwargs={"username": self.username})
+
+    @property
+    def detail(self) -> str:
+        """What tells two people of the same name apart: their work and
+        place, else their e-mail's local part."""
+        work = ", ".join(p for p in (self.job_title, self.business_unit) if p)
+        found = " · ".join(p for p in (work, self.location) if p)
+        return found or self.email.split("@")[0]
 
     @property
     def is_manager(self):

@@ -12,6 +12,7 @@ from members.model_update import model_update
 from members.models import LeadershipRole, User
 from members.permissions import can_set_leadership_role
 from members.tags import tags_normalise
+from members.timezones import valid_language, valid_time_zone
 
 PROFILE_FIELDS = [
     "display_name",
@@ -21,6 +22,8 @@ PROFILE_FIELDS = [
     "bio",
     "digest_frequency",
     "notification_emails",
+    "time_zone",
+    "language",
 ]
 
 
@@ -37,6 +40,8 @@ def profile_update(
     interests: list[str] | None = None,
     digest_frequency: str | None = None,
     notification_emails: str | None = None,
+    time_zone: str | None = None,
+    language: str | None = None,
 ) -> User:
     """Save what a member may change about themselves. The leadership role is
     deliberately not a parameter: only `leadership_role_set` changes it."""
@@ -52,6 +57,10 @@ def profile_update(
         data["digest_frequency"] = digest_frequency
     if notification_emails is not None:
         data["notification_emails"] = notification_emails
+    if time_zone is not None:
+        data["time_zone"] = valid_time_zone(time_zone)
+    if language is not None:
+        data["language"] = valid_language(language)
     model_update(
         instance=member,
         fields=[*PROFILE_FIELDS, "bio_html"],

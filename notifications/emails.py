@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from members.timezones import member_zone
 from notifications.unsubscribe import NOTIFICATIONS, unsubscribe_url
 
 # Errors worth retrying later: SMTP refusals and network trouble.
@@ -37,9 +38,13 @@ def member_message(
         "site_url": site_url(),
         "unsubscribe_url": unsubscribe,
     }
+    # Times in the recipient's zone, named ("09:14 CET"), as on the site.
+    with member_zone(member):
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"{template}.txt", context),
+        body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[member.email],
         headers={
@@ -48,9 +53,7 @@ def member_message(
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.attach_alternative(
-        render_to_string(f"{template}.html", context), "text/html"
-    )
+    message.attach_alternative(html, "text/html")
     return message
 
 

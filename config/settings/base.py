@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "config.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "members.timezones.MemberTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -283,6 +284,9 @@ EMAIL_TIMEOUT = 10
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
+# The languages Practica's pages are translated into; a member's stored
+# language (members.timezones) is applied only when it is one of these.
+LANGUAGES = [("en", "English")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
