@@ -55,6 +55,17 @@ PEOPLE = [
      LeadershipRole.LINE_LEADER, ["roadmapping", "interviews"], ["strategy"]),
 ]  # fmt: skip
 
+# Everyone sees times in their own zone (members.timezones).
+ZONES = {
+    "Lyon": "Europe/Paris", "Valencia": "Europe/Madrid", "Berlin": "Europe/Berlin",
+    "London": "Europe/London", "Tokyo": "Asia/Tokyo",
+    "Cape Town": "Africa/Johannesburg", "Lagos": "Africa/Lagos",
+    "Munich": "Europe/Berlin", "Pune": "Asia/Kolkata", "Dublin": "Europe/Dublin",
+    "Shanghai": "Asia/Shanghai", "Paris": "Europe/Paris",
+    "Casablanca": "Africa/Casablanca", "Leeds": "Europe/London",
+    "Milan": "Europe/Rome", "Accra": "Africa/Accra",
+}  # fmt: skip
+
 # A few people introduce themselves, so profiles look like the real thing.
 BIOS = {
     "maria.lopez": (
@@ -120,6 +131,8 @@ def seed(stdout):
                 expertise=expertise,
                 interests=interests,
                 digest_frequency=DigestFrequency.WEEKLY,
+                time_zone=ZONES.get(location, ""),
+                language="en",
             )
             if role != LeadershipRole.NONE and admin is not None:
                 with notifications_at(joined + timedelta(days=1)):
