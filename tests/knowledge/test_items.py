@@ -11,6 +11,9 @@ from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# Hiding acts only once confirmed (members.confirm).
+CONFIRMED = {"confirmed": "yes"}
+
 
 def create_url(community, kind=""):
     url = reverse("knowledge:item_create", kwargs={"slug": community.slug})
@@ -230,7 +233,7 @@ def test_steward_of_another_community_cannot_edit(client, story):
 
 def test_author_hides_and_cannot_restore(client, member, story, other_member):
     client = login(client, member)
-    response = client.post(action_url("item_hide", story))
+    response = client.post(action_url("item_hide", story), CONFIRMED)
     assert response.status_code == 302
     story.refresh_from_db()
     assert story.is_hidden
@@ -242,7 +245,7 @@ def test_author_hides_and_cannot_restore(client, member, story, other_member):
 
 
 def test_steward_restores_hidden_item(client, member, steward, story):
-    login(client, member).post(action_url("item_hide", story))
+    login(client, member).post(action_url("item_hide", story), CONFIRMED)
     client.force_login(steward)
     assert client.get(story.get_absolute_url()).status_code == 200
     client.post(action_url("item_restore", story))
@@ -251,7 +254,7 @@ def test_steward_restores_hidden_item(client, member, steward, story):
 
 
 def test_staff_restores_hidden_item(client, member, staff, story):
-    login(client, member).post(action_url("item_hide", story))
+    login(client, member).post(action_url("item_hide", story), CONFIRMED)
     client.force_login(staff)
     client.post(action_url("item_restore", story))
     story.refresh_from_db()
@@ -260,15 +263,21 @@ def test_staff_restores_hidden_item(client, member, staff, story):
 
 def test_other_member_cannot_hide(client, other_member, story):
     assert (
-        login(client, other_member).post(action_url("item_hide", story)).status_code
+        login(client, other_member)
+        .post(action_url("item_hide", story), CONFIRMED)
+        .status_code
         == 403
     )
     story.refresh_from_db()
     assert not story.is_hidden
 
 
-def test_hide_needs_post(client, member, story):
-    assert login(client, member).get(action_url("item_hide", story)).status_code == 405
+def test_hiding_asks_first_and_only_a_confirmed_post_hides(client, member, story):
+    client = login(client, member)
+    assert client.get(action_url("item_hide", story)).status_code == 200
+    assert client.post(action_url("item_hide", story)).status_code == 200
+    story.refresh_from_db()
+    assert not story.is_hidden
 
 
 def test_item_page_query_count_is_flat(
