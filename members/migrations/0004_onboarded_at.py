@@ -14,7 +14,7 @@ def members_so_far_are_onboarded(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0002_tags_renormalised'),
+        ('members', '0003_member_mention_prefix_indexes'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0003_onboarded_at'),
+        ('members', '0004_onboarded_at'),
     ]
 
     operations = [
