@@ -480,3 +480,40 @@ def test_community_dashboard_query_count_does_not_grow(
 # 4, quiet pairs count + page, matches per broker 1.
 ORGANISATION_QUERIES = 43
 COMMUNITY_QUERIES = 41
+
+
+# --- Reading a long dashboard ------------------------------------------------------
+
+
+def test_a_summary_and_section_navigation_come_first(staff_client):
+    build_organisation(3)
+    html = staff_client.get(INDEX).content.decode()
+    summary = html.index('id="summary-title"')
+    assert (
+        summary
+        < html.index('id="communities-title"')
+        < html.index('id="participation-title"')
+    )
+    nav = html[html.index('aria-label="Dashboard sections"') :]
+    for anchor in ("communities", "participation", "left-out", "spread", "mentoring"):
+        assert f'href="#{anchor}-title"' in nav[: nav.index("</nav>")]
+
+
+def test_a_long_table_shows_five_rows_and_the_rest_on_show_all(
+    steward_client, community
+):
+    for n in range(12):
+        question(community, UserFactory(), days=n + 1, title=f"Open question {n}")
+    html = steward_client.get(dashboard_url(community)).content.decode()
+    table = html[html.index('id="table-unanswered"') :]
+    table = table[: table.index("</section>")]
+    assert "long-table" in html[html.index('id="table-unanswered"') - 60 :][:80]
+    assert table.count('class="more-row"') == 7
+    assert "Show all 12 rows" in table and '<details class="show-all">' in table
+    # Every row is still in the page (and the CSV): nothing is lost.
+    assert len(page_rows(html, "unanswered")) == 12
+    # Coming back to a page of this table shows it whole.
+    html = steward_client.get(
+        dashboard_url(community), {"unanswered_page": "1"}
+    ).content.decode()
+    assert '<details class="show-all" open>' in html
