@@ -288,7 +288,7 @@ def test_item_page_query_count_is_flat(
     # 12: one more for the files attached to the item and its replies;
     # 13: and the viewer's follow of the item (its follow form).
     add(2)
-    # 12, and "how others handle this": the stored ids, then the rows (2); its follow (1).
+    # 12, "how others handle this": the stored ids, then the rows (2); follow (1).
     with django_assert_max_num_queries(15):
         assert client.get(story.get_absolute_url()).status_code == 200
     add(12)
