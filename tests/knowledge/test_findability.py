@@ -395,8 +395,9 @@ def test_item_page_with_related_query_count_is_pinned(
     compute_all()
     client = as_role(client, world, "member")
     url = world["question"].get_absolute_url()
-    # The page's own 10, and the related ids and their rows (2).
-    with django_assert_num_queries(12):
+    # The page's own 10, the viewer's follow of the item (1), and the related
+    # ids and their rows (2).
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert len(response.context["related"]) == min(size + 1, 5)
 
