@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE["dashboards-snapshot"] = {
     "task": "dashboards.snapshot_build",
     "schedule": crontab(hour=2, minute=30),
 }
+# Leaders and bridges (triad flows, betweenness, missing bridges), nightly.
+CELERY_BEAT_SCHEDULE["dashboards-network-snapshot"] = {
+    "task": "dashboards.network_snapshot_run",
+    "schedule": crontab(hour=2, minute=0),
+}
 
 # Mentoring: remind pairs with no check-in for this many days; tell the
 # broker about pairs idle this long.
