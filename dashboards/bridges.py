@@ -16,7 +16,10 @@ counts fully for them; one held by a hundred people barely counts.
 - The organisation's ranking (staff) uses every community.
 - A community's ranking (its stewards) counts only the routes from that
   community to the open ones, over a network of the open communities and
-  itself, so no other private community shapes what its stewards see.
+  itself, so no other private community shapes what its stewards see. Each
+  route leaves by one of the community's own links: a person's score is the
+  share of those routes whose first step they hold, so only people taking
+  part in the community score there.
 
 A *bridge* scores at least BRIDGE_SHARE of the ranking's top score; a
 networker with no score at all *bridges nothing*.
@@ -127,29 +130,29 @@ def community_rankings(
     taking_part: dict[int, set[int]], community_ids: list[int], open_ids: set[int]
 ) -> dict[int, Ranking]:
     """For each community: the routes from it to the open communities, over
-    the network of the open communities and itself."""
+    the network of the open communities and itself. Every such route leaves
+    by one of the community's own links, so a person's score is the share of
+    the routes whose first step they hold: only people taking part in the
+    community score."""
     open_links = _links(taking_part, open_ids)
     base = nx.Graph()
     base.add_nodes_from(open_ids)
     base.add_edges_from(open_links)
-    by_community: dict[int, set[int]] = defaultdict(set)
-    for person, communities in taking_part.items():
-        for c in communities:
-            by_community[c].add(person)
     rankings = {}
     for community_id in community_ids:
-        if community_id in open_ids:
-            graph, links = base, open_links
-        else:
+        keep = open_ids | {community_id}
+        # The community's own links: to each open community, its holders.
+        own: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for person, communities in taking_part.items():
+            if community_id in communities:
+                for other in communities & keep - {community_id}:
+                    own[tuple(sorted((community_id, other)))].append(person)
+        graph = base
+        if community_id not in open_ids:
             graph = base.copy()
-            links = dict(open_links)
-            keep = open_ids | {community_id}
-            for person in by_community.get(community_id, ()):
-                for other in taking_part[person] & open_ids:
-                    key = tuple(sorted((community_id, other)))
-                    links.setdefault(key, []).append(person)
-                    graph.add_edge(*key)
-        if community_id not in graph:
+            graph.add_node(community_id)
+            graph.add_edges_from(own)
+        if not own:
             rankings[community_id] = Ranking({}, {}, 0)
             continue
         targets = nx.node_connected_component(graph, community_id) - {community_id}
@@ -158,13 +161,11 @@ def community_rankings(
         )
         # An undirected graph's subset betweenness is halved for routes that
         # would be counted from both ends; here they start at one end only.
-        raw = _scores(links, {k: 2 * v for k, v in betweenness.items()})
-        reach = len(targets) or 1
-        keep = open_ids | {community_id}
+        raw = _scores(own, {k: 2 * v for k, v in betweenness.items()})
         rankings[community_id] = Ranking(
-            scores={p: s / reach for p, s in raw.items() if s > 0},
+            scores={p: s / len(targets) for p, s in raw.items() if s > 0},
             communities={p: sorted(taking_part[p] & keep) for p in raw if raw[p] > 0},
-            pairs=reach,
+            pairs=len(targets),
         )
     return rankings
 

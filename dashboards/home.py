@@ -12,7 +12,7 @@ def panel(request) -> dict | None:
     user = request.user
     if not user.is_authenticated or user.is_staff or not can_view_spread_next(user):
         return None
-    items = list(spread_next.ready_to_spread(user, home_only=True)[:SHOWN])
+    items = spread_next.ready_to_spread(user, home_only=True, limit=SHOWN)
     if not items:
         return None
     index = spread_next.topic_index(user)

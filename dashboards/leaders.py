@@ -335,16 +335,16 @@ class SpreadNextReport:
                 _(
                     "Marked helpful by at least %(n)s members in your "
                     "communities, never shared or adopted elsewhere, with the "
-                    "communities whose topics overlap."
+                    "communities whose topics overlap (the %(limit)s most marked)."
                 )
                 if self.home_only
                 else _(
                     "Marked helpful by at least %(n)s members in their "
                     "community, never shared or adopted elsewhere, with the "
-                    "communities whose topics overlap."
+                    "communities whose topics overlap (the %(limit)s most marked)."
                 )
             )
-            % {"n": spread_next.READY_MARKS},
+            % {"n": spread_next.READY_MARKS, "limit": spread_next.READY_LIMIT},
             columns=[
                 _("Item"),
                 _("Community"),

@@ -23,32 +23,64 @@ from knowledge.models import Adoption, Item
 from members.models import ExpertiseTag, LeadershipRole
 
 READY_MARKS = 3
+# The most marked first; past this many a networker has enough to start with.
+READY_LIMIT = 100
 OVERLAP_SHOWN = 3
 
 
-def ready_to_spread(viewer, *, home_only: bool) -> QuerySet:
-    """Well-marked items not yet spread, from the communities the viewer is
-    an active member of (home_only) or every community they may see."""
+def ready_to_spread(viewer, *, home_only: bool, limit: int = READY_LIMIT) -> list:
+    """Well-marked items not yet spread, most marked first, from the
+    communities the viewer is an active member of (home_only) or every
+    community they may see. Three queries.
+
+    For a member, each community's most marked items are walked down its
+    own helpful index and the lists merged (UNION ALL): one filter over all
+    their communities read and sorted 18,000 rows, 0.45 s at full scale."""
     spread_elsewhere = Item.objects.filter(shared_from_id=OuterRef("pk")).exclude(
         community_id=OuterRef("community_id")
     )
     adopted_elsewhere = Adoption.objects.filter(item_id=OuterRef("pk")).exclude(
         community_id=OuterRef("community_id")
     )
-    where = {"community_id__in": active_community_ids(viewer)} if home_only else {}
-    return (
+    candidates = (
         Item.objects.filter(
-            visible_communities_q(viewer, "community__"),
             helpful_count__gte=READY_MARKS,
             hidden_at__isnull=True,
             shared_from__isnull=True,
             community__archived_at__isnull=True,
-            **where,
         )
         .exclude(Exists(spread_elsewhere))
         .exclude(Exists(adopted_elsewhere))
-        .select_related("community")
         .order_by("-helpful_count", "-pk")
+        .values_list("pk", flat=True)
+    )
+    if home_only:
+        communities = list(
+            active_community_ids(viewer)
+            .order_by("community_id")
+            .values_list("community_id", flat=True)
+        )
+        parts = [candidates.filter(community_id=pk)[:limit] for pk in communities]
+        if not parts:
+            return []
+        pks = list(parts[0].union(*parts[1:], all=True))
+    else:
+        visible = candidates.filter(visible_communities_q(viewer, "community__"))
+        pks = list(visible[:limit])
+    return list(
+        Item.objects.filter(pk__in=pks)
+        .select_related("community")
+        # Only what the lists show.
+        .only(
+            "pk",
+            "title",
+            "tag_names",
+            "helpful_count",
+            "community_id",
+            "community__name",
+            "community__slug",
+        )
+        .order_by("-helpful_count", "-pk")[:limit]
     )
 
 

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from dashboards import rollups, services, snapshots
+from dashboards import rollups, services
 from members.jobs import enqueue_on_commit
 
 
@@ -41,4 +41,8 @@ def network_snapshot_run(day: str | None = None):
 def network_snapshot_build(day: str):
     """Leaders and bridges for one day (ISO date); running it again replaces
     that day's snapshot."""
+    # Imported here: networkx loads only in the worker that runs this job,
+    # not in every worker at start-up.
+    from dashboards import snapshots
+
     return snapshots.network_snapshot_build(day=date.fromisoformat(day)).pk

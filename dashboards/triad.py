@@ -229,7 +229,7 @@ def triad_counts(scope: Scope, windows: dict) -> dict:
             for key, n in zip(windows, row[3:], strict=True):
                 if n:
                     found[(community_id, key)][(src, dst)][kind] += n
-    return found
+    return {key: dict(edges) for key, edges in found.items()}
 
 
 def live_triad(scope: Scope, period: Period) -> Triad:
