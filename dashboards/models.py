@@ -10,6 +10,7 @@ when it was built. Custom periods are always counted live.
 from datetime import date, datetime
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -234,3 +235,125 @@ class RollupState(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.rolled_up_at}"
+
+
+# --- Leaders and bridges: the nightly network snapshot ------------------------
+# One run per day (dashboards.snapshots.network_snapshot_build): the six
+# flows between leader roles per community and standard period, who bridges
+# communities (betweenness), and pairs of communities with common topics and
+# nothing else in common. Pages read the latest run; custom periods of the
+# triad are counted live.
+
+
+class NetworkSnapshot(models.Model):
+    day = models.DateField(unique=True)
+    built_at = models.DateTimeField(default=timezone.now)
+    # The window the bridges are computed over (the triad has its own periods).
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    graph_seconds = models.FloatField(default=0)
+    people = models.PositiveIntegerField(default=0)
+    links = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Network snapshot {self.day}"
+
+
+class TriadFlow(models.Model):
+    """Help that went from one leader role to another in one community (or,
+    community empty, in mentoring pairs that name no community)."""
+
+    snapshot = models.ForeignKey(
+        NetworkSnapshot, on_delete=models.CASCADE, related_name="triad_flows"
+    )
+    period_days = models.PositiveSmallIntegerField()
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    source_role = models.CharField(max_length=20)
+    target_role = models.CharField(max_length=20)
+    replies = models.PositiveIntegerField(default=0)
+    answers = models.PositiveIntegerField(default=0)
+    marks = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
+    adoptions = models.PositiveIntegerField(default=0)
+    mentoring = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["snapshot", "period_days", "community"],
+                name="dash_triad_lookup",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source_role} -> {self.target_role} ({self.period_days} days)"
+
+
+class BridgeScore(models.Model):
+    """How much of the shortest routes between communities pass through one
+    person. `community` empty: across the organisation (every community, for
+    staff); set: the routes from that community to the open ones (the
+    community's own stewards see it, so no other private community counts)."""
+
+    snapshot = models.ForeignKey(
+        NetworkSnapshot, on_delete=models.CASCADE, related_name="bridge_scores"
+    )
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField()
+    # The communities of this graph the person took part in.
+    communities = ArrayField(models.IntegerField(), default=list)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["snapshot", "community", "-score"], name="dash_bridge_rank"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.score:.4f}"
+
+
+class MissingBridge(models.Model):
+    """Two communities with topics in common but no common member and no
+    share or adoption between them; `networker` is the suggested go-between."""
+
+    snapshot = models.ForeignKey(
+        NetworkSnapshot, on_delete=models.CASCADE, related_name="missing_bridges"
+    )
+    first = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    second = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    topics = models.CharField(max_length=500)  # space-separated tag names
+    overlap = models.PositiveSmallIntegerField()
+    networker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["snapshot", "-overlap", "first", "second"],
+                name="dash_missing_rank",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.first_id} - {self.second_id}: {self.topics}"
+
+    @property
+    def topic_list(self) -> list[str]:
+        return self.topics.split()

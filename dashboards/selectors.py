@@ -1,6 +1,6 @@
 """Reads for the dashboard pages."""
 
-from dashboards.models import ORGANISATION, Snapshot
+from dashboards.models import ORGANISATION, NetworkSnapshot, Snapshot
 from dashboards.periods import Period
 
 
@@ -14,3 +14,8 @@ def latest_snapshot(period: Period) -> Snapshot | None:
         .order_by("-built_at")
         .first()
     )
+
+
+def latest_network_snapshot() -> NetworkSnapshot | None:
+    """The newest nightly network snapshot (leaders and bridges)."""
+    return NetworkSnapshot.objects.order_by("-day").first()

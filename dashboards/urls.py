@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import network_views, views
 
 app_name = "dashboards"
 
@@ -9,4 +9,11 @@ app_name = "dashboards"
 urlpatterns = [
     path("dashboards/", views.index, name="index"),
     path("communities/<slug:slug>/dashboard/", views.community, name="community"),
+    path("dashboards/leaders/", network_views.leaders, name="leaders"),
+    path(
+        "communities/<slug:slug>/dashboard/leaders/",
+        network_views.community_leaders,
+        name="community_leaders",
+    ),
+    path("dashboards/spread-next/", network_views.spread_next, name="spread_next"),
 ]

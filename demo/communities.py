@@ -65,7 +65,7 @@ COMMUNITIES = [
         "Customer Escalations",
         "Turning an angry customer into a solved problem, and learning from it.",
         Visibility.OPEN,
-        ["escalations", "support", "troubleshooting"],
+        ["escalations", "support", "troubleshooting", "root-cause"],
         350,
         "Support, field service and account managers comparing notes on the "
         "hardest cases. Pull, not push: bring the case you are stuck on today.",
@@ -102,7 +102,7 @@ COMMUNITIES = [
         "Lean on the Shop Floor",
         "Small daily improvements where the work is done, not in slide decks.",
         Visibility.OPEN,
-        ["lean", "continuous-improvement", "operations"],
+        ["lean", "continuous-improvement", "operations", "root-cause"],
         500,
         "Gemba walks, 5S that lasts, kaizen that spreads from one line to the "
         "next. Share the pocket of innovation on your line so others can copy it.",

@@ -19,6 +19,7 @@ from knowledge import attachments
 from knowledge.forms import ItemForm, without_empty_template_headings
 from knowledge.guides import guide_for, guides_data, kind_template
 from knowledge.models import Attachment, ItemKind
+from knowledge.similarity import similar_items
 from members.markup import markdown_to_html
 
 
@@ -100,9 +101,18 @@ def upload_context() -> dict:
 
 
 def item_form_response(
-    request, form, *, community, item=None, draft=None, preview=None, upload=None
+    request,
+    form,
+    *,
+    community,
+    item=None,
+    draft=None,
+    preview=None,
+    upload=None,
+    similar=(),
 ):
-    """The item editor page (new item, edit, or a draft)."""
+    """The item editor page (new item, edit, or a draft); `similar`: the
+    items a new question is shown before it is asked (knowledge.similarity)."""
     return render(
         request,
         "knowledge/item_form.html",
@@ -113,9 +123,18 @@ def item_form_response(
             "draft": draft,
             "preview_html": preview,
             "upload": upload,
+            "similar": similar,
             **editor_context(form),
         },
     )
+
+
+def _similar_on_preview(request):
+    """A new question's preview shows the similar items too."""
+    data = request.POST
+    if data.get("kind") != ItemKind.QUESTION or data.get("ask_anyway"):
+        return []
+    return similar_items(viewer=request.user, text=data.get("title", "")[:200])
 
 
 def button_response(request, upload, *, community, item=None, draft=None):
@@ -134,7 +153,8 @@ def button_response(request, upload, *, community, item=None, draft=None):
         return respond(form_with_template(upload.data))
     if "preview" in request.POST:
         form, preview = form_with_preview(upload.data)
-        return respond(form, preview=preview)
+        similar = () if item or draft else _similar_on_preview(request)
+        return respond(form, preview=preview, similar=similar)
     if "upload" in request.POST:
         return respond(form_as_typed(upload.data))
     return None

@@ -3,6 +3,7 @@ import uuid
 from functools import reduce
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -598,3 +599,27 @@ class Mention(models.Model):
 
     def __str__(self):
         return f"{self.user} mentioned in {self.reply_id or self.item_id}"
+
+
+class ItemSimilarity(models.Model):
+    """What matching knows about one item, computed by a job on save
+    (knowledge.similarity_refresh): the hash of the text it was computed from
+    (so a rerun with the same text does nothing), the title's sentence
+    embedding when embeddings are on, and its closest items in *other*
+    communities, best first. `related_ids` ignores permissions: they are
+    applied when a viewer reads them."""
+
+    item = models.OneToOneField(
+        Item, on_delete=models.CASCADE, primary_key=True, related_name="similarity"
+    )
+    text_hash = models.CharField(max_length=64)
+    embedding_model = models.CharField(max_length=80, blank=True)
+    embedding = ArrayField(models.FloatField(), null=True, blank=True)
+    related_ids = ArrayField(models.IntegerField(), default=list, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "item similarities"
+
+    def __str__(self):
+        return f"Similarity of item {self.item_id}"

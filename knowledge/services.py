@@ -22,6 +22,7 @@ from communities.models import Membership
 from communities.services import community_record_activity, welcome_step_complete
 from knowledge import attachments, mentions, revisions, watching
 from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
+from knowledge.similarity import similarity_refresh_later
 from members.markup import markdown_to_html
 from members.tags import tags_normalise
 from notifications.services import notify
@@ -107,6 +108,7 @@ def _item_insert(*, author, community, kind, title, body, tags, **extra) -> Item
         item.tags.set(tags)
     attachments.attachments_link(acting_user=author, item=item, body=body)
     search_vectors_refresh(item_ids=[item.pk])
+    similarity_refresh_later(item_id=item.pk)
     community_record_activity(community_id=community.pk, at=item.created_at)
     return item
 
@@ -192,6 +194,7 @@ def item_update(*, item: Item, acting_user, kind: str, title: str, body: str, ta
     search_vectors_refresh(item_ids=[item.pk])
     revisions.revision_add(item=item, acting_user=acting_user)
     mentions.mentions_record(item=item, author=acting_user)
+    similarity_refresh_later(item_id=item.pk)
     return item
 
 

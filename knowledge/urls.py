@@ -6,6 +6,7 @@ from knowledge import (
     follow_views,
     history_views,
     mention_views,
+    search_views,
     views,
 )
 
@@ -65,4 +66,6 @@ urlpatterns = [
         mention_views.mention_suggest,
         name="mention_suggest",
     ),
+    path("search/suggest/", search_views.typeahead, name="typeahead"),
+    path("similar/", search_views.similar, name="similar"),
 ]

@@ -30,6 +30,9 @@ from knowledge.forms import (
 from knowledge.mention_views import report_mentions
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
+from knowledge.selectors import finder
+from knowledge.selectors.items import submitted_item
+from knowledge.similarity import related_for, similar_items
 from members.confirm import confirmation_page, needs_confirmation, offer_undo
 from members.models import User
 from members.pagination import Position, paginate
@@ -86,6 +89,7 @@ def _item_context(request, item, membership, *, reply_form):
         else None,
         "files": files,
         **editor.upload_context(),
+        "related": related_for(item=item, viewer=user),
     }
 
 
@@ -101,6 +105,17 @@ def item_detail(request, slug, pk, title_slug):
     return render(request, "knowledge/item_detail.html", context)
 
 
+def similar_before_asking(request, data):
+    """A new question is shown the similar items first (the step that works
+    without JavaScript), unless the member saw them and asks anyway."""
+    if data["kind"] != ItemKind.QUESTION or request.POST.get("ask_anyway"):
+        return []
+    token = data.get("submission_token")
+    if token and submitted_item(author=request.user, token=token):
+        return []  # the same form again: it publishes (finds) the same item
+    return similar_items(viewer=request.user, text=data["title"])
+
+
 @login_required
 def item_create(request, slug):
     community, membership = access_community(request.user, slug)
@@ -113,6 +128,11 @@ def item_create(request, slug):
             return response
         form = ItemForm(upload.data)
         if upload.error is None and form.is_valid():
+            similar = similar_before_asking(request, form.cleaned_data)
+            if similar:
+                return editor.item_form_response(
+                    request, form, community=community, upload=upload, similar=similar
+                )
             item = checks.check_item_create(
                 acting_user=request.user, community_slug=slug, **form.cleaned_data
             )
@@ -472,6 +492,18 @@ def tag_detail(request, tag):
     )
 
 
+def search_people_and_communities(request, form) -> dict:
+    """The search page's other groups: people and communities matching the
+    words, on its first page only (they are not paged)."""
+    if not form.is_bound or form.errors or request.GET.get("page", "1") != "1":
+        return {}
+    q = form.cleaned_data["q"]
+    return {
+        "people": finder.people_matching(q=q),
+        "communities_found": finder.communities_matching(viewer=request.user, q=q),
+    }
+
+
 @login_required
 def search(request):
     viewer = request.user
@@ -508,5 +540,11 @@ def search(request):
     return render(
         request,
         "knowledge/search.html",
-        {"form": form, "page": page, "capped": capped, "cap": cap},
+        {
+            "form": form,
+            "page": page,
+            "capped": capped,
+            "cap": cap,
+            **search_people_and_communities(request, form),
+        },
     )

@@ -232,9 +232,24 @@ CELERY_BEAT_SCHEDULE["dashboards-snapshot"] = {
     "task": "dashboards.snapshot_build",
     "schedule": crontab(hour=2, minute=30),
 }
+# Leaders and bridges (triad flows, betweenness, missing bridges), nightly.
+CELERY_BEAT_SCHEDULE["dashboards-network-snapshot"] = {
+    "task": "dashboards.network_snapshot_run",
+    "schedule": crontab(hour=2, minute=0),
+}
 
 # Mentoring: remind pairs with no check-in for this many days; tell the
 # broker about pairs idle this long.
+# Similar and related items: sentence embeddings from the model shipped in
+# the tokenlearn-static-model wheel, on top of full-text and trigram ranking.
+# Off: text ranking only (and the model is never loaded).
+SIMILARITY_EMBEDDINGS = env.bool("SIMILARITY_EMBEDDINGS", default=True)
+# Items without a current similarity row (bulk loads, a lost job) are
+# computed by this sweep, a batch at a time.
+CELERY_BEAT_SCHEDULE["knowledge-similarity-sweep"] = {
+    "task": "knowledge.similarity_sweep",
+    "schedule": 600.0,
+}
 MENTORING_REMINDER_DAYS = env.int("MENTORING_REMINDER_DAYS", default=21)
 MENTORING_IDLE_DAYS = env.int("MENTORING_IDLE_DAYS", default=60)
 

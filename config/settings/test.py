@@ -25,3 +25,6 @@ STORAGES = {
         "OPTIONS": {"location": MEDIA_ROOT / "attachments", "base_url": None},
     },
 }
+# The embedding model loads (once per process) only in the tests that turn
+# this on; every other test matches on text alone.
+SIMILARITY_EMBEDDINGS = False

@@ -70,3 +70,8 @@ def share_targets(*, user, item: Item):
 def adoption_targets(*, user, item: Item):
     taken = Adoption.objects.filter(item=item).values("community_id")
     return _target_communities(user, item).exclude(pk__in=taken)
+
+
+def submitted_item(*, author, token) -> bool:
+    """Whether this form (its one-time token) already published an item."""
+    return Item.objects.filter(author_id=author.pk, submission_token=token).exists()

@@ -111,12 +111,15 @@ def test_a_question_reaches_its_expert_and_the_answer_is_accepted(people, open_a
         "1"
     )
 
-    # Search finds Eli's practice by a word in its title.
-    eli.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Search"
-    ).click()
-    eli.get_by_role("search").get_by_label("Search").fill("tagout")
-    eli.get_by_role("search").get_by_role("button", name="Search").click()
+    # The header's search box suggests as Eli types (Escape closes the
+    # suggestions), and Enter searches for the word.
+    box = eli.get_by_role("combobox", name="Quick find")
+    box.fill("tagout")
+    suggestion = eli.get_by_role("option", name=re.compile("Lockout tagout"))
+    expect(suggestion).to_be_visible()
+    box.press("Escape")
+    expect(eli.get_by_role("listbox")).to_be_hidden()
+    box.press("Enter")
     expect(eli.get_by_role("status")).to_have_text("1 result")
     result = eli.locator("main .item-list li")
     expect(result).to_have_count(1)

@@ -79,6 +79,7 @@ def test_the_apps_register_their_sections_in_page_order():
     """Each app registers from its AppConfig.ready(); the pages show them in
     this order."""
     from communities.home import panel as communities_home
+    from dashboards.home import panel as spread_next_home
     from digests.panels import latest_digest_panel
     from knowledge.follow_sections import (
         community_follow_section,
@@ -94,6 +95,7 @@ def test_the_apps_register_their_sections_in_page_order():
         communities_home,
         knowledge_home,
         mentoring_home,
+        spread_next_home,
     ]
     assert sections.providers_for("community") == [
         community_follow_section,

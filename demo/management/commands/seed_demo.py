@@ -17,6 +17,7 @@ from demo import (
     knowledge,
     mentions,
     mentoring,
+    networks,
     notifications,
     people,
 )
@@ -32,6 +33,8 @@ STEPS = [
     digests,
     notifications,
     dashboards,
+    # Last: the nightly network snapshot, computed on everything above.
+    networks,
 ]
 DEMO_ADMIN_EMAIL = "admin@practica.local"
 # Other points of view worth logging in as.

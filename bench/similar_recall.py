@@ -1,0 +1,140 @@
+"""Similar before asking: is the true duplicate among the first five?
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/practica_x \
+        .venv/bin/python -m bench.similar_recall
+
+In a throwaway test database: seeds the demo organisation (about 320 items),
+adds the originals of bench/duplicates.jsonl (205 questions from the demo's
+communities) through the services, computes every item's similarity data,
+then asks each paraphrase (the same question in other words) and finds the
+original's place in knowledge.similarity's ranking, across every community
+(as staff sees them). Reports recall@1, recall@5 and MRR with text ranking
+only and with embeddings, side by side, and stores them in
+bench/results/similar-recall-<time>.json. A measurement, not a test.
+"""
+
+import json
+import os
+import statistics
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PAIRS = HERE / "duplicates.jsonl"
+
+
+def load_pairs() -> list[dict]:
+    return [json.loads(line) for line in PAIRS.read_text().splitlines() if line]
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        report = run()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    out = HERE / "results" / f"similar-recall-{datetime.now(UTC):%Y-%m-%dT%H%M%S}.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"stored {out.relative_to(HERE.parent)}")
+
+
+def load_originals(pairs) -> dict[str, int]:
+    from django.conf import settings
+
+    from communities.models import Community, Membership
+    from knowledge import services
+    from knowledge.models import ItemKind
+
+    settings.SIMILARITY_EMBEDDINGS = False  # computed per mode below
+    ids = {}
+    for pair in pairs:
+        community = Community.objects.get(slug=pair["community"])
+        author = (
+            Membership.objects.filter(community=community, status="active")
+            .order_by("pk")
+            .first()
+            .user
+        )
+        item = services.item_create(
+            author=author,
+            community=community,
+            kind=ItemKind.QUESTION,
+            title=pair["original"],
+            body="Has anyone here dealt with this? Any experience is welcome.",
+        )
+        ids[pair["original"]] = item.pk
+    return ids
+
+
+def measure(pairs, ids, *, embeddings_on: bool) -> dict:
+    from django.conf import settings
+
+    from knowledge import embeddings, similarity
+    from knowledge.models import Item
+
+    settings.SIMILARITY_EMBEDDINGS = embeddings_on
+    started = time.perf_counter()
+    for pk in Item.objects.values_list("pk", flat=True):
+        similarity.similarity_refresh(item_id=pk, force=True)
+    compute_s = time.perf_counter() - started
+    pool = Item.objects.filter(hidden_at__isnull=True)
+    ranks, timings = [], []
+    for pair in pairs:
+        started = time.perf_counter()
+        vector = embeddings.embed_one(pair["paraphrase"])
+        matches = similarity.rank_candidates(
+            pool, text=pair["paraphrase"], vector=vector, limit=similarity.CANDIDATES
+        )
+        timings.append((time.perf_counter() - started) * 1000)
+        found = [m.item_id for m in matches]
+        want = ids[pair["original"]]
+        ranks.append(found.index(want) + 1 if want in found else None)
+    n = len(ranks)
+    timings.sort()
+    return {
+        "mode": "text + embeddings" if embeddings_on else "text only",
+        "pairs": n,
+        "items": Item.objects.count(),
+        "recall@1": sum(1 for r in ranks if r == 1) / n,
+        "recall@5": sum(1 for r in ranks if r and r <= 5) / n,
+        "mrr": sum(1 / r for r in ranks if r) / n,
+        "not_found": sum(1 for r in ranks if r is None),
+        "query_ms_p50": statistics.median(timings),
+        "query_ms_p95": timings[int(0.95 * (n - 1))],
+        "compute_all_s": round(compute_s, 1),
+        "misses": [
+            pair["paraphrase"]
+            for pair, rank in zip(pairs, ranks, strict=True)
+            if not rank or rank > 5
+        ],
+    }
+
+
+def run() -> dict:
+    from django.core.management import call_command
+
+    pairs = load_pairs()
+    call_command("seed_demo", verbosity=0)
+    ids = load_originals(pairs)
+    results = [measure(pairs, ids, embeddings_on=on) for on in (False, True)]
+    print(f"{'mode':<20} {'recall@1':>9} {'recall@5':>9} {'MRR':>6} {'p95 ms':>7}")
+    for r in results:
+        print(
+            f"{r['mode']:<20} {r['recall@1']:>9.1%} {r['recall@5']:>9.1%}"
+            f" {r['mrr']:>6.3f} {r['query_ms_p95']:>7.1f}"
+        )
+    return {"when": datetime.now(UTC).isoformat(), "results": results}
+
+
+if __name__ == "__main__":
+    main()
