@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "mentoring",
     "digests",
     "dashboards",
+    # A member's data rights (download, erase): reads every app above.
+    "privacy",
     # Seeds the demo organisation through the apps above (manage.py seed_demo).
     "demo",
 ]
@@ -214,6 +216,13 @@ CELERY_BEAT_SCHEDULE["digests-redact-hidden"] = {
 CELERY_BEAT_SCHEDULE["knowledge-attachments-prune"] = {
     "task": "knowledge.attachments_prune",
     "schedule": crontab(hour=3, minute=45),
+}
+
+# Data exports are downloadable for this many days, then deleted nightly.
+DATA_EXPORT_DAYS = env.int("DATA_EXPORT_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["privacy-exports-prune"] = {
+    "task": "privacy.exports_prune",
+    "schedule": crontab(hour=3, minute=50),
 }
 
 # Dashboards sum daily rollups (dashboards.rollups): today's and yesterday's
