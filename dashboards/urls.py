@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards import network_views, views
+from dashboards import audit_views, network_views, views
 
 app_name = "dashboards"
 
@@ -16,4 +16,10 @@ urlpatterns = [
         name="community_leaders",
     ),
     path("dashboards/spread-next/", network_views.spread_next, name="spread_next"),
+    path("dashboards/audit/", audit_views.audit, name="audit"),
+    path(
+        "communities/<slug:slug>/dashboard/audit/",
+        audit_views.community_audit,
+        name="community_audit",
+    ),
 ]

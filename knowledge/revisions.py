@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from knowledge import permissions as perms
 from knowledge.models import Item, Reply, Revision
+from members.audit import audit_record
+from members.models import AuditAction
 from members.permissions import check_signed_in
 
 # --- Writes ----------------------------------------------------------------------
@@ -113,6 +115,13 @@ def revision_restore(*, revision: Revision, acting_user):
     )
     latest.restored_from = revision
     latest.save(update_fields=["restored_from"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.REVISION_RESTORED,
+        target=revision.reply or revision.item,
+        community_id=revision.item.community_id,
+        details={"version": revision.number},
+    )
     return latest
 
 

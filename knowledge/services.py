@@ -23,7 +23,9 @@ from communities.services import community_record_activity, welcome_step_complet
 from knowledge import attachments, mentions, revisions, watching
 from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
 from knowledge.similarity import similarity_refresh_later
+from members.audit import audit_record
 from members.markup import markdown_to_html
+from members.models import AuditAction
 from members.tags import tags_normalise
 from notifications.services import notify
 
@@ -198,6 +200,12 @@ def item_update(*, item: Item, acting_user, kind: str, title: str, body: str, ta
     return item
 
 
+def _audit(acting_user, action, target, community_id: int) -> None:
+    audit_record(
+        actor=acting_user, action=action, target=target, community_id=community_id
+    )
+
+
 @transaction.atomic
 def item_hide(*, item: Item, acting_user) -> None:
     """ "Delete" hides: stewards can bring it back."""
@@ -206,13 +214,17 @@ def item_hide(*, item: Item, acting_user) -> None:
     item.hidden_at = timezone.now()
     item.hidden_by = acting_user
     item.save(update_fields=["hidden_at", "hidden_by"])
+    _audit(acting_user, AuditAction.ITEM_HIDDEN, item, item.community_id)
 
 
 @transaction.atomic
 def item_restore(*, item: Item, acting_user) -> None:
+    was_hidden = item.hidden_at is not None
     item.hidden_at = None
     item.hidden_by = None
     item.save(update_fields=["hidden_at", "hidden_by"])
+    if was_hidden:
+        _audit(acting_user, AuditAction.ITEM_RESTORED, item, item.community_id)
 
 
 def item_opened(*, acting_user, item: Item, membership) -> None:
@@ -300,6 +312,7 @@ def reply_hide(*, reply: Reply, acting_user) -> bool:
     ):
         return False
     reply.hidden_at, reply.hidden_by = now, acting_user
+    _audit(acting_user, AuditAction.REPLY_HIDDEN, reply, reply.item.community_id)
     Item.objects.filter(pk=reply.item_id, reply_count__gt=0).update(
         reply_count=F("reply_count") - 1
     )
@@ -318,6 +331,7 @@ def reply_restore(*, reply: Reply, acting_user) -> bool:
     ):
         return False
     reply.hidden_at, reply.hidden_by = None, None
+    _audit(acting_user, AuditAction.REPLY_RESTORED, reply, reply.item.community_id)
     Item.objects.filter(pk=reply.item_id).update(reply_count=F("reply_count") + 1)
     return True
 

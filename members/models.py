@@ -191,3 +191,56 @@ class OutboxJob(models.Model):
 
     def __str__(self):
         return f"{self.task_name}({self.kwargs})"
+
+
+class AuditAction(models.TextChoices):
+    """What stewards and admins did that someone may later ask about."""
+
+    ROLE_SET = "member.role_set", _("Leadership role changed")
+    MEMBER_ERASED = "member.erased", _("Account erased")
+    JOIN_APPROVED = "membership.approved", _("Join request approved")
+    JOIN_DECLINED = "membership.declined", _("Join request declined")
+    STEWARD_PROMOTED = "membership.promoted", _("Made steward")
+    STEWARD_DEMOTED = "membership.demoted", _("Steward role removed")
+    MEMBER_REMOVED = "membership.removed", _("Member removed")
+    COMMUNITY_ARCHIVED = "community.archived", _("Community archived")
+    COMMUNITY_REOPENED = "community.reopened", _("Community reopened")
+    ITEM_HIDDEN = "item.hidden", _("Item hidden")
+    ITEM_RESTORED = "item.restored", _("Item restored")
+    REPLY_HIDDEN = "reply.hidden", _("Reply hidden")
+    REPLY_RESTORED = "reply.restored", _("Reply restored")
+    REVISION_RESTORED = "revision.restored", _("Earlier version restored")
+    SSO_LINKED = "sso.linked", _("Single sign-on account linked")
+    SCIM_CHANGED = "scim.changed", _("Provisioning change (SCIM)")
+
+
+class AuditEntry(models.Model):
+    """One steward or admin action, kept for review. Written by the service
+    that acts, in its transaction (members.audit.audit_record).
+
+    `community_id` is the community the action concerns, as a plain number:
+    members sits below communities and holds no foreign key up to it. The
+    target is named at the time (`target_label`) so the log still reads after
+    the target is renamed; an erased member is named by number only."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    community_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["community_id", "-at"], name="audit_community_at"),
+            models.Index(fields=["action", "-at"], name="audit_action_at"),
+        ]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import notifier
+from members.audit import audit_record
 from members.markup import markdown_to_html
 from members.model_update import model_update
-from members.models import LeadershipRole, User
+from members.models import AuditAction, LeadershipRole, User
 from members.permissions import can_set_leadership_role
 from members.tags import tags_normalise
 from members.timezones import valid_language, valid_time_zone
@@ -82,8 +83,15 @@ def leadership_role_set(*, actor: User, member: User, role: str) -> User:
     role = LeadershipRole(role)
     if member.leadership_role == role:
         return member
+    before = member.leadership_role
     member.leadership_role = role
     member.save(update_fields=["leadership_role"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.ROLE_SET,
+        target=member,
+        details={"from": before, "to": role.value},
+    )
     notifier.notify(
         recipient=member,
         actor=actor,

@@ -10,3 +10,9 @@ class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Data rights")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from members import sections
+        from privacy.sections import erase_section
+
+        sections.register("profile", erase_section, order=900)

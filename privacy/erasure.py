@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from communities.models import Membership
 from knowledge.models import Draft, Follow, Mention
-from members.models import LeadershipRole, User
+from members.audit import audit_record
+from members.models import AuditAction, LeadershipRole, User
 from mentoring.models import (
     CheckIn,
     Feedback,
@@ -38,7 +39,14 @@ FORMER_MEMBER = "Former member"
 def check_member_erase(*, acting_user: User, member: User) -> User:
     if not can_erase(acting_user, member):
         raise PermissionDenied(_("You may not erase this account."))
-    return member_erase(member=member)
+    erased = member_erase(member=member)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.MEMBER_ERASED,
+        target=erased,
+        target_label=f"member #{erased.pk}",
+    )
+    return erased
 
 
 def _rewrite_copies(*, old: list[str], new: list[str], member: User) -> None:

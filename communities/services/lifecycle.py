@@ -8,8 +8,10 @@ from django.utils.text import slugify
 from communities.models import Community, Membership, Visibility
 from communities.permissions import access_managed_community, can_create_community
 from communities.services.invariants import ensure_open_for_changes, lock_community
+from members.audit import audit_record
 from members.markup import markdown_to_html
 from members.model_update import model_update
+from members.models import AuditAction
 from members.permissions import check_signed_in
 from members.tags import tags_normalise
 
@@ -114,6 +116,12 @@ def community_archive(*, community: Community, acting_user) -> Community:
     if community.archived_at is None:
         community.archived_at = timezone.now()
         community.save(update_fields=["archived_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.COMMUNITY_ARCHIVED,
+            target=community,
+            community_id=community.pk,
+        )
     return community
 
 
@@ -123,6 +131,12 @@ def community_reopen(*, community: Community, acting_user) -> Community:
     if community.archived_at is not None:
         community.archived_at = None
         community.save(update_fields=["archived_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.COMMUNITY_REOPENED,
+            target=community,
+            community_id=community.pk,
+        )
     return community
 
 

@@ -18,11 +18,25 @@ from communities.services.invariants import (
     new_membership,
     settings_url,
 )
+from members.audit import audit_record
+from members.models import AuditAction
 from members.permissions import check_signed_in
 from notifications.services import notify
 
 Status = Membership.Status
 Role = Membership.Role
+
+
+def _audit(acting_user, action, membership: Membership) -> None:
+    """Name the person, not the membership row, in the log."""
+    audit_record(
+        actor=acting_user,
+        action=action,
+        target=membership.user,
+        community_id=membership.community_id,
+        details={"community": membership.community.name},
+    )
+
 
 # --- Stewards deciding on requests --------------------------------------------
 
@@ -35,6 +49,7 @@ def membership_approve(*, acting_user, membership: Membership) -> Membership:
     if membership.status != Status.PENDING:
         return membership
     activate(membership, role=Role.MEMBER)
+    _audit(acting_user, AuditAction.JOIN_APPROVED, membership)
     notify(
         recipient=membership.user,
         kind="communities.approved",
@@ -55,6 +70,7 @@ def membership_decline(*, acting_user, membership: Membership) -> Membership:
         return membership
     membership.status = Status.DECLINED
     membership.save(update_fields=["status", "updated_at"])
+    _audit(acting_user, AuditAction.JOIN_DECLINED, membership)
     notify(
         recipient=membership.user,
         kind="communities.declined",
@@ -117,6 +133,7 @@ def membership_promote(*, acting_user, membership: Membership) -> Membership:
         return membership
     membership.role = Role.STEWARD
     membership.save(update_fields=["role", "updated_at"])
+    _audit(acting_user, AuditAction.STEWARD_PROMOTED, membership)
     notify(
         recipient=membership.user,
         kind="communities.promoted",
@@ -145,6 +162,7 @@ def membership_demote(*, acting_user, membership: Membership) -> Membership:
     )
     membership.role = Role.MEMBER
     membership.save(update_fields=["role", "updated_at"])
+    _audit(acting_user, AuditAction.STEWARD_DEMOTED, membership)
     notify(
         recipient=membership.user,
         kind="communities.demoted",
@@ -176,6 +194,7 @@ def membership_remove(*, acting_user, membership: Membership) -> Membership:
     membership.status = Status.REMOVED if was_active else Status.DECLINED
     membership.role = Role.MEMBER
     membership.save(update_fields=["status", "role", "updated_at"])
+    _audit(acting_user, AuditAction.MEMBER_REMOVED, membership)
     if was_active:
         notify(
             recipient=membership.user,

@@ -149,3 +149,15 @@ def test_an_erased_profile_is_gone(client, member, other_member):
     client.force_login(other_member)
     assert client.get(f"/members/{handle}/").status_code == 404
     assert client.get(f"/members/former-member-{member.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("viewer", "shown"), [("self", False), ("other", False), ("staff", True)]
+)
+def test_only_staff_see_the_erase_button_on_a_profile(
+    client, member, other_member, staff, viewer, shown
+):
+    client.force_login({"self": member, "other": other_member, "staff": staff}[viewer])
+    page = client.get(member.get_absolute_url()).text
+    erase_url = reverse("privacy:erase_member", kwargs={"username": member.username})
+    assert (erase_url in page) is shown
