@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 
 from communities.access import visible_communities_q
 from communities.models import Membership
-from knowledge.models import ItemTag
+from knowledge.models import ItemTag, Reply
 from members.models import ExpertiseTag, LeadershipRole
 from mentoring.models import Format, MentorOffer, OfferTopic, Pair, RequestTopic
 
@@ -307,15 +307,20 @@ def _candidate_offers(tag_ids, limit: int, *, seen: Q) -> list:
         .values("content_object__accepted_reply__author_id")
         .distinct()
     )
-    # People whose replies on those items were marked helpful: the few
-    # marked replies (a partial index), one filter() so both conditions
-    # hold for the same reply.
+    # People whose replies on those items were marked helpful: the marked
+    # replies (a partial index) matched to the tag links directly. Hidden
+    # items are not looked up here (that join read every item); a replier
+    # whose only marks sit on hidden items enters the pool last, by topic
+    # overlap, and scores nothing (_helpful_marks leaves them out).
     reply_authors = (
-        tagged.filter(
-            content_object__replies__helpful_count__gt=0,
-            content_object__replies__hidden_at__isnull=True,
+        Reply.objects.filter(
+            helpful_count__gt=0,
+            hidden_at__isnull=True,
+            item_id__in=ItemTag.objects.filter(seen, tag_id__in=tag_ids).values(
+                "content_object_id"
+            ),
         )
-        .values("content_object__replies__author_id")
+        .values("author_id")
         .distinct()
     )
     return list(

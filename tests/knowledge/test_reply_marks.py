@@ -619,3 +619,16 @@ def test_hidden_replies_do_not_count_for_mentor_suggestions(
     assert mentor_suggestions_for(request, viewer=staff)
     services.reply_hide(reply=reply, acting_user=steward)
     assert mentor_suggestions_for(request, viewer=staff) == []
+
+
+def test_replies_on_hidden_items_do_not_count_for_mentor_suggestions(
+    question, community, member, steward, staff
+):
+    request = MentoringRequestFactory(topics=["onboarding"])
+    replier = MentorOfferFactory(user=member_of(community), topics=["lean"])
+    reply = answer(question, replier.user)
+    reply_marks.do_reply_helpful_set(reply=reply, acting_user=steward, helpful=True)
+    assert mentor_suggestions_for(request, viewer=staff)
+    services.item_hide(item=question, acting_user=steward)
+    assert mentor_suggestions_for(request, viewer=staff) == []
+    assert experts_for_tag(tag="onboarding", viewer=staff) == []
