@@ -2,6 +2,7 @@
 by helpful, and the asker told when a steward accepts an answer for them."""
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -10,7 +11,7 @@ from django.urls import reverse
 from knowledge import reply_marks, services, watching
 from knowledge.models import FollowLevel, ItemKind, Reply, ReplyHelpfulMark
 from knowledge.selectors import experts_for_tag, tag_expertise_scores
-from members.models import LeadershipRole
+from members.models import LeadershipRole, NotificationEmails
 from mentoring.suggestions import mentor_suggestions_for
 from notifications.models import Notification
 from tests.communities.factories import MembershipFactory
@@ -215,6 +216,33 @@ def test_the_asker_hears_when_a_steward_accepts_an_answer_for_them(
     # Accepting the same answer again tells nobody again.
     services.answer_accept(item=question, reply=reply, acting_user=steward)
     assert Notification.objects.filter(recipient=member).count() == 2  # + reply
+
+
+@pytest.mark.parametrize(
+    "emails,sent",
+    [
+        (NotificationEmails.IMMEDIATELY, True),
+        (NotificationEmails.DIGEST, False),
+        (NotificationEmails.OFF, False),
+    ],
+)
+def test_the_askers_email_setting_is_honoured(
+    question, member, steward, community, emails, sent,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    member.notification_emails = emails
+    member.save(update_fields=["notification_emails"])
+    reply = answer(question, member_of(community))
+    mail.outbox = []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_accept(item=question, reply=reply, acting_user=steward)
+    to_asker = [m for m in mail.outbox if m.to == [member.email]]
+    assert len(to_asker) == (1 if sent else 0)
+    if sent:
+        assert "accepted" in to_asker[0].body
+    assert Notification.objects.filter(
+        recipient=member, kind="knowledge.answer_accepted_for_you"
+    ).exists()
 
 
 def test_the_asker_accepting_is_not_told_about_it(question, member, community):
