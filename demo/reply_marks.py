@@ -79,7 +79,8 @@ def _marks(rng, readers, now) -> int:
         ]
         for user in rng.sample(voters, k=min(len(voters), rng.randint(1, MOST_MARKS))):
             at = min(reply.created_at + timedelta(hours=rng.randint(2, 96)), now)
-            do_reply_helpful_set(reply=reply, acting_user=user, helpful=True)
+            with notifications_at(at):
+                do_reply_helpful_set(reply=reply, acting_user=user, helpful=True)
             # Backdating: marked at `at`.
             ReplyHelpfulMark.objects.filter(reply=reply, user=user).update(
                 created_at=at

@@ -4,7 +4,8 @@
 - Whoever may see an item may mark its visible replies helpful, one mark per
   member per reply, never their own; marking again or unmarking twice
   changes nothing. Reply.helpful_count is kept here with F() updates, so it
-  stays true under concurrent requests. A reply's marks count toward its
+  stays true under concurrent requests; the reply's author is told, as for
+  marks on items. A reply's marks count toward its
   author's expertise on the item's tags (who knows most, mentor
   suggestions), as marks on their own items do.
 - A steward of the item's community (and staff) recommends an answer to a
@@ -103,6 +104,16 @@ def do_reply_helpful_set(*, reply: Reply, acting_user, helpful: bool) -> bool:
             return False
         Reply.objects.filter(pk=reply.pk).update(helpful_count=F("helpful_count") + 1)
         reply.helpful_count += 1
+        item = reply.item
+        what = _("answer to") if item.is_question else _("reply to")
+        services.notify_if_visible(
+            recipient=reply.author,
+            item=item,
+            kind="knowledge.reply_helpful",
+            message=_("%(member)s found your %(what)s “%(title)s” helpful")
+            % {"member": acting_user.display_name, "what": what, "title": item.title},
+            actor=acting_user,
+        )
         return True
     deleted, _details = ReplyHelpfulMark.objects.filter(
         reply=reply, user=acting_user

@@ -75,6 +75,31 @@ def test_marking_a_reply_toggles_one_mark_and_keeps_the_counter(
     ) == [other.pk]
 
 
+def test_the_replys_author_is_told_once_per_mark(question, steward, member):
+    reply = answer(question, steward)
+    reply_marks.do_reply_helpful_set(reply=reply, acting_user=member, helpful=True)
+    reply_marks.do_reply_helpful_set(reply=reply, acting_user=member, helpful=True)
+    reply_marks.do_reply_helpful_set(reply=reply, acting_user=member, helpful=False)
+    told = Notification.objects.get(recipient=steward, kind="knowledge.reply_helpful")
+    assert told.message == (
+        f"Mia Member found your answer to “{question.title}” helpful"
+    )
+
+
+def test_nothing_is_marked_or_recommended_in_an_archived_community(
+    make_item, archived, member, steward
+):
+    asked = make_item(
+        author=member, community=archived, kind=ItemKind.QUESTION, title="Old?"
+    )
+    MembershipFactory(user=steward, community=archived, steward=True)
+    reply = answer(asked, steward)
+    with pytest.raises(PermissionDenied):
+        check_mark(member, reply)
+    with pytest.raises(PermissionDenied):
+        check_recommend(steward, reply)
+
+
 def test_the_database_allows_one_mark_per_member_per_reply(question, steward, member):
     reply = answer(question, steward)
     ReplyHelpfulMark.objects.create(reply=reply, user=member)
