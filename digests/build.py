@@ -155,8 +155,9 @@ def _audience_communities(community):
 
 def _who_knows_what(community, tag_counts: Counter) -> list[dict]:
     """Members whose stories and answers on the period's busiest tags helped
-    most: helpful marks on their items plus accepted answers (weighing three
-    marks, as on tag pages), across what this digest's readers may see."""
+    most: helpful marks on their items and replies plus accepted answers
+    (weighing three marks, as on tag pages), across what this digest's
+    readers may see."""
     tags = [
         name for name, _n in sorted(tag_counts.items(), key=lambda t: (-t[1], t[0]))
     ][:KNOWING_TAGS]

@@ -5,6 +5,7 @@ from knowledge.models import (
     HelpfulMark,
     Item,
     Reply,
+    ReplyHelpfulMark,
 )
 from knowledge.services import (
     item_hide,
@@ -78,8 +79,11 @@ class ReplyAdmin(admin.ModelAdmin):
     """An edited reply is re-rendered by knowledge.services.reply_update;
     hiding goes through reply_hide/restore, which keep the item's count."""
 
-    list_display = ["item", "author", "created_at", "hidden_at"]
-    fields = ["body", "item", "author", "created_at", "edited_at", "hidden_at"]
+    list_display = ["item", "author", "created_at", "helpful_count", "hidden_at"]
+    fields = [
+        "body", "item", "author", "created_at", "edited_at", "hidden_at",
+        "helpful_count", "recommended_at", "recommended_by",
+    ]  # fmt: skip
     readonly_fields = fields[1:]
     date_hierarchy = "created_at"
     actions = ["hide", "restore"]
@@ -120,6 +124,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(HelpfulMark)
 class HelpfulMarkAdmin(ReadOnlyAdmin):
     list_display = ["item", "user", "created_at"]
+
+
+@admin.register(ReplyHelpfulMark)
+class ReplyHelpfulMarkAdmin(ReadOnlyAdmin):
+    list_display = ["reply", "user", "created_at"]
+    raw_id_fields = ["reply", "user"]
 
 
 @admin.register(Adoption)

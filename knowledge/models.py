@@ -198,6 +198,17 @@ class Reply(models.Model):
         blank=True,
         related_name="+",
     )
+    # "This helped me" marks on the reply, kept by knowledge.reply_marks.
+    helpful_count = models.PositiveIntegerField(default=0)
+    # A steward's "recommended" mark on an answer (knowledge.reply_marks).
+    recommended_at = models.DateTimeField(null=True, blank=True)
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name_plural = "replies"
@@ -205,13 +216,26 @@ class Reply(models.Model):
             models.Index(fields=["item", "created_at"], name="reply_item_time"),
             models.Index(fields=["author", "-created_at"], name="reply_author_recent"),
             models.Index(fields=["created_at"], name="reply_created"),
+            # Who knows most and mentor suggestions read the few marked
+            # replies of a tag's items (most replies have no mark).
+            models.Index(
+                fields=["item", "author"],
+                condition=models.Q(helpful_count__gt=0, hidden_at__isnull=True),
+                name="reply_item_helpful",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "submission_token"],
                 condition=models.Q(submission_token__isnull=False),
                 name="reply_submitted_once",
-            )
+            ),
+            # Nobody recommended an answer that is not recommended.
+            models.CheckConstraint(
+                condition=models.Q(recommended_at__isnull=False)
+                | models.Q(recommended_by__isnull=True),
+                name="reply_recommender_needs_time",
+            ),
         ]
 
     def __str__(self):
@@ -241,6 +265,30 @@ class HelpfulMark(models.Model):
 
     def __str__(self):
         return f"{self.user} found {self.item} helpful"
+
+
+class ReplyHelpfulMark(models.Model):
+    """ "This helped me" on a reply or an answer: one per member per reply,
+    never on one's own (knowledge.reply_marks keeps Reply.helpful_count)."""
+
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, related_name="helpful_marks"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reply_helpful_marks",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "user"], name="reply_helpful_once")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="reply_helpful_created")]
+
+    def __str__(self):
+        return f"{self.user} found reply {self.reply_id} helpful"
 
 
 class Adoption(models.Model):

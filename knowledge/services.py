@@ -92,6 +92,10 @@ def _notify_if_visible(*, recipient, item, **kwargs) -> None:
     notify(recipient=recipient, url=item.get_absolute_url(), **kwargs)
 
 
+# For knowledge's verb modules (reply_marks) that tell people the same way.
+notify_if_visible = _notify_if_visible
+
+
 def _item_insert(*, author, community, kind, title, body, tags, **extra) -> Item:
     tags = tags_normalise(tags)
     item = Item(
@@ -358,6 +362,24 @@ def answer_accept(*, item: Item, reply: Reply, acting_user) -> None:
         message=f"Your answer to “{item.title}” was accepted",
         actor=acting_user,
     )
+    if acting_user.pk != item.author_id and reply.author_id != item.author_id:
+        # A steward chose for the asker: the asker hears it (their own
+        # answer accepted, they heard it just above).
+        _notify_if_visible(
+            recipient=item.author,
+            item=item,
+            kind="knowledge.answer_accepted_for_you",
+            message=_(
+                "%(steward)s accepted %(answerer)s’s answer to your question "
+                "“%(title)s”"
+            )
+            % {
+                "steward": acting_user.display_name,
+                "answerer": reply.author.display_name,
+                "title": item.title,
+            },
+            actor=acting_user,
+        )
 
 
 @transaction.atomic

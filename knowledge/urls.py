@@ -6,6 +6,7 @@ from knowledge import (
     follow_views,
     history_views,
     mention_views,
+    reply_mark_views,
     search_views,
     views,
 )
@@ -30,6 +31,12 @@ urlpatterns = [
     path(f"{REPLY}/hide/", views.reply_hide, name="reply_hide"),
     path(f"{REPLY}/restore/", views.reply_restore, name="reply_restore"),
     path(f"{REPLY}/accept/", views.reply_accept, name="reply_accept"),
+    path(f"{REPLY}/helpful/", reply_mark_views.reply_helpful, name="reply_helpful"),
+    path(
+        f"{REPLY}/recommend/",
+        reply_mark_views.answer_recommend,
+        name="answer_recommend",
+    ),
     path(f"{ITEM}/history/", history_views.history, name="item_history"),
     path(
         f"{ITEM}/history/<int:number>/restore/",

@@ -16,7 +16,15 @@ from communities.access import (
     can_moderate,
     communities_visible_to,
 )
-from knowledge import attachments, checks, editor, selectors, services, watching
+from knowledge import (
+    attachments,
+    checks,
+    editor,
+    reply_marks,
+    selectors,
+    services,
+    watching,
+)
 from knowledge import permissions as perms
 from knowledge.follow_views import follow_button
 from knowledge.forms import (
@@ -49,10 +57,17 @@ def _page_size():
 def _item_context(request, item, membership, *, reply_form):
     user = request.user
     moderator = can_moderate(user, item.community, membership)
-    replies = selectors.item_replies(item=item)
+    order = selectors.answer_order(request.GET.get("answers"))
+    replies = selectors.item_replies(item=item, viewer=user, order=order)
     files, reply_files = attachments.item_attachments(item=item)
     for reply in replies:
         reply.files = reply_files.get(reply.pk, [])
+        reply.can_mark_helpful = reply_marks.can_mark_reply_helpful(
+            user, reply, item, membership
+        )
+        reply.can_recommend = reply_marks.can_recommend_answer(
+            user, reply, item, membership
+        )
         reply.can_edit = perms.can_edit_reply(user, reply, item, membership)
         reply.can_hide = perms.can_hide_reply(user, reply, item, membership)
         reply.can_restore = perms.can_restore_reply(user, reply, item, membership)
@@ -64,6 +79,7 @@ def _item_context(request, item, membership, *, reply_form):
         "community": item.community,
         "membership": membership,
         "replies": replies,
+        "answer_order": order,
         "reply_form": reply_form,
         "adoptions": adoptions,
         "private_adoptions": private_adoptions,

@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 
 from communities.access import visible_communities_q
 from communities.models import Membership
-from knowledge.models import ItemTag
+from knowledge.models import ItemTag, Reply
 from members.models import ExpertiseTag, LeadershipRole
 from mentoring.models import Format, MentorOffer, OfferTopic, Pair, RequestTopic
 
@@ -36,7 +36,7 @@ class Weights:
 
     topics     share of the wanted topics the mentor offers or lists as expertise
     knowledge  demonstrated knowledge on the wanted topics: helpful marks on
-               their items plus accepted answers (each worth
+               their items and replies plus accepted answers (each worth
                `accepted_answer_worth` marks), full points at
                `knowledge_saturation`
     role       complementary leadership roles (see ROLE_FIT), e.g. an
@@ -307,6 +307,22 @@ def _candidate_offers(tag_ids, limit: int, *, seen: Q) -> list:
         .values("content_object__accepted_reply__author_id")
         .distinct()
     )
+    # People whose replies on those items were marked helpful: the marked
+    # replies (a partial index) matched to the tag links directly. Hidden
+    # items are not looked up here (that join read every item); a replier
+    # whose only marks sit on hidden items enters the pool last, by topic
+    # overlap, and scores nothing (_helpful_marks leaves them out).
+    reply_authors = (
+        Reply.objects.filter(
+            helpful_count__gt=0,
+            hidden_at__isnull=True,
+            item_id__in=ItemTag.objects.filter(seen, tag_id__in=tag_ids).values(
+                "content_object_id"
+            ),
+        )
+        .values("author_id")
+        .distinct()
+    )
     return list(
         MentorOffer.objects.filter(available=True, user__is_active=True)
         .annotate(
@@ -320,6 +336,7 @@ def _candidate_offers(tag_ids, limit: int, *, seen: Q) -> list:
             | Q(expertise_hits__gt=0)
             | Q(user_id__in=helpful_authors)
             | Q(user_id__in=answer_authors)
+            | Q(user_id__in=reply_authors)
         )
         .select_related("user")
         .order_by((F("topic_hits") + F("expertise_hits")).desc(), "load", "pk")[:limit]
@@ -347,21 +364,36 @@ def _expertise(user_ids, tag_ids) -> dict:
 
 
 def _helpful_marks(user_ids, tag_ids, *, seen: Q) -> dict:
-    """Helpful marks received per (author, tag) on visible items (the items'
-    own counters, kept by knowledge's services: no join to every mark)."""
-    rows = (
-        ItemTag.objects.filter(
-            seen,
-            tag_id__in=tag_ids,
+    """Helpful marks received per (author, tag) on visible items and on
+    visible replies to them (a reply's marks count for its author on the
+    item's tags). Read from the items' and replies' own counters, kept by
+    knowledge's services: no join to every mark. One query (a UNION)."""
+    tagged = ItemTag.objects.filter(
+        seen, tag_id__in=tag_ids, content_object__hidden_at__isnull=True
+    )
+    on_items = (
+        tagged.filter(
             content_object__author_id__in=user_ids,
-            content_object__hidden_at__isnull=True,
             content_object__helpful_count__gt=0,
         )
         .values("content_object__author_id", "tag_id")
         .annotate(n=Sum("content_object__helpful_count"))
         .values_list("content_object__author_id", "tag_id", "n")
     )
-    return {(user_id, tag_id): n for user_id, tag_id, n in rows if n}
+    on_replies = (
+        tagged.filter(
+            content_object__replies__author_id__in=user_ids,
+            content_object__replies__helpful_count__gt=0,
+            content_object__replies__hidden_at__isnull=True,
+        )
+        .values("content_object__replies__author_id", "tag_id")
+        .annotate(n=Sum("content_object__replies__helpful_count"))
+        .values_list("content_object__replies__author_id", "tag_id", "n")
+    )
+    found = defaultdict(int)
+    for user_id, tag_id, n in on_items.union(on_replies, all=True):
+        found[(user_id, tag_id)] += n or 0
+    return {key: n for key, n in found.items() if n}
 
 
 def _accepted_answers(user_ids, tag_ids, *, seen: Q) -> dict:

@@ -32,7 +32,9 @@ from knowledge.selectors.feeds import (
     questions_you_could_answer,
 )
 from knowledge.selectors.items import (
+    ANSWER_ORDERS,
     adoption_targets,
+    answer_order,
     has_marked_helpful,
     item_adoptions,
     item_replies,
@@ -56,6 +58,7 @@ from knowledge.selectors.visibility import LIST_RELATED, visible_items
 from members.pagination import Cursor
 
 __all__ = [
+    "ANSWER_ORDERS",
     "EXPERTS_RECENT_ITEMS",
     "FEED_TABS",
     "LIST_RELATED",
@@ -65,6 +68,7 @@ __all__ = [
     "Cursor",
     "SearchResults",
     "adoption_targets",
+    "answer_order",
     "community_feed",
     "contributions_of",
     "experts_for_tag",

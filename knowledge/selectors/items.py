@@ -1,20 +1,62 @@
 """The item page: replies, helpful marks, adoptions, shares and where an item
 may go next."""
 
-from django.db.models import BooleanField, ExpressionWrapper, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Value,
+    When,
+)
 
 from communities.access import visible_communities_q
 from communities.models import Community, Membership
-from knowledge.models import Adoption, HelpfulMark, Item, Reply
+from knowledge.models import Adoption, HelpfulMark, Item, Reply, ReplyHelpfulMark
 from knowledge.selectors.visibility import visible_items
 
+# How a question's answers may be ordered (?answers=): the first is the default.
+ANSWER_ORDERS = ("oldest", "helpful")
 
-def item_replies(*, item: Item):
-    return list(
-        Reply.objects.filter(item=item)
-        .select_related("author", "hidden_by")
-        .order_by("created_at", "id")
+
+def answer_order(value) -> str:
+    """A valid answer order from a request's parameter; anything else is the
+    default, so a hand-made URL never fails."""
+    return value if value in ANSWER_ORDERS else ANSWER_ORDERS[0]
+
+
+def item_replies(*, item: Item, viewer=None, order: str = "oldest"):
+    """The item's replies, each with .marked (the viewer marked it helpful),
+    in one query. `order` "helpful" (questions only): the accepted answer,
+    then recommended ones, then by helpful marks; hidden replies last."""
+    replies = Reply.objects.filter(item=item).select_related(
+        "author", "hidden_by", "recommended_by"
     )
+    if viewer is not None and viewer.is_authenticated:
+        replies = replies.annotate(
+            marked=Exists(
+                ReplyHelpfulMark.objects.filter(reply=OuterRef("pk"), user_id=viewer.pk)
+            )
+        )
+    else:
+        replies = replies.annotate(marked=Value(False))
+    if order == "helpful" and item.is_question:
+        replies = replies.order_by(
+            F("hidden_at").asc(nulls_first=True),
+            Case(
+                When(pk=item.accepted_reply_id, then=Value(0)),
+                default=Value(1),
+            ),
+            F("recommended_at").asc(nulls_last=True),
+            "-helpful_count",
+            "created_at",
+            "id",
+        )
+    else:
+        replies = replies.order_by("created_at", "id")
+    return list(replies)
 
 
 def has_marked_helpful(*, item: Item, user) -> bool:

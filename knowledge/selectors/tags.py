@@ -2,11 +2,13 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Q, Subquery, Sum
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import BigIntegerField, Count, F, Func, OuterRef, Q, Subquery, Sum
 from taggit.models import Tag
 
 from communities.access import communities_visible_to
-from knowledge.models import Item, ItemTag
+from knowledge.models import Item, ItemTag, Reply
 from knowledge.selectors.visibility import LIST_RELATED
 from members.models import User
 from members.pagination import KeysetPage, Position, keyset_page
@@ -34,6 +36,27 @@ def _tag_links(*, tags: list[str], viewer):
             content_object__community_id__in=communities_visible_to(viewer).values("pk")
         )
     return links
+
+
+def _marked_replies(item_ref: str) -> ArraySubquery:
+    """[[reply author id, helpful marks], ...] of the item's visible replies
+    that were marked helpful: a few rows on a small partial index, read in
+    the same query as the item."""
+    return ArraySubquery(
+        Reply.objects.filter(
+            item_id=OuterRef(item_ref), helpful_count__gt=0, hidden_at__isnull=True
+        )
+        .order_by()
+        .values(
+            pair=Func(
+                F("author_id"),
+                F("helpful_count"),
+                function="ARRAY",
+                template="%(function)s[%(expressions)s]::bigint[]",
+                output_field=ArrayField(BigIntegerField()),
+            )
+        )
+    )
 
 
 def tag_items(*, tag: str, viewer, position: Position, size: int) -> KeysetPage:
@@ -66,8 +89,9 @@ def tag_expertise_scores(
     community_ids=None,
 ) -> dict:
     """{(user_id, tag): {"helpful": n, "accepted": m}} for the given tags:
-    helpful marks received on a member's items with the tag, and their
-    accepted answers on questions with the tag. With a `viewer`, only
+    helpful marks received on a member's items with the tag and on their
+    replies to items with the tag, and their accepted answers on questions
+    with the tag. With a `viewer`, only
     communities they may see count; without, everything (for background jobs
     and staff dashboards). `community_ids` (ids or a subquery) narrows to
     those communities, e.g. what every reader of a digest may see. With
@@ -82,20 +106,28 @@ def tag_expertise_scores(
     if recent_items is not None:
         # A bounded walk down the (tag, item) index; summed here, not in SQL,
         # so PostgreSQL never plans a join against every link of the tag.
-        rows = links.order_by("-item_created_at", "-content_object_id").values_list(
-            "tag__name",
-            "content_object__author_id",
-            "content_object__helpful_count",
-            "content_object__accepted_reply__author_id",
-            "content_object__accepted_reply__hidden_at",
-        )[:recent_items]
+        rows = (
+            links.order_by("-item_created_at", "-content_object_id")
+            .annotate(reply_marks=_marked_replies("content_object_id"))
+            .values_list(
+                "tag__name",
+                "content_object__author_id",
+                "content_object__helpful_count",
+                "content_object__accepted_reply__author_id",
+                "content_object__accepted_reply__hidden_at",
+                "reply_marks",
+            )[:recent_items]
+        )
         wanted = None if user_ids is None else set(user_ids)
-        for name, author_id, helpful, answerer_id, answer_hidden in rows:
+        for name, author_id, helpful, answerer_id, answer_hidden, marked in rows:
             if helpful and (wanted is None or author_id in wanted):
                 scores[(author_id, name)]["helpful"] += helpful
             counts = answerer_id and answer_hidden is None
             if counts and (wanted is None or answerer_id in wanted):
                 scores[(answerer_id, name)]["accepted"] += 1
+            for replier_id, marks in marked or ():
+                if wanted is None or replier_id in wanted:
+                    scores[(replier_id, name)]["helpful"] += marks
         return dict(scores)
     helpful = links.filter(content_object__helpful_count__gt=0)
     accepted = links.filter(
@@ -115,13 +147,27 @@ def tag_expertise_scores(
         user=F("content_object__accepted_reply__author_id"), name=F("tag__name")
     ).annotate(n=Count("id")):
         scores[(row["user"], row["name"])]["accepted"] = row["n"]
+    # One filter() call, so every condition applies to the same reply.
+    marked = {
+        "content_object__replies__helpful_count__gt": 0,
+        "content_object__replies__hidden_at__isnull": True,
+    }
+    if user_ids is not None:
+        marked["content_object__replies__author_id__in"] = user_ids
+    for row in (
+        links.filter(**marked)
+        .values(user=F("content_object__replies__author_id"), name=F("tag__name"))
+        .annotate(n=Sum("content_object__replies__helpful_count"))
+    ):
+        scores[(row["user"], row["name"])]["helpful"] += row["n"]
     return dict(scores)
 
 
 def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
-    """Members who know most about `tag`: helpful marks received plus accepted
-    answers (an accepted answer weighs as three marks), on the latest
-    EXPERTS_RECENT_ITEMS items with the tag that `viewer` may see. Each user
+    """Members who know most about `tag`: helpful marks received (on their
+    items and their replies) plus accepted answers (an accepted answer weighs
+    as three marks), on the latest EXPERTS_RECENT_ITEMS items with the tag
+    that `viewer` may see. Each user
     carries .helpful, .accepted and .score."""
     scores = tag_expertise_scores(
         tags=[tag], viewer=viewer, recent_items=EXPERTS_RECENT_ITEMS

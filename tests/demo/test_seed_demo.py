@@ -23,6 +23,7 @@ from knowledge.models import (
     ItemTag,
     Mention,
     Reply,
+    ReplyHelpfulMark,
     WatchFanout,
 )
 from members.markup import markdown_to_html
@@ -57,6 +58,8 @@ def _counts():
         "follows": Follow.objects.count(),
         "fanouts": WatchFanout.objects.count(),
         "mentions": Mention.objects.count(),
+        "reply_marks": ReplyHelpfulMark.objects.count(),
+        "recommended": Reply.objects.filter(recommended_at__isnull=False).count(),
     }
 
 
@@ -230,3 +233,38 @@ def test_demo_replies_mention_colleagues_and_the_stewards(demo_world):
     mentioned = Reply.objects.filter(body__contains="@stewards").first()
     assert mentioned is not None and "/members/" in mentioned.body_html
     assert Notification.objects.filter(kind="knowledge.mention").exists()
+
+
+def test_demo_replies_are_marked_helpful_recommended_and_accepted_by_a_steward(
+    demo_world,
+):
+    """Reply marks are on other people's replies, counted on the reply, and
+    weigh in who knows most; a few answers are recommended by a steward of
+    their community; one asker was told a steward accepted an answer."""
+    from knowledge.selectors import tag_expertise_scores
+
+    marks = ReplyHelpfulMark.objects.select_related("reply")
+    assert marks.count() >= 50
+    assert not marks.filter(user=F("reply__author")).exists()
+    assert (
+        not Reply.objects.annotate(n=Count("helpful_marks"))
+        .exclude(helpful_count=F("n"))
+        .exists()
+    )
+    recommended = Reply.objects.filter(recommended_at__isnull=False).select_related(
+        "item"
+    )
+    assert 1 <= recommended.count() <= 3
+    for reply in recommended:
+        assert reply.item.is_question
+        assert Membership.objects.filter(
+            user=reply.recommended_by,
+            community=reply.item.community_id,
+            role=Membership.Role.STEWARD,
+        ).exists()
+    told = Notification.objects.get(kind="knowledge.answer_accepted_for_you")
+    assert " accepted " in told.message and "answer to your question" in told.message
+    marked = Reply.objects.filter(helpful_count__gt=0).select_related("item").first()
+    tag = marked.item.tag_list[0]
+    scores = tag_expertise_scores(tags=[tag], user_ids=[marked.author_id])
+    assert scores[(marked.author_id, tag)]["helpful"] >= marked.helpful_count

@@ -20,6 +20,7 @@ from demo import (
     networks,
     notifications,
     people,
+    reply_marks,
 )
 
 STEPS = [
@@ -29,6 +30,7 @@ STEPS = [
     contributions,
     mentoring,
     mentions,
+    reply_marks,
     follows,
     digests,
     notifications,
