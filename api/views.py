@@ -62,6 +62,10 @@ def _positive_id(value) -> int:
 
 
 class ApiView(GenericAPIView):
+    # The schema describes every operation; OPTIONS answers 405 rather than
+    # guess at an object (DRF's metadata would fetch one without a check).
+    metadata_class = None
+
     # No model-wide queryset: each view reads through a selector.
     def get_queryset(self):  # pragma: no cover - never called
         raise NotImplementedError
