@@ -32,6 +32,12 @@ def exception_handler(exc, context):
         exc = Conflict(str(exc))
     elif isinstance(exc, PermissionDenied) and not str(exc):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, exceptions.NotAuthenticated):
+        challenge = getattr(exc, "auth_header", None)
+        exc = exceptions.NotAuthenticated(
+            _("Sign in, or send a token: Authorization: Bearer <token>.")
+        )
+        exc.auth_header = challenge
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found, or not yours to see."))
     response = drf_exception_handler(exc, context)
