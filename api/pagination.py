@@ -7,10 +7,6 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
-# Rows sharing one position are skipped by an offset; a cursor asking for
-# more than this was not made by us.
-MAX_CURSOR_OFFSET = 10_000
-
 
 class NewestFirstCursor(CursorPagination):
     ordering = ("-created_at", "-id")
@@ -18,12 +14,6 @@ class NewestFirstCursor(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     invalid_cursor_message = _("That page cursor is not valid: start again.")
-
-    def decode_cursor(self, request):
-        cursor = super().decode_cursor(request)
-        if cursor is not None and cursor.offset > MAX_CURSOR_OFFSET:
-            raise NotFound(self.invalid_cursor_message)
-        return cursor
 
     def paginate_queryset(self, queryset, request, view=None):
         try:

@@ -66,6 +66,18 @@ class ApiView(GenericAPIView):
     # guess at an object (DRF's metadata would fetch one without a check).
     metadata_class = None
 
+    def initial(self, request, *args, **kwargs):
+        """DRF's, with the rate limit counted before the permission check,
+        so requests that are not signed in are limited too."""
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        negotiated = self.perform_content_negotiation(request)
+        request.accepted_renderer, request.accepted_media_type = negotiated
+        version, scheme = self.determine_version(request, *args, **kwargs)
+        request.version, request.versioning_scheme = version, scheme
+        self.perform_authentication(request)
+        self.check_throttles(request)
+        self.check_permissions(request)
+
     # No model-wide queryset: each view reads through a selector.
     def get_queryset(self):  # pragma: no cover - never called
         raise NotImplementedError
