@@ -156,3 +156,15 @@ def test_authorization_code_with_pkce(world):
         f"/api/v1/items/{world.private_item.pk}/replies/", {"body": "Hi"}
     )
     assert refused.status_code == 403
+
+
+def test_a_members_applications_page_is_theirs_and_in_the_sites_layout(world):
+    browser = Client()
+    assert browser.get("/o/applications/").status_code == 302
+    browser.force_login(world.people["member"])
+    application_of(world.people["member"], Application.GRANT_CLIENT_CREDENTIALS)
+    application_of(world.people["outsider"], Application.GRANT_CLIENT_CREDENTIALS)
+    page = browser.get("/o/applications/")
+    assert page.status_code == 200
+    assert page.content.decode().count("Wiki sync") == 1
+    assert "<style" not in page.content.decode()
