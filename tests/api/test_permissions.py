@@ -351,3 +351,33 @@ def test_leaving_and_the_last_steward(world, api_as):
     last = api_as("steward").post("/api/v1/communities/board-room/leave/")
     assert last.status_code == 409
     assert "steward" in last.json()["detail"]
+
+
+ASK_IN_PRIVATE = table(
+    anonymous=401,
+    outsider=404,
+    member=404,
+    private_member=201,
+    steward=201,
+    manager=404,
+    staff=400,
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_asking_for_mentoring_names_only_ones_own_community(world, api_as, role):
+    """Anyone signed in may ask; naming a private community one is not in is
+    404 as on its page, and one where one is not active is refused."""
+    plain = api_as(role).post(
+        "/api/v1/mentoring/requests/", {"topics": ["Welding"], "goals": "Learn"}
+    )
+    assert plain.status_code == (401 if role == "anonymous" else 201)
+    if role != "anonymous":
+        assert plain.json()["topics"] == ["welding"]
+    in_private = api_as(role).post(
+        "/api/v1/mentoring/requests/",
+        {"topics": ["welding"], "goals": "Learn", "community": "board-room"},
+    )
+    assert in_private.status_code == ASK_IN_PRIVATE[role], in_private.content
+    if in_private.status_code == 400:
+        assert "active member" in str(in_private.json()["errors"]["community"])

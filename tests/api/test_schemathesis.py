@@ -67,6 +67,7 @@ schema = schemathesis.openapi.from_wsgi(
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
     deadline=None,
+    database=None,  # nothing written into the checkout
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_conforms_and_never_fails(case, seeded):
