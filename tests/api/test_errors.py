@@ -85,3 +85,10 @@ def test_marking_notifications_read(world, api):
     assert [n["message"] for n in unread] == ["Two"]
     assert api.post("/api/v1/notifications/read/", {}).json() == {"marked": 1}
     assert api.post("/api/v1/notifications/read/", {"ids": ["x"]}).status_code == 400
+
+
+def test_an_address_the_api_does_not_have_answers_in_json(api):
+    response = api.get("/api/v1/members/not a slug/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    assert api.get("/api/v1/nothing-here/").json() == {"detail": "Not found."}
