@@ -168,3 +168,4 @@ def test_a_members_applications_page_is_theirs_and_in_the_sites_layout(world):
     assert page.status_code == 200
     assert page.content.decode().count("Wiki sync") == 1
     assert "<style" not in page.content.decode()
+    assert browser.get("/o/authorized_tokens/").status_code == 200
