@@ -34,6 +34,11 @@ urlpatterns = [
         views.MentoringRequestDetail.as_view(),
         name="mentoring-request",
     ),
+    path(
+        "mentoring/requests/<int:pk>/withdraw/",
+        views.MentoringRequestWithdraw.as_view(),
+        name="mentoring-request-withdraw",
+    ),
     path("notifications/", views.NotificationList.as_view(), name="notifications"),
     path(
         "notifications/read/",

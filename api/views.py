@@ -27,7 +27,7 @@ from members.models import LeadershipRole
 from members.tags import tag_normalise
 from mentoring import permissions as mentoring_perms
 from mentoring import selectors as mentoring_selectors
-from mentoring.services.requests import check_request_create
+from mentoring.services.requests import check_request_create, check_request_withdraw
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 
@@ -507,6 +507,22 @@ class MentoringRequestDetail(ApiView):
     )
     def get(self, request, pk):
         req, _pairs = mentoring_perms.access_request(request.user, _positive_id(pk))
+        return Response(self.get_serializer(req).data)
+
+
+class MentoringRequestWithdraw(ApiView):
+    serializer_class = s.MentoringRequestSerializer
+
+    @extend_schema(
+        summary="Withdraw my mentoring request",
+        description="Its mentee, while it is waiting or proposed; again: nothing.",
+        request=None,
+        responses={200: s.MentoringRequestSerializer, **errors(400, 403, 404)},
+    )
+    def post(self, request, pk):
+        req = check_request_withdraw(
+            acting_user=request.user, request_id=_positive_id(pk)
+        )
         return Response(self.get_serializer(req).data)
 
 

@@ -381,3 +381,36 @@ def test_asking_for_mentoring_names_only_ones_own_community(world, api_as, role)
     assert in_private.status_code == ASK_IN_PRIVATE[role], in_private.content
     if in_private.status_code == 400:
         assert "active member" in str(in_private.json()["errors"]["community"])
+
+
+WITHDRAW = table(
+    anonymous=401,
+    outsider=404,
+    member=404,
+    private_member=404,
+    steward=404,
+    manager=403,
+    staff=403,
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_mentee_withdraws_a_request(world, api_as, role):
+    """As on the request page: those who may see it but are not its mentee
+    are refused (403), everyone else finds nothing (404)."""
+    req = MentoringRequest.objects.create(mentee=world.author, goals="Learn")
+    response = api_as(role).post(f"/api/v1/mentoring/requests/{req.pk}/withdraw/")
+    assert response.status_code == WITHDRAW[role]
+    req.refresh_from_db()
+    assert req.status == MentoringRequest.Status.OPEN
+
+
+def test_the_mentee_withdraws_once(world):
+    from tests.api.conftest import ApiClient, token_for
+
+    req = MentoringRequest.objects.create(mentee=world.author, goals="Learn")
+    mentee = ApiClient(token_for(world.author))
+    first = mentee.post(f"/api/v1/mentoring/requests/{req.pk}/withdraw/")
+    assert first.status_code == 200 and first.json()["status"] == "withdrawn"
+    again = mentee.post(f"/api/v1/mentoring/requests/{req.pk}/withdraw/")
+    assert again.status_code == 200

@@ -29,6 +29,7 @@ OPERATIONS = {
     ("/api/v1/mentoring/requests/", "get"),
     ("/api/v1/mentoring/requests/", "post"),
     ("/api/v1/mentoring/requests/{id}/", "get"),
+    ("/api/v1/mentoring/requests/{id}/withdraw/", "post"),
     ("/api/v1/notifications/", "get"),
     ("/api/v1/notifications/read/", "post"),
 }
