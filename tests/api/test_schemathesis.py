@@ -19,7 +19,7 @@ from notifications.services import notify
 from tests.api.conftest import token_for
 from tests.knowledge.roles import build_world
 
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 20
 
 
 @pytest.fixture
