@@ -1,5 +1,6 @@
 """Project-wide request guards."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 NUL = "\x00"
@@ -29,9 +30,12 @@ class RejectNulCharactersMiddleware:
 
     @staticmethod
     def bad_request(request):
+        reason = "It contained a null character, which no text can hold."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": reason}, status=400)
         return render(
             request,
             "errors/400.html",
-            {"reason": "It contained a null character, which no text can hold."},
+            {"reason": reason},
             status=400,
         )

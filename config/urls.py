@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import views
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # Before members/<username>/: a member's own API tokens.
+    path("members/me/tokens/", include("api.token_urls")),
     path("members/", include("members.urls")),
     path("", include("notifications.urls")),
     path("communities/", include("communities.urls")),
@@ -17,6 +20,16 @@ urlpatterns = [
     path("", include("digests.urls")),
     path("", include("dashboards.urls")),
     path("privacy/", include("privacy.urls")),
+    path("api/v1/", include("api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+    # OAuth2 for integrations (django-oauth-toolkit): authorize, token, revoke,
+    # and a member's registered applications under /o/applications/.
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
 ]
 
 handler400 = "config.views.bad_request"

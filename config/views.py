@@ -100,6 +100,9 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # An address the API does not have answers like one it does.
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "errors/404.html", status=404)
 
 

@@ -109,6 +109,13 @@ def member_erase(*, member: User) -> User:
         "account.EmailAddress",
         "socialaccount.SocialAccount",
         "mfa.Authenticator",
+        # API access: personal tokens, OAuth2 applications and their tokens.
+        "api.PersonalAccessToken",
+        "oauth2_provider.AccessToken",
+        "oauth2_provider.RefreshToken",
+        "oauth2_provider.IDToken",
+        "oauth2_provider.Grant",
+        "oauth2_provider.Application",
     ):
         try:
             model = apps.get_model(label)

@@ -18,6 +18,7 @@ APP_ORDER = [
     "mentoring",
     "digests",
     "dashboards",
+    "api",
     "privacy",
 ]
 RANK = {app: rank for rank, app in enumerate(APP_ORDER)}

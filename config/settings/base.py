@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "taggit",
+    "rest_framework",
+    "drf_spectacular",
+    "oauth2_provider",
     # Practica, in dependency order: each app may use the ones above it.
     "members",
     "notifications",
@@ -48,6 +51,9 @@ INSTALLED_APPS = [
     "mentoring",
     "digests",
     "dashboards",
+    # The REST API: it may use every app above; only privacy (which revokes
+    # an erased member's tokens) uses it.
+    "api",
     # A member's data rights (download, erase): reads every app above.
     "privacy",
     # Seeds the demo organisation through the apps above (manage.py seed_demo).
@@ -415,6 +421,79 @@ LOGGING = {
     # (Django's default mails ADMINS: 178 e-mails in 30 s with the database down).
     "loggers": {"django": {"handlers": ["console"], "propagate": False}},
 }
+
+# --- The REST API (api/) ----------------------------------------------------
+# Every endpoint needs a signed-in member: a personal access token or an OAuth2
+# token ("Authorization: Bearer ..."), or the browser session (with CSRF).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalAccessTokenAuthentication",
+        "api.authentication.MemberOAuth2Authentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "api.permissions.IsActiveMember",
+        "api.permissions.TokenScopes",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerCredentialThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env("API_RATE_LIMIT", default="600/min"),
+        "api_anon": env("API_ANON_RATE_LIMIT", default="60/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirstCursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Practica API",
+    "DESCRIPTION": (
+        "Communities, items, replies, tags, search, members, mentoring requests "
+        "and notifications, as the signed-in member sees them."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from static/vendor (npm's swagger-ui-dist), never a CDN.
+    "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-dist",
+    "SWAGGER_UI_FAVICON_HREF": "/static/favicon.svg",
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": "communities.models.Membership.Status",
+        "MentoringRequestStatusEnum": "mentoring.models.MentoringRequest.Status",
+    },
+    "OAUTH2_FLOWS": ["authorizationCode", "clientCredentials"],
+    "OAUTH2_AUTHORIZATION_URL": "/o/authorize/",
+    "OAUTH2_TOKEN_URL": "/o/token/",
+    "OAUTH2_SCOPES": {"read": "Read what you may see", "write": "Act as you"},
+}
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Read what you may see",
+        "write": "Post, reply and act as you",
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    # The OAuth 2.0 Security BCP (RFC 9700), ahead of django-oauth-toolkit 4:
+    # no implicit or password grants, S256 PKCE only, tokens in the header
+    # only and stored hashed, `iss` in authorization responses, refresh
+    # token replay revokes the family, https redirect URIs only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+# Personal access tokens: the longest life a member may give one (days).
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 
 # Practica's own knobs.
 PRACTICA_NEWCOMER_DAYS = 90

@@ -161,3 +161,15 @@ def test_only_staff_see_the_erase_button_on_a_profile(
     page = client.get(member.get_absolute_url()).text
     erase_url = reverse("privacy:erase_member", kwargs={"username": member.username})
     assert (erase_url in page) is shown
+
+
+def test_erasure_revokes_api_access(client, member):
+    from api.models import PersonalAccessToken
+    from api.services import token_create
+
+    _token, raw = token_create(acting_user=member, name="Reporting script")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get("/api/v1/communities/", **headers).status_code == 200
+    member_erase(member=member)
+    assert not PersonalAccessToken.objects.filter(user=member).exists()
+    assert client.get("/api/v1/communities/", **headers).status_code == 401
