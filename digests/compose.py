@@ -1,10 +1,11 @@
 """The digest e-mail: one per member per period, HTML and plain text, built
 with notifications' member_message (one-click unsubscribe headers).
 
-Each community's part is rendered once per batch (per time zone and
-language: times are shown in the reader's zone, named) and reused for every
-member who gets it. What differs between readers is left in that rendering
-as marked blocks, settled per reader by one regular-expression pass:
+Each community's part is rendered once per batch (and language) and reused
+for every member who gets it. What differs between readers is left in that
+rendering as marked blocks, cut apart once, and settled per reader by a walk
+over the blocks (no template, no query):
+- times are written in the reader's zone, named ("Tue 3 Nov, 10:00 JST");
 - "Reply by e-mail" under each item carries that reader's own signed
   address (notifications/reply_addresses.py), only in communities where the
   reader may reply (an active member; sections are already limited to what
@@ -17,6 +18,7 @@ guess, so nothing typed into a title can pose as one.
 """
 
 import datetime as dt
+import html as html_lib
 import re
 import secrets
 import time
@@ -27,9 +29,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from digests.models import DigestPeriod
-from members.timezones import member_zone
+from members.timezones import member_zone, zone_of
 from notifications.emails import member_message, site_url
-from notifications.reply_addresses import reply_address, reply_enabled
+from notifications.reply_addresses import (
+    LOCAL_PREFIX,
+    reply_domain,
+    reply_enabled,
+    reply_token,
+)
 from notifications.unsubscribe import DIGESTS
 
 MARK = secrets.token_hex(6)
@@ -37,12 +44,13 @@ MARK = secrets.token_hex(6)
 BLOCK = re.compile(
     r"\[\["
     + MARK
-    + r":(reply|experts|knower):(\d+):(\d+)\]\](.*?)\[\["
+    + r":(reply|experts|knower|time):(\d+):(\d+)\]\](.*?)\[\["
     + MARK
     + r":end\]\]",
     re.DOTALL,
 )
 ADDRESS = f"[[{MARK}:address]]"
+TIME_FORMAT = "D j M, H:i T"
 
 
 def digest_subject(period: str, start) -> str:
@@ -53,11 +61,12 @@ def digest_subject(period: str, start) -> str:
 
 
 def _when(entry: dict) -> dict:
-    """The entry with its moment as a datetime, for "|date" in the zone."""
+    """The entry with its moment in unix seconds, written per reader."""
     try:
-        return {**entry, "created_at": dt.datetime.fromisoformat(entry["created"])}
+        moment = dt.datetime.fromisoformat(entry["created"])
     except (KeyError, TypeError, ValueError):
         return entry
+    return {**entry, "epoch": int(moment.timestamp())}
 
 
 def _question(entry: dict) -> dict:
@@ -95,10 +104,21 @@ def email_content(content: dict) -> dict:
     }
 
 
+def _cut(rendered: str) -> list:
+    """`rendered` as a list of plain strings and (kind, a, b, inner) blocks."""
+    pieces = BLOCK.split(rendered)
+    chunks = [pieces[0]]
+    for i in range(1, len(pieces), 5):
+        kind, a, b, inner, after = pieces[i : i + 5]
+        chunks.append((kind, int(a), int(b), inner))
+        chunks.append(after)
+    return chunks
+
+
 def digest_section(digest, *, base_url: str) -> dict:
     """One community's part of the e-mail, HTML and text, the same for every
-    member who gets it in the current zone and language (a batch renders it
-    once per zone: `sections`)."""
+    member who gets it (a batch renders it once: `sections`), cut into the
+    plain text and the blocks settled per reader."""
     content = email_content(digest.content)
     context = {
         "content": content,
@@ -110,8 +130,8 @@ def digest_section(digest, *, base_url: str) -> dict:
     return {
         "content": digest.content,
         "community_id": digest.community_id,
-        "html": render_to_string("digests/email/_section.html", context),
-        "text": render_to_string("digests/email/_section.txt", context),
+        "html": _cut(render_to_string("digests/email/_section.html", context)),
+        "text": _cut(render_to_string("digests/email/_section.txt", context)),
         "experts": {
             q["id"]: {p["id"] for p in q.get("who_could_answer") or []}
             for q in content["open_questions"] + content["still_waiting"]
@@ -119,40 +139,71 @@ def digest_section(digest, *, base_url: str) -> dict:
     }
 
 
-def personalise(section: dict, *, member_id: int, may_reply: bool, issued_at=None):
-    """(html, text) of `section` for one reader: their reply addresses, and
-    never themselves as an expert."""
-    issued = int(time.time() if issued_at is None else issued_at)
-    experts = section["experts"]
-    addresses = {}
+class Reader:
+    """What settles the blocks for one member: their addresses (signed once
+    per item) and their zone's times (formatted once per moment)."""
 
-    def settle(match):
-        kind, a, b, inner = (
-            match.group(1),
-            int(match.group(2)),
-            int(match.group(3)),
-            match.group(4),
-        )
-        if kind == "reply":
-            if not may_reply:
-                return ""
-            if a not in addresses:
-                addresses[a] = reply_address(
-                    member_id=member_id, item_id=a, issued_at=issued
-                )
-            return inner.replace(ADDRESS, addresses[a]) if addresses[a] else ""
-        if kind == "experts":
-            mine = member_id if member_id in experts.get(a, ()) else 0
-            return inner if b == mine else ""
-        # knower: one person's part of "Who knows what".
-        return "" if a == member_id else inner
+    def __init__(self, *, member_id: int, zone, issued_at=None, times=None):
+        self.member_id = member_id
+        self.zone = zone
+        self.issued = int(time.time() if issued_at is None else issued_at)
+        self.addresses = {}
+        self.domain = reply_domain()
+        # Shared by the batch: {(zone, language, epoch): text}.
+        self.times = {} if times is None else times
 
-    return BLOCK.sub(settle, section["html"]), BLOCK.sub(settle, section["text"])
+    def address(self, item_id: int) -> str:
+        if not self.domain:
+            return ""
+        if item_id not in self.addresses:
+            token = reply_token(
+                member_id=self.member_id, item_id=item_id, issued_at=self.issued
+            )
+            self.addresses[item_id] = f"{LOCAL_PREFIX}{token}@{self.domain}"
+        return self.addresses[item_id]
+
+    def time(self, epoch: int) -> str:
+        key = (self.zone.key, translation.get_language(), epoch)
+        if key not in self.times:
+            moment = dt.datetime.fromtimestamp(epoch, tz=self.zone)
+            self.times[key] = date_format(moment, TIME_FORMAT)
+        return self.times[key]
 
 
-def _zone_key(member) -> tuple:
-    with member_zone(member):
-        return (timezone.get_current_timezone_name(), translation.get_language())
+def _settle(chunks: list, *, reader: Reader, experts, may_reply: bool, escape):
+    out = []
+    for chunk in chunks:
+        if isinstance(chunk, str):
+            out.append(chunk)
+            continue
+        kind, a, b, inner = chunk
+        if kind == "time":
+            out.append(escape(reader.time(a)))
+        elif kind == "reply":
+            address = reader.address(a) if may_reply else ""
+            if address:
+                out.append(inner.replace(ADDRESS, address))
+        elif kind == "experts":
+            mine = reader.member_id if reader.member_id in experts.get(a, ()) else 0
+            if b == mine:
+                out.append(inner)
+        elif a != reader.member_id:  # knower: one person's "who knows what"
+            out.append(inner)
+    return "".join(out)
+
+
+def personalise(section: dict, *, reader: Reader, may_reply: bool):
+    """(html, text) of `section` for one reader: times in their zone, their
+    reply addresses, and never themselves as an expert."""
+    settle = {
+        "reader": reader,
+        "experts": section["experts"],
+        "may_reply": may_reply,
+    }
+    return (
+        _settle(section["html"], escape=html_lib.escape, **settle),
+        _settle(section["text"], escape=str, **settle),
+    )
 
 
 def digest_message(
@@ -168,28 +219,30 @@ def digest_message(
 ):
     """One e-mail covering all of `digests` (already limited to communities
     the member may read) and the notifications folded into it. `sections`
-    ({(digest pk, zone, language): section}) keeps each community's part
-    rendered once per batch and zone. Items of `reply_communities` (where
-    the member is an active member) carry their reply-by-e-mail address."""
+    ({(digest pk, language): section}, and "times") keeps each community's
+    part rendered once per batch. Items of `reply_communities` (where the
+    member is an active member) carry their reply-by-e-mail address."""
     base = site_url()
     if sections is None:
         sections = {}
-    zone = _zone_key(member)
+    reader = Reader(
+        member_id=member.pk,
+        zone=zone_of(member),
+        times=sections.setdefault("times", {}),
+    )
     parts = []
-    issued = int(time.time())
-    for d in digests:
-        key = (d.pk, *zone)
-        if key not in sections:
-            with member_zone(member):
+    # In the member's language (and zone) as member_message renders the rest.
+    with member_zone(member):
+        language = translation.get_language()
+        for d in digests:
+            key = (d.pk, language)
+            if key not in sections:
                 sections[key] = digest_section(d, base_url=base)
-        section = sections[key]
-        html, text = personalise(
-            section,
-            member_id=member.pk,
-            may_reply=d.community_id in reply_communities,
-            issued_at=issued,
-        )
-        parts.append({"content": section["content"], "html": html, "text": text})
+            section = sections[key]
+            html, text = personalise(
+                section, reader=reader, may_reply=d.community_id in reply_communities
+            )
+            parts.append({"content": section["content"], "html": html, "text": text})
     return member_message(
         member=member,
         subject=digest_subject(period, start),

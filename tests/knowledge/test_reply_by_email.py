@@ -472,3 +472,47 @@ def test_admin_lists_the_inbound_log(client, scene):
     page = client.get(reverse("admin:knowledge_inboundmaillog_changelist"))
     assert page.status_code == 200 and b"nobody@elsewhere.test" in page.content
     assert mail.outbox == []
+
+
+# --- Who may reply by e-mail: the web form's own rule ------------------------------
+
+# Replying is for active members of the item's community (stewards included);
+# staff and managers outside it may read, not reply. "anonymous" has no
+# address: a made-up one is forged.
+MAY_REPLY = {
+    "open": {
+        "anonymous": Outcome.FORGED,
+        "outsider": Outcome.NOT_ALLOWED,
+        "member": Outcome.ACCEPTED,
+        "private_member": Outcome.NOT_ALLOWED,
+        "steward": Outcome.ACCEPTED,
+        "manager": Outcome.NOT_ALLOWED,
+        "staff": Outcome.NOT_ALLOWED,
+    },
+    "private": {
+        "anonymous": Outcome.FORGED,
+        "outsider": Outcome.NOT_ALLOWED,
+        "member": Outcome.NOT_ALLOWED,
+        "private_member": Outcome.ACCEPTED,
+        "steward": Outcome.ACCEPTED,
+        "manager": Outcome.NOT_ALLOWED,
+        "staff": Outcome.NOT_ALLOWED,
+    },
+}
+
+
+@pytest.mark.parametrize("where", ["open", "private"])
+@pytest.mark.parametrize("role", list(MAY_REPLY["open"]))
+def test_permission_table(db, where, role):
+    from tests.knowledge.roles import build_world
+
+    world = build_world()
+    item = world.open_item if where == "open" else world.private_item
+    if role == "anonymous":
+        address, sender = f"reply+{'a' * 34}@{DOMAIN}", "anon@example.com"
+    else:
+        person = world.people[role]
+        address, sender = address_for(person, item), person.email
+    log = receive(address, sender=sender, text="By e-mail.")
+    assert log.outcome == MAY_REPLY[where][role], log.reason
+    assert Reply.objects.filter(item=item).exists() == (log.outcome == "accepted")
