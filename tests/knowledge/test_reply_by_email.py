@@ -516,3 +516,27 @@ def test_permission_table(db, where, role):
     log = receive(address, sender=sender, text="By e-mail.")
     assert log.outcome == MAY_REPLY[where][role], log.reason
     assert Reply.objects.filter(item=item).exists() == (log.outcome == "accepted")
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_webhook_query_count_does_not_grow_with_the_item(
+    client, scene, size, django_assert_num_queries
+):
+    """An accepted reply costs the same queries with 1 or 8 earlier replies
+    and watchers (the fan-out is an outbox job, counted here as enqueued)."""
+    from tests.knowledge.factories import ReplyFactory
+
+    item = scene["item"]
+    for _ in range(size):
+        watcher = UserFactory()
+        MembershipFactory(user=watcher, community=scene["community"])
+        ReplyFactory(item=item, author=watcher)
+    data = _mailgun_post(recipient=address_for(scene["mia"], item), body="Pinned.")
+    with django_assert_num_queries(QUERIES_PER_ACCEPTED_REPLY):
+        response = client.post(reverse("knowledge:inbound_mailgun"), data)
+    assert response.status_code == 200
+
+
+# Token, member and sender checks, the replay check under two advisory locks,
+# then check_reply_create as on the web (savepoints included).
+QUERIES_PER_ACCEPTED_REPLY = 30
