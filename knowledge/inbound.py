@@ -46,6 +46,7 @@ Outcome = InboundMailLog.Outcome
 # Submission tokens of e-mailed replies: the same mail twice is one reply even
 # when two deliveries race past the replay check.
 SUBMISSION_NAMESPACE = uuid.UUID("6c1f3f0e-8a53-4b7e-9d0a-2f6f5b0c7e11")
+SAME_MESSAGE = "already received (same Message-ID)"
 
 
 class Refused(Exception):
@@ -108,7 +109,7 @@ def _reply(log: InboundMailLog, *, member, item_id: int, body: str):
     )
     if earlier is not None:
         if log.message_id and earlier.message_id == log.message_id:
-            raise Refused(Outcome.REPLAYED, "already received (same Message-ID)")
+            raise Refused(Outcome.REPLAYED, SAME_MESSAGE)
         raise Refused(Outcome.REPLAYED, "already received (same address and text)")
     item = Item.objects.select_related("community").filter(pk=item_id).first()
     if item is None:
@@ -183,7 +184,7 @@ def inbound_refusal_log(*, log: InboundMailLog, outcome: str, why: str):
 def is_duplicate_delivery(log: InboundMailLog) -> bool:
     """A mail system delivering again a message we already took: say it was
     delivered (a bounce would tell the member their reply failed)."""
-    return log.outcome == Outcome.REPLAYED and "Message-ID" in log.reason
+    return log.outcome == Outcome.REPLAYED and log.reason == SAME_MESSAGE
 
 
 # --- Reply-To on notification e-mails (hook of notifications.reply_addresses) ---

@@ -76,7 +76,7 @@ def lmtp_deliver(*, recipient: str, content: bytes) -> str:
     if is_duplicate_delivery(log):
         return "250 2.0.0 Already delivered"
     reason = log.reason.replace("\r", " ").replace("\n", " ")
-    return f"550 5.7.1 Reply refused: {reason}"
+    return f"550 5.7.1 Reply refused ({log.outcome}): {reason}"
 
 
 class ReplyHandler:

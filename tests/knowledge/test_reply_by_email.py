@@ -354,9 +354,7 @@ def test_lmtp_server_end_to_end(scene):
                     [forged],
                 )
             assert refused.value.smtp_code == 550
-            assert b"forged" in refused.value.smtp_error or b"bad" in (
-                refused.value.smtp_error
-            )
+            assert refused.value.smtp_error.startswith(b"5.7.1 Reply refused (forged):")
             # One recipient per transaction: the mail system sends again.
             client.mail("mia@example.com")
             assert client.rcpt(address)[0] == 250
