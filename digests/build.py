@@ -35,6 +35,8 @@ from members.models import ExpertiseTag, User
 LEARNING_KINDS = (ItemKind.STORY, ItemKind.PRACTICE, ItemKind.LESSON)
 TOP_ITEMS = 10
 OPEN_QUESTIONS = 10
+# Older unanswered questions: a short list of their own, after the period's.
+STILL_WAITING = 5
 ANSWERED = 20
 RISING_TAGS = 5
 NEW_MEMBERS = 50
@@ -206,17 +208,30 @@ def _who_knows_what(community, tag_counts: Counter) -> list[dict]:
     ]
 
 
-def _open_questions(community, end) -> list[dict]:
-    questions = list(
-        community.items.filter(
-            kind=ItemKind.QUESTION,
-            accepted_reply__isnull=True,
-            hidden_at__isnull=True,
-            created_at__lt=end,
-        )
-        .select_related("author")
-        .order_by("created_at", "id")[:OPEN_QUESTIONS]
+def _open_questions(community, start, end) -> tuple[list[dict], list[dict]]:
+    """Unanswered questions, newest first: those asked in the period, and a
+    short "still waiting" list of older ones (never on top of the e-mail)."""
+    open_qs = community.items.filter(
+        kind=ItemKind.QUESTION,
+        accepted_reply__isnull=True,
+        hidden_at__isnull=True,
+        created_at__lt=end,
+    ).select_related("author")
+    recent = list(
+        open_qs.filter(created_at__gte=start).order_by("-created_at", "-id")[
+            :OPEN_QUESTIONS
+        ]
     )
+    older = list(
+        open_qs.filter(created_at__lt=start).order_by("-created_at", "-id")[
+            :STILL_WAITING
+        ]
+    )
+    entries = _question_entries(community, recent + older, end)
+    return entries[: len(recent)], entries[len(recent) :]
+
+
+def _question_entries(community, questions, end) -> list[dict]:
     if not questions:
         return []
     tags_by_question = defaultdict(set)
@@ -340,7 +355,10 @@ def digest_content(*, community, period: str, start, end=None) -> dict:
     )
     firsts = _newcomer_firsts(community, period_items, end)
     learning = [i for i in period_items if i.kind in LEARNING_KINDS]
-    learning.sort(key=lambda i: (-i.helpful_count, -i.reply_count, i.created_at))
+    # Most helpful first, then most discussed, then newest.
+    learning.sort(
+        key=lambda i: (-i.helpful_count, -i.reply_count, -i.created_at.timestamp())
+    )
     newcomer_items = [i for i in period_items if i.pk in firsts]
 
     reply_authors = list(
@@ -366,7 +384,7 @@ def digest_content(*, community, period: str, start, end=None) -> dict:
         first_reply_at__lt=end,
     ).select_related("author")
     answered = []
-    for question in answered_qs.order_by("first_reply_at", "id")[:ANSWERED]:
+    for question in answered_qs.order_by("-first_reply_at", "-id")[:ANSWERED]:
         entry = _item_entry(question)
         entry["accepted"] = question.accepted_reply_id is not None
         answered.append(entry)
@@ -389,6 +407,7 @@ def digest_content(*, community, period: str, start, end=None) -> dict:
         joined_at__lt=end,
     ).count()
     adoptions = _adoptions(community, start, end)
+    open_questions, still_waiting = _open_questions(community, start, end)
     tag_counts = _tag_counts(community, start, end)
     figures = {
         "items": len(period_items),
@@ -414,14 +433,15 @@ def digest_content(*, community, period: str, start, end=None) -> dict:
         "end_on": _day(end - dt.timedelta(seconds=1)),
         "figures": figures,
         "newcomer_firsts": [
-            _item_entry(i, newcomer_first=True) for i in newcomer_items
+            _item_entry(i, newcomer_first=True) for i in reversed(newcomer_items)
         ],
         "new_items": [
             _item_entry(i, newcomer_first=i.pk in firsts) for i in learning[:TOP_ITEMS]
         ],
         "more_items": max(len(learning) - TOP_ITEMS, 0),
         "answered": answered,
-        "open_questions": _open_questions(community, end),
+        "open_questions": open_questions,
+        "still_waiting": still_waiting,
         "rising_tags": _rising_tags(community, period, start, end, tag_counts),
         "who_knows_what": _who_knows_what(community, tag_counts),
         "new_members": new_members,

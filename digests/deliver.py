@@ -102,6 +102,9 @@ class Planned:
     digests: list
     notifications: list
     more_notifications: int = 0
+    # Communities where they are an active member: their items in the
+    # e-mail carry the member's reply-by-e-mail address.
+    reply_communities: frozenset = frozenset()
 
 
 @dataclass
@@ -136,6 +139,7 @@ def plan_batch(
     # Follows: an open community followed joins the digest, a muted one
     # leaves it (as digest_muted does).
     followed, muted = digest_follow_choices(user_ids=members)
+    member_of = {pk: frozenset(ids) for pk, ids in communities_of.items()}
     for pk in members:
         mine = communities_of.get(pk, [])
         extra = sorted(followed.get(pk, set()) - set(mine))
@@ -163,6 +167,7 @@ def plan_batch(
             digests=news,
             notifications=notes[:FOLDED_NOTIFICATIONS],
             more_notifications=max(len(notes) - FOLDED_NOTIFICATIONS, 0),
+            reply_communities=member_of.get(pk, frozenset()),
         )
     return plans
 
@@ -248,7 +253,7 @@ def digest_batch_send(*, period: str, start, member_ids) -> BatchResult:
         return result
     _record(period=period, start=start, member_ids=list(plans))
     connection = mail.get_connection()
-    sections = {}  # each community's part rendered once for the batch
+    sections = {}  # each community's part rendered once per batch and zone
     queue = list(plans.items())
     for position, (pk, plan) in enumerate(queue):
         try:
@@ -273,6 +278,7 @@ def digest_batch_send(*, period: str, start, member_ids) -> BatchResult:
             notifications=notes,
             more_notifications=plan.more_notifications,
             sections=sections,
+            reply_communities=plan.reply_communities,
         )
         message.extra_headers["Message-ID"] = message_id(delivery)
         try:

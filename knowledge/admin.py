@@ -3,6 +3,7 @@ from django.contrib import admin
 from knowledge.models import (
     Adoption,
     HelpfulMark,
+    InboundMailLog,
     Item,
     Reply,
     ReplyHelpfulMark,
@@ -136,3 +137,22 @@ class ReplyHelpfulMarkAdmin(ReadOnlyAdmin):
 class AdoptionAdmin(ReadOnlyAdmin):
     list_display = ["item", "community", "recorded_by", "created_at"]
     raw_id_fields = ["item", "community", "recorded_by"]
+
+
+@admin.register(InboundMailLog)
+class InboundMailLogAdmin(ReadOnlyAdmin):
+    """Every e-mail that reached a reply address (knowledge/inbound.py)."""
+
+    list_display = [
+        "received_at",
+        "outcome",
+        "sender",
+        "recipient",
+        "channel",
+        "reason",
+        "reply",
+    ]
+    list_filter = ["outcome", "channel"]
+    search_fields = ["sender", "recipient", "message_id"]
+    date_hierarchy = "received_at"
+    raw_id_fields = ["member", "item", "reply"]

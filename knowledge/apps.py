@@ -11,9 +11,11 @@ class KnowledgeConfig(AppConfig):
             profile_follow_section,
         )
         from knowledge.home import panel as home_panel
+        from knowledge.inbound import notification_reply_item
         from knowledge.panels import community_feed_panel
         from knowledge.profile import contributions_section
         from members import sections
+        from notifications.reply_addresses import register_reply_item
 
         sections.register("home", home_panel, order=20)
         # After the digest pointer (digests, order 10): the feed is long.
@@ -22,3 +24,5 @@ class KnowledgeConfig(AppConfig):
         # The follow form comes first: it sits under the page's heading.
         sections.register("community", community_follow_section, order=1)
         sections.register("profile", profile_follow_section, order=1)
+        # Notification e-mails about an item get a signed Reply-To.
+        register_reply_item(notification_reply_item)

@@ -671,3 +671,69 @@ class ItemSimilarity(models.Model):
 
     def __str__(self):
         return f"Similarity of item {self.item_id}"
+
+
+class InboundMailLog(models.Model):
+    """Every e-mail that arrived at a reply address, accepted or not
+    (knowledge/inbound.py), so forged and replayed ones leave a trace. The
+    token itself is never kept: its digest spots a replay."""
+
+    class Channel(models.TextChoices):
+        LMTP = "lmtp", _("LMTP")
+        MAILGUN = "mailgun", _("Mailgun webhook")
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        FORGED = "forged", _("Forged address")
+        EXPIRED = "expired", _("Expired address")
+        WRONG_SENDER = "wrong_sender", _("Sender is not the member")
+        REPLAYED = "replayed", _("Replayed")
+        NOT_ALLOWED = "not_allowed", _("May not reply there")
+        EMPTY = "empty", _("Empty reply")
+        INVALID = "invalid", _("Invalid reply")
+
+    received_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sender = models.CharField(max_length=254, blank=True)
+    recipient = models.CharField(max_length=254, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    token_digest = models.CharField(max_length=64, blank=True)
+    body_digest = models.CharField(max_length=64, blank=True)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reply = models.ForeignKey(
+        Reply, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "inbound mail"
+        verbose_name_plural = "inbound mail log"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            # Replays: an accepted mail with the same Message-ID, or the same
+            # token and text.
+            models.Index(
+                fields=["message_id"],
+                condition=models.Q(outcome="accepted"),
+                name="inbound_accepted_message",
+            ),
+            models.Index(
+                fields=["token_digest", "body_digest"],
+                condition=models.Q(outcome="accepted"),
+                name="inbound_accepted_token_body",
+            ),
+            models.Index(fields=["-received_at"], name="inbound_received"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: {self.sender} -> {self.recipient}"

@@ -5,6 +5,7 @@ from knowledge import (
     draft_views,
     follow_views,
     history_views,
+    inbound_views,
     mention_views,
     reply_mark_views,
     search_views,
@@ -17,6 +18,7 @@ ITEM = "communities/<slug:slug>/<int:pk>"
 REPLY = f"{ITEM}/replies/<int:reply_pk>"
 
 urlpatterns = [
+    path("inbound/mailgun/", inbound_views.mailgun_inbound, name="inbound_mailgun"),
     path("communities/<slug:slug>/new/", views.item_create, name="item_create"),
     path("communities/<slug:slug>/items/", views.community_feed, name="feed"),
     path(f"{ITEM}-<slug:title_slug>/", views.item_detail, name="item"),

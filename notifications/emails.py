@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from members.timezones import member_zone
+from notifications.reply_addresses import notification_reply_address
 from notifications.unsubscribe import NOTIFICATIONS, unsubscribe_url
 
 # Errors worth retrying later: SMTP refusals and network trouble.
@@ -72,4 +73,8 @@ def notification_message(*, notification) -> EmailMultiAlternatives:
     message.extra_headers["Message-ID"] = stable_message_id(
         "notification", notification.pk
     )
+    # Answering the e-mail replies on the item (when reply by e-mail is on).
+    reply_to = notification_reply_address(notification)
+    if reply_to:
+        message.reply_to = [reply_to]
     return message

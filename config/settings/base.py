@@ -311,6 +311,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Practica <practica@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
+# Reply by e-mail (knowledge/inbound.py): notification and digest e-mails
+# carry a signed reply+<token>@<domain> address. Unset: off, no Reply-To.
+REPLY_BY_EMAIL_DOMAIN = env("REPLY_BY_EMAIL_DOMAIN", default="")
+REPLY_BY_EMAIL_MAX_AGE_DAYS = env.int("REPLY_BY_EMAIL_MAX_AGE_DAYS", default=30)
+# Mailgun's webhook signing key: /inbound/mailgun/ refuses every post without it.
+MAILGUN_WEBHOOK_SIGNING_KEY = env("MAILGUN_WEBHOOK_SIGNING_KEY", default="")
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -196,13 +196,13 @@ def titles(entries):
     return [e["title"] for e in entries]
 
 
-def test_new_items_ranked_by_helpful_marks_then_replies(content):
+def test_new_items_ranked_by_helpful_marks_then_replies_then_newest(content):
     assert titles(content["new_items"]) == [
         "Blue-green deploys",
         "Runbook reviews",
         "Pairing on-call",
-        "My first outage",
         "Onboarding",
+        "My first outage",
     ]
 
 
@@ -229,17 +229,38 @@ def test_questions_answered_in_the_period(content):
     assert content["answered"][0]["accepted"] is True
 
 
-def test_open_questions_oldest_first_with_who_could_answer(content, week):
-    assert titles(content["open_questions"]) == [
-        "Kubernetes quotas?",
-        "Budget for tools?",
-    ]
-    oldest = content["open_questions"][0]
+def test_open_questions_of_the_period_first_older_ones_still_waiting(content, week):
+    """A question asked weeks ago never tops the digest: the period's open
+    questions come first, older ones in a short list of their own."""
+    assert titles(content["open_questions"]) == ["Budget for tools?"]
+    assert titles(content["still_waiting"]) == ["Kubernetes quotas?"]
+    oldest = content["still_waiting"][0]
     assert oldest["age_days"] == 37
     # The community's expert; not the asker, not a non-member with the tag.
     assert [p["name"] for p in oldest["who_could_answer"]] == ["Eli Expert"]
     assert oldest["who_could_answer"][0]["matching"] == ["kubernetes"]
-    assert content["open_questions"][1]["who_could_answer"] == []
+    assert content["open_questions"][0]["who_could_answer"] == []
+
+
+def test_open_questions_are_newest_first_and_still_waiting_is_short(week):
+    from digests.build import STILL_WAITING
+
+    community = week["community"]
+    for day in range(1, 4):
+        ItemFactory(community=community, kind=ItemKind.QUESTION, created_at=at(day, 5))
+    for day in range(STILL_WAITING + 3):
+        ItemFactory(
+            community=community,
+            kind=ItemKind.QUESTION,
+            created_at=at(-100 - day),
+            title=f"Old {day}",
+        )
+    content = digest_content(community=community, period="weekly", start=START)
+    created = [q["created"] for q in content["open_questions"]]
+    assert created == sorted(created, reverse=True) and len(created) == 4
+    assert len(content["still_waiting"]) == STILL_WAITING
+    assert content["still_waiting"][0]["title"] == "Kubernetes quotas?"
+    assert content["still_waiting"][1]["title"] == "Old 0"
 
 
 def test_rising_tags_compare_with_the_previous_period(content):

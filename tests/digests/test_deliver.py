@@ -212,18 +212,18 @@ def test_a_notification_alone_is_worth_a_digest_email():
 
 def test_each_communitys_part_is_rendered_once_per_batch(two_communities, monkeypatch):
     """Two members share the open community: its part of the e-mail is
-    rendered once for the batch and reaches both, the private part only the
-    insider."""
+    rendered once for the batch (both read in the same zone) and reaches
+    both, the private part only the insider."""
     from digests import compose
 
     rendered = []
-    original = compose.render_digest_html
+    original = compose.digest_section
 
-    def counting(content, **kwargs):
-        rendered.append(content["community"]["name"])
-        return original(content, **kwargs)
+    def counting(digest, **kwargs):
+        rendered.append(digest.content["community"]["name"])
+        return original(digest, **kwargs)
 
-    monkeypatch.setattr(compose, "render_digest_html", counting)
+    monkeypatch.setattr(compose, "digest_section", counting)
     insider, outsider = two_communities["insider"], two_communities["outsider"]
 
     send(insider, outsider)
