@@ -16,6 +16,7 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("", include("digests.urls")),
     path("", include("dashboards.urls")),
+    path("integrations/", include("integrations.urls")),
 ]
 
 handler400 = "config.views.bad_request"

@@ -18,6 +18,7 @@ APP_ORDER = [
     "mentoring",
     "digests",
     "dashboards",
+    "integrations",
 ]
 RANK = {app: rank for rank, app in enumerate(APP_ORDER)}
 # Calls whose first argument is a task name, "app.verb".
