@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,11 +21,16 @@ from integrations.signing import slack_request_verify
 
 
 def _verified(request) -> bool:
+    try:
+        body = request.body
+    except RawPostDataException:
+        # A multipart upload, already parsed by a middleware: never Slack's.
+        return False
     return slack_request_verify(
         secret=settings.SLACK_SIGNING_SECRET,
         timestamp=request.headers.get("X-Slack-Request-Timestamp", ""),
         signature=request.headers.get("X-Slack-Signature", ""),
-        body=request.body,
+        body=body,
         now=timezone.now().timestamp(),
     )
 

@@ -433,3 +433,9 @@ def test_the_five_minute_window_is_exact(client, clock, linked):
     assert post_command(client, body, **headers).status_code == 200
     clock.advance(1)
     assert post_command(client, body, **headers).status_code == 401
+
+
+def test_a_multipart_post_is_refused_not_a_crash(client):
+    for name in ("integrations:slack_command", "integrations:slack_events"):
+        response = client.post(reverse(name), {"text": "search x", "user_id": "U1"})
+        assert response.status_code == 401
