@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from integrations.models import Delivery, Event, Webhook
 from members.models import OutboxJob
+from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -350,3 +351,22 @@ def test_the_delivery_log_queries_do_not_grow(
     with django_assert_num_queries(LOG_QUERIES):
         response = client.get(hook.get_absolute_url())
     assert response.content.decode().count("Redeliver<") == min(size, 20)
+
+
+def test_the_demo_seeds_two_switched_off_example_hooks(db):
+    import io
+
+    from demo import integrations as demo_hooks
+    from tests.communities.factories import CommunityFactory
+
+    UserFactory(email="admin@practica.local", is_staff=True)
+    maria = UserFactory(email="maria.lopez@practica.local")
+    CommunityFactory(slug="shift-handover-practice", created_by=maria)
+    out = io.StringIO()
+    demo_hooks.seed(out)
+    demo_hooks.seed(out)  # idempotent
+    hooks = list(Webhook.objects.order_by("name"))
+    assert [(h.community is None, h.is_active) for h in hooks] == [
+        (True, False),
+        (False, False),
+    ]
