@@ -9,8 +9,12 @@ class WebhookAdmin(admin.ModelAdmin):
     list_filter = ("is_active",)
     search_fields = ("name", "url")
     raw_id_fields = ("community", "created_by")
-    # The secret is shown once, on the page that creates the hook.
+    # The secret is shown once, on the page that creates the hook; hooks are
+    # made there (/integrations/webhooks/new/), where the scope is checked.
     exclude = ("secret",)
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Delivery)
@@ -19,6 +23,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ("status", "event")
     raw_id_fields = ("webhook",)
     readonly_fields = ("payload",)
+
+    def has_add_permission(self, request):
+        return False  # the fan-out writes them
 
 
 @admin.register(SlackIdentity)

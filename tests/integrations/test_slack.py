@@ -439,3 +439,46 @@ def test_a_multipart_post_is_refused_not_a_crash(client):
     for name in ("integrations:slack_command", "integrations:slack_events"):
         response = client.post(reverse(name), {"text": "search x", "user_id": "U1"})
         assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "anonymous",
+        "outsider",
+        "member",
+        "private member",
+        "steward",
+        "manager",
+        "staff",
+    ],
+)
+def test_any_signed_in_member_may_connect_their_own_slack_user(client, people, persona):
+    path = _connect_link(post_command(client, fixture("command_search.txt")).json())
+    user = people[persona]
+    if user is None:
+        response = client.post(path)
+        assert response.status_code == 302 and "login" in response["Location"]
+        assert not SlackIdentity.objects.exists()
+        return
+    client.force_login(user)
+    assert client.post(path).status_code == 302
+    assert SlackIdentity.objects.get().user == user
+
+
+CONNECT_PAGE_QUERIES = 4
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_the_connect_page_queries_do_not_grow(
+    client, people, size, django_assert_num_queries
+):
+    for n in range(size):
+        SlackIdentity.objects.create(
+            team_id=TEAM, slack_user_id=f"U{n:05}", user=people["member"]
+        )
+    path = _connect_link(post_command(client, fixture("command_search.txt")).json())
+    client.force_login(people["member"])
+    with django_assert_num_queries(CONNECT_PAGE_QUERIES):
+        response = client.get(path)
+    assert response.status_code == 200
