@@ -9,6 +9,7 @@ urlpatterns = [
     path("webhooks/new/", views.webhook_create, name="webhook_create"),
     path("webhooks/<int:pk>/", views.webhook_detail, name="webhook"),
     path("webhooks/<int:pk>/delete/", views.webhook_delete, name="webhook_delete"),
+    path("webhooks/<int:pk>/secret/", views.webhook_secret_roll, name="secret_roll"),
     path(
         "webhooks/<int:pk>/deliveries/<int:delivery_pk>/redeliver/",
         views.delivery_redeliver,

@@ -125,6 +125,28 @@ def webhook_delete(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def webhook_secret_roll(request, pk):
+    hook = perms.access_webhook(request.user, pk)
+    if needs_confirmation(request):
+        return confirmation_page(
+            request,
+            title=_("New secret?"),
+            question=_("Make a new secret for “%(name)s”?") % {"name": hook.name},
+            consequence=_(
+                "The current secret stops working at once: deliveries are signed "
+                "with the new one, which the receiver must be given."
+            ),
+            confirm_label=_("Make a new secret"),
+            cancel_url=hook.get_absolute_url(),
+        )
+    hook = webhooks.check_webhook_secret_roll(acting_user=request.user, hook_id=pk)
+    request.session[_NEW_SECRET] = [hook.pk, hook.secret]
+    messages.success(request, _("New secret made."))
+    return redirect(hook)
+
+
+@login_required
 @require_POST
 def delivery_redeliver(request, pk, delivery_pk):
     webhooks.check_delivery_redeliver(

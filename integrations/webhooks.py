@@ -107,6 +107,21 @@ def webhook_update(
 
 
 @transaction.atomic
+def webhook_secret_roll(*, hook: Webhook, acting_user) -> str:
+    """A new secret (shown once by the caller); the old one stops working."""
+    hook.secret = secret_generate()
+    hook.save(update_fields=["secret"])
+    return hook.secret
+
+
+@transaction.atomic
+def check_webhook_secret_roll(*, acting_user, hook_id: int) -> Webhook:
+    hook = perms.access_webhook(acting_user, hook_id)
+    webhook_secret_roll(hook=hook, acting_user=acting_user)
+    return hook
+
+
+@transaction.atomic
 def webhook_delete(*, hook: Webhook, acting_user) -> None:
     hook.delete()
 

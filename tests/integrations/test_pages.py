@@ -370,3 +370,33 @@ def test_the_demo_seeds_two_switched_off_example_hooks(db):
         (True, False),
         (False, False),
     ]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_may_make_a_new_secret(client, people, hooks, persona):
+    hook = hooks["private"]
+    before = hook.secret
+    url = reverse("integrations:secret_roll", kwargs={"pk": hook.pk})
+    client = _as(client, people, persona)
+    _expect(client.get(url), PRIVATE_HOOK[persona])  # the confirmation
+    response = client.post(url, {"confirmed": "yes"})
+    _expect(response, PRIVATE_HOOK[persona])
+    hook.refresh_from_db()
+    if PRIVATE_HOOK[persona] == 200:
+        assert hook.secret != before and hook.secret.startswith("whsec_")
+        shown = client.get(hook.get_absolute_url()).content.decode()
+        assert hook.secret in shown
+        assert hook.secret not in client.get(hook.get_absolute_url()).content.decode()
+    else:
+        assert hook.secret == before
+
+
+def test_a_new_secret_needs_the_confirmation(client, people, hooks):
+    hook = hooks["private"]
+    before = hook.secret
+    client.force_login(people["steward"])
+    url = reverse("integrations:secret_roll", kwargs={"pk": hook.pk})
+    assert "stops working" in client.get(url).content.decode()
+    client.post(url)
+    hook.refresh_from_db()
+    assert hook.secret == before
