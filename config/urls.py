@@ -30,6 +30,7 @@ urlpatterns = [
     # OAuth2 for integrations (django-oauth-toolkit): authorize, token, revoke,
     # and a member's registered applications under /o/applications/.
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("integrations/", include("integrations.urls")),
 ]
 
 handler400 = "config.views.bad_request"

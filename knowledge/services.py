@@ -24,6 +24,7 @@ from knowledge import attachments, mentions, revisions, watching
 from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
 from knowledge.similarity import similarity_refresh_later
 from members.audit import audit_record
+from members.events import event_emit
 from members.markup import markdown_to_html
 from members.models import AuditAction
 from members.tags import tags_normalise
@@ -173,6 +174,7 @@ def item_create(
         watching.watch_on_post(user=author, item=item)
         watching.fanout_enqueue(item=item)
         mentions.mentions_record(item=item, author=author)
+        event_emit(event="item.created", object_id=item.pk)
         return item
 
     item, _created = _submitted_once(
@@ -355,6 +357,7 @@ def answer_accept(*, item: Item, reply: Reply, acting_user) -> None:
     item.accepted_reply = reply
     if not changed:
         return
+    event_emit(event="answer.accepted", object_id=reply.pk)
     _notify_if_visible(
         recipient=reply.author,
         item=item,
@@ -476,6 +479,7 @@ def adoption_record(*, item: Item, community, acting_user, note: str = "") -> Ad
     )
     adoption.full_clean()
     adoption.save()
+    event_emit(event="adoption.recorded", object_id=adoption.pk)
     Item.objects.filter(pk=item.pk).update(
         last_activity_at=Greatest(F("last_activity_at"), Value(adoption.created_at))
     )

@@ -109,7 +109,9 @@ def member_erase(*, member: User) -> User:
         "account.EmailAddress",
         "socialaccount.SocialAccount",
         "mfa.Authenticator",
-        # API access: personal tokens, OAuth2 applications and their tokens.
+        # Chat and API access: the linked Slack user, personal tokens, OAuth2
+        # applications and their tokens.
+        "integrations.SlackIdentity",
         "api.PersonalAccessToken",
         "oauth2_provider.AccessToken",
         "oauth2_provider.RefreshToken",

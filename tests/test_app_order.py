@@ -18,6 +18,7 @@ APP_ORDER = [
     "mentoring",
     "digests",
     "dashboards",
+    "integrations",
     "api",
     "privacy",
 ]

@@ -51,8 +51,10 @@ INSTALLED_APPS = [
     "mentoring",
     "digests",
     "dashboards",
+    # Outgoing webhooks and the Slack command (hooked in through members.events).
+    "integrations",
     # The REST API: it may use every app above; only privacy (which revokes
-    # an erased member's tokens) uses it.
+    # an erased member's tokens and chat links) uses it.
     "api",
     # A member's data rights (download, erase): reads every app above.
     "privacy",
@@ -267,6 +269,24 @@ CELERY_BEAT_SCHEDULE["knowledge-similarity-sweep"] = {
 }
 MENTORING_REMINDER_DAYS = env.int("MENTORING_REMINDER_DAYS", default=21)
 MENTORING_IDLE_DAYS = env.int("MENTORING_IDLE_DAYS", default=60)
+
+# Outgoing webhooks (integrations): deliveries whose retry is due go out
+# every minute. Production always requires https and refuses hooks that
+# resolve to private, loopback or link-local addresses.
+CELERY_BEAT_SCHEDULE["integrations-deliveries-due"] = {
+    "task": "integrations.deliveries_due",
+    "schedule": 60.0,
+}
+WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=False)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool(
+    "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=True
+)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Slack: the app's signing secret (requests without a valid signature are
+# refused), its bot token (for chat.unfurl) and the API's base URL.
+SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET", default="")
+SLACK_BOT_TOKEN = env("SLACK_BOT_TOKEN", default="")
+SLACK_API_URL = env("SLACK_API_URL", default="https://slack.com/api/")
 
 # --- Auth and accounts (django-allauth) -------------------------------------
 AUTH_USER_MODEL = "members.User"

@@ -27,6 +27,12 @@ STORAGES = {
     "attachments": ATTACHMENTS_STORAGE_CONFIG,
 }
 
+# Webhooks leave only over TLS, and never towards the internal network.
+WEBHOOK_REQUIRE_HTTPS = True
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool(
+    "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False
+)
+
 ADMINS = [("Practica admins", env("ADMIN_EMAIL", default="admin@practica.local"))]
 
 # Rate limits (allauth's login throttling among them) and cached fragments

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.events import event_emit
 from members.permissions import check_signed_in
 from mentoring.models import MentoringRequest, Pair
 from mentoring.permissions import access_pair_for, can_try_ending, is_party
@@ -121,6 +122,7 @@ def pair_complete(*, pair: Pair, acting_user) -> Pair:
     pair.status = Pair.Status.COMPLETED
     pair.ended_at = timezone.now()
     pair.save(update_fields=["status", "ended_at"])
+    event_emit(event="mentoring.pair_closed", object_id=pair.pk)
     tell_pair(
         pair,
         acting_user=acting_user,
@@ -144,6 +146,7 @@ def pair_close(*, pair: Pair, acting_user, reason: str) -> Pair:
     pair.ended_at = timezone.now()
     pair.closed_reason = reason[:300]
     pair.save(update_fields=["status", "ended_at", "closed_reason"])
+    event_emit(event="mentoring.pair_closed", object_id=pair.pk)
     tell_pair(
         pair,
         acting_user=acting_user,

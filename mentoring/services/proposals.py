@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.events import event_emit
 from members.permissions import check_signed_in
 from mentoring.models import MentoringRequest, MentorOffer, Pair
 from mentoring.permissions import access_request, check_broker
@@ -59,6 +60,7 @@ def pair_create(*, req, mentor, broker, note: str) -> Pair:
         ) from exc
     req.status = MentoringRequest.Status.PROPOSED
     req.save(update_fields=["status", "updated_at"])
+    event_emit(event="mentoring.pair_created", object_id=pair.pk)
     url = pair.get_absolute_url()
     if direct:
         notify(

@@ -14,6 +14,7 @@ from demo import (
     dashboards,
     digests,
     follows,
+    integrations,
     knowledge,
     mentions,
     mentoring,
@@ -35,6 +36,7 @@ STEPS = [
     digests,
     notifications,
     dashboards,
+    integrations,
     # Last: the nightly network snapshot, computed on everything above.
     networks,
 ]
