@@ -16,4 +16,10 @@ urlpatterns = [
         name="community_leaders",
     ),
     path("dashboards/spread-next/", network_views.spread_next, name="spread_next"),
+    path("dashboards/journeys/", network_views.journeys, name="journeys"),
+    path(
+        "communities/<slug:slug>/dashboard/journeys/",
+        network_views.community_journeys,
+        name="community_journeys",
+    ),
 ]

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from communities import listeners
 from communities.models import Community, Membership
 from communities.permissions import access_managed_community
 from communities.services.errors import MembershipError
@@ -177,6 +178,7 @@ def membership_remove(*, acting_user, membership: Membership) -> Membership:
     membership.role = Role.MEMBER
     membership.save(update_fields=["status", "role", "updated_at"])
     if was_active:
+        listeners.membership_left(membership)
         notify(
             recipient=membership.user,
             kind="communities.removed",

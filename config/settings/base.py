@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "communities",
     "knowledge",
     "mentoring",
+    "journeys",
     "digests",
     "dashboards",
     # Seeds the demo organisation through the apps above (manage.py seed_demo).
@@ -180,6 +181,17 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE["outbox-prune"] = {
     "task": "members.outbox_prune",
     "schedule": crontab(hour=3, minute=15),
+}
+
+# Journeys: remind owners of overdue 90-day plan steps (once each), and
+# compute members' participation stages nightly.
+CELERY_BEAT_SCHEDULE["journeys-overdue-steps"] = {
+    "task": "journeys.remind_overdue_steps",
+    "schedule": crontab(hour=7, minute=10),  # daily, 07:10 UTC
+}
+CELERY_BEAT_SCHEDULE["journeys-stage-snapshot"] = {
+    "task": "journeys.stage_snapshot",
+    "schedule": crontab(hour=1, minute=30),
 }
 
 CELERY_BEAT_SCHEDULE["mentoring-checkin-reminders"] = {
