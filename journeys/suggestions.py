@@ -101,11 +101,17 @@ def peer_for(*, community_id: int, user, started: datetime):
             "tag_id", flat=True
         )
     )
-    sharing = InterestTag.objects.filter(tag_id__in=interest_ids).values(
-        "content_object_id"
-    ) | ExpertiseTag.objects.filter(tag_id__in=interest_ids).values("content_object_id")
+    sharing = Q(
+        user_id__in=InterestTag.objects.filter(tag_id__in=interest_ids).values(
+            "content_object_id"
+        )
+    ) | Q(
+        user_id__in=ExpertiseTag.objects.filter(tag_id__in=interest_ids).values(
+            "content_object_id"
+        )
+    )
     recent = Q(joined_at__gte=started - timedelta(days=PEER_WINDOW_DAYS))
-    condition = recent | Q(user_id__in=sharing) if interest_ids else recent
+    condition = recent | sharing if interest_ids else recent
     candidates = list(
         Membership.objects.filter(
             condition,
