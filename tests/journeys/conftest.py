@@ -70,15 +70,15 @@ def org(db, clock):
     skunkworks = CommunityFactory(
         name="Skunkworks", slug="skunkworks", private=True, tags=["lean", "kaizen"]
     )
-    MembershipFactory(user=steward, community=lean, steward=True)
-    MembershipFactory(user=steward, community=quality, steward=True)
-    MembershipFactory(user=steward, community=skunkworks, steward=True)
-    MembershipFactory(user=networker, community=quality)
-    MembershipFactory(user=secret_networker, community=skunkworks)
+    MembershipFactory(user=steward, community=lean, steward=True, joined_at=START)
+    MembershipFactory(user=steward, community=quality, steward=True, joined_at=START)
+    MembershipFactory(user=steward, community=skunkworks, steward=True, joined_at=START)
+    MembershipFactory(user=networker, community=quality, joined_at=START)
+    MembershipFactory(user=secret_networker, community=skunkworks, joined_at=START)
     member = UserFactory(display_name="Mo Member")
-    MembershipFactory(user=member, community=lean)
+    MembershipFactory(user=member, community=lean, joined_at=START)
     private_member = UserFactory(display_name="Pia Private")
-    MembershipFactory(user=private_member, community=skunkworks)
+    MembershipFactory(user=private_member, community=skunkworks, joined_at=START)
     return Org(
         lean=lean,
         quality=quality,
