@@ -155,7 +155,8 @@ def tour_edit(request, slug):
     candidates = selectors.tour_candidates(
         community=community, exclude_ids=[s.item_id for s in stops]
     )
-    form = TourAddForm(request.POST or None, candidates=candidates)
+    data = request.POST if request.method == "POST" else None
+    form = TourAddForm(data, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             check_tour_add(
@@ -213,9 +214,8 @@ def aspiration_edit(request):
             "tags": aspiration.tags,
             "communities": list(aspiration.communities.all()),
         }
-    form = AspirationForm(
-        request.POST or None, initial=initial, communities=communities
-    )
+    data = request.POST if request.method == "POST" else None
+    form = AspirationForm(data, initial=initial, communities=communities)
     if request.method == "POST" and form.is_valid():
         aspiration_save(
             acting_user=request.user,
