@@ -92,6 +92,45 @@ def plan_open_for(*, membership: Membership) -> Plan | None:
 
 
 @transaction.atomic
+def plan_people_fill(*, plan: Plan) -> int:
+    """Suggest the people a plan still lacks (no steward, networker or peer
+    could be found when it opened): for steps not yet done. Returns how
+    many it filled."""
+    steps = plan.steps.filter(
+        done_at__isnull=True,
+        person__isnull=True,
+        kind__in=(StepKind.CHECKIN, StepKind.NETWORKER, StepKind.PEER),
+    )
+    filled = 0
+    for step in steps:
+        via = None
+        if step.kind == StepKind.CHECKIN:
+            person = suggestions.checkin_steward_for(
+                community_id=plan.community_id, exclude_user_id=plan.user_id
+            )
+        elif step.kind == StepKind.NETWORKER:
+            person, via = suggestions.networker_for(
+                community_id=plan.community_id, user_id=plan.user_id
+            )
+        else:
+            person = suggestions.peer_for(
+                community_id=plan.community_id,
+                user=plan.user,
+                started=_day_start(plan.started_on),
+            )
+        if person is None:
+            continue
+        step.person, step.via_community = person, via
+        fields = ["person", "via_community"]
+        if step.owner == Owner.STEWARD:
+            step.owner_user = person
+            fields.append("owner_user")
+        step.save(update_fields=fields)
+        filled += 1
+    return filled
+
+
+@transaction.atomic
 def plan_close_for(*, membership: Membership) -> int:
     """The member left (or was removed): their plan stops, its reminders too."""
     return Plan.objects.filter(

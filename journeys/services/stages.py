@@ -69,10 +69,12 @@ def stages_as_of(day, *, user_ids=None) -> dict[tuple[int, int], int]:
 
 
 @transaction.atomic
-def stage_snapshot_build(*, day=None) -> int:
+def stage_snapshot_build(*, day=None, record_moves: bool = True) -> int:
     """Store every member's stage as of `day` and log each change as a
     StageMove dated `day`. Running it again for the same day changes
-    nothing. Returns the number of moves written."""
+    nothing. record_moves=False sets a baseline (the first run over an
+    existing organisation) without counting everyone's past as moves.
+    Returns the number of moves written."""
     day = day or timezone.localdate()
     computed = stages_as_of(day)
     existing = {
@@ -91,7 +93,7 @@ def stage_snapshot_build(*, day=None) -> int:
         elif row.stage != stage:
             row.stage, row.since = stage, day
             changed.append(row)
-        if stage != before:
+        if record_moves and stage != before:
             moves.append(
                 StageMove(
                     user_id=user_id,

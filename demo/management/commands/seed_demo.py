@@ -14,6 +14,7 @@ from demo import (
     dashboards,
     digests,
     follows,
+    journeys,
     knowledge,
     mentions,
     mentoring,
@@ -30,6 +31,8 @@ STEPS = [
     mentoring,
     mentions,
     follows,
+    # Plans opened by the joins above, dated and played out; stage moves.
+    journeys,
     digests,
     notifications,
     dashboards,
