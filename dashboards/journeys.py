@@ -22,16 +22,19 @@ class JourneysReport:
         self.community = community
         self.today = today or timezone.localdate()
         self._cohorts = None
+        # The night the cohorts were counted (None: counted now).
+        self.counted_on = None
 
     @property
     def cohorts(self):
         if self._cohorts is None:
-            self._cohorts = plan_cohorts(
+            self._cohorts, self.counted_on = plan_cohorts(
                 community_ids=self.scope.community_ids, today=self.today
             )
         return self._cohorts
 
     def cohorts_table(self) -> Table:
+        cohorts = self.cohorts  # counted_on is known from here on
         return Table(
             name="cohorts",
             title=_("90-day plans by join month"),
@@ -46,7 +49,7 @@ class JourneysReport:
                 _("Due steps done on time (%)"),
                 _("Overdue now"),
             ],
-            source=lambda: self.cohorts,
+            source=cohorts,
             row=lambda c: [
                 Cell(c.month.strftime("%Y-%m")),
                 Cell(c.newcomers),

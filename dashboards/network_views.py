@@ -122,5 +122,10 @@ def _journeys_page(request, report, extra):
     if request.GET.get("format") == "csv":
         return _csv(request, report)
     tables = {n: report.table(n).paginate(request.GET) for n in report.table_names}
-    context = {"tables": tables, "cohort_chart": report.cohort_chart(), **extra}
+    context = {
+        "tables": tables,
+        "cohort_chart": report.cohort_chart(),
+        "counted_on": report.counted_on,
+        **extra,
+    }
     return render(request, "dashboards/journeys.html", context)

@@ -1,15 +1,19 @@
 """Figures for the dashboards: 90-day plan completion by join-month cohort
-and participation stage moves per month. Each is one or two grouped queries
-over a small table, filtered to the communities the viewer may see (one
-community for its stewards, every one for staff)."""
+and participation stage moves per month, filtered to the communities the
+viewer may see (one community for its stewards, every one for staff).
+
+Cohorts are counted nightly per community and month (CohortFigure, built by
+`cohort_snapshot_build`); the dashboard sums the latest night's rows. Until
+the first night, and for tests, they are counted live with the same
+definitions (`plan_cohorts_live`)."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from journeys.models import Plan, PlanStep, Stage, StageMove
+from journeys.models import CohortFigure, Plan, PlanStep, Stage, StageMove
 
 
 def _scoped(qs, community_ids, path="community_id"):
@@ -41,12 +45,35 @@ class Cohort:
         return round(100 * self.done_on_time / self.steps_due) if self.steps_due else 0
 
 
-def plan_cohorts(*, community_ids=None, today: date) -> list[Cohort]:
-    """One row per month in which newcomers joined, newest first."""
+FIGURES = ("newcomers", "complete", "left", "steps", "steps_done", "steps_due")
+FIGURES += ("done_on_time", "overdue")
+
+
+def plan_cohorts(
+    *, community_ids=None, today: date
+) -> tuple[list[Cohort], date | None]:
+    """(cohorts newest first, the day they were counted: None when live)."""
+    latest = CohortFigure.objects.aggregate(day=Max("computed_on"))["day"]
+    if latest is None:
+        return plan_cohorts_live(community_ids=community_ids, today=today), None
+    rows = (
+        _scoped(CohortFigure.objects.filter(computed_on=latest), community_ids)
+        .values("month")
+        .annotate(**{name: Sum(name) for name in FIGURES})
+        .order_by("-month")
+    )
+    return [Cohort(**row) for row in rows], latest
+
+
+def plan_cohorts_live(*, community_ids=None, today: date, by_community=False):
+    """One row per month in which newcomers joined, newest first (per
+    community and month with by_community=True: {(community_id, month):
+    Cohort})."""
+    keys = ("community_id", "month") if by_community else ("month",)
     plans = (
         _scoped(Plan.objects.all(), community_ids)
         .annotate(month=TruncMonth("started_on"))
-        .values("month")
+        .values(*keys)
         .annotate(
             newcomers=Count("pk"),
             complete=Count("pk", filter=Q(completed_at__isnull=False)),
@@ -55,7 +82,7 @@ def plan_cohorts(*, community_ids=None, today: date) -> list[Cohort]:
         .order_by()
     )
     cohorts = {
-        row["month"]: Cohort(
+        tuple(row[k] for k in keys): Cohort(
             month=row["month"],
             newcomers=row["newcomers"],
             complete=row["complete"],
@@ -63,10 +90,11 @@ def plan_cohorts(*, community_ids=None, today: date) -> list[Cohort]:
         )
         for row in plans
     }
+    step_keys = ("plan__community_id", "month") if by_community else ("month",)
     steps = (
         _scoped(PlanStep.objects.all(), community_ids, "plan__community_id")
         .annotate(month=TruncMonth("plan__started_on"))
-        .values("month")
+        .values(*step_keys)
         .annotate(
             steps=Count("pk"),
             steps_done=Count("pk", filter=Q(done_at__isnull=False)),
@@ -86,9 +114,12 @@ def plan_cohorts(*, community_ids=None, today: date) -> list[Cohort]:
         .order_by()
     )
     for row in steps:
-        cohort = cohorts.setdefault(row["month"], Cohort(month=row["month"]))
+        key = tuple(row[k] for k in step_keys)
+        cohort = cohorts.setdefault(key, Cohort(month=row["month"]))
         for name in ("steps", "steps_done", "steps_due", "done_on_time", "overdue"):
             setattr(cohort, name, row[name])
+    if by_community:
+        return cohorts
     return sorted(cohorts.values(), key=lambda c: c.month, reverse=True)
 
 

@@ -290,3 +290,37 @@ class StageMove(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.from_stage} -> {self.to_stage} on {self.moved_on}"
+
+
+class CohortFigure(models.Model):
+    """Nightly: one community's 90-day plans of one join month, counted as of
+    `computed_on`. The dashboard sums the latest night's rows (a few
+    thousand at most) instead of every plan step of the organisation."""
+
+    computed_on = models.DateField()
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()
+    newcomers = models.PositiveIntegerField(default=0)
+    complete = models.PositiveIntegerField(default=0)
+    left = models.PositiveIntegerField(default=0)
+    steps = models.PositiveIntegerField(default=0)
+    steps_done = models.PositiveIntegerField(default=0)
+    steps_due = models.PositiveIntegerField(default=0)
+    done_on_time = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["computed_on", "community", "month"],
+                name="journeys_cohort_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["computed_on", "month"], name="cohort_day_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.community_id} {self.month:%Y-%m} as of {self.computed_on}"

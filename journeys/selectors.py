@@ -1,6 +1,8 @@
 """Reads of journeys: plans, tours, stages; already select_related so a
 page's query count does not grow with its rows."""
 
+from datetime import timedelta
+
 from django.db.models import (
     BooleanField,
     Count,
@@ -13,7 +15,15 @@ from django.db.models import (
 from django.utils import timezone
 
 from communities.models import Membership
-from journeys.models import Aspiration, MemberStage, Plan, PlanStep, TourRead, TourStop
+from journeys.models import (
+    PLAN_DAYS,
+    Aspiration,
+    MemberStage,
+    Plan,
+    PlanStep,
+    TourRead,
+    TourStop,
+)
 from knowledge.models import Item, ItemKind
 
 STEP_RELATED = ("person", "via_community", "owner_user", "completed_by")
@@ -47,15 +57,24 @@ def open_plans_of(*, user) -> list[Plan]:
     )
 
 
+# Newcomers are those whose plan began this long ago at most (its 90 days
+# and a month's grace for overdue steps).
+NEWCOMER_WINDOW_DAYS = PLAN_DAYS + 30
+
+
 def newcomer_plans(*, community, today=None):
-    """The community's plans, open ones with an overdue step first, then
-    open ones by newest, then closed ones; steps prefetched."""
+    """The community's plans of the last NEWCOMER_WINDOW_DAYS, open ones
+    with an overdue step first, then open ones by newest, then closed ones;
+    steps prefetched."""
     today = today or timezone.localdate()
     overdue = PlanStep.objects.filter(
         plan_id=OuterRef("pk"), done_at__isnull=True, due_on__lt=today
     )
     return (
-        Plan.objects.filter(community=community)
+        Plan.objects.filter(
+            community=community,
+            started_on__gte=today - timedelta(days=NEWCOMER_WINDOW_DAYS),
+        )
         .select_related("user")
         .annotate(has_overdue=Exists(overdue))
         .annotate(

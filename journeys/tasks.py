@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from journeys.services import reminders, stages
+from journeys.services import cohorts, reminders, stages
 
 
 @shared_task(name="journeys.remind_overdue_steps")
@@ -13,3 +13,9 @@ def remind_overdue_steps():
 def stage_snapshot():
     """Nightly (beat): members' stages per community and their moves."""
     return stages.stage_snapshot_build()
+
+
+@shared_task(name="journeys.cohort_snapshot")
+def cohort_snapshot():
+    """Nightly (beat): 90-day plan figures per community and join month."""
+    return cohorts.cohort_snapshot_build()

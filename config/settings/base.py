@@ -193,6 +193,10 @@ CELERY_BEAT_SCHEDULE["journeys-stage-snapshot"] = {
     "task": "journeys.stage_snapshot",
     "schedule": crontab(hour=1, minute=30),
 }
+CELERY_BEAT_SCHEDULE["journeys-cohort-snapshot"] = {
+    "task": "journeys.cohort_snapshot",
+    "schedule": crontab(hour=1, minute=45),
+}
 
 CELERY_BEAT_SCHEDULE["mentoring-checkin-reminders"] = {
     "task": "mentoring.send_checkin_reminders",

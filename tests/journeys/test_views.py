@@ -2,7 +2,7 @@
 outsider, member, private member, steward, manager, staff), what it shows,
 query counts pinned at two sizes, and CSV equal to the page."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.urls import reverse
 from communities import services as communities
 from communities.models import Membership
 from journeys.models import Plan, PlanStep, StepKind, TourStop
+from journeys.services.cohorts import cohort_snapshot_build
 from journeys.services.stages import stage_snapshot_build
 from journeys.services.tours import tour_add
 from tests.dashboards.test_views import csv_rows, page_rows
@@ -465,6 +466,20 @@ def test_cohort_figures_on_a_constructed_fixture(client, org, clock):
     assert csv[1:] == page_rows(page.content.decode(), "cohorts")
     svg = page.context["cohort_chart"]
     assert 'role="img"' in svg and "March 2026: 33%" in svg
+    assert page.context["counted_on"] is None  # no night yet: counted live
+
+    # The nightly count holds the same figures; the page then reads it.
+    cohort_snapshot_build(today=clock.now().date())
+    ItemFactory(community=org.lean)  # unrelated: nothing changes
+    nightly = client.get(reverse("dashboards:journeys"))
+    assert page_rows(nightly.content.decode(), "cohorts") == page_rows(
+        page.content.decode(), "cohorts"
+    )
+    assert nightly.context["counted_on"] == date(2026, 4, 20)
+    assert "figures as of 20 Apr 2026" in nightly.content.decode()
+    steward = client.get(reverse("dashboards:community_journeys", args=["quality"]))
+    assert steward.status_code == 200  # staff; Quality has no newcomers
+    assert page_rows(steward.content.decode(), "cohorts") == []
 
 
 def test_stage_moves_per_month_and_csv_equals_page(client, org):
@@ -504,6 +519,7 @@ def test_journeys_dashboard_queries_do_not_grow_with_cohorts(
         clock.set(START + timedelta(days=31 * month))
         communities.community_join(acting_user=UserFactory(), community=org.lean)
     stage_snapshot_build(day=clock.now().date())
+    cohort_snapshot_build(today=clock.now().date())
     client.force_login(org.staff)
     with django_assert_num_queries(queries):
         assert client.get(reverse("dashboards:journeys")).status_code == 200
