@@ -17,6 +17,7 @@ from django.utils import timezone
 from communities.models import Community, Membership
 from journeys.models import Aspiration, MemberStage, Plan, PlanStep, StepKind, TourStop
 from journeys.services.aspirations import aspiration_save
+from journeys.services.cohorts import cohort_snapshot_build
 from journeys.services.plans import check_step_complete, plan_people_fill
 from journeys.services.reminders import reminders_send
 from journeys.services.stages import stage_snapshot_build
@@ -82,6 +83,7 @@ def seed(stdout) -> None:
                 communities=Community.objects.filter(slug__in=slugs),
             )
     moves = _replay_stages(today)
+    cohort_snapshot_build(today=today)  # what the nightly job would count
     stdout.write(
         f"Journeys: {Plan.objects.count()} plans, {sent} reminders, "
         f"{moves} stage moves."
