@@ -523,3 +523,40 @@ def test_journeys_dashboard_queries_do_not_grow_with_cohorts(
     client.force_login(org.staff)
     with django_assert_num_queries(queries):
         assert client.get(reverse("dashboards:journeys")).status_code == 200
+
+
+@pytest.mark.parametrize(("size", "queries"), [(1, 7), (5, 7)])
+def test_tour_page_queries_do_not_grow_with_stops(
+    client, org, django_assert_num_queries, size, queries
+):
+    for _ in range(size):
+        tour_add(
+            acting_user=org.steward,
+            community=org.lean,
+            item=ItemFactory(community=org.lean),
+        )
+        ItemFactory(community=org.lean)  # a candidate too
+    client.force_login(org.steward)
+    with django_assert_num_queries(queries):
+        assert client.get(reverse("journeys:tour", args=["lean"])).status_code == 200
+
+
+@pytest.mark.parametrize(("size", "queries"), [(1, 6), (3, 6)])
+def test_aspiration_page_queries_do_not_grow_with_communities(
+    client, org, django_assert_num_queries, size, queries
+):
+    from journeys.services.aspirations import aspiration_save
+
+    picked = [org.lean, org.quality, org.skunkworks][:size]
+    for community in picked:
+        Membership.objects.get_or_create(
+            user=org.newcomer,
+            community=community,
+            defaults={"status": "active", "joined_at": START},
+        )
+    aspiration_save(
+        acting_user=org.newcomer, text="a coach", tags=["lean"], communities=picked
+    )
+    client.force_login(org.newcomer)
+    with django_assert_num_queries(queries):
+        assert client.get(reverse("journeys:aspiration")).status_code == 200
