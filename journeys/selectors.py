@@ -26,6 +26,11 @@ from journeys.models import (
 )
 from knowledge.models import Item, ItemKind
 
+# Newcomers are those whose plan began this long ago at most (its 90 days
+# and a month's grace for overdue steps).
+NEWCOMER_WINDOW_DAYS = PLAN_DAYS + 30
+
+
 STEP_RELATED = ("person", "via_community", "owner_user", "completed_by")
 
 
@@ -44,10 +49,16 @@ def plan_of(*, user, community) -> Plan | None:
     )
 
 
-def open_plans_of(*, user) -> list[Plan]:
-    """The member's open plans, newest first, with how many steps are done."""
+def open_plans_of(*, user, today=None) -> list[Plan]:
+    """The member's open plans of the last NEWCOMER_WINDOW_DAYS, newest
+    first, with how many steps are done."""
+    today = today or timezone.localdate()
     return list(
-        Plan.objects.filter(user_id=user.pk, closed_at__isnull=True)
+        Plan.objects.filter(
+            user_id=user.pk,
+            closed_at__isnull=True,
+            started_on__gte=today - timedelta(days=NEWCOMER_WINDOW_DAYS),
+        )
         .select_related("community")
         .annotate(
             done=Count("steps", filter=Q(steps__done_at__isnull=False)),
@@ -55,11 +66,6 @@ def open_plans_of(*, user) -> list[Plan]:
         )
         .order_by("-started_on", "-pk")
     )
-
-
-# Newcomers are those whose plan began this long ago at most (its 90 days
-# and a month's grace for overdue steps).
-NEWCOMER_WINDOW_DAYS = PLAN_DAYS + 30
 
 
 def newcomer_plans(*, community, today=None):
