@@ -280,3 +280,26 @@ def test_all_steps_done_completes_the_plan(org):
         check_step_complete(acting_user=org.steward, step_id=step.pk)
     plan.refresh_from_db()
     assert plan.completed_at is not None
+
+
+def test_a_second_reminder_of_the_same_step_is_refused_by_the_log(org):
+    """Two runs at once: the unique reminder row lets one of them tell."""
+    from journeys.services.reminders import _remind
+
+    communities.community_join(acting_user=org.newcomer, community=org.lean)
+    step = PlanStep.objects.select_related("plan__user", "plan__community").get(
+        plan__user=org.newcomer, kind=StepKind.TOUR
+    )
+    assert _remind(step) is True
+    assert _remind(step) is False
+    assert Notification.objects.filter(kind="journeys.step_overdue").count() == 1
+
+
+def test_even_a_member_of_the_private_community_is_not_suggested_its_networker(org):
+    """The plan is read by the stewards too, who may not see Skunkworks."""
+    MembershipFactory(user=org.newcomer, community=org.skunkworks, joined_at=START)
+
+    communities.community_join(acting_user=org.newcomer, community=org.lean)
+
+    step = PlanStep.objects.get(plan__user=org.newcomer, kind=StepKind.NETWORKER)
+    assert (step.person, step.via_community) == (org.networker, org.quality)

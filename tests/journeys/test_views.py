@@ -560,3 +560,12 @@ def test_aspiration_page_queries_do_not_grow_with_communities(
     client.force_login(org.newcomer)
     with django_assert_num_queries(queries):
         assert client.get(reverse("journeys:aspiration")).status_code == 200
+
+
+def test_the_newcomers_page_never_names_a_private_community_or_its_members(
+    client, joined
+):
+    client.force_login(joined.steward)
+    content = client.get(reverse("journeys:newcomers", args=["lean"])).content.decode()
+    assert "Nina Networker" in content and "Quality" in content
+    assert "Skunkworks" not in content and "Sid Secret" not in content
