@@ -17,6 +17,7 @@ urlpatterns = [
     path("welcome/", include("communities.urls_onboarding")),
     path("", include("knowledge.urls")),
     path("mentoring/", include("mentoring.urls")),
+    path("journeys/", include("journeys.urls")),
     path("", include("digests.urls")),
     path("", include("dashboards.urls")),
     path("privacy/", include("privacy.urls")),

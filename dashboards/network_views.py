@@ -1,5 +1,6 @@
-"""Leaders and bridges (organisation and community), and what could spread
-next (networkers). Thin: permission, report, render or CSV."""
+"""Leaders and bridges (organisation and community), what could spread
+next (networkers), and journeys (plan cohorts, stage moves). Thin:
+permission, report, render or CSV."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -7,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dashboards.forms import PeriodForm
+from dashboards.journeys import JourneysReport
 from dashboards.leaders import LeadersReport, SpreadNextReport
 from dashboards.links import community_dashboard_url, community_url
 from dashboards.permissions import (
@@ -91,3 +93,39 @@ def _csv(request, report):
     except KeyError:
         raise Http404("No such table") from None
     return csv_response(table, filename=report.filename(name))
+
+
+# --- Journeys: 90-day plans by cohort, participation stage moves ------------
+
+
+@login_required
+@require_GET
+def journeys(request):
+    check_organisation_dashboard(request.user)
+    return _journeys_page(request, JourneysReport(scope=Scope.organisation()), {})
+
+
+@login_required
+@require_GET
+def community_journeys(request, slug):
+    community = access_community_dashboard(request.user, slug)
+    report = JourneysReport(scope=Scope.community(community), community=community)
+    extra = {
+        "community": community,
+        "community_url": community_url(community.slug),
+        "dashboard_url": community_dashboard_url(community.slug),
+    }
+    return _journeys_page(request, report, extra)
+
+
+def _journeys_page(request, report, extra):
+    if request.GET.get("format") == "csv":
+        return _csv(request, report)
+    tables = {n: report.table(n).paginate(request.GET) for n in report.table_names}
+    context = {
+        "tables": tables,
+        "cohort_chart": report.cohort_chart(),
+        "counted_on": report.counted_on,
+        **extra,
+    }
+    return render(request, "dashboards/journeys.html", context)

@@ -21,5 +21,10 @@ urlpatterns = [
         "communities/<slug:slug>/dashboard/audit/",
         audit_views.community_audit,
         name="community_audit",
+    path("dashboards/journeys/", network_views.journeys, name="journeys"),
+    path(
+        "communities/<slug:slug>/dashboard/journeys/",
+        network_views.community_journeys,
+        name="community_journeys",
     ),
 ]

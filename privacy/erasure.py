@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import Membership
+from journeys.models import Aspiration, Plan
 from knowledge.models import Draft, Follow, Mention
 from members.audit import audit_record
 from members.models import AuditAction, LeadershipRole, User
@@ -102,6 +103,9 @@ def member_erase(*, member: User) -> User:
     ).update(status=Membership.Status.LEFT, role=Membership.Role.MEMBER, updated_at=now)
     Follow.objects.filter(Q(user=member) | Q(person=member)).delete()
     Draft.objects.filter(author=member).delete()
+    # Their own path (the aspiration, the 90-day plans and stages) goes.
+    Aspiration.objects.filter(user=member).delete()
+    Plan.objects.filter(user=member).delete()
     Mention.objects.filter(user=member).delete()
     Notification.objects.filter(recipient=member).delete()
     exports_delete(member=member)

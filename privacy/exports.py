@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from communities.models import Membership
+from journeys.models import Aspiration, PlanStep
 from knowledge.models import (
     Adoption,
     Attachment,
@@ -163,6 +164,16 @@ def _datasets(member: User) -> dict[str, list[dict]]:
         ),
         "mentoring_feedback": Feedback.objects.filter(author=member).values(
             "id", "pair_id", "rating", "learned", "created_at"
+        ),
+        "aspiration": Aspiration.objects.filter(user=member).values(
+            "text", "updated_at"
+        ),
+        "first_90_days": PlanStep.objects.filter(plan__user=member).values(
+            "id",
+            "kind",
+            "due_on",
+            "done_at",
+            community_name=F("plan__community__name"),
         ),
         "notifications": Notification.objects.filter(recipient=member).values(
             "id", "kind", "message", "url", "created_at", "read_at"

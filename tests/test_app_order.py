@@ -16,6 +16,7 @@ APP_ORDER = [
     "communities",
     "knowledge",
     "mentoring",
+    "journeys",
     "digests",
     "dashboards",
     "integrations",

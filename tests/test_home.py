@@ -13,8 +13,8 @@ from tests.mentoring.factories import MentoringRequestFactory, PairFactory
 # count once there are more than the panel shows);
 # knowledge (expertise, the tag links of questions you could answer, those
 # questions, latest); mentoring
-# (proposals, active pairs).
-HOME_QUERIES = 12
+# (proposals, active pairs); journeys (open 90-day plans).
+HOME_QUERIES = 13
 
 
 def _grow(member, size):

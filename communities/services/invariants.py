@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import listeners
 from communities.models import Community, Membership
 from communities.services.errors import CommunityArchivedError, LastStewardError
 from notifications.services import notify
@@ -88,3 +89,4 @@ def activate(membership, *, role=None) -> None:
     if role:
         membership.role = role
     membership.save(update_fields=["status", "joined_at", "role", "updated_at"])
+    listeners.membership_joined(membership)

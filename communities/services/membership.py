@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import listeners
 from communities.access import access_community, membership_of
 from communities.models import Community, Membership
 from communities.services.errors import MembershipError
@@ -51,6 +52,7 @@ def community_join(*, acting_user, community: Community) -> Membership:
             joined_at=timezone.now(),
         )
         if created:
+            listeners.membership_joined(membership)
             return membership
     if membership.is_active or membership.is_pending:
         return membership
@@ -120,9 +122,12 @@ def community_leave(*, acting_user, community: Community) -> Membership | None:
         )
         % {"name": community.name},
     )
+    was_active = membership.is_active
     membership.status = Status.LEFT
     membership.role = Role.MEMBER
     membership.save(update_fields=["status", "role", "updated_at"])
+    if was_active:
+        listeners.membership_left(membership)
     return membership
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from communities import listeners
 from communities.models import Community, Membership
 from communities.permissions import access_managed_community
 from communities.services.errors import MembershipError
@@ -196,6 +197,7 @@ def membership_remove(*, acting_user, membership: Membership) -> Membership:
     membership.save(update_fields=["status", "role", "updated_at"])
     _audit(acting_user, AuditAction.MEMBER_REMOVED, membership)
     if was_active:
+        listeners.membership_left(membership)
         notify(
             recipient=membership.user,
             kind="communities.removed",

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from communities import listeners
 from communities.models import Membership
 from communities.services.errors import MembershipError
 from communities.services.invariants import ensure_open_for_changes, lock_community
@@ -60,7 +61,12 @@ def check_membership_undo(*, acting_user, token: str) -> Membership:
         return membership  # undone already
     if membership.status != data["to"]:
         raise MembershipError(_("That changed again since; it cannot be undone."))
+    was_active = membership.is_active
     membership.status = status
     membership.role = role
     membership.save(update_fields=["status", "role", "updated_at"])
+    if membership.is_active and not was_active:
+        listeners.membership_joined(membership)
+    elif was_active and not membership.is_active:
+        listeners.membership_left(membership)
     return membership

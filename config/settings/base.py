@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "communities",
     "knowledge",
     "mentoring",
+    "journeys",
     "digests",
     "dashboards",
     # Outgoing webhooks and the Slack command (hooked in through members.events).
@@ -190,6 +191,21 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE["outbox-prune"] = {
     "task": "members.outbox_prune",
     "schedule": crontab(hour=3, minute=15),
+}
+
+# Journeys: remind owners of overdue 90-day plan steps (once each), and
+# compute members' participation stages nightly.
+CELERY_BEAT_SCHEDULE["journeys-overdue-steps"] = {
+    "task": "journeys.remind_overdue_steps",
+    "schedule": crontab(hour=7, minute=10),  # daily, 07:10 UTC
+}
+CELERY_BEAT_SCHEDULE["journeys-stage-snapshot"] = {
+    "task": "journeys.stage_snapshot",
+    "schedule": crontab(hour=1, minute=30),
+}
+CELERY_BEAT_SCHEDULE["journeys-cohort-snapshot"] = {
+    "task": "journeys.cohort_snapshot",
+    "schedule": crontab(hour=1, minute=45),
 }
 
 CELERY_BEAT_SCHEDULE["mentoring-checkin-reminders"] = {

@@ -81,6 +81,13 @@ def test_the_apps_register_their_sections_in_page_order():
     from communities.home import panel as communities_home
     from dashboards.home import panel as spread_next_home
     from digests.panels import latest_digest_panel
+    from journeys.panels import (
+        community_plan_panel,
+        profile_trajectory_section,
+    )
+    from journeys.panels import (
+        home_panel as journeys_home,
+    )
     from knowledge.follow_sections import (
         community_follow_section,
         profile_follow_section,
@@ -93,17 +100,20 @@ def test_the_apps_register_their_sections_in_page_order():
 
     assert sections.providers_for("home") == [
         communities_home,
+        journeys_home,
         knowledge_home,
         mentoring_home,
         spread_next_home,
     ]
     assert sections.providers_for("community") == [
         community_follow_section,
+        community_plan_panel,
         latest_digest_panel,
         community_feed_panel,
     ]
     assert sections.providers_for("profile") == [
         profile_follow_section,
+        profile_trajectory_section,
         contributions_section,
         mentor_offer_section,
     ]

@@ -15,6 +15,7 @@ from demo import (
     digests,
     follows,
     integrations,
+    journeys,
     knowledge,
     mentions,
     mentoring,
@@ -33,6 +34,8 @@ STEPS = [
     mentions,
     reply_marks,
     follows,
+    # Plans opened by the joins above, dated and played out; stage moves.
+    journeys,
     digests,
     notifications,
     dashboards,
