@@ -21,6 +21,7 @@ urlpatterns = [
         "communities/<slug:slug>/dashboard/audit/",
         audit_views.community_audit,
         name="community_audit",
+    ),
     path("dashboards/journeys/", network_views.journeys, name="journeys"),
     path(
         "communities/<slug:slug>/dashboard/journeys/",
