@@ -97,6 +97,7 @@ def test_the_apps_register_their_sections_in_page_order():
     from knowledge.profile import contributions_section
     from mentoring.home import panel as mentoring_home
     from mentoring.profile import mentor_offer_section
+    from privacy.sections import erase_section
 
     assert sections.providers_for("home") == [
         communities_home,
@@ -116,4 +117,5 @@ def test_the_apps_register_their_sections_in_page_order():
         profile_trajectory_section,
         contributions_section,
         mentor_offer_section,
+        erase_section,
     ]
