@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that reads the database: it decides where reads go.
+    "config.middleware.ReadYourWritesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -110,18 +112,45 @@ DATABASES["default"].update(
 # web server a statement timeout (config/wsgi.py sets it; commands, jobs and
 # tests may run longer statements).
 DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)
-DATABASES["default"].setdefault("OPTIONS", {}).update(
-    connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=2),
-    keepalives=1,
-    keepalives_idle=30,
-    keepalives_interval=10,
-    keepalives_count=3,
+DB_CONNECTION_OPTIONS = {
+    "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=2),
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
     # JIT compiling costs more than the dashboard queries it would speed up.
-    options=f"-c jit=off -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
-)
+    "options": f"-c jit=off -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
+}
+DATABASES["default"].setdefault("OPTIONS", {}).update(DB_CONNECTION_OPTIONS)
 if DATABASES["default"].get("ENGINE") != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Practica runs on PostgreSQL only: fix DATABASE_URL.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Read replicas (config.db_router): PostgreSQL streaming replicas of the
+# primary, comma-separated URLs, each added as `replica_1`, `replica_2`, ...
+# A web request's reads go to one of them, unless its sender wrote in the
+# last READ_YOUR_WRITES_SECONDS (ReadYourWritesMiddleware); writes, reads in
+# a transaction, jobs and commands use the primary; a replica more than
+# REPLICA_MAX_LAG_SECONDS behind (checked every REPLICA_LAG_CHECK_SECONDS)
+# or unreachable is skipped. Unset: everything on the primary.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), 1):
+    _replica = env.db_url_config(_url)
+    _replica.update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=True,
+        # Tests run against the primary's test database only.
+        TEST={"MIRROR": "default"},
+    )
+    _replica.setdefault("OPTIONS", {}).update(DB_CONNECTION_OPTIONS)
+    DATABASES[f"replica_{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+# Keep it at least REPLICA_MAX_LAG_SECONDS: a writer then never reads a
+# replica that may not have their write yet.
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=5)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=3.0)
 
 # --- Cache and Celery -----------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
