@@ -337,7 +337,8 @@ USE_TZ = True
 
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Several web servers each collect into their own folder (or a shared one).
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- Attachments: members' uploads, never public URLs -------------------------
