@@ -191,6 +191,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queues by kind, so a 20,000-member digest run or a nightly rollup never
+# delays an e-mail someone is waiting for: run one worker per queue (README,
+# "Beyond one machine"); `make worker` serves all three. A task not listed
+# goes to the interactive queue.
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+CELERY_TASK_ROUTES = {
+    # What a member is waiting for, seconds after their action.
+    "notifications.*": {"queue": "interactive"},
+    "members.send_account_email": {"queue": "interactive"},
+    "members.outbox_flush": {"queue": "interactive"},
+    "knowledge.watch_fanout": {"queue": "interactive"},
+    "knowledge.similarity_refresh": {"queue": "interactive"},
+    # Scheduled mail to everyone: large, and fine an hour late.
+    "digests.*": {"queue": "digests"},
+    "mentoring.send_checkin_reminders": {"queue": "digests"},
+    # Nightly analytics and housekeeping: minutes of work, nobody waiting.
+    "dashboards.*": {"queue": "analytics"},
+    "knowledge.similarity_sweep": {"queue": "analytics"},
+    "knowledge.attachments_prune": {"queue": "analytics"},
+    "members.outbox_prune": {"queue": "analytics"},
+}
 CELERY_TIMEZONE = "UTC"
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=6)
 # The job outbox (members.jobs): a job not done this long after it was handed
