@@ -20,14 +20,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from communities.access import visible_communities_q
 from communities.models import Membership
-from knowledge.models import ItemTag
 from members.models import ExpertiseTag, LeadershipRole
-from mentoring.models import Format, MentorOffer, OfferTopic, Pair, RequestTopic
+from mentoring.models import (
+    Format,
+    MentorOffer,
+    OfferTopic,
+    Pair,
+    RequestTopic,
+    TopicStrength,
+)
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,7 @@ def suggestions_for_requests(requests, *, viewer, limit: int = 10) -> dict:
         return {r.pk: [] for r in requests}
 
     pool_size = min(MAX_CANDIDATES * len(requests), MAX_POOL)
-    seen = visible_communities_q(viewer, prefix="content_object__community__")
+    seen = visible_communities_q(viewer, prefix="community__")
     offers = _candidate_offers(tag_ids, pool_size, seen=seen)
     user_ids = {offer.user_id for offer in offers}
     data = _Facts(
@@ -138,14 +144,11 @@ def suggestions_for_requests(requests, *, viewer, limit: int = 10) -> dict:
         expertise=_expertise(user_ids, tag_ids),
         helpful=_helpful_marks(user_ids, tag_ids, seen=seen),
         accepted=_accepted_answers(user_ids, tag_ids, seen=seen),
-        communities=_communities(
-            user_ids | {r.mentee_id for r in requests},
-            seen=visible_communities_q(viewer, prefix="community__"),
-        ),
+        communities=_communities(user_ids | {r.mentee_id for r in requests}, seen=seen),
         blocked=_blocked(requests),
     )
     return {
-        r.pk: _rank(r, wanted[r.pk], offers, data)[:limit] if wanted[r.pk] else []
+        r.pk: _rank(r, wanted[r.pk], offers, data, limit) if wanted[r.pk] else []
         for r in requests
     }
 
@@ -160,9 +163,11 @@ class _Facts:
     blocked: set  # ("pair", mentee, mentor) live, ("declined", request, mentor)
 
 
-def _rank(req, wanted: dict, offers, facts: _Facts) -> list[Suggestion]:
-    found = []
-    for offer in offers:
+def _rank(req, wanted: dict, offers, facts: _Facts, limit: int) -> list[Suggestion]:
+    """The best `limit` suggestions. Every candidate is scored; only those
+    shown get their reasons written (a page scores thousands of pairs)."""
+    scored = []
+    for offer in _relevant(offers, wanted, facts):
         mentor_id = offer.user_id
         if (
             mentor_id == req.mentee_id
@@ -170,18 +175,38 @@ def _rank(req, wanted: dict, offers, facts: _Facts) -> list[Suggestion]:
             or ("declined", req.pk, mentor_id) in facts.blocked
         ):
             continue
-        suggestion = _score(req, wanted, offer, facts)
-        if suggestion is not None:
-            found.append(suggestion)
-    found.sort(key=lambda s: (-s.score, s.mentor.display_name.lower(), s.mentor.pk))
-    return found
+        score = _score(req, wanted, offer, facts)
+        if score is not None:
+            scored.append((score, offer))
+    scored.sort(key=lambda s: (-s[0], s[1].user.display_name.lower(), s[1].user.pk))
+    return [
+        Suggestion(offer.user, score, _score(req, wanted, offer, facts, reasons=[]))
+        for score, offer in scored[:limit]
+    ]
 
 
-def _score(req, wanted: dict, offer, facts: _Facts) -> Suggestion | None:
+def _relevant(offers, wanted: dict, facts: _Facts):
+    """The offers with anything to do with the wanted topics, in pool order
+    (most are about other requests' topics: skip them before scoring)."""
+    tags = wanted.keys()
+    users = {user_id for (user_id, tag_id) in facts.helpful if tag_id in tags}
+    users |= {user_id for (user_id, tag_id) in facts.accepted if tag_id in tags}
+    users |= {user_id for user_id, known in facts.expertise.items() if known & tags}
+    return [
+        offer
+        for offer in offers
+        if offer.user_id in users or facts.offer_topics.get(offer.pk, set()) & tags
+    ]
+
+
+def _score(req, wanted: dict, offer, facts: _Facts, reasons=None):
+    """The score (0-100) of `offer` for `req`, None when the mentor has
+    nothing to do with the wanted topics; given a `reasons` list, fills it
+    with why and returns it instead."""
     w = WEIGHTS
     mentor = offer.user
     score = 0.0
-    reasons = []
+    explain = reasons is not None
 
     offered = facts.offer_topics.get(offer.pk, set()) & wanted.keys()
     known = facts.expertise.get(mentor.pk, set()) & wanted.keys()
@@ -196,62 +221,74 @@ def _score(req, wanted: dict, offer, facts: _Facts) -> Suggestion | None:
 
     if covered:
         score += w.topics * len(covered) / len(wanted)
-        names = ", ".join(sorted(wanted[t] for t in covered))
-        reasons.append(
-            f"covers {len(covered)} of {len(wanted)} wanted topics: {names}"
-            if len(wanted) > 1
-            else f"offers help with {names}"
-        )
+        if explain:
+            names = ", ".join(sorted(wanted[t] for t in covered))
+            reasons.append(
+                f"covers {len(covered)} of {len(wanted)} wanted topics: {names}"
+                if len(wanted) > 1
+                else f"offers help with {names}"
+            )
 
     total = sum(points.values())
     if total:
         score += w.knowledge * min(1.0, total / w.knowledge_saturation)
-        for tag_id in sorted(points, key=lambda t: (-points[t], wanted[t]))[:2]:
-            if not points[tag_id]:
-                break
-            parts = []
-            helpful = facts.helpful.get((mentor.pk, tag_id), 0)
-            accepted = facts.accepted.get((mentor.pk, tag_id), 0)
-            if helpful:
-                parts.append(_plural(helpful, "helpful mark"))
-            if accepted:
-                parts.append(_plural(accepted, "accepted answer"))
-            reasons.append(f"knows {wanted[tag_id]}: {', '.join(parts)}")
+        if explain:
+            _knowledge_reasons(reasons, points, wanted, mentor, facts)
 
     share, why = role_fit(
         mentor.leadership_role, req.mentee.leadership_role, req.format
     )
     if share:
         score += w.role * share
-        reasons.append(why)
+        if explain:
+            reasons.append(why)
 
     mine = facts.communities.get(mentor.pk, {})
     theirs = facts.communities.get(req.mentee_id, {})
-    bridges = sorted(
-        (name for cid, name in mine.items() if cid not in theirs), key=str.lower
-    )
-    if bridges:
+    if any(cid not in theirs for cid in mine):
         shared = mine.keys() & theirs.keys()
         score += w.bridging * (0.5 if shared else 1.0)
-        anchor = theirs.get(req.community_id) or (
-            min(theirs.values(), key=str.lower) if theirs else None
-        )
-        if anchor:
-            reasons.append(f"from another community: bridges {bridges[0]} and {anchor}")
-        else:
-            reasons.append(
-                f"from another community: can open the way into {bridges[0]}"
-            )
+        if explain:
+            _bridge_reason(reasons, req, mine, theirs)
 
     free = offer.capacity - offer.load
     score += w.capacity * free / offer.capacity
-    reasons.append(f"has room for {_plural(free, 'more mentee')}")
+    if explain:
+        reasons.append(f"has room for {_plural(free, 'more mentee')}")
 
     if offer.offers(req.format):
         score += w.format
-        reasons.append(f"offers {Format(req.format).label.lower()}")
+        if explain:
+            reasons.append(f"offers {Format(req.format).label.lower()}")
 
-    return Suggestion(mentor, max(0, min(100, round(score))), reasons)
+    return reasons if explain else max(0, min(100, round(score)))
+
+
+def _knowledge_reasons(reasons, points, wanted, mentor, facts) -> None:
+    for tag_id in sorted(points, key=lambda t: (-points[t], wanted[t]))[:2]:
+        if not points[tag_id]:
+            break
+        parts = []
+        helpful = facts.helpful.get((mentor.pk, tag_id), 0)
+        accepted = facts.accepted.get((mentor.pk, tag_id), 0)
+        if helpful:
+            parts.append(_plural(helpful, "helpful mark"))
+        if accepted:
+            parts.append(_plural(accepted, "accepted answer"))
+        reasons.append(f"knows {wanted[tag_id]}: {', '.join(parts)}")
+
+
+def _bridge_reason(reasons, req, mine, theirs) -> None:
+    bridges = sorted(
+        (name for cid, name in mine.items() if cid not in theirs), key=str.lower
+    )
+    anchor = theirs.get(req.community_id) or (
+        min(theirs.values(), key=str.lower) if theirs else None
+    )
+    if anchor:
+        reasons.append(f"from another community: bridges {bridges[0]} and {anchor}")
+    else:
+        reasons.append(f"from another community: can open the way into {bridges[0]}")
 
 
 # --- The fixed set of queries ------------------------------------------------
@@ -290,22 +327,10 @@ def _candidate_offers(tag_ids, limit: int, *, seen: Q) -> list:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    tagged = ItemTag.objects.filter(
-        seen, tag_id__in=tag_ids, content_object__hidden_at__isnull=True
-    )
-    # Distinct people, read from the items' own counters: a popular tag sits
-    # on tens of thousands of items, and a subquery of every marked item is
-    # too big for PostgreSQL to hash, so it was searched once per offer
-    # (12 s for a broker page at full scale; distinct authors hash in memory).
-    helpful_authors = (
-        tagged.filter(content_object__helpful_count__gt=0)
-        .values("content_object__author_id")
-        .distinct()
-    )
-    answer_authors = (
-        tagged.filter(content_object__accepted_reply__isnull=False)
-        .values("content_object__accepted_reply__author_id")
-        .distinct()
+    # Shown knowledge, from the precomputed strengths (mentoring.strengths):
+    # read live, this joined every item carrying a popular tag (3-4 s).
+    shown = TopicStrength.objects.filter(
+        seen, user_id=OuterRef("user_id"), tag_id__in=tag_ids
     )
     return list(
         MentorOffer.objects.filter(available=True, user__is_active=True)
@@ -315,12 +340,7 @@ def _candidate_offers(tag_ids, limit: int, *, seen: Q) -> list:
             expertise_hits=Coalesce(Subquery(expertise_hits), 0),
         )
         .filter(load__lt=F("capacity"))
-        .filter(
-            Q(topic_hits__gt=0)
-            | Q(expertise_hits__gt=0)
-            | Q(user_id__in=helpful_authors)
-            | Q(user_id__in=answer_authors)
-        )
+        .filter(Q(topic_hits__gt=0) | Q(expertise_hits__gt=0) | Exists(shown))
         .select_related("user")
         .order_by((F("topic_hits") + F("expertise_hits")).desc(), "load", "pk")[:limit]
     )
@@ -347,36 +367,23 @@ def _expertise(user_ids, tag_ids) -> dict:
 
 
 def _helpful_marks(user_ids, tag_ids, *, seen: Q) -> dict:
-    """Helpful marks received per (author, tag) on visible items (the items'
-    own counters, kept by knowledge's services: no join to every mark)."""
-    rows = (
-        ItemTag.objects.filter(
-            seen,
-            tag_id__in=tag_ids,
-            content_object__author_id__in=user_ids,
-            content_object__hidden_at__isnull=True,
-            content_object__helpful_count__gt=0,
-        )
-        .values("content_object__author_id", "tag_id")
-        .annotate(n=Sum("content_object__helpful_count"))
-        .values_list("content_object__author_id", "tag_id", "n")
-    )
-    return {(user_id, tag_id): n for user_id, tag_id, n in rows if n}
+    """Helpful marks received per (author, tag) on visible items."""
+    return _strengths(user_ids, tag_ids, "helpful", seen=seen)
 
 
 def _accepted_answers(user_ids, tag_ids, *, seen: Q) -> dict:
     """Accepted answers per (reply author, tag) on visible items."""
+    return _strengths(user_ids, tag_ids, "accepted", seen=seen)
+
+
+def _strengths(user_ids, tag_ids, figure: str, *, seen: Q) -> dict:
     rows = (
-        ItemTag.objects.filter(
-            seen,
-            tag_id__in=tag_ids,
-            content_object__hidden_at__isnull=True,
-            content_object__accepted_reply__author_id__in=user_ids,
-            content_object__accepted_reply__hidden_at__isnull=True,
+        TopicStrength.objects.filter(
+            seen, user_id__in=user_ids, tag_id__in=tag_ids, **{f"{figure}__gt": 0}
         )
-        .values("content_object__accepted_reply__author_id", "tag_id")
-        .annotate(n=Count("pk"))
-        .values_list("content_object__accepted_reply__author_id", "tag_id", "n")
+        .values("user_id", "tag_id")
+        .annotate(n=Sum(figure))
+        .values_list("user_id", "tag_id", "n")
     )
     return {(user_id, tag_id): n for user_id, tag_id, n in rows}
 

@@ -32,6 +32,7 @@ QUEUES = {
         "knowledge.attachments_prune",
         "knowledge.similarity_sweep",
         "members.outbox_prune",
+        "mentoring.strengths_refresh",
     },
 }
 

@@ -211,6 +211,7 @@ CELERY_TASK_ROUTES = {
     "knowledge.similarity_sweep": {"queue": "analytics"},
     "knowledge.attachments_prune": {"queue": "analytics"},
     "members.outbox_prune": {"queue": "analytics"},
+    "mentoring.strengths_refresh": {"queue": "analytics"},
 }
 CELERY_TIMEZONE = "UTC"
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=6)
@@ -299,6 +300,13 @@ SIMILARITY_EMBEDDINGS = env.bool("SIMILARITY_EMBEDDINGS", default=True)
 CELERY_BEAT_SCHEDULE["knowledge-similarity-sweep"] = {
     "task": "knowledge.similarity_sweep",
     "schedule": 600.0,
+}
+# Who has shown they know which topic (helpful items, accepted answers), read
+# by mentor suggestions: recomputed this often (mentoring.strengths).
+MENTORING_STRENGTHS_SECONDS = env.int("MENTORING_STRENGTHS_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["mentoring-strengths-refresh"] = {
+    "task": "mentoring.strengths_refresh",
+    "schedule": float(MENTORING_STRENGTHS_SECONDS),
 }
 MENTORING_REMINDER_DAYS = env.int("MENTORING_REMINDER_DAYS", default=21)
 MENTORING_IDLE_DAYS = env.int("MENTORING_IDLE_DAYS", default=60)
