@@ -5,13 +5,15 @@ behind it, in words a broker can repeat to both people. All weights live in
 WEIGHTS below; change them there and nowhere else.
 
 How it stays fast with 20,000 members:
-1. The database picks the candidate pool: available offers with room left
-   whose topics or owner's expertise overlap the wanted topics, or whose owner
-   has helpful or accepted contributions on items with those tags. The pool is
-   pre-ranked by topic overlap and capped (MAX_CANDIDATES per request).
-2. A fixed number of aggregate queries fetch, for the whole pool at once,
-   topics, expertise, helpful marks and accepted answers per tag, and active
-   memberships; scoring then happens in Python.
+1. A few narrow queries fetch, for the wanted tags of the whole page at
+   once, the available offers with room left, which of them offer the tags,
+   which mentors list them as expertise, and the knowledge mentors have
+   shown on them (helpful marks, accepted answers), precomputed per mentor,
+   tag and community by a job (mentoring.strengths). The pool is chosen from
+   these in Python: best topic overlap first, capped (MAX_CANDIDATES per
+   request), and one more query loads those offers and their people.
+2. Scoring happens in Python, only for the offers that touch a request's
+   topics; reasons are written only for the suggestions shown.
 A page of requests is scored together, so the number of queries does not
 grow with the number of requests or candidates.
 """
@@ -20,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from communities.access import visible_communities_q
@@ -92,6 +94,7 @@ ROLE_FIT = {
 }
 # Peer coaching works best between equals.
 PEER_FIT = 0.8
+_NONE_SET = frozenset()
 
 
 class Suggestion(NamedTuple):
@@ -137,13 +140,20 @@ def suggestions_for_requests(requests, *, viewer, limit: int = 10) -> dict:
 
     pool_size = min(MAX_CANDIDATES * len(requests), MAX_POOL)
     seen = visible_communities_q(viewer, prefix="community__")
-    offers = _candidate_offers(tag_ids, pool_size, seen=seen)
+    room = _offers_with_room()
+    offer_topics = _offer_topics(tag_ids)
+    expertise = _expertise(tag_ids)
+    helpful, accepted = _shown_knowledge(tag_ids, seen=seen)
+    offers = _candidate_offers(
+        room, pool_size, topics=offer_topics, expertise=expertise,
+        shown={user_id for user_id, _tag in helpful.keys() | accepted.keys()},
+    )  # fmt: skip
     user_ids = {offer.user_id for offer in offers}
     data = _Facts(
-        offer_topics=_offer_topics(offers, tag_ids),
-        expertise=_expertise(user_ids, tag_ids),
-        helpful=_helpful_marks(user_ids, tag_ids, seen=seen),
-        accepted=_accepted_answers(user_ids, tag_ids, seen=seen),
+        offer_topics=offer_topics,
+        expertise=expertise,
+        helpful=helpful,
+        accepted=accepted,
         communities=_communities(user_ids | {r.mentee_id for r in requests}, seen=seen),
         blocked=_blocked(requests),
     )
@@ -161,6 +171,15 @@ class _Facts:
     accepted: dict  # (user id, tag id) -> accepted answers written
     communities: dict  # user id -> {community id: name}
     blocked: set  # ("pair", mentee, mentor) live, ("declined", request, mentor)
+    knowers: dict = None  # tag id -> {user ids with expertise or knowledge on it}
+
+    def __post_init__(self):
+        self.knowers = defaultdict(set)
+        for user_id, tag_id in self.helpful.keys() | self.accepted.keys():
+            self.knowers[tag_id].add(user_id)
+        for user_id, tags in self.expertise.items():
+            for tag_id in tags:
+                self.knowers[tag_id].add(user_id)
 
 
 def _rank(req, wanted: dict, offers, facts: _Facts, limit: int) -> list[Suggestion]:
@@ -189,13 +208,11 @@ def _relevant(offers, wanted: dict, facts: _Facts):
     """The offers with anything to do with the wanted topics, in pool order
     (most are about other requests' topics: skip them before scoring)."""
     tags = wanted.keys()
-    users = {user_id for (user_id, tag_id) in facts.helpful if tag_id in tags}
-    users |= {user_id for (user_id, tag_id) in facts.accepted if tag_id in tags}
-    users |= {user_id for user_id, known in facts.expertise.items() if known & tags}
+    users = set().union(*(facts.knowers.get(tag_id, ()) for tag_id in tags))
     return [
         offer
         for offer in offers
-        if offer.user_id in users or facts.offer_topics.get(offer.pk, set()) & tags
+        if offer.user_id in users or facts.offer_topics.get(offer.id, _NONE_SET) & tags
     ]
 
 
@@ -205,15 +222,16 @@ def _score(req, wanted: dict, offer, facts: _Facts, reasons=None):
     with why and returns it instead."""
     w = WEIGHTS
     mentor = offer.user
+    uid = offer.user_id  # cheaper than mentor.pk: this runs thousands of times
     score = 0.0
     explain = reasons is not None
 
-    offered = facts.offer_topics.get(offer.pk, set()) & wanted.keys()
-    known = facts.expertise.get(mentor.pk, set()) & wanted.keys()
+    offered = facts.offer_topics.get(offer.id, _NONE_SET) & wanted.keys()
+    known = facts.expertise.get(uid, _NONE_SET) & wanted.keys()
     covered = offered | known
     points = {
-        tag_id: facts.helpful.get((mentor.pk, tag_id), 0)
-        + w.accepted_answer_worth * facts.accepted.get((mentor.pk, tag_id), 0)
+        tag_id: facts.helpful.get((uid, tag_id), 0)
+        + w.accepted_answer_worth * facts.accepted.get((uid, tag_id), 0)
         for tag_id in wanted
     }
     if not covered and not any(points.values()):
@@ -243,7 +261,7 @@ def _score(req, wanted: dict, offer, facts: _Facts, reasons=None):
         if explain:
             reasons.append(why)
 
-    mine = facts.communities.get(mentor.pk, {})
+    mine = facts.communities.get(uid, {})
     theirs = facts.communities.get(req.mentee_id, {})
     if any(cid not in theirs for cid in mine):
         shared = mine.keys() & theirs.keys()
@@ -304,88 +322,93 @@ def _wanted_tags(requests) -> dict:
     return wanted
 
 
-def _candidate_offers(tag_ids, limit: int, *, seen: Q) -> list:
-    """Available offers with room left and something to do with the tags,
-    best topic overlap first. One query."""
+def _offers_with_room() -> dict:
+    """{offer id: (user id, load)} of the available offers with room left.
+    One query over the offers alone: which of them fit is decided from the
+    small per-topic facts below, in Python."""
     load = (
         Pair.objects.filter(mentor_id=OuterRef("user_id"), status__in=Pair.LIVE)
         .values("mentor_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    topic_hits = (
-        OfferTopic.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
-        .values("content_object_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    expertise_hits = (
-        ExpertiseTag.objects.filter(
-            content_object_id=OuterRef("user_id"), tag_id__in=tag_ids
-        )
-        .values("content_object_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    # Shown knowledge, from the precomputed strengths (mentoring.strengths):
-    # read live, this joined every item carrying a popular tag (3-4 s).
-    shown = TopicStrength.objects.filter(
-        seen, user_id=OuterRef("user_id"), tag_id__in=tag_ids
-    )
-    return list(
+    rows = (
         MentorOffer.objects.filter(available=True, user__is_active=True)
-        .annotate(
-            load=Coalesce(Subquery(load), 0),
-            topic_hits=Coalesce(Subquery(topic_hits), 0),
-            expertise_hits=Coalesce(Subquery(expertise_hits), 0),
-        )
+        .annotate(load=Coalesce(Subquery(load), 0))
         .filter(load__lt=F("capacity"))
-        .filter(Q(topic_hits__gt=0) | Q(expertise_hits__gt=0) | Exists(shown))
-        .select_related("user")
-        .order_by((F("topic_hits") + F("expertise_hits")).desc(), "load", "pk")[:limit]
+        .values_list("pk", "user_id", "load")
     )
+    return {pk: (user_id, load) for pk, user_id, load in rows}
 
 
-def _offer_topics(offers, tag_ids) -> dict:
+def _candidate_offers(room, limit: int, *, topics, expertise, shown) -> list:
+    """The pool: offers with room and something to do with the tags (a
+    wanted topic offered or listed as expertise, or knowledge shown on one),
+    best topic overlap first, then the least loaded. One query, for the
+    chosen offers and their people."""
+
+    def overlap(pk, user_id):
+        return len(topics.get(pk, ())) + len(expertise.get(user_id, ()))
+
+    ranked = sorted(
+        (-overlap(pk, user_id), load, pk)
+        for pk, (user_id, load) in room.items()
+        if overlap(pk, user_id) or user_id in shown
+    )
+    chosen = [pk for _overlap, _load, pk in ranked[:limit]]
+    found = MentorOffer.objects.select_related("user").in_bulk(chosen)
+    for pk in chosen:
+        found[pk].load = room[pk][1]
+    return [found[pk] for pk in chosen]
+
+
+def _offer_topics(tag_ids) -> dict:
+    """Offer id -> the wanted tags it offers."""
     found = defaultdict(set)
     rows = OfferTopic.objects.filter(
-        content_object_id__in=[o.pk for o in offers], tag_id__in=tag_ids
+        tag_id__in=tag_ids, content_object__available=True
     ).values_list("content_object_id", "tag_id")
     for offer_id, tag_id in rows:
         found[offer_id].add(tag_id)
     return found
 
 
-def _expertise(user_ids, tag_ids) -> dict:
+def _expertise(tag_ids) -> dict:
+    """Mentor's user id -> the wanted tags they list as expertise."""
     found = defaultdict(set)
     rows = ExpertiseTag.objects.filter(
-        content_object_id__in=user_ids, tag_id__in=tag_ids
+        tag_id__in=tag_ids,
+        content_object_id__in=MentorOffer.objects.filter(available=True).values(
+            "user_id"
+        ),
     ).values_list("content_object_id", "tag_id")
     for user_id, tag_id in rows:
         found[user_id].add(tag_id)
     return found
 
 
-def _helpful_marks(user_ids, tag_ids, *, seen: Q) -> dict:
-    """Helpful marks received per (author, tag) on visible items."""
-    return _strengths(user_ids, tag_ids, "helpful", seen=seen)
-
-
-def _accepted_answers(user_ids, tag_ids, *, seen: Q) -> dict:
-    """Accepted answers per (reply author, tag) on visible items."""
-    return _strengths(user_ids, tag_ids, "accepted", seen=seen)
-
-
-def _strengths(user_ids, tag_ids, figure: str, *, seen: Q) -> dict:
+def _shown_knowledge(tag_ids, *, seen: Q) -> tuple[dict, dict]:
+    """Helpful marks received and accepted answers written per (mentor, tag)
+    in the communities the viewer may see, from the precomputed strengths
+    (mentoring.strengths): read live, this joined every item carrying a
+    popular tag (3-4 s for a page at organisation scale)."""
     rows = (
         TopicStrength.objects.filter(
-            seen, user_id__in=user_ids, tag_id__in=tag_ids, **{f"{figure}__gt": 0}
+            seen,
+            tag_id__in=tag_ids,
+            user_id__in=MentorOffer.objects.filter(available=True).values("user_id"),
         )
         .values("user_id", "tag_id")
-        .annotate(n=Sum(figure))
-        .values_list("user_id", "tag_id", "n")
+        .annotate(helpful=Sum("helpful"), accepted=Sum("accepted"))
+        .values_list("user_id", "tag_id", "helpful", "accepted")
     )
-    return {(user_id, tag_id): n for user_id, tag_id, n in rows}
+    helpful, accepted = {}, {}
+    for user_id, tag_id, marks, answers in rows:
+        if marks:
+            helpful[user_id, tag_id] = marks
+        if answers:
+            accepted[user_id, tag_id] = answers
+    return helpful, accepted
 
 
 def _communities(user_ids, *, seen: Q) -> dict:
