@@ -61,8 +61,11 @@ migrate: db
 seed: db
 	$(BIN)/python manage.py seed_demo
 
+# Every queue in one worker; in production run one worker per queue
+# (make worker QUEUES=interactive, QUEUES=digests, QUEUES=analytics).
+QUEUES ?= interactive,digests,analytics
 worker: db
-	$(BIN)/celery -A config.celery_app worker --loglevel=info
+	$(BIN)/celery -A config.celery_app worker --loglevel=info -Q $(QUEUES)
 
 beat: db
 	$(BIN)/celery -A config.celery_app beat --loglevel=info

@@ -352,7 +352,8 @@ STEPS = [
     ("migrate", 5), ("members", 3), ("communities and tags", 0.3), ("memberships", 3),
     ("plan", 6), ("items", 30), ("shares and adoptions", 2), ("item tags", 8),
     ("replies", 30), ("accepted answers", 2), ("helpful marks", 10),
-    ("notifications", 6), ("expertise and mentoring", 2), ("analyze", 4),
+    ("notifications", 6), ("expertise and mentoring", 2), ("topic strengths", 3),
+    ("analyze", 4),
     ("commit", 10),
 ]  # fmt: skip
 KINDS = (
@@ -955,6 +956,14 @@ def generate(
                           FROM {Item} GROUP BY 1) s
                     WHERE x.{Community.pk} = s.id"""
                 )
+
+            with progress.step("topic strengths"):
+                # As beat's mentoring.strengths_refresh would (mentor suggestions).
+                from mentoring.models import TopicStrength
+                from mentoring.strengths import strengths_refresh
+
+                strengths_refresh()
+                run(f"ANALYZE {format(Table(TopicStrength))}")
 
             with progress.step("analyze"):
                 for model in m.values():

@@ -36,6 +36,7 @@ from knowledge.models import HelpfulMark, Item, ItemTag, Reply  # noqa: E402
 from members.models import ExpertiseTag, LeadershipRole, User  # noqa: E402
 from mentoring.models import MentoringRequest, MentorOffer, OfferTopic, RequestTopic  # noqa: E402
 from mentoring.selectors import open_requests  # noqa: E402
+from mentoring.strengths import strengths_refresh  # noqa: E402
 from mentoring.suggestions import suggestions_for_requests  # noqa: E402
 
 ROLES = [LeadershipRole.NONE] * 7 + [
@@ -185,6 +186,7 @@ def main():
     try:
         started = time.perf_counter()
         build(members, offers)
+        strengths_refresh()  # as beat's job would
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would
         print(f"built in {time.perf_counter() - started:.1f}s (throwaway database)")

@@ -1,5 +1,8 @@
 """Counts the SQL queries of each request into an X-Bench-Queries header, so
-bench.run reads query counts from the real server (bench settings only)."""
+bench.run reads query counts from the real server (bench settings only):
+on every database alias, replicas included."""
+
+from contextlib import ExitStack
 
 from django.db import connections
 
@@ -16,7 +19,9 @@ class QueryCountMiddleware:
             count += 1
             return execute(sql, params, many, context)
 
-        with connections["default"].execute_wrapper(counter):
+        with ExitStack() as stack:
+            for connection in connections.all(initialized_only=False):
+                stack.enter_context(connection.execute_wrapper(counter))
             response = self.get_response(request)
         response["X-Bench-Queries"] = str(count)
         return response

@@ -31,6 +31,7 @@ from mentoring.services import (
     pair_complete,
     request_create,
 )
+from mentoring.strengths import strengths_refresh
 
 NOTE = "You two think alike about learning from what goes wrong."
 
@@ -133,9 +134,12 @@ def seed(stdout):
     requests = _open_requests(people)
     pairs = sum(_active_pair(people, *spec) for spec in ACTIVE_PAIRS)
     completed = _completed_pair(people, *COMPLETED)
+    # Who has shown they know what, as beat's job keeps it afterwards.
+    strengths = strengths_refresh()
     stdout.write(
         f"Mentoring: {offers} offers, {requests} open requests, {pairs} active "
-        f"pairs, {completed} completed pair in the demo."
+        f"pairs, {completed} completed pair in the demo; {strengths} topic "
+        "strengths."
     )
 
 

@@ -376,3 +376,43 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.kind} for pair {self.pair_id} ({self.period})"
+
+
+class TopicStrength(models.Model):
+    """What a mentor has shown they know about a tag in a community: the
+    helpful marks their visible items with that tag received and the
+    accepted answers they wrote on visible items with that tag. Derived from
+    knowledge's tables by `mentoring.strengths.strengths_refresh` (beat,
+    every few minutes), so mentor suggestions read a few narrow rows instead
+    of every tagged item (mentoring.suggestions)."""
+
+    # Indexed by the constraint and the index below, each leading with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    tag = models.ForeignKey(
+        "taggit.Tag", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    helpful = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "tag", "community"], name="strength_user_tag_community"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["tag", "user", "community"], name="strength_tag_user_community"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} on {self.tag_id} in {self.community_id}"

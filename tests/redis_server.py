@@ -49,5 +49,5 @@ class PrivateRedis:
             self.process.wait(timeout=10)
             self.process = None
 
-    def queue_length(self, name="celery") -> int:
+    def queue_length(self, name="interactive") -> int:
         return redis.Redis(port=self.port).llen(name)

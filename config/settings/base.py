@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that reads the database: it decides where reads go.
+    "config.middleware.ReadYourWritesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -121,18 +123,45 @@ DATABASES["default"].update(
 # web server a statement timeout (config/wsgi.py sets it; commands, jobs and
 # tests may run longer statements).
 DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_MS", default=0)
-DATABASES["default"].setdefault("OPTIONS", {}).update(
-    connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=2),
-    keepalives=1,
-    keepalives_idle=30,
-    keepalives_interval=10,
-    keepalives_count=3,
+DB_CONNECTION_OPTIONS = {
+    "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=2),
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
     # JIT compiling costs more than the dashboard queries it would speed up.
-    options=f"-c jit=off -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
-)
+    "options": f"-c jit=off -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
+}
+DATABASES["default"].setdefault("OPTIONS", {}).update(DB_CONNECTION_OPTIONS)
 if DATABASES["default"].get("ENGINE") != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Practica runs on PostgreSQL only: fix DATABASE_URL.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Read replicas (config.db_router): PostgreSQL streaming replicas of the
+# primary, comma-separated URLs, each added as `replica_1`, `replica_2`, ...
+# A web request's reads go to one of them, unless its sender wrote in the
+# last READ_YOUR_WRITES_SECONDS (ReadYourWritesMiddleware); writes, reads in
+# a transaction, jobs and commands use the primary; a replica more than
+# REPLICA_MAX_LAG_SECONDS behind (checked every REPLICA_LAG_CHECK_SECONDS)
+# or unreachable is skipped. Unset: everything on the primary.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), 1):
+    _replica = env.db_url_config(_url)
+    _replica.update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=True,
+        # Tests run against the primary's test database only.
+        TEST={"MIRROR": "default"},
+    )
+    _replica.setdefault("OPTIONS", {}).update(DB_CONNECTION_OPTIONS)
+    DATABASES[f"replica_{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+# Keep it at least REPLICA_MAX_LAG_SECONDS: a writer then never reads a
+# replica that may not have their write yet.
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=5)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=3.0)
 
 # --- Cache and Celery -----------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -173,6 +202,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queues by kind, so a 20,000-member digest run or a nightly rollup never
+# delays an e-mail someone is waiting for: run one worker per queue (README,
+# "Beyond one machine"); `make worker` serves all three. A task not listed
+# goes to the interactive queue.
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+CELERY_TASK_ROUTES = {
+    # What a member is waiting for, seconds after their action.
+    "notifications.*": {"queue": "interactive"},
+    "members.send_account_email": {"queue": "interactive"},
+    "members.outbox_flush": {"queue": "interactive"},
+    "knowledge.watch_fanout": {"queue": "interactive"},
+    "knowledge.similarity_refresh": {"queue": "interactive"},
+    # Scheduled mail to everyone: large, and fine an hour late.
+    "digests.*": {"queue": "digests"},
+    "mentoring.send_checkin_reminders": {"queue": "digests"},
+    # Nightly analytics and housekeeping: minutes of work, nobody waiting.
+    "dashboards.*": {"queue": "analytics"},
+    "knowledge.similarity_sweep": {"queue": "analytics"},
+    "knowledge.attachments_prune": {"queue": "analytics"},
+    "members.outbox_prune": {"queue": "analytics"},
+    "mentoring.strengths_refresh": {"queue": "analytics"},
+}
 CELERY_TIMEZONE = "UTC"
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=6)
 # The job outbox (members.jobs): a job not done this long after it was handed
@@ -283,6 +334,13 @@ CELERY_BEAT_SCHEDULE["knowledge-similarity-sweep"] = {
     "task": "knowledge.similarity_sweep",
     "schedule": 600.0,
 }
+# Who has shown they know which topic (helpful items, accepted answers), read
+# by mentor suggestions: recomputed this often (mentoring.strengths).
+MENTORING_STRENGTHS_SECONDS = env.int("MENTORING_STRENGTHS_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["mentoring-strengths-refresh"] = {
+    "task": "mentoring.strengths_refresh",
+    "schedule": float(MENTORING_STRENGTHS_SECONDS),
+}
 MENTORING_REMINDER_DAYS = env.int("MENTORING_REMINDER_DAYS", default=21)
 MENTORING_IDLE_DAYS = env.int("MENTORING_IDLE_DAYS", default=60)
 
@@ -365,7 +423,8 @@ USE_TZ = True
 
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Several web servers each collect into their own folder (or a shared one).
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- Attachments: members' uploads, never public URLs -------------------------

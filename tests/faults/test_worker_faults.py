@@ -38,7 +38,8 @@ def _database_url(db) -> str:
 
 
 class Worker:
-    def __init__(self, tmp_path, broker_url):
+    def __init__(self, tmp_path, broker_url, queues=None):
+        self.queues = queues  # None: every queue, as `make worker`
         self.outbox = tmp_path / "mail"
         self.outbox.mkdir(exist_ok=True)
         self.log_path = tmp_path / "worker.log"
@@ -61,6 +62,7 @@ class Worker:
                 str(settings.BASE_DIR / ".venv/bin/celery"),
                 "-A", "config.celery_app", "worker", "-c", "1",
                 "--without-mingle", "--without-gossip", "--loglevel=INFO",
+                "-Q", self.queues or "interactive,digests,analytics",
             ],
             cwd=settings.BASE_DIR, env=self.env, stdout=log,
             stderr=subprocess.STDOUT,
@@ -182,7 +184,7 @@ def test_a_killed_worker_s_job_runs_again_once(worker, redis_server):
     (acks_late: Redis would give it back only after the 2-hour visibility
     timeout). The sweeper hands it over again; a new worker runs it once."""
     job = _mail_job("Held by a dying worker")
-    taken = redis.Redis(port=redis_server.port).lpop("celery")
+    taken = redis.Redis(port=redis_server.port).lpop("interactive")
     assert b"members.send_account_email" in taken  # the dead worker has it
     worker.start()
     time.sleep(3)

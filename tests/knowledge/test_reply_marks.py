@@ -12,6 +12,7 @@ from knowledge import reply_marks, services, watching
 from knowledge.models import FollowLevel, ItemKind, Reply, ReplyHelpfulMark
 from knowledge.selectors import experts_for_tag, tag_expertise_scores
 from members.models import LeadershipRole, NotificationEmails
+from mentoring.strengths import strengths_refresh
 from mentoring.suggestions import mentor_suggestions_for
 from notifications.models import Notification
 from tests.communities.factories import MembershipFactory
@@ -637,6 +638,12 @@ def test_reply_marks_in_a_private_community_count_only_for_its_readers(
     assert experts_for_tag(tag="pricing", viewer=other_member) == []
 
 
+def _suggestions(request, *, viewer):
+    """Suggestions as a broker sees them after the strengths job has run."""
+    strengths_refresh()
+    return mentor_suggestions_for(request, viewer=viewer)
+
+
 def test_reply_marks_bring_a_mentor_into_suggestions_and_raise_the_score(
     question, community, member, staff
 ):
@@ -645,19 +652,19 @@ def test_reply_marks_bring_a_mentor_into_suggestions_and_raise_the_score(
     )
     replier = MentorOfferFactory(user=member_of(community), topics=["lean"])
     offered = MentorOfferFactory(user=member_of(community), topics=["onboarding"])
-    assert [s.mentor.pk for s in mentor_suggestions_for(request, viewer=staff)] == [
+    assert [s.mentor.pk for s in _suggestions(request, viewer=staff)] == [
         offered.user_id
     ]
     reply = answer(question, replier.user)
     for voter in (member, *(member_of(community) for _ in range(2))):
         reply_marks.do_reply_helpful_set(reply=reply, acting_user=voter, helpful=True)
-    found = {s.mentor.pk: s for s in mentor_suggestions_for(request, viewer=staff)}
+    found = {s.mentor.pk: s for s in _suggestions(request, viewer=staff)}
     assert "knows onboarding: 3 helpful marks" in found[replier.user_id].reasons
     before = found[replier.user_id].score
     more = answer(question, replier.user, body="And a checklist.")
     for voter in (member_of(community) for _ in range(5)):
         reply_marks.do_reply_helpful_set(reply=more, acting_user=voter, helpful=True)
-    found = {s.mentor.pk: s for s in mentor_suggestions_for(request, viewer=staff)}
+    found = {s.mentor.pk: s for s in _suggestions(request, viewer=staff)}
     assert found[replier.user_id].score > before
     assert "knows onboarding: 8 helpful marks" in found[replier.user_id].reasons
 
@@ -669,9 +676,9 @@ def test_hidden_replies_do_not_count_for_mentor_suggestions(
     replier = MentorOfferFactory(user=member_of(community), topics=["lean"])
     reply = answer(question, replier.user)
     reply_marks.do_reply_helpful_set(reply=reply, acting_user=member, helpful=True)
-    assert mentor_suggestions_for(request, viewer=staff)
+    assert _suggestions(request, viewer=staff)
     services.reply_hide(reply=reply, acting_user=steward)
-    assert mentor_suggestions_for(request, viewer=staff) == []
+    assert _suggestions(request, viewer=staff) == []
 
 
 def test_replies_on_hidden_items_do_not_count_for_mentor_suggestions(
@@ -681,7 +688,7 @@ def test_replies_on_hidden_items_do_not_count_for_mentor_suggestions(
     replier = MentorOfferFactory(user=member_of(community), topics=["lean"])
     reply = answer(question, replier.user)
     reply_marks.do_reply_helpful_set(reply=reply, acting_user=steward, helpful=True)
-    assert mentor_suggestions_for(request, viewer=staff)
+    assert _suggestions(request, viewer=staff)
     services.item_hide(item=question, acting_user=steward)
-    assert mentor_suggestions_for(request, viewer=staff) == []
+    assert _suggestions(request, viewer=staff) == []
     assert experts_for_tag(tag="onboarding", viewer=staff) == []

@@ -9,6 +9,7 @@ from django.utils import timezone
 from knowledge.models import ItemKind
 from members.models import LeadershipRole
 from mentoring.models import Format, Pair
+from mentoring.strengths import strengths_refresh
 from mentoring.suggestions import (
     WEIGHTS,
     mentor_suggestions_for,
@@ -85,6 +86,7 @@ def _knowledge(author, tag, helpful=0, accepted=0, hidden=False):
         reply = ReplyFactory(item=question, author=author)
         question.accepted_reply = reply
         question.save(update_fields=["accepted_reply"])
+    strengths_refresh()  # as beat does every few minutes
 
 
 def test_demonstrated_knowledge_raises_the_score_with_counts_in_the_reason():
@@ -324,6 +326,7 @@ def test_a_broker_never_learns_of_a_private_community_from_suggestions():
     question.accepted_reply = answer
     question.save()
     HelpfulMarkFactory.create_batch(3, item=question)
+    strengths_refresh()
     req = MentoringRequestFactory(topics=["pricing"])
 
     [as_broker] = mentor_suggestions_for(req, viewer=broker)

@@ -56,7 +56,7 @@ def test_a_job_enqueued_while_redis_is_down_is_delivered_after_it_returns(
     broker(private_redis.url)
     with django_capture_on_commit_callbacks(execute=True):
         enqueue_on_commit("members.outbox_prune")  # broker up: queued
-    assert private_redis.queue_length() == 1
+    assert private_redis.queue_length("analytics") == 1
     OutboxJob.objects.all().delete()
 
     private_redis.stop()
@@ -76,6 +76,6 @@ def test_a_job_enqueued_while_redis_is_down_is_delivered_after_it_returns(
     job.refresh_from_db()
     assert job.sent_at is not None
     assert private_redis.queue_length() == 1
-    raw = redis.Redis(port=private_redis.port).lindex("celery", 0)
+    raw = redis.Redis(port=private_redis.port).lindex("interactive", 0)
     assert b"notifications.send_notification_email" in raw
     assert str(note.pk).encode() in raw
