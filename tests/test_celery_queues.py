@@ -14,6 +14,10 @@ QUEUES = {
         "notifications.send_notification_emails",
         "knowledge.similarity_refresh",
         "knowledge.watch_fanout",
+        "integrations.deliveries_due",
+        "integrations.delivery_send",
+        "integrations.emit_event",
+        "integrations.slack_unfurl",
     },
     "digests": {
         "digests.build",
@@ -22,6 +26,7 @@ QUEUES = {
         "digests.send_batch",
         "digests.sweep",
         "mentoring.send_checkin_reminders",
+        "journeys.remind_overdue_steps",
     },
     "analytics": {
         "dashboards.network_snapshot_build",
@@ -33,6 +38,10 @@ QUEUES = {
         "knowledge.similarity_sweep",
         "members.outbox_prune",
         "mentoring.strengths_refresh",
+        "journeys.cohort_snapshot",
+        "journeys.stage_snapshot",
+        "privacy.export_build",
+        "privacy.exports_prune",
     },
 }
 

@@ -214,15 +214,21 @@ CELERY_TASK_ROUTES = {
     "members.outbox_flush": {"queue": "interactive"},
     "knowledge.watch_fanout": {"queue": "interactive"},
     "knowledge.similarity_refresh": {"queue": "interactive"},
+    "integrations.*": {"queue": "interactive"},
     # Scheduled mail to everyone: large, and fine an hour late.
     "digests.*": {"queue": "digests"},
     "mentoring.send_checkin_reminders": {"queue": "digests"},
+    "journeys.remind_overdue_steps": {"queue": "digests"},
     # Nightly analytics and housekeeping: minutes of work, nobody waiting.
     "dashboards.*": {"queue": "analytics"},
     "knowledge.similarity_sweep": {"queue": "analytics"},
     "knowledge.attachments_prune": {"queue": "analytics"},
     "members.outbox_prune": {"queue": "analytics"},
     "mentoring.strengths_refresh": {"queue": "analytics"},
+    "journeys.stage_snapshot": {"queue": "analytics"},
+    "journeys.cohort_snapshot": {"queue": "analytics"},
+    # A member's data export: minutes for a prolific member; they are told.
+    "privacy.*": {"queue": "analytics"},
 }
 CELERY_TIMEZONE = "UTC"
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=6)
