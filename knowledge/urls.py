@@ -6,6 +6,7 @@ from knowledge import (
     follow_views,
     history_views,
     mention_views,
+    practice_views,
     search_views,
     views,
 )
@@ -25,6 +26,16 @@ urlpatterns = [
     path(f"{ITEM}/helpful/", views.helpful_toggle, name="helpful"),
     path(f"{ITEM}/share/", views.item_share, name="item_share"),
     path(f"{ITEM}/adopt/", views.item_adopt, name="item_adopt"),
+    path(
+        f"{ITEM}/close-experiment/",
+        practice_views.experiment_close,
+        name="experiment_close",
+    ),
+    path(
+        "adoptions/check-ins/<int:pk>/",
+        practice_views.adoption_checkin,
+        name="adoption_checkin",
+    ),
     path(f"{ITEM}/replies/", views.reply_create, name="reply_create"),
     path(f"{REPLY}/edit/", views.reply_edit, name="reply_edit"),
     path(f"{REPLY}/hide/", views.reply_hide, name="reply_hide"),

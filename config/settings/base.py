@@ -216,6 +216,12 @@ CELERY_BEAT_SCHEDULE["knowledge-attachments-prune"] = {
     "schedule": crontab(hour=3, minute=45),
 }
 
+# Adoption check-ins (30 and 90 days after "we adopted this") that fell due.
+CELERY_BEAT_SCHEDULE["knowledge-adoption-checkins"] = {
+    "task": "knowledge.adoption_checkins_notify",
+    "schedule": crontab(hour=7, minute=15),  # daily, 07:15 UTC
+}
+
 # Dashboards sum daily rollups (dashboards.rollups): today's and yesterday's
 # every 10 minutes, everything from scratch nightly (before the snapshot).
 CELERY_BEAT_SCHEDULE["dashboards-rollup-recent"] = {
