@@ -495,7 +495,11 @@ def adoption_record(*, item: Item, community, acting_user, note: str = "") -> Ad
     if Adoption.objects.filter(item=item, community=community).exists():
         raise ValidationError(_("That community has already recorded it."))
     adoption = Adoption(
-        item=item, community=community, recorded_by=acting_user, note=note
+        item=item,
+        community=community,
+        recorded_by=acting_user,
+        note=note,
+        created_at=timezone.now(),
     )
     adoption.full_clean()
     adoption.save()
