@@ -131,8 +131,8 @@ def experiment_close(
     from knowledge.services import item_create
 
     experiment = (
-        Experiment.objects.select_for_update()
-        .select_related("item__community", "sponsor")
+        Experiment.objects.select_for_update(of=("self",))
+        .select_related("item__community", "item__author", "sponsor")
         .get(pk=experiment.pk)
     )
     if experiment.is_closed:
