@@ -20,6 +20,7 @@ from demo import (
     networks,
     notifications,
     people,
+    practice,
 )
 
 STEPS = [
@@ -28,6 +29,7 @@ STEPS = [
     knowledge,
     contributions,
     mentoring,
+    practice,
     mentions,
     follows,
     digests,
