@@ -14,10 +14,11 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from communities.access import can_view_content
-from communities.models import Community
+from communities.models import Community, Membership
 from dashboards.scope import Scope
 from dashboards.spread import pockets_of_innovation
 from demo.backdating import backdate, notifications_at
+from demo.knowledge import _activity_dates
 from knowledge.adoptions import adoption_checkin_answer
 from knowledge.experiments import experiment_close
 from knowledge.models import (
@@ -86,6 +87,22 @@ def seed(stdout):
     answered = _checkins()
     pockets = _pocket()
     experiments = _experiments()
+    # Backdating, last: items' and communities' latest activity from the
+    # dates above (the services stamped the time of seeding).
+    touched = set(
+        AdoptionCheckIn.objects.values_list("adoption__item_id", flat=True)
+    ) | set(
+        AdoptionCheckIn.objects.filter(variant__isnull=False).values_list(
+            "variant_id", flat=True
+        )
+    )
+    touched |= set(Experiment.objects.values_list("item_id", flat=True))
+    touched |= set(
+        Experiment.objects.filter(lesson__isnull=False).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    _activity_dates(sorted(touched), list(Community.objects.all()))
     stdout.write(
         f"Practice: {answered} adoption check-ins answered, {pockets} pocket of "
         f"innovation, {experiments} experiments."
@@ -143,7 +160,16 @@ def answer_checkin(checkin, recorder, answer, rng, *, publish=False):
     elif answer == "dropped":
         note = rng.choice(DROPPED_NOTES)
     at = _at(checkin.due_on + timedelta(days=rng.randint(0, 4)))
-    publish = publish and answer == "adapted"
+    # Only someone who was a member then publishes there.
+    publish = (
+        publish
+        and answer == "adapted"
+        and Membership.objects.filter(
+            user=recorder,
+            community_id=checkin.adoption.community_id,
+            joined_at__lte=at,
+        ).exists()
+    )
     with notifications_at(at):
         checkin = adoption_checkin_answer(
             checkin=checkin,

@@ -232,12 +232,20 @@ def adoption_checkin_answer(
             title = (_("%(title)s (our variant)") % {"title": adoption.item.title})[
                 :200
             ]
+        # The original's tags, or (a private original's stay there) the
+        # adopting community's topics.
+        tags = (
+            adoption.community.tags.names()
+            if adoption.item.community.is_private
+            else adoption.item.tag_list
+        )
         checkin.variant = item_create(
             author=acting_user,
             community=adoption.community,
             kind=adoption.item.kind,
             title=title,
             body=_variant_body(adoption=adoption, note=note),
+            tags=tags,
             activity=adoption.item.activity,
         )
     checkin.full_clean(exclude=["adoption", "variant", "answered_by"])

@@ -144,6 +144,7 @@ def test_answers_are_kept_adapted_with_a_variant_or_dropped(db, clock):
     assert "We do it weekly, not daily." in variant.body
     assert world.open_item.get_absolute_url() in variant.body_html
     assert variant.activity == world.open_item.activity
+    assert variant.tag_list == ["welding"]  # the original's tags travel
 
 
 def test_a_private_origin_never_lends_its_title_to_a_variant(db, clock):
