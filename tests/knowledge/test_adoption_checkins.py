@@ -18,6 +18,7 @@ from tests.members.factories import UserFactory
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CHECKIN_PAGE_QUERIES = 8
+ITEM_PAGE_QUERIES = 12
 
 
 @pytest.fixture
@@ -292,3 +293,25 @@ def test_check_in_page_queries_do_not_grow(
         response = client.get(checkin.get_absolute_url())
     assert response.status_code == 200
     assert AdoptionCheckIn.objects.count() == 2 * (others + 1)
+
+
+@pytest.mark.parametrize("adopters", [1, 6])
+def test_item_page_with_adoption_outcomes_queries_do_not_grow(
+    client, db, clock, adopters, django_assert_num_queries
+):
+    """Each adoption's outcome and check-in link come with the adoptions
+    (subqueries): no query per adoption."""
+    world = build_world()
+    for n in range(adopters):
+        community = CommunityFactory(name=f"Adopter {n}")
+        MembershipFactory(user=world.author, community=community)
+        checkin = _adopt(world, community).checkins.get(day=30)
+        checkin.answer = "kept"
+        checkin.save()
+    client.force_login(world.people["member"])
+    url = world.open_item.get_absolute_url()
+    client.get(url)  # the first visit ticks the newcomer's "read" step
+
+    with django_assert_num_queries(ITEM_PAGE_QUERIES):
+        page = client.get(url)
+    assert page.content.decode().count("kept it") == adopters
