@@ -7,6 +7,9 @@
 - Single-expert risk: tags on questions with at least three accepted answers
   (at any time; hidden questions and hidden replies excluded) where one
   member wrote more than half of them.
+- Balance: each community's items of the last 90 days by activity
+  (research, capacity building, practice; knowledge.activities), flagged
+  "fire-fighting only" when it shared practice and nothing else.
 """
 
 from collections import defaultdict
@@ -14,9 +17,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from communities.models import Community
 from dashboards.periods import Period
 from dashboards.scope import Scope
 from dashboards.sources import items_in
+from knowledge.activities import Balance, balances
 from knowledge.models import Item, ItemKind, ItemTag
 
 TOP_HELPFUL = 20
@@ -154,3 +159,24 @@ def single_expert_risks(scope: Scope) -> list[ExpertRisk]:
             )
     risks.sort(key=lambda r: (-r.share, -r.accepted_answers, r.tag))
     return risks
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    community: object
+    balance: Balance
+
+
+def activity_balances(scope: Scope, *, now=None) -> list[BalanceRow]:
+    """Each community of the scope (archived ones left out, unless the scope
+    is that one community) with its research / capacity building / practice
+    balance over the last BALANCE_DAYS; fire-fighting-only ones first. Two
+    queries."""
+    communities = Community.objects.filter(scope.q("pk"))
+    if scope.is_organisation:
+        communities = communities.filter(archived_at__isnull=True)
+    communities = list(communities.order_by("name"))
+    found = balances(communities=communities, now=now)
+    rows = [BalanceRow(community=c, balance=found[c.pk]) for c in communities]
+    rows.sort(key=lambda r: not r.balance.fire_fighting_only)
+    return rows

@@ -5,8 +5,10 @@ innovation" spreading).
   community A: a flow A -> B on the day it was shared.
 - An adoption is community B recording that it adopted an item of A: a flow
   A -> B on the day it was recorded.
-- Pockets of innovation are items adopted by two or more communities
-  (adoptions at any time; the item itself must not be hidden).
+- Pockets of innovation are items adopted by two or more other communities
+  whose adoption lasted: kept or adapted at the latest answered check-in
+  (knowledge.adoptions; adoptions at any time, the item not hidden).
+  Adoptions not yet known are shown apart, never counted as lasting.
 
 A community dashboard counts flows into or out of its community; the names of
 private communities the viewer cannot see are replaced by a neutral label.
@@ -15,14 +17,20 @@ private communities the viewer cannot see are replaced by a neutral label.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.utils.translation import gettext as _
 
 from communities.access import visible_communities_q
 from communities.models import Community
 from dashboards.periods import Period
 from dashboards.scope import Scope
-from knowledge.models import Adoption, Item
+from knowledge.models import LASTING_ANSWERS, Adoption, Item
+from knowledge.selectors.adoptions import (
+    UNKNOWN,
+    StickRate,
+    adoptions_with_outcome,
+    stick_rates,
+)
 
 # The matrix shows the most connected communities; the table lists every flow.
 MATRIX_SIZE = 12
@@ -131,24 +139,60 @@ def _matrix(flows: list[Flow]) -> dict:
     return {"matrix_places": top, "matrix": matrix}
 
 
-def pockets_of_innovation(scope: Scope) -> QuerySet:
-    """Items from the scope adopted by two or more other communities. The
+def pockets_of_innovation(scope: Scope) -> list[Item]:
+    """Items from the scope that two or more other communities adopted and
+    *kept* (kept or adapted at their latest answered check-in). Adoptions
+    whose outcome is not yet known are counted apart, never as lasting. The
     adoptions are grouped first, so only adopted items are touched."""
-    by_others = ~Q(adoptions__community_id=F("community_id"))
-    adopted = (
-        Adoption.objects.filter(scope.q("item__community_id"))
-        .exclude(community_id=F("item__community_id"))
-        .values("item_id")
-        .annotate(n=Count("community_id", distinct=True))
-        .filter(n__gte=2)
-        .values("item_id")
-    )
-    return (
-        Item.objects.filter(pk__in=adopted, hidden_at__isnull=True)
-        .annotate(
-            adopters=Count("adoptions", filter=by_others),
-            last_adopted_at=Max("adoptions__created_at", filter=by_others),
+    others = (
+        adoptions_with_outcome(
+            Adoption.objects.filter(scope.q("item__community_id")).exclude(
+                community_id=F("item__community_id")
+            )
         )
-        .select_related("community")
-        .order_by("-adopters", "-last_adopted_at", "-pk")
+        .values("item_id")
+        .order_by()
     )
+    lasting = Q(outcome__in=LASTING_ANSWERS)
+    pockets = (
+        others.annotate(
+            lasted=Count("community_id", filter=lasting, distinct=True),
+            unknown=Count("community_id", filter=Q(outcome=UNKNOWN), distinct=True),
+            last_adopted_at=Max("created_at"),
+        )
+        .filter(lasted__gte=2)
+        .values("item_id", "lasted", "unknown", "last_adopted_at")
+    )
+    figures = {row["item_id"]: row for row in pockets}
+    items = Item.objects.filter(
+        pk__in=list(figures), hidden_at__isnull=True
+    ).select_related("community")
+    found = []
+    for item in items:
+        row = figures[item.pk]
+        item.adopters = row["lasted"]
+        item.unknown = row["unknown"]
+        item.last_adopted_at = row["last_adopted_at"]
+        found.append(item)
+    found.sort(key=lambda i: (-i.adopters, -i.last_adopted_at.timestamp(), -i.pk))
+    return found
+
+
+@dataclass(frozen=True)
+class StickRow:
+    community: Community
+    rate: StickRate
+
+
+def stick_rate_rows(scope: Scope, viewer) -> list[StickRow]:
+    """The stick rate of each community in the scope whose items others
+    adopted (adoptions by communities the viewer cannot see left out), best
+    known rate first. Two queries."""
+    ids = scope.community_ids
+    if ids is None:
+        ids = Adoption.objects.values("item__community_id").distinct()
+    rates = stick_rates(community_ids=ids, viewer=viewer)
+    communities = Community.objects.filter(pk__in=list(rates)).order_by("name")
+    rows = [StickRow(community=c, rate=rates[c.pk]) for c in communities]
+    rows.sort(key=lambda r: (r.rate.rate is None, -(r.rate.rate or 0)))
+    return rows

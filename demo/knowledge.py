@@ -306,6 +306,9 @@ def _adoptions(rng, seeded, communities, members, users, now) -> int:
                 note=compose_adoption_note(rng, sites=SITES),
             )
         backdate(adoption, created_at=at)  # Backdating: adopted at `at`.
+        # Its 30- and 90-day check-ins fall due counting from that day.
+        for checkin in adoption.checkins.all():
+            backdate(checkin, due_on=at.date() + timedelta(days=checkin.day))
         total += 1
     return total
 

@@ -31,6 +31,12 @@ from mentoring.services import (
     pair_complete,
     request_create,
 )
+from mentoring.services.thinking import (
+    assumption_add,
+    commitment_add,
+    commitment_review,
+    followups_share_set,
+)
 from mentoring.strengths import strengths_refresh
 
 NOTE = "You two think alike about learning from what goes wrong."
@@ -108,6 +114,47 @@ ACTIVE_PAIRS = [
           "Draft the renewal plan")],
     ),
 ]  # fmt: skip
+
+# Thinking partnerships keep a workspace instead of goals (mentoring.services
+# .thinking): (author, assumption, what tested it, what changed) and
+# (author, days ago, "what I will do differently", followed up? None: open).
+WORKSPACES = {
+    ("jon.ito", "aisha.khan"): {
+        "assumptions": [
+            ("aisha.khan", "My team hides lost deals because they fear blame.",
+             "Asked three account managers one to one.",
+             "It is the forecast review, not me: it punishes surprises."),
+            ("jon.ito", "Executives need the numbers before the story.",
+             "Listened to a lost-deal story before opening the dashboard.",
+             "The story told me what the numbers could not."),
+            ("jon.ito", "A blameless review needs a rule from the top.", "", ""),
+        ],
+        "commitments": [
+            ("jon.ito", 35, "Ask for the story before the numbers in my "
+             "Monday review.", True),
+            ("aisha.khan", 35, "Hold one lost-deal review with no slides.", True),
+            ("jon.ito", 14, "Say out loud one deal I got wrong this quarter.",
+             False),
+            ("aisha.khan", 14, "Invite finance to the next review.", None),
+        ],
+        "shares": "jon.ito",
+    },
+    ("helen.moyo", "kwame.mensah"): {
+        "assumptions": [
+            ("helen.moyo", "Coaching is slower than telling.",
+             "Timed two planning sessions, one each way.",
+             "Asking took ten minutes longer and saved a week."),
+        ],
+        "commitments": [
+            ("helen.moyo", 100, "Ask 'what have you tried?' before answering.",
+             True),
+            ("kwame.mensah", 100, "Bring two options, not one, to planning.",
+             True),
+            ("helen.moyo", 60, "Let my team run the quarterly review.", True),
+        ],
+        "shares": "helen.moyo",
+    },
+}  # fmt: skip
 
 COMPLETED = (
     "helen.moyo",
@@ -225,6 +272,34 @@ def _goals(pair, user, checklist, *, done_at) -> None:
             backdate(goal, done_at=done_at)
 
 
+def _workspace(pair, people, spec) -> None:
+    """Both partners' assumptions and commitments; the executive named in
+    `shares` lets their profile show their follow-ups."""
+    now = timezone.now()
+    for who, assumption, tested_by, changed in spec.get("assumptions", []):
+        if who not in people:
+            continue
+        entry = assumption_add(
+            pair=pair, acting_user=people[who], assumption=assumption,
+            tested_by=tested_by, changed=changed,
+        )  # fmt: skip
+        backdate(entry, created_at=pair.started_at, updated_at=pair.started_at)
+    for who, days_ago, text, followed in spec.get("commitments", []):
+        if who not in people:
+            continue
+        at = now - timedelta(days=days_ago)
+        commitment = commitment_add(
+            pair=pair, acting_user=people[who], session_on=at.date(), text=text
+        )
+        backdate(commitment, created_at=at)
+        if followed is not None:
+            commitment_review(
+                commitment=commitment, acting_user=people[who], followed_up=followed
+            )
+    if spec.get("shares") in people:
+        followups_share_set(pair=pair, acting_user=people[spec["shares"]], share=True)
+
+
 def _checkin(pair, mentee, *, days_ago, progress, notes, next_step="") -> None:
     at = timezone.now() - timedelta(days=days_ago)
     with notifications_at(at):
@@ -246,7 +321,10 @@ def _active_pair(people, mentor, mentee, broker, topics, fmt, goals, days,
         return 1
     now = timezone.now()
     pair = _pair(req, people[mentor], people.get(broker), now - timedelta(days=days))
-    _goals(pair, people[mentee], checklist, done_at=now - timedelta(days=days // 2))
+    if pair.is_thinking_partnership:
+        _workspace(pair, people, WORKSPACES.get((mentor, mentee), {}))
+    else:
+        _goals(pair, people[mentee], checklist, done_at=now - timedelta(days=days // 2))
     for ago, progress, notes, next_step in sorted(checkins, reverse=True):
         _checkin(
             pair, people[mentee], days_ago=ago, progress=progress, notes=notes,
@@ -264,10 +342,13 @@ def _completed_pair(people, mentor, mentee, broker, topics, fmt, goals, notes):
     now = timezone.now()
     ended = now - timedelta(days=20)
     pair = _pair(req, people[mentor], people.get(broker), now - timedelta(days=140))
-    _goals(
-        pair, people[mentee], [("Coach one planning session", True)],
-        done_at=now - timedelta(days=30),
-    )  # fmt: skip
+    if pair.is_thinking_partnership:
+        _workspace(pair, people, WORKSPACES.get((mentor, mentee), {}))
+    else:
+        _goals(
+            pair, people[mentee], [("Coach one planning session", True)],
+            done_at=now - timedelta(days=30),
+        )  # fmt: skip
     _checkin(
         pair, people[mentee], days_ago=25, progress=100,
         notes="Kwame ran planning with questions only. It worked.",

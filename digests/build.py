@@ -31,8 +31,14 @@ from knowledge.models import (
 from knowledge.selectors import tag_expertise_scores
 from members.models import ExpertiseTag, User
 
-# Kinds that count as "what we learned" in the ranked list.
-LEARNING_KINDS = (ItemKind.STORY, ItemKind.PRACTICE, ItemKind.LESSON)
+# Kinds that count as "what we learned" in the ranked list (an experiment is
+# learning under way).
+LEARNING_KINDS = (
+    ItemKind.STORY,
+    ItemKind.PRACTICE,
+    ItemKind.LESSON,
+    ItemKind.EXPERIMENT,
+)
 TOP_ITEMS = 10
 OPEN_QUESTIONS = 10
 # Older unanswered questions: a short list of their own, after the period's.

@@ -2,9 +2,12 @@ from django.contrib import admin
 
 from knowledge.models import (
     Adoption,
+    AdoptionCheckIn,
+    Experiment,
     HelpfulMark,
     InboundMailLog,
     Item,
+    ItemKind,
     Reply,
     ReplyHelpfulMark,
 )
@@ -38,26 +41,42 @@ class ItemAdmin(admin.ModelAdmin):
     list_filter = ["kind", "hidden_at"]
     search_fields = ["title", "tag_names"]
     fields = [
-        "kind", "title", "body", "tags", "community", "author", "created_at",
-        "edited_at", "last_activity_at", "hidden_at", "hidden_by", "shared_from",
-        "shared_by", "share_note", "accepted_reply", "helpful_count",
+        "kind", "activity", "title", "body", "tags", "community", "author",
+        "created_at", "edited_at", "last_activity_at", "hidden_at", "hidden_by",
+        "shared_from", "shared_by", "share_note", "accepted_reply", "helpful_count",
         "reply_count", "first_reply_at",
     ]  # fmt: skip
-    readonly_fields = fields[4:]
+    readonly_fields = fields[5:]
     date_hierarchy = "created_at"
     actions = ["hide", "restore"]
 
     def has_add_permission(self, request):
         return False  # members write items in their communities
 
+    def get_readonly_fields(self, request, obj=None):
+        # An experiment stays one (its record must match), and nothing
+        # becomes one here (it has no hypothesis): see item_update.
+        if obj is not None and obj.kind == ItemKind.EXPERIMENT:
+            return ["kind", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "kind" in form.base_fields:
+            form.base_fields["kind"].choices = [
+                c for c in ItemKind.choices if c[0] != ItemKind.EXPERIMENT
+            ]
+        return form
+
     def save_model(self, request, obj, form, change):
         item_update(
-            item=obj,
+            item=Item.objects.get(pk=obj.pk),
             acting_user=request.user,
-            kind=form.cleaned_data["kind"],
+            kind=form.cleaned_data.get("kind", obj.kind),
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
             tags=form.cleaned_data["tags"],
+            activity=form.cleaned_data["activity"],
         )
 
     def save_related(self, request, form, formsets, change):
@@ -156,3 +175,21 @@ class InboundMailLogAdmin(ReadOnlyAdmin):
     search_fields = ["sender", "recipient", "message_id"]
     date_hierarchy = "received_at"
     raw_id_fields = ["member", "item", "reply"]
+
+
+@admin.register(AdoptionCheckIn)
+class AdoptionCheckInAdmin(ReadOnlyAdmin):
+    """Answered on the site (knowledge.adoptions); read here."""
+
+    list_display = ["adoption", "day", "due_on", "notified_at", "answer"]
+    list_filter = ["answer", "day"]
+    raw_id_fields = ["adoption", "variant", "answered_by"]
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(ReadOnlyAdmin):
+    """Written with its item and closed on the site (knowledge.experiments)."""
+
+    list_display = ["item", "review_on", "sponsor", "outcome", "closed_at"]
+    list_filter = ["outcome"]
+    raw_id_fields = ["item", "sponsor", "closed_by", "lesson"]

@@ -3,7 +3,16 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from knowledge.models import Adoption, Item, ItemKind, Reply
+from knowledge.models import (
+    Activity,
+    Adoption,
+    AdoptionCheckIn,
+    CheckInAnswer,
+    Experiment,
+    Item,
+    ItemKind,
+    Reply,
+)
 from members.forms import SubmissionTokenField, TagListField
 from members.tags import MAX_TAG_LENGTH
 
@@ -57,13 +66,99 @@ class ItemForm(forms.Form):
         max_length=500,
         help_text=_("Separated by commas, e.g. shift handover, safety."),
     )
+    activity = forms.ChoiceField(
+        label=_("Which of the three activities is it?"),
+        required=False,
+        choices=[("", _("Decide from its kind"))] + list(Activity.choices),
+        help_text=_(
+            "Research: the disciplined pursuit of understanding. Capacity "
+            "building: growing people's abilities. Practice: the everyday work. "
+            "Left alone, it follows the kind."
+        ),
+    )
+    # An experiment's own fields: required when the kind is experiment.
+    hypothesis = forms.CharField(
+        label=_("Hypothesis"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=Experiment._meta.get_field("hypothesis").max_length,
+        help_text=_("What we believe, and expect to see if it is true."),
+    )
+    trial = forms.CharField(
+        label=_("What we will try"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Experiment._meta.get_field("trial").max_length,
+    )
+    measure = forms.CharField(
+        label=_("How we will know"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=Experiment._meta.get_field("measure").max_length,
+    )
+    review_on = forms.DateField(
+        label=_("Review date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sponsor = forms.CharField(
+        label=_("Executive sponsor (optional)"),
+        required=False,
+        max_length=60,
+        help_text=_("The username of an executive leader who backs it."),
+    )
     submission_token = SubmissionTokenField()
+
+    EXPERIMENT_FIELDS = ("hypothesis", "trial", "measure", "review_on", "sponsor")
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
         if not title:
             raise forms.ValidationError(_("Give it a title."))
         return title
+
+    def clean_sponsor(self):
+        from members.models import LeadershipRole, User
+
+        name = self.cleaned_data["sponsor"].strip().lstrip("@")
+        if not name:
+            return None
+        sponsor = User.objects.filter(username__iexact=name, is_active=True).first()
+        if sponsor is None:
+            raise forms.ValidationError(
+                _("Nobody has the username “%(name)s”.") % {"name": name}
+            )
+        if sponsor.leadership_role != LeadershipRole.EXECUTIVE:
+            raise forms.ValidationError(
+                _(
+                    "%(name)s does not hold the executive leadership role: a "
+                    "sponsor must be an executive leader."
+                )
+                % {"name": sponsor.display_name}
+            )
+        return sponsor
+
+    def clean(self):
+        """Gather an experiment's fields into `experiment` (None for any
+        other kind), so services get one argument."""
+        data = super().clean()
+        fields = {name: data.pop(name, None) for name in self.EXPERIMENT_FIELDS}
+        if data.get("kind") != ItemKind.EXPERIMENT:
+            for name in self.EXPERIMENT_FIELDS:
+                self._errors.pop(name, None)  # not shown for other kinds
+            data["experiment"] = None
+            return data
+        required = {
+            "hypothesis": _("Say what you believe and expect to see."),
+            "trial": _("Say what you will try."),
+            "measure": _("Say how you will know whether it worked."),
+            "review_on": _("Pick the date on which you will review it."),
+        }
+        for name, message in required.items():
+            if not fields[name] and name not in self.errors:
+                self.add_error(name, message)
+        data["experiment"] = fields
+        return data
 
     def clean_body(self):
         body = without_empty_template_headings(self.cleaned_data["body"])
@@ -139,3 +234,56 @@ class SearchForm(forms.Form):
         self.fields["community"].choices = [("", _("All communities"))] + list(
             communities
         )
+
+
+class CheckInAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Did it last?"),
+        choices=CheckInAnswer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose kept, adapted or dropped.")},
+    )
+    note = forms.CharField(
+        label=_("How did you adapt it, or why did you drop it?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=AdoptionCheckIn._meta.get_field("note").max_length,
+    )
+    publish_variant = forms.BooleanField(
+        label=_("Publish our adapted version as a linked variant"),
+        required=False,
+    )
+    variant_title = forms.CharField(
+        label=_("Title of the variant"),
+        required=False,
+        max_length=Item._meta.get_field("title").max_length,
+    )
+
+    def clean(self):
+        data = super().clean()
+        answer, note = data.get("answer"), (data.get("note") or "").strip()
+        if answer == CheckInAnswer.ADAPTED and not note:
+            self.add_error("note", _("Say how you adapted it."))
+        if answer == CheckInAnswer.DROPPED and not note:
+            self.add_error("note", _("Say why you dropped it: others learn from it."))
+        if data.get("publish_variant") and answer != CheckInAnswer.ADAPTED:
+            self.add_error(
+                "publish_variant", _("Only an adapted practice has a variant.")
+            )
+        data["note"] = note
+        return data
+
+
+class ExperimentCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=Experiment.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose an outcome.")},
+    )
+    result = forms.CharField(
+        label=_("What happened, and what we learned"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=Experiment._meta.get_field("result").max_length,
+        error_messages={"required": _("Say what happened: it becomes the lesson.")},
+    )

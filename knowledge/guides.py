@@ -53,6 +53,20 @@ GUIDES = {
             (_("How to use it"), _("Where to start; what to skip.")),
         ],
     },
+    ItemKind.EXPERIMENT: {
+        "title": _("Running an experiment"),
+        "sections": [
+            (
+                _("Why now"),
+                _("The problem or the chance behind it, and what we know so far."),
+            ),
+            (_("Who takes part"), _("Where and with whom it runs; who to ask.")),
+            (
+                _("Risks"),
+                _("What could go wrong, and when we would stop early."),
+            ),
+        ],
+    },
 }
 
 

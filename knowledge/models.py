@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +45,32 @@ class ItemKind(models.TextChoices):
     LESSON = "lesson", _("Lesson learned")
     QUESTION = "question", _("Question")
     RESOURCE = "resource", _("Resource")
+    EXPERIMENT = "experiment", _("Experiment")
+
+
+class Activity(models.TextChoices):
+    """Senge's three activities from which enduring learning arises."""
+
+    RESEARCH = "research", _("Research")
+    CAPACITY = "capacity", _("Capacity building")
+    PRACTICE = "practice", _("Practice")
+
+
+# What an item is by default, from its kind: a question is everyday practice
+# (someone needs to know now), a lesson or an experiment the disciplined
+# pursuit of understanding, a story or a resource builds people's capacity.
+ACTIVITY_FOR_KIND = {
+    ItemKind.STORY: Activity.CAPACITY,
+    ItemKind.PRACTICE: Activity.PRACTICE,
+    ItemKind.LESSON: Activity.RESEARCH,
+    ItemKind.QUESTION: Activity.PRACTICE,
+    ItemKind.RESOURCE: Activity.CAPACITY,
+    ItemKind.EXPERIMENT: Activity.RESEARCH,
+}
+
+
+def activity_for_kind(kind: str) -> str:
+    return ACTIVITY_FOR_KIND.get(kind, Activity.PRACTICE)
 
 
 class Item(models.Model):
@@ -54,6 +81,13 @@ class Item(models.Model):
         Community, on_delete=models.CASCADE, related_name="items"
     )
     kind = models.CharField(max_length=10, choices=ItemKind.choices)
+    # Research, capacity building or practice; defaults from the kind.
+    activity = models.CharField(
+        _("activity"),
+        max_length=10,
+        choices=Activity.choices,
+        default=Activity.PRACTICE,
+    )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), max_length=50000)
     body_html = models.TextField(editable=False, blank=True)
@@ -128,6 +162,11 @@ class Item(models.Model):
                 name="item_open_recent",
             ),
             GinIndex(fields=["search_vector"], name="item_search_gin"),
+            # A community's three-part balance over its recent items.
+            models.Index(
+                fields=["community", "activity", "-created_at"],
+                name="item_community_activity",
+            ),
             # Digests: questions answered in a period, per community.
             models.Index(
                 fields=["community", "first_reply_at"],
@@ -311,6 +350,144 @@ class Adoption(models.Model):
 
     def __str__(self):
         return f"{self.community} adopted {self.item}"
+
+
+class CheckInAnswer(models.TextChoices):
+    KEPT = "kept", _("Kept it")
+    ADAPTED = "adapted", _("Adapted it")
+    DROPPED = "dropped", _("Dropped it")
+
+
+# An adoption lasted when its latest answered check-in says kept or adapted.
+LASTING_ANSWERS = (CheckInAnswer.KEPT, CheckInAnswer.ADAPTED)
+# Days after the adoption at which the adopters are asked how it went.
+ADOPTION_CHECKIN_DAYS = (30, 90)
+
+
+class AdoptionCheckIn(models.Model):
+    """How an adoption fared after `day` days: kept, adapted (how) or dropped
+    (why). Scheduled when the adoption is recorded; a daily job tells the
+    adopter once when it falls due (`notified_at` is the claim)."""
+
+    adoption = models.ForeignKey(
+        Adoption, on_delete=models.CASCADE, related_name="checkins"
+    )
+    day = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    notified_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(
+        _("how did it go?"), max_length=10, choices=CheckInAnswer.choices, blank=True
+    )
+    # How it was adapted, or why it was dropped.
+    note = models.TextField(_("how or why"), blank=True, max_length=2000)
+    # An adapted practice published in the adopting community.
+    variant = models.ForeignKey(
+        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["adoption", "day"], name="adoption_checkin_once"
+            ),
+        ]
+        indexes = [
+            # The daily job: check-ins due and not yet told.
+            models.Index(
+                fields=["due_on"],
+                condition=models.Q(notified_at__isnull=True, answer=""),
+                name="adoption_checkin_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Day {self.day} check-in of {self.adoption}"
+
+    def get_absolute_url(self):
+        return reverse("knowledge:adoption_checkin", kwargs={"pk": self.pk})
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer)
+
+
+class Experiment(models.Model):
+    """What makes an item of kind experiment: a hypothesis, what will be
+    tried, how we will know, when to review it and, optionally, an executive
+    sponsor. Closing it with its result publishes a linked lesson."""
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("The hypothesis held")
+        REFUTED = "refuted", _("The hypothesis did not hold")
+        INCONCLUSIVE = "inconclusive", _("We cannot tell yet")
+
+    item = models.OneToOneField(
+        Item, on_delete=models.CASCADE, primary_key=True, related_name="experiment"
+    )
+    hypothesis = models.TextField(_("hypothesis"), max_length=2000)
+    trial = models.TextField(_("what we will try"), max_length=4000)
+    measure = models.TextField(_("how we will know"), max_length=2000)
+    review_on = models.DateField(_("review date"))
+    sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("executive sponsor"),
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, blank=True
+    )
+    result = models.TextField(_("what happened"), blank=True, max_length=4000)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lesson = models.OneToOneField(
+        Item,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="from_experiment",
+    )
+
+    def __str__(self):
+        return f"Experiment {self.item_id}"
+
+    def clean(self):
+        from members.models import LeadershipRole
+
+        if (
+            self.sponsor_id is not None
+            and self.sponsor.leadership_role != LeadershipRole.EXECUTIVE
+        ):
+            raise ValidationError(
+                {
+                    "sponsor": _(
+                        "%(name)s does not hold the executive leadership role: "
+                        "a sponsor must be an executive leader."
+                    )
+                    % {"name": self.sponsor.display_name}
+                }
+            )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Revision(models.Model):

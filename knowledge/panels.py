@@ -47,3 +47,27 @@ def community_feed_panel(request, community, membership):
         "can_post": can_post(user, community, membership),
         "kinds": ItemKind.choices,
     }
+
+
+def practice_balance_panel(request, community, membership):
+    """The community's three-part balance (research, capacity building,
+    practice) with its bar, how its adopted items fared elsewhere (stick
+    rate), and, for its stewards, the "fire-fighting only" flag. Two
+    queries."""
+    from knowledge.activities import balance_of, balance_svg
+    from knowledge.selectors.adoptions import stick_rate
+
+    user = request.user
+    membership = membership_or_outsider(user, community, membership)
+    if not can_view_content(user, community, membership):
+        return None
+    balance = balance_of(community)
+    return {
+        "template": "knowledge/_community_balance.html",
+        "community": community,
+        "balance": balance,
+        "balance_svg": balance_svg(balance, chart_id=f"balance-{community.pk}"),
+        "show_flag": can_moderate(user, community, membership)
+        and balance.fire_fighting_only,
+        "stick": stick_rate(community=community, viewer=user),
+    }

@@ -21,7 +21,15 @@ from communities.access import can_view_content
 from communities.models import Membership
 from communities.services import community_record_activity, welcome_step_complete
 from knowledge import attachments, mentions, revisions, watching
-from knowledge.models import Adoption, HelpfulMark, Item, ItemKind, ItemTag, Reply
+from knowledge.models import (
+    Adoption,
+    HelpfulMark,
+    Item,
+    ItemKind,
+    ItemTag,
+    Reply,
+    activity_for_kind,
+)
 from knowledge.similarity import similarity_refresh_later
 from members.audit import audit_record
 from members.events import event_emit
@@ -97,11 +105,14 @@ def _notify_if_visible(*, recipient, item, **kwargs) -> None:
 notify_if_visible = _notify_if_visible
 
 
-def _item_insert(*, author, community, kind, title, body, tags, **extra) -> Item:
+def _item_insert(
+    *, author, community, kind, title, body, tags, activity="", **extra
+) -> Item:
     tags = tags_normalise(tags)
     item = Item(
         community=community,
         kind=kind,
+        activity=activity or activity_for_kind(kind),
         title=title.strip(),
         body=body,
         body_html=markdown_to_html(body),
@@ -156,9 +167,19 @@ def item_create(
     body: str,
     tags=(),
     submission_token=None,
+    activity: str = "",
+    experiment: dict | None = None,
 ) -> Item:
     """Publish an item in a community. Callers check permission first. The
-    same `submission_token` twice publishes once."""
+    same `submission_token` twice publishes once. `activity` empty: the
+    kind's; an experiment brings its own fields in `experiment`
+    (knowledge.experiments)."""
+    from knowledge import experiments
+
+    if kind == ItemKind.EXPERIMENT and not experiment:
+        raise ValidationError(
+            _("An experiment needs a hypothesis, a trial, a measure and a date.")
+        )
 
     def create():
         item = _item_insert(
@@ -169,7 +190,10 @@ def item_create(
             body=body,
             tags=tags,
             submission_token=submission_token,
+            activity=activity,
         )
+        if kind == ItemKind.EXPERIMENT:
+            experiments.experiment_record(item=item, acting_user=author, **experiment)
         welcome_step_complete(user=author, community=community, step="introduce")
         watching.watch_on_post(user=author, item=item)
         watching.fanout_enqueue(item=item)
@@ -184,9 +208,33 @@ def item_create(
 
 
 @transaction.atomic
-def item_update(*, item: Item, acting_user, kind: str, title: str, body: str, tags=()):
+def item_update(
+    *,
+    item: Item,
+    acting_user,
+    kind: str,
+    title: str,
+    body: str,
+    tags=(),
+    activity: str = "",
+    experiment: dict | None = None,
+):
+    """Edit an item. `activity` empty keeps the item's own (or takes the new
+    kind's when the kind changes). An experiment stays one, and another kind
+    cannot become one: the experiment's record would not match."""
+    from knowledge import experiments
+
+    was_experiment = item.kind == ItemKind.EXPERIMENT
+    if was_experiment != (kind == ItemKind.EXPERIMENT):
+        raise ValidationError(
+            {"kind": _("An experiment stays an experiment; start a new one instead.")}
+        )
     revisions.revision_baseline(item=item)
     tags = tags_normalise(tags)
+    if activity:
+        item.activity = activity
+    elif kind != item.kind:
+        item.activity = activity_for_kind(kind)
     item.kind = kind
     item.title = title.strip()
     item.body = body
@@ -195,8 +243,18 @@ def item_update(*, item: Item, acting_user, kind: str, title: str, body: str, ta
     item.edited_at = timezone.now()
     item.full_clean(exclude=["accepted_reply"])
     item.save(
-        update_fields=["kind", "title", "body", "body_html", "tag_names", "edited_at"]
+        update_fields=[
+            "kind",
+            "activity",
+            "title",
+            "body",
+            "body_html",
+            "tag_names",
+            "edited_at",
+        ]
     )
+    if was_experiment and experiment:
+        experiments.experiment_update(item=item, acting_user=acting_user, **experiment)
     item.tags.set(tags)
     attachments.attachments_link(acting_user=acting_user, item=item, body=body)
     search_vectors_refresh(item_ids=[item.pk])
@@ -460,6 +518,7 @@ def item_share(*, item: Item, community, acting_user, note: str = "") -> Item:
         title=item.title,
         body=body,
         tags=tags,
+        activity=item.activity,
         shared_from=item,
         shared_by=acting_user,
         share_note=note,
@@ -475,11 +534,18 @@ def adoption_record(*, item: Item, community, acting_user, note: str = "") -> Ad
     if Adoption.objects.filter(item=item, community=community).exists():
         raise ValidationError(_("That community has already recorded it."))
     adoption = Adoption(
-        item=item, community=community, recorded_by=acting_user, note=note
+        item=item,
+        community=community,
+        recorded_by=acting_user,
+        note=note,
+        created_at=timezone.now(),
     )
     adoption.full_clean()
     adoption.save()
     event_emit(event="adoption.recorded", object_id=adoption.pk)
+    from knowledge.adoptions import adoption_checkins_schedule
+
+    adoption_checkins_schedule(adoption=adoption)
     Item.objects.filter(pk=item.pk).update(
         last_activity_at=Greatest(F("last_activity_at"), Value(adoption.created_at))
     )

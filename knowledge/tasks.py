@@ -31,3 +31,11 @@ def similarity_sweep() -> int:
     for item_id in ids:
         similarity.similarity_refresh(item_id=item_id)
     return len(ids)
+
+
+@shared_task(name="knowledge.adoption_checkins_notify")
+def adoption_checkins_notify() -> int:
+    """Daily (beat): tell adopters about check-ins that fell due, once."""
+    from knowledge import adoptions
+
+    return adoptions.adoption_checkins_notify()

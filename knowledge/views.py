@@ -20,6 +20,7 @@ from knowledge import (
     attachments,
     checks,
     editor,
+    experiments,
     reply_marks,
     selectors,
     services,
@@ -106,6 +107,19 @@ def _item_context(request, item, membership, *, reply_form):
         "files": files,
         **editor.upload_context(),
         "related": related_for(item=item, viewer=user),
+        **_experiment_context(user, item, membership),
+    }
+
+
+def _experiment_context(user, item, membership) -> dict:
+    experiment = experiments.experiment_of(item)
+    if experiment is None:
+        return {"experiment": None}
+    return {
+        "experiment": experiment,
+        "can_close_experiment": experiments.can_close_experiment(
+            user, item, membership
+        ),
     }
 
 
@@ -165,6 +179,26 @@ def item_create(request, slug):
     return editor.item_form_response(request, form, community=community, upload=upload)
 
 
+def _edit_initial(item) -> dict:
+    initial = {
+        "kind": item.kind,
+        "activity": item.activity,
+        "title": item.title,
+        "body": item.body,
+        "tags": ", ".join(item.tag_names.split()),
+    }
+    experiment = experiments.experiment_of(item)
+    if experiment is not None:
+        initial.update(
+            hypothesis=experiment.hypothesis,
+            trial=experiment.trial,
+            measure=experiment.measure,
+            review_on=experiment.review_on,
+            sponsor=experiment.sponsor.username if experiment.sponsor else "",
+        )
+    return initial
+
+
 @login_required
 def item_edit(request, slug, pk):
     item, membership = perms.access_item(request.user, slug, pk)
@@ -180,24 +214,21 @@ def item_edit(request, slug, pk):
         form = ItemForm(upload.data)
         if upload.error is None and form.is_valid():
             form.cleaned_data.pop("submission_token")  # an edit is idempotent
-            updated = checks.check_item_update(
-                acting_user=request.user,
-                community_slug=slug,
-                item_id=pk,
-                **form.cleaned_data,
-            )
-            messages.success(request, _("Saved."))
-            report_mentions(request, updated)
-            return redirect(item)
+            try:
+                updated = checks.check_item_update(
+                    acting_user=request.user,
+                    community_slug=slug,
+                    item_id=pk,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved."))
+                report_mentions(request, updated)
+                return redirect(item)
     else:
-        form = ItemForm(
-            initial={
-                "kind": item.kind,
-                "title": item.title,
-                "body": item.body,
-                "tags": ", ".join(item.tag_names.split()),
-            }
-        )
+        form = ItemForm(initial=_edit_initial(item))
     return editor.item_form_response(
         request, form, community=item.community, item=item, upload=upload
     )

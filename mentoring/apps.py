@@ -7,7 +7,8 @@ class MentoringConfig(AppConfig):
     def ready(self):
         from members import sections
         from mentoring.home import panel as home_panel
-        from mentoring.profile import mentor_offer_section
+        from mentoring.profile import mentor_offer_section, thinking_followups_section
 
         sections.register("home", home_panel, order=30)
         sections.register("profile", mentor_offer_section, order=20)
+        sections.register("profile", thinking_followups_section, order=25)

@@ -160,3 +160,59 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["publish_in"].queryset = _my_communities(user)
+
+
+class AssumptionForm(forms.Form):
+    assumption = forms.CharField(
+        label=_("An assumption I hold"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write the assumption first.")},
+    )
+    tested_by = forms.CharField(
+        label=_("What tested it"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    changed = forms.CharField(
+        label=_("What changed"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AssumptionUpdateForm(forms.Form):
+    tested_by = forms.CharField(
+        label=_("What tested it"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    changed = forms.CharField(
+        label=_("What changed"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CommitmentForm(forms.Form):
+    session_on = forms.DateField(
+        label=_("Session date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    text = forms.CharField(
+        label=_("What I will do differently"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what you will do differently.")},
+    )
+
+    def clean_session_on(self):
+        value = self.cleaned_data["session_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("A session cannot be in the future."))
+        return value

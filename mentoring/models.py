@@ -209,6 +209,10 @@ class Pair(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.CharField(_("reason"), max_length=300, blank=True)
     last_checkin_at = models.DateTimeField(null=True, blank=True)
+    # Thinking partnerships: each partner who holds the executive role may
+    # let their profile show how many of their commitments they followed up.
+    mentor_shares_followups = models.BooleanField(default=False)
+    mentee_shares_followups = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -267,6 +271,18 @@ class Pair(models.Model):
 
     def other_party(self, user):
         return self.mentee if user.pk == self.mentor_id else self.mentor
+
+    @property
+    def is_thinking_partnership(self) -> bool:
+        return self.format == Format.THINKING_PARTNER
+
+    def shares_followups(self, user) -> bool:
+        role = self.role_of(user)
+        if role == "mentor":
+            return self.mentor_shares_followups
+        if role == "mentee":
+            return self.mentee_shares_followups
+        return False
 
     def has_accepted(self, user) -> bool:
         role = self.role_of(user)
@@ -416,3 +432,58 @@ class TopicStrength(models.Model):
 
     def __str__(self):
         return f"{self.user_id} on {self.tag_id} in {self.community_id}"
+
+
+class Assumption(models.Model):
+    """A thinking partnership's assumptions log: what one partner assumed,
+    what tested it and what changed. Both partners keep one."""
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="assumptions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    assumption = models.TextField(_("assumption"), max_length=2000)
+    tested_by = models.TextField(_("what tested it"), blank=True, max_length=2000)
+    changed = models.TextField(_("what changed"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["pair", "-created_at"], name="assumption_pair_recent")
+        ]
+
+    def __str__(self):
+        return self.assumption[:60]
+
+
+class Commitment(models.Model):
+    """ "What I will do differently", written by one partner after a
+    session, later marked followed up or not."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not reviewed yet")
+        FOLLOWED_UP = "followed_up", _("Followed up")
+        NOT_FOLLOWED_UP = "not_followed_up", _("Not followed up")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="commitments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    session_on = models.DateField(_("session date"), default=timezone.localdate)
+    text = models.TextField(_("what I will do differently"), max_length=2000)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["pair", "-session_on"], name="commitment_pair_recent"),
+            # A profile's follow-up count.
+            models.Index(fields=["author", "status"], name="commitment_author_status"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]

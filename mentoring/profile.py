@@ -1,6 +1,7 @@
 """The mentor-offer section of a member's profile page (registered with
 members.sections, page "profile", from MentoringConfig.ready())."""
 
+from members.models import LeadershipRole
 from mentoring import selectors
 
 
@@ -27,4 +28,20 @@ def mentor_offer_section(request, member):
         "room": room,
         "is_me": is_me,
         "can_ask": offer.available and room > 0 and member.is_active and not is_me,
+    }
+
+
+def thinking_followups_section(request, member):
+    """An executive's thinking partnerships: how many of the commitments
+    they wrote ("what I will do differently") they followed up, shown only
+    for pairs where they consented. One query."""
+    if member.leadership_role != LeadershipRole.EXECUTIVE:
+        return None
+    figures = selectors.followups_of(member)
+    if figures is None:
+        return None
+    return {
+        "template": "mentoring/_profile_followups.html",
+        "member": member,
+        **figures,
     }

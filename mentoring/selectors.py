@@ -15,8 +15,11 @@ from django.db.models.functions import Coalesce
 
 from members.tags import tag_normalise
 from mentoring.models import (
+    Assumption,
     CheckIn,
+    Commitment,
     Feedback,
+    Format,
     MentoringRequest,
     MentorOffer,
     OfferTopic,
@@ -123,3 +126,38 @@ def feedback_of(pair):
     return Feedback.objects.filter(pair=pair).select_related(
         "author", "published_item__community"
     )
+
+
+def assumptions_of(pair):
+    """A thinking partnership's assumptions log, newest first."""
+    return (
+        Assumption.objects.filter(pair=pair)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
+
+
+def commitments_of(pair):
+    """A thinking partnership's commitments, latest session first."""
+    return (
+        Commitment.objects.filter(pair=pair)
+        .select_related("author")
+        .order_by("-session_on", "-id")
+    )
+
+
+def followups_of(member) -> dict | None:
+    """How many of `member`'s thinking-partnership commitments were followed
+    up, counted only over pairs where they consented to show it (None when
+    they consented nowhere). One query."""
+    consented = Q(pair__mentor=member, pair__mentor_shares_followups=True) | Q(
+        pair__mentee=member, pair__mentee_shares_followups=True
+    )
+    figures = Commitment.objects.filter(
+        consented, author=member, pair__format=Format.THINKING_PARTNER
+    ).aggregate(
+        total=Count("pk"),
+        followed=Count("pk", filter=Q(status=Commitment.Status.FOLLOWED_UP)),
+        reviewed=Count("pk", filter=~Q(status=Commitment.Status.OPEN)),
+    )
+    return figures if figures["total"] else None

@@ -24,4 +24,21 @@ urlpatterns = [
     path("pairs/<int:pk>/goals/<int:goal_pk>/", views.goal_toggle, name="goal_toggle"),
     path("pairs/<int:pk>/checkins/", views.checkin_add, name="checkin_add"),
     path("pairs/<int:pk>/feedback/", views.feedback_give, name="feedback"),
+    path("pairs/<int:pk>/assumptions/", views.assumption_add, name="assumption_add"),
+    path(
+        "pairs/<int:pk>/assumptions/<int:assumption_pk>/",
+        views.assumption_update,
+        name="assumption_update",
+    ),
+    path("pairs/<int:pk>/commitments/", views.commitment_add, name="commitment_add"),
+    path(
+        "pairs/<int:pk>/commitments/<int:commitment_pk>/",
+        views.commitment_review,
+        name="commitment_review",
+    ),
+    path(
+        "pairs/<int:pk>/followups-share/",
+        views.followups_share,
+        name="followups_share",
+    ),
 ]

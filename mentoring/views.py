@@ -15,8 +15,11 @@ from members.confirm import confirmation_page, needs_confirmation
 from members.pagination import paginate
 from mentoring import permissions, selectors
 from mentoring.forms import (
+    AssumptionForm,
+    AssumptionUpdateForm,
     CheckInForm,
     CloseForm,
+    CommitmentForm,
     DeclineForm,
     FeedbackForm,
     GoalForm,
@@ -39,6 +42,14 @@ from mentoring.services.progress import (
 )
 from mentoring.services.proposals import check_match_propose
 from mentoring.services.requests import check_request_create, check_request_withdraw
+from mentoring.services.thinking import (
+    can_share_followups,
+    check_assumption_add,
+    check_assumption_update,
+    check_commitment_add,
+    check_commitment_review,
+    check_followups_share_set,
+)
 from mentoring.suggestions import mentor_suggestions_for, suggestions_for_requests
 
 BROKER_PAGE_SIZE = 10
@@ -312,7 +323,29 @@ def _pair_page(request, pair, forms=None, status=200):
         "decline_form": DeclineForm(),
         "feedback_form": forms.get("feedback") or FeedbackForm(user=user),
     }
+    if pair.is_thinking_partnership:
+        context.update(_workspace(request, pair, forms))
     return render(request, "mentoring/pair_detail.html", context, status=status)
+
+
+def _workspace(request, pair, forms) -> dict:
+    """A thinking partnership's workspace, in place of goals: both partners'
+    assumptions log and commitments. Two queries (one per list)."""
+    user = request.user
+    return {
+        "goals": [],
+        "assumptions_page": paginate(
+            selectors.assumptions_of(pair), request.GET, param="assumptions"
+        ),
+        "commitments_page": paginate(
+            selectors.commitments_of(pair), request.GET, param="commitments"
+        ),
+        "assumption_form": forms.get("assumption") or AssumptionForm(),
+        "commitment_form": forms.get("commitment") or CommitmentForm(),
+        "update_form": AssumptionUpdateForm(),
+        "can_share_followups": can_share_followups(user, pair),
+        "shares_followups": pair.shares_followups(user),
+    }
 
 
 @login_required
@@ -518,3 +551,92 @@ def feedback_give(request, pk):
             else _("Thank you for your feedback.")
         ),
     )
+
+
+# --- Thinking partnership workspace -------------------------------------------
+
+
+@login_required
+@require_POST
+def assumption_add(request, pk):
+    pair = _pair_action(request, pk, permissions.is_party)
+    return _pair_form_post(
+        request,
+        pair,
+        form=AssumptionForm(request.POST),
+        key="assumption",
+        perform=lambda data: check_assumption_add(
+            acting_user=request.user, pair_id=pk, **data
+        ),
+        success=_("Added to your assumptions log."),
+    )
+
+
+@login_required
+@require_POST
+def assumption_update(request, pk, assumption_pk):
+    form = AssumptionUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            check_assumption_update(
+                acting_user=request.user,
+                pair_id=pk,
+                assumption_id=assumption_pk,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _message_errors(request, exc)
+        else:
+            messages.success(request, _("Assumption updated."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("mentoring:pair", pk=pk)
+
+
+@login_required
+@require_POST
+def commitment_add(request, pk):
+    pair = _pair_action(request, pk, permissions.is_party)
+    return _pair_form_post(
+        request,
+        pair,
+        form=CommitmentForm(request.POST),
+        key="commitment",
+        perform=lambda data: check_commitment_add(
+            acting_user=request.user, pair_id=pk, **data
+        ),
+        success=_("Noted: what you will do differently."),
+    )
+
+
+@login_required
+@require_POST
+def commitment_review(request, pk, commitment_pk):
+    try:
+        check_commitment_review(
+            acting_user=request.user,
+            pair_id=pk,
+            commitment_id=commitment_pk,
+            followed_up=request.POST.get("followed_up") == "1",
+        )
+    except ValidationError as exc:
+        _message_errors(request, exc)
+    return redirect("mentoring:pair", pk=pk)
+
+
+@login_required
+@require_POST
+def followups_share(request, pk):
+    """The executive partner's consent to show their follow-ups on their
+    profile (share=1) or its withdrawal (share=0)."""
+    share = request.POST.get("share") == "1"
+    check_followups_share_set(acting_user=request.user, pair_id=pk, share=share)
+    messages.success(
+        request,
+        _("Your profile now shows how many commitments you followed up.")
+        if share
+        else _("Your profile no longer shows your follow-ups from this pair."),
+    )
+    return redirect("mentoring:pair", pk=pk)

@@ -23,7 +23,9 @@ from knowledge.models import Draft, Follow, Mention
 from members.audit import audit_record
 from members.models import AuditAction, LeadershipRole, User
 from mentoring.models import (
+    Assumption,
     CheckIn,
+    Commitment,
     Feedback,
     Goal,
     MentoringRequest,
@@ -95,6 +97,8 @@ def member_erase(*, member: User) -> User:
     # the other person's history.
     CheckIn.objects.filter(author=member).update(notes="", next_step="")
     Goal.objects.filter(created_by=member).update(created_by=None)
+    Assumption.objects.filter(author=member).delete()
+    Commitment.objects.filter(author=member).delete()
     Feedback.objects.filter(author=member, published_item__isnull=True).update(
         learned=""
     )

@@ -36,7 +36,9 @@ from knowledge.models import (
 from members.jobs import enqueue_on_commit
 from members.models import User
 from mentoring.models import (
+    Assumption,
     CheckIn,
+    Commitment,
     Feedback,
     Goal,
     MentoringRequest,
@@ -164,6 +166,12 @@ def _datasets(member: User) -> dict[str, list[dict]]:
         ),
         "mentoring_feedback": Feedback.objects.filter(author=member).values(
             "id", "pair_id", "rating", "learned", "created_at"
+        ),
+        "thinking_assumptions": Assumption.objects.filter(author=member).values(
+            "id", "pair_id", "assumption", "tested_by", "changed", "created_at"
+        ),
+        "thinking_commitments": Commitment.objects.filter(author=member).values(
+            "id", "pair_id", "session_on", "text", "status"
         ),
         "aspiration": Aspiration.objects.filter(user=member).values(
             "text", "updated_at"

@@ -27,6 +27,7 @@ QUEUES = {
         "digests.sweep",
         "mentoring.send_checkin_reminders",
         "journeys.remind_overdue_steps",
+        "knowledge.adoption_checkins_notify",
     },
     "analytics": {
         "dashboards.network_snapshot_build",

@@ -219,6 +219,7 @@ CELERY_TASK_ROUTES = {
     "digests.*": {"queue": "digests"},
     "mentoring.send_checkin_reminders": {"queue": "digests"},
     "journeys.remind_overdue_steps": {"queue": "digests"},
+    "knowledge.adoption_checkins_notify": {"queue": "digests"},
     # Nightly analytics and housekeeping: minutes of work, nobody waiting.
     "dashboards.*": {"queue": "analytics"},
     "knowledge.similarity_sweep": {"queue": "analytics"},
@@ -304,6 +305,11 @@ DATA_EXPORT_DAYS = env.int("DATA_EXPORT_DAYS", default=7)
 CELERY_BEAT_SCHEDULE["privacy-exports-prune"] = {
     "task": "privacy.exports_prune",
     "schedule": crontab(hour=3, minute=50),
+}
+# Adoption check-ins (30 and 90 days after "we adopted this") that fell due.
+CELERY_BEAT_SCHEDULE["knowledge-adoption-checkins"] = {
+    "task": "knowledge.adoption_checkins_notify",
+    "schedule": crontab(hour=7, minute=15),  # daily, 07:15 UTC
 }
 
 # Dashboards sum daily rollups (dashboards.rollups): today's and yesterday's

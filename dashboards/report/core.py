@@ -28,8 +28,8 @@ SECTIONS = {
         "silent_places",
         "unheard",
     ],
-    "spread": ["flows", "matrix", "pockets"],
-    "knowledge": ["helpful", "rising", "experts"],
+    "spread": ["flows", "matrix", "pockets", "stick"],
+    "knowledge": ["balance", "helpful", "rising", "experts"],
     "mentoring": ["mentoring_summary", "mentoring_quiet", "mentoring_brokers"],
 }
 ORGANISATION_TABLES = ["communities"]
@@ -50,6 +50,8 @@ TABLES = {
     "flows": spread_tables.flows,
     "matrix": spread_tables.matrix,
     "pockets": spread_tables.pockets,
+    "stick": spread_tables.stick_rates,
+    "balance": knowledge_tables.balance,
     "helpful": knowledge_tables.helpful,
     "rising": knowledge_tables.rising,
     "experts": knowledge_tables.experts,

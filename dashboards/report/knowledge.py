@@ -8,6 +8,36 @@ from dashboards import rollup_figures as figures
 from dashboards.links import member_url
 from dashboards.report.cells import community_cell, item_cell, percent
 from dashboards.tables import Cell, Table
+from knowledge.activities import BALANCE_DAYS
+
+
+def balance(report) -> Table:
+    return Table(
+        name="balance",
+        title=_("Research, capacity building, practice"),
+        caption=_(
+            "Items of the last %(days)s days by activity (whatever the period "
+            "above). A community is fire-fighting only when, over those days, it "
+            "shared practice but no research or capacity building."
+        )
+        % {"days": BALANCE_DAYS},
+        columns=[
+            _("Community"),
+            _("Research"),
+            _("Capacity building"),
+            _("Practice"),
+            _("Fire-fighting only"),
+        ],
+        source=lambda: knowledge.activity_balances(report.scope),
+        row=lambda row: [
+            community_cell(row.community),
+            Cell(row.balance.research),
+            Cell(row.balance.capacity),
+            Cell(row.balance.practice),
+            Cell(_("yes") if row.balance.fire_fighting_only else _("no")),
+        ],
+        empty=_("No community to show."),
+    )
 
 
 def helpful(report) -> Table:

@@ -4,7 +4,7 @@ of innovation."""
 from django.utils.translation import gettext as _
 
 from dashboards import spread as figures
-from dashboards.report.cells import community_cell, item_cell, place_cell
+from dashboards.report.cells import community_cell, item_cell, percent, place_cell
 from dashboards.tables import Cell, Table
 
 
@@ -47,19 +47,53 @@ def pockets(report) -> Table:
     return Table(
         name="pockets",
         title=_("Pockets of innovation"),
-        caption=_("Items adopted by two or more other communities."),
+        caption=_(
+            "Items that two or more other communities adopted and kept (kept or "
+            "adapted at their latest 30- or 90-day check-in). Adoptions whose "
+            "outcome is not yet known never count as lasting."
+        ),
         columns=[
             _("Item"),
             _("From community"),
-            _("Adopted by (communities)"),
+            _("Adoptions that lasted"),
+            _("Adoptions not yet known"),
             _("Last adopted"),
         ],
-        source=figures.pockets_of_innovation(report.scope),
+        source=lambda: figures.pockets_of_innovation(report.scope),
         row=lambda item: [
             item_cell(item),
             community_cell(item.community),
             Cell(item.adopters),
+            Cell(item.unknown),
             Cell(item.last_adopted_at),
         ],
-        empty=_("No item has been adopted by two communities yet."),
+        empty=_("No item has yet lasted in two other communities."),
+    )
+
+
+def stick_rates(report) -> Table:
+    return Table(
+        name="stick",
+        title=_("Stick rate"),
+        caption=_(
+            "How the adoptions of each community's items by other communities "
+            "fared, at any time: lasted (kept or adapted at the latest check-in) "
+            "out of those with a known outcome."
+        ),
+        columns=[
+            _("Community"),
+            _("Lasted"),
+            _("Dropped"),
+            _("Not yet known"),
+            _("Stick rate"),
+        ],
+        source=lambda: figures.stick_rate_rows(report.scope, report.viewer),
+        row=lambda r: [
+            community_cell(r.community),
+            Cell(r.rate.lasted),
+            Cell(r.rate.dropped),
+            Cell(r.rate.unknown),
+            Cell(percent(r.rate.rate) if r.rate.rate is not None else _("not known")),
+        ],
+        empty=_("No item of these communities has been adopted elsewhere."),
     )

@@ -8,13 +8,22 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from communities.access import visible_communities_q
 from communities.models import Community, Membership
-from knowledge.models import Adoption, HelpfulMark, Item, Reply, ReplyHelpfulMark
+from knowledge.models import (
+    Adoption,
+    AdoptionCheckIn,
+    HelpfulMark,
+    Item,
+    Reply,
+    ReplyHelpfulMark,
+)
 from knowledge.selectors.visibility import visible_items
 
 # How a question's answers may be ordered (?answers=): the first is the default.
@@ -65,9 +74,22 @@ def has_marked_helpful(*, item: Item, user) -> bool:
 
 def item_adoptions(*, item: Item, viewer) -> tuple[list[Adoption], int]:
     """Adoptions the viewer may read, and how many more happened in private
-    communities they cannot see (counted, never named)."""
-    adoptions = Adoption.objects.filter(item=item).select_related(
-        "community", "recorded_by"
+    communities they cannot see (counted, never named). Each carries its
+    `outcome` (kept, adapted, dropped or unknown) and `checkin_id`, the
+    check-in to open (the first unanswered, else the last)."""
+    from knowledge.selectors.adoptions import latest_answer
+
+    checkins = AdoptionCheckIn.objects.filter(adoption_id=OuterRef("pk"))
+    adoptions = (
+        Adoption.objects.filter(item=item)
+        .select_related("community", "recorded_by")
+        .annotate(
+            outcome=latest_answer(),
+            checkin_id=Coalesce(
+                Subquery(checkins.filter(answer="").order_by("day").values("pk")[:1]),
+                Subquery(checkins.order_by("-day").values("pk")[:1]),
+            ),
+        )
     )
     gate = visible_communities_q(viewer, "community__")
     if gate:  # an empty Q means "sees everything" (staff)

@@ -23,6 +23,13 @@ def ensure_active(pair: Pair) -> None:
 def goal_add(*, pair: Pair, acting_user, text: str) -> Goal:
     pair = lock_pair(pair)
     ensure_active(pair)
+    if pair.is_thinking_partnership:
+        raise ValidationError(
+            _(
+                "A thinking partnership keeps assumptions and commitments "
+                "instead of goals."
+            )
+        )
     goal = Goal(pair=pair, text=text.strip(), created_by=acting_user)
     goal.full_clean()
     existing = pair.goals.filter(text=goal.text).first()

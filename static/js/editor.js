@@ -37,7 +37,18 @@
     }
   }
 
+  // An experiment's own fields show only for that kind (without
+  // JavaScript they are always there, marked "only for an experiment").
+  var experiment = document.getElementById("experiment-fields");
+  function toggleExperiment(kind) {
+    if (experiment) {
+      experiment.hidden = kind !== "experiment";
+    }
+  }
+  toggleExperiment(select.value);
+
   select.addEventListener("change", function () {
     show(select.value);
+    toggleExperiment(select.value);
   });
 })();

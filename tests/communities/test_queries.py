@@ -17,11 +17,12 @@ ROLES = list(LeadershipRole)
 # session, user, unread badge, count, page, tags prefetch, tag filter options
 LIST_QUERIES = 7
 # session, user, badge, community, membership, tags, stewards, role counts,
-# role sample, the viewer's follow of it (knowledge's follow form) and the
-# knowledge feed panel's page of items
-DETAIL_QUERIES = 11
+# role sample, the viewer's follow of it (knowledge's follow form), the
+# knowledge feed panel's page of items, and the practice balance panel's
+# balance and stick rate (+2, knowledge.panels.practice_balance_panel)
+DETAIL_QUERIES = 13
 # + newcomers (count, recent, quiet) and pending count for stewards
-DETAIL_QUERIES_STEWARD = 15
+DETAIL_QUERIES_STEWARD = 17
 
 
 def _populate(size, viewer):

@@ -2,6 +2,7 @@ import pytest
 
 from dashboards.scope import Scope
 from dashboards.spread import pockets_of_innovation, spread_flows
+from knowledge.models import Adoption, AdoptionCheckIn
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.dashboards.factories import days_ago, item
 from tests.knowledge.factories import AdoptionFactory
@@ -59,6 +60,12 @@ def test_private_communities_are_not_named_to_those_who_cannot_see_them(flows, p
 
 
 def test_pockets_of_innovation_are_items_adopted_by_two_communities(flows):
+    """Only adoptions that lasted count (knowledge.adoptions): both said so
+    at their 30-day check-in."""
+    for adoption in Adoption.objects.filter(item=flows["practice"]):
+        AdoptionCheckIn.objects.create(
+            adoption=adoption, day=30, due_on=adoption.created_at, answer="kept"
+        )
     pockets = list(pockets_of_innovation(Scope.organisation()))
 
     assert pockets == [flows["practice"]]

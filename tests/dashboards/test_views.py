@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from communities.models import Membership
-from knowledge.models import Item
+from knowledge.models import AdoptionCheckIn, Item
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.dashboards.factories import (
     days_ago,
@@ -259,7 +259,11 @@ def build_organisation(size: int):
             HelpfulMarkFactory(item=story, created_at=days_ago(1))
         if community is not first:
             item(community, helper, days=2, shared_from=story_of(first))
-            AdoptionFactory(item=story_of(first), community=community)
+            adoption = AdoptionFactory(item=story_of(first), community=community)
+            # It lasted (knowledge.adoptions): pockets count only those.
+            AdoptionCheckIn.objects.create(
+                adoption=adoption, day=30, due_on=adoption.created_at, answer="kept"
+            )
         # The exclusion radar: a request left waiting, a silent unit, and a
         # member whose last five posts nobody answered.
         MembershipFactory(community=community, pending=True, created_at=days_ago(9))
@@ -476,10 +480,12 @@ def test_community_dashboard_query_count_does_not_grow(
 # top marks, then the items), rising tags 1, single-expert risk 2 (the
 # grouped answers, then the experts); live: the exclusion radar 7 (join
 # requests and unheard members: count + page each, the status gap 1, silent
-# units and locations 2), pockets count + page, spread 3, mentoring summary
-# 4, quiet pairs count + page, matches per broker 1.
-ORGANISATION_QUERIES = 43
-COMMUNITY_QUERIES = 41
+# units and locations 2), pockets 2 (lasting adoptions grouped, then their
+# items), stick rate 2 (outcomes grouped, then the communities), activity
+# balance 2 (the communities, then their items by activity), spread 3,
+# mentoring summary 4, quiet pairs count + page, matches per broker 1.
+ORGANISATION_QUERIES = 47
+COMMUNITY_QUERIES = 45
 
 
 # --- Reading a long dashboard ------------------------------------------------------

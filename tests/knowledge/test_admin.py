@@ -45,7 +45,7 @@ def test_counters_and_links_are_read_only_in_the_item_admin(admin_client):
     Item.objects.filter(pk=item.pk).update(helpful_count=1)
     url = reverse("admin:knowledge_item_change", args=[item.pk])
     form = admin_client.get(url).context["adminform"].form
-    assert set(form.fields) == {"kind", "title", "body", "tags"}
+    assert set(form.fields) == {"kind", "activity", "title", "body", "tags"}
     admin_client.post(url, change_form_data(admin_client.get(url), helpful_count="9"))
     item.refresh_from_db()
     assert item.helpful_count == 1
@@ -83,3 +83,38 @@ def test_helpful_marks_are_read_only_in_the_admin(admin_client):
     assert admin_client.post(url, {}).status_code == 403
     delete = reverse("admin:knowledge_helpfulmark_delete", args=[mark.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_an_experiment_keeps_its_kind_in_the_admin(admin_client):
+    """An experiment's kind is read-only there, and no other item can be
+    turned into one (it would have no hypothesis)."""
+    from tests.knowledge.roles import build_world
+    from tests.knowledge.test_experiments import _experiment
+
+    world = build_world()
+    experiment = _experiment(world)
+    url = reverse("admin:knowledge_item_change", args=[experiment.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert "kind" not in form.fields
+    admin_client.post(url, change_form_data(admin_client.get(url), title="Renamed"))
+    experiment.refresh_from_db()
+    assert (experiment.kind, experiment.title) == ("experiment", "Renamed")
+
+    story = admin_client.get(
+        reverse("admin:knowledge_item_change", args=[world.open_item.pk])
+    )
+    kinds = [
+        value
+        for value, _label in story.context["adminform"].form.fields["kind"].choices
+    ]
+    assert "experiment" not in kinds
+    assert (
+        admin_client.get(reverse("admin:knowledge_experiment_changelist")).status_code
+        == 200
+    )
+    assert (
+        admin_client.get(
+            reverse("admin:knowledge_adoptioncheckin_changelist")
+        ).status_code
+        == 200
+    )

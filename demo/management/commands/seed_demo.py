@@ -22,6 +22,7 @@ from demo import (
     networks,
     notifications,
     people,
+    practice,
     reply_marks,
 )
 
@@ -31,6 +32,7 @@ STEPS = [
     knowledge,
     contributions,
     mentoring,
+    practice,
     mentions,
     reply_marks,
     follows,

@@ -1,0 +1,148 @@
+"""Research, capacity building, practice (Senge: enduring learning arises
+only from the three together). Every item carries one activity; a
+community's balance is how its items of the last BALANCE_DAYS split among
+the three, and it is flagged "fire-fighting only" when, over those days, it
+posted practice but no research or capacity-building item at all (a
+community younger than that, or silent, is not flagged: it has not had the
+time, or it is quiet rather than fire-fighting).
+
+The balance bar is SVG drawn on the server with a text alternative (the
+same figures in words), like dashboards' diagrams.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from knowledge.models import Activity, Item
+
+BALANCE_DAYS = 90
+# Drawing order, left to right.
+ORDER = (Activity.RESEARCH, Activity.CAPACITY, Activity.PRACTICE)
+
+
+@dataclass(frozen=True)
+class Balance:
+    research: int = 0
+    capacity: int = 0
+    practice: int = 0
+    # The community is older than the window (it has had the time).
+    established: bool = True
+
+    @property
+    def total(self) -> int:
+        return self.research + self.capacity + self.practice
+
+    def count(self, activity: str) -> int:
+        return getattr(self, activity)
+
+    def share(self, activity: str) -> float:
+        return self.count(activity) / self.total if self.total else 0.0
+
+    @property
+    def fire_fighting_only(self) -> bool:
+        return (
+            self.established
+            and self.practice > 0
+            and self.research == 0
+            and self.capacity == 0
+        )
+
+    @property
+    def text(self) -> str:
+        """The text alternative of the bar."""
+        if not self.total:
+            return _("No items in the last %(days)s days.") % {"days": BALANCE_DAYS}
+        parts = [
+            _("%(label)s %(n)s (%(pct)s%%)")
+            % {
+                "label": Activity(a).label,
+                "n": self.count(a),
+                "pct": round(self.share(a) * 100),
+            }
+            for a in ORDER
+        ]
+        return _("Last %(days)s days: %(parts)s.") % {
+            "days": BALANCE_DAYS,
+            "parts": ", ".join(parts),
+        }
+
+
+def balances(*, communities, now: datetime | None = None) -> dict[int, Balance]:
+    """Each community's balance over the last BALANCE_DAYS (visible items,
+    shared copies included: bringing research in counts). One query."""
+    now = now or timezone.now()
+    since = now - timedelta(days=BALANCE_DAYS)
+    communities = list(communities)
+    counts: dict[int, dict[str, int]] = {c.pk: {} for c in communities}
+    rows = (
+        Item.objects.filter(
+            community_id__in=list(counts),
+            hidden_at__isnull=True,
+            created_at__gte=since,
+            created_at__lt=now,
+        )
+        .values_list("community_id", "activity")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for community_id, activity, n in rows:
+        counts[community_id][activity] = n
+    return {
+        c.pk: Balance(
+            research=counts[c.pk].get(Activity.RESEARCH, 0),
+            capacity=counts[c.pk].get(Activity.CAPACITY, 0),
+            practice=counts[c.pk].get(Activity.PRACTICE, 0),
+            established=c.created_at <= since,
+        )
+        for c in communities
+    }
+
+
+def balance_of(community, *, now: datetime | None = None) -> Balance:
+    return balances(communities=[community], now=now)[community.pk]
+
+
+def balance_svg(balance: Balance, *, chart_id: str):
+    """A 300x24 stacked bar: research, capacity building, practice, each as
+    wide as its share. role="img" with <title> and <desc>; classes only (no
+    inline style, for the strict CSP)."""
+    width, height = 300, 24
+    segments = []
+    x = 0.0
+    for activity in ORDER:
+        w = round(width * balance.share(activity), 1)
+        if w > 0:
+            segments.append(
+                (
+                    f"balance-{activity}",
+                    round(x, 1),
+                    w,
+                    height,
+                    Activity(activity).label,
+                )
+            )
+        x += w
+    if not segments:
+        segments.append(("balance-empty", 0, width, height, _("No items")))
+    bars = format_html_join(
+        "",
+        '<rect class="{}" x="{}" y="0" width="{}" height="{}"><title>{}</title></rect>',
+        segments,
+    )
+    return format_html(
+        '<svg class="balance-bar" id="{id}" role="img" viewBox="0 0 {w} {h}" '
+        'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        "{bars}</svg>",
+        id=chart_id,
+        w=width,
+        h=height,
+        title=_("Research, capacity building and practice"),
+        desc=balance.text,
+        bars=bars,
+    )
