@@ -82,6 +82,9 @@ class Membership(models.Model):
         DECLINED = "declined", _("Declined")
         LEFT = "left", _("Left")
         REMOVED = "removed", _("Removed")
+        # The account was deactivated (members.services.deactivate_member);
+        # active again when the account is reactivated.
+        INACTIVE = "inactive", _("Account deactivated")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"

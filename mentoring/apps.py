@@ -11,3 +11,8 @@ class MentoringConfig(AppConfig):
 
         sections.register("home", home_panel, order=30)
         sections.register("profile", mentor_offer_section, order=20)
+
+        from members import deactivation
+        from mentoring.services.accounts import mentoring_withdraw_for
+
+        deactivation.register("deactivate", mentoring_withdraw_for)
