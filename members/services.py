@@ -143,8 +143,12 @@ def _provisioned_email(email: str, *, member: User | None = None) -> str:
         taken = taken.exclude(pk=member.pk)
     if taken.exists():
         raise ValidationError(
-            {"email": _("A member with this e-mail address already exists.")},
-            code="unique",
+            {
+                "email": ValidationError(
+                    _("A member with this e-mail address already exists."),
+                    code="unique",
+                )
+            }
         )
     return email
 
