@@ -105,6 +105,8 @@ class User(AbstractUser):
     scim_external_id = models.CharField(
         max_length=254, blank=True, default="", db_index=True
     )
+    # SCIM's userName when it is not the e-mail address (empty: the e-mail).
+    scim_user_name = models.CharField(max_length=254, blank=True, default="")
     scim_deleted = models.BooleanField(default=False)
 
     expertise = TaggableManager(

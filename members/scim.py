@@ -96,25 +96,33 @@ class MemberScimAdapter(SCIMUser):
         }
 
     def to_dict(self):
+        """The member as a SCIM User. Attributes with no value are left out
+        (RFC 7643 2.5: unassigned and null are the same)."""
         member = self.obj
-        return {
+        name = {
+            key: value
+            for key, value in (
+                ("givenName", member.first_name),
+                ("familyName", member.last_name),
+            )
+            if value
+        }
+        found = {
             "schemas": [SchemaURI.USER, SchemaURI.ENTERPRISE_USER],
             "id": self.id,
-            "externalId": member.scim_external_id or None,
-            "userName": member.email,
-            "name": {
-                "givenName": member.first_name,
-                "familyName": member.last_name,
-                "formatted": member.display_name,
-            },
+            "externalId": member.scim_external_id,
+            "userName": member.scim_user_name or member.email,
+            "name": name,
             "displayName": member.display_name,
             "title": member.job_title,
-            "emails": [{"value": member.email, "primary": True, "type": "work"}],
+            "emails": [{"value": member.email}],
             "active": member.is_active,
-            "groups": self.groups,
-            SchemaURI.ENTERPRISE_USER: {"department": member.business_unit},
+            SchemaURI.ENTERPRISE_USER: (
+                {"department": member.business_unit} if member.business_unit else {}
+            ),
             "meta": self.meta,
         }
+        return {key: value for key, value in found.items() if value not in ("", {})}
 
     # --- Writing ------------------------------------------------------------
 
@@ -132,11 +140,15 @@ class MemberScimAdapter(SCIMUser):
         if key == "active":
             self._active = _bool(value, "active")
         elif key == "username":
-            data["email"] = _text(value, "userName")
+            user_name = _text(value, "userName")
+            data["scim_user_name"] = user_name
+            if "@" in user_name:
+                # Entra ID, Okta, Google: the userName is the work e-mail.
+                data.setdefault("email", user_name)
         elif key == "emails" or key.startswith("emails[") or key == "emails.value":
             email = _email_from(value) if not isinstance(value, str) else value
             if email:
-                data.setdefault("email", _text(email, "emails"))
+                data["email"] = _text(email, "emails")
         elif key == "displayname":
             data["display_name"] = _text(value, "displayName")
         elif key == "name":
@@ -167,16 +179,41 @@ class MemberScimAdapter(SCIMUser):
         ):
             data["business_unit"] = _text(value["department"], "department")
 
+    def _remove(self, attribute: str) -> None:
+        """A PATCH "remove": what Practica keeps empty becomes empty. A
+        member always has an e-mail, a name to show and a state, so removing
+        userName or emails is refused, and removing displayName or active
+        leaves them as they are."""
+        key = attribute.strip().lower()
+        if key.startswith(USER_PREFIX):
+            key = key[len(USER_PREFIX) :]
+        if key in ("username", "emails") or key.startswith("emails"):
+            raise exceptions.BadRequestError(
+                f'"{attribute}" is required and cannot be removed.',
+                scim_type="mutability",
+            )
+        emptied = {
+            "name": ["first_name", "last_name"],
+            "name.givenname": ["first_name"],
+            "name.familyname": ["last_name"],
+            "title": ["job_title"],
+            "externalid": ["scim_external_id"],
+            SchemaURI.ENTERPRISE_USER.lower(): ["business_unit"],
+            DEPARTMENT.lower(): ["business_unit"],
+        }
+        for field in emptied.get(key, []):
+            self._data[field] = ""
+
     def from_dict(self, d):
         self._data, self._active = {}, None
-        # userName first: a primary e-mail in "emails" does not override it.
+        # userName first: a primary address in "emails" is the e-mail.
         for attribute in sorted(d, key=lambda a: a.lower() != "username"):
             if attribute in ("schemas", "id", "meta", "password", "groups"):
                 continue
             self._take(attribute, d[attribute])
         if self.obj.pk is None and not self._data.get("email"):
             raise exceptions.BadRequestError(
-                '"userName" (the e-mail address) is required.',
+                "An e-mail address is required (userName or emails).",
                 scim_type="invalidValue",
             )
 
@@ -196,7 +233,8 @@ class MemberScimAdapter(SCIMUser):
                     raise exceptions.BadRequestError(
                         '"path" is required to remove.', scim_type="noTarget"
                     )
-                value = "" if str(path).lower() != "active" else False
+                self._remove(str(path))
+                continue
             if path:
                 self._take(str(path), value)
             elif isinstance(value, dict):
@@ -211,6 +249,9 @@ class MemberScimAdapter(SCIMUser):
 
     def save(self):
         data = {k: v for k, v in self._data.items() if k != "email" or v}
+        email = (data.get("email") or self.obj.email or "").strip().lower()
+        if data.get("scim_user_name", "").lower() == email:
+            data["scim_user_name"] = ""  # the e-mail is the userName
         try:
             if self.obj.pk is None:
                 self.obj = self._create(data)
@@ -250,6 +291,7 @@ class MemberScimAdapter(SCIMUser):
         return services.member_provision(
             email=fields.pop("email"),
             external_id=fields.pop("scim_external_id", ""),
+            user_name=fields.pop("scim_user_name", ""),
             **fields,
         )
 

@@ -7,7 +7,8 @@ from django_scim.filters import UserFilterQuery
 
 class MemberFilterQuery(UserFilterQuery):
     attr_map = {
-        ("userName", None, None): "email",
+        # userName is the e-mail unless the IdP gave another (members.scim).
+        ("userName", None, None): "COALESCE(NULLIF(scim_user_name, ''), email)",
         ("emails", None, None): "email",
         ("emails", "value", None): "email",
         ("externalId", None, None): "scim_external_id",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from members import deactivation, notifier
 from members.markup import markdown_to_html
 from members.model_update import model_update
-from members.models import LeadershipRole, ScimToken, User
+from members.models import LeadershipRole, ScimToken, User, name_from_email
 from members.permissions import can_set_leadership_role
 from members.tags import tags_normalise
 from members.timezones import valid_language, valid_time_zone
@@ -127,6 +127,7 @@ PROVISIONED_FIELDS = [
     "job_title",
     "business_unit",
     "scim_external_id",
+    "scim_user_name",
 ]
 
 
@@ -151,6 +152,26 @@ def _provisioned_email(email: str, *, member: User | None = None) -> str:
             }
         )
     return email
+
+
+def _provisioned_user_name(user_name: str, *, member: User | None = None) -> str:
+    """SCIM's userName, unique whatever its case; kept only when it is not
+    simply the member's e-mail address."""
+    user_name = (user_name or "").strip()[:254]
+    if not user_name:
+        return ""
+    taken = User.objects.filter(scim_user_name__iexact=user_name)
+    if member is not None:
+        taken = taken.exclude(pk=member.pk)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "scim_user_name": ValidationError(
+                    _("Another member has this user name."), code="unique"
+                )
+            }
+        )
+    return user_name
 
 
 def _verified_address_set(*, member: User) -> None:
@@ -178,6 +199,7 @@ def member_provision(
     job_title: str = "",
     business_unit: str = "",
     external_id: str = "",
+    user_name: str = "",
     active: bool = True,
 ) -> User:
     """The identity provider creates a person: they are a member at once,
@@ -185,14 +207,20 @@ def member_provision(
     and meet the welcome on their first visit."""
     from allauth.account.adapter import get_adapter
 
+    email = _provisioned_email(email)
     member = User(
-        email=_provisioned_email(email),
-        display_name=(display_name or f"{first_name} {last_name}").strip()[:120],
+        email=email,
+        display_name=(
+            display_name.strip()
+            or f"{first_name} {last_name}".strip()
+            or name_from_email(email)
+        )[:120],
         first_name=first_name[:150],
         last_name=last_name[:150],
         job_title=job_title[:120],
         business_unit=business_unit[:120],
         scim_external_id=external_id[:254],
+        scim_user_name=_provisioned_user_name(user_name),
     )
     get_adapter().populate_username(None, member)
     member.set_unusable_password()
@@ -215,6 +243,10 @@ def member_provision_update(*, member: User, **data) -> bool:
     data = {name: value for name, value in data.items() if value is not None}
     if "email" in data:
         data["email"] = _provisioned_email(data["email"], member=member)
+    if "scim_user_name" in data:
+        data["scim_user_name"] = _provisioned_user_name(
+            data["scim_user_name"], member=member
+        )
     changed = model_update(
         instance=member,
         fields=list(data),

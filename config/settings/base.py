@@ -327,6 +327,7 @@ SCIM_SERVICE_PROVIDER = {
     "AUTH_CHECK_MIDDLEWARE": "members.scim_auth.ScimTokenAuth",
     "GET_EXTRA_MODEL_FILTER_KWARGS_GETTER": "members.scim.extra_filter_kwargs_getter",
     "SERVICE_PROVIDER_CONFIG_MODEL": "members.scim.ServiceProviderConfig",
+    "SCHEMAS_GETTER": "members.scim_schemas.practica_schemas",
     "AUTHENTICATION_SCHEMES": [
         {
             "type": "oauthbearertoken",
