@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/", include("members.urls_passwords")),
     path("accounts/", include("allauth.urls")),
     # SCIM 2.0 provisioning for the identity provider (bearer token only).
-    path("scim/v2/", include("members.scim_urls")),
+    path("scim/v2/", include("config.scim_urls")),
     path("members/", include("members.urls")),
     path("", include("notifications.urls")),
     path("communities/", include("communities.urls")),

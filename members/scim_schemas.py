@@ -48,10 +48,21 @@ def _cut(schema: dict, kept: dict) -> dict:
     return schema
 
 
+def _group(schema: dict) -> dict:
+    """A group needs a name (RFC 7643 4.2 says so; its JSON schema forgets)."""
+    schema = copy.deepcopy(schema)
+    for attribute in schema.get("attributes", []):
+        if attribute.get("name") == "displayName":
+            attribute["required"] = True
+    return schema
+
+
 def practica_schemas() -> list[dict]:
     schemas = []
     for schema in ALL:
-        if schema.get("id") == SchemaURI.USER:
+        if schema.get("id") == SchemaURI.GROUP:
+            schema = _group(schema)
+        elif schema.get("id") == SchemaURI.USER:
             schema = _cut(schema, USER_KEPT)
         elif schema.get("id") == SchemaURI.ENTERPRISE_USER:
             schema = _cut(schema, ENTERPRISE_KEPT)

@@ -316,14 +316,18 @@ SSO_SIGNUP = env.bool("SSO_SIGNUP", default=True)
 LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
 
 # --- SCIM 2.0 provisioning (django-scim2, /scim/v2/) --------------------------
-# The identity provider creates, updates and deactivates members with a bearer
-# token from `manage.py scim_token_create` (members.scim, members.scim_auth).
+# The identity provider creates, updates and deactivates members, and puts
+# them in groups mapped to communities, with a bearer token from
+# `manage.py scim_token_create` (members.scim, communities.scim, config/scim_urls).
 _site = urlsplit(SITE_URL)
 SCIM_SERVICE_PROVIDER = {
     "SCHEME": _site.scheme,
     "NETLOC": _site.netloc,
     "USER_ADAPTER": "members.scim.MemberScimAdapter",
     "USER_FILTER_PARSER": "members.scim_filters.MemberFilterQuery",
+    "GROUP_MODEL": "communities.models.ProvisionedGroup",
+    "GROUP_ADAPTER": "communities.scim.CommunityGroupAdapter",
+    "GROUP_FILTER_PARSER": "communities.scim_filters.ProvisionedGroupFilterQuery",
     "AUTH_CHECK_MIDDLEWARE": "members.scim_auth.ScimTokenAuth",
     "GET_EXTRA_MODEL_FILTER_KWARGS_GETTER": "members.scim.extra_filter_kwargs_getter",
     "SERVICE_PROVIDER_CONFIG_MODEL": "members.scim.ServiceProviderConfig",

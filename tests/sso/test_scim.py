@@ -338,8 +338,13 @@ def test_discovery_endpoints(scim):
     types = scim("GET", "ResourceTypes").json()
     assert {t["id"] for t in types["Resources"]} == {"User", "Group"}
     assert scim("GET", "Schemas").status_code == 200
-    # Groups are not provisioned (yet): RFC 7644's "not implemented".
-    assert scim("GET", "Groups").status_code == 501
+    # What Practica does not do: RFC 7644's "not implemented", as SCIM.
+    bulk = scim("POST", "Bulk", {})
+    assert bulk.status_code == 501
+    assert bulk.json()["status"] == "501"
+    missing = scim("GET", "Nothing/here")
+    assert missing.status_code == 404
+    assert missing["Content-Type"] == SCIM_JSON
 
 
 @pytest.mark.parametrize("people", [2, 12])
@@ -350,3 +355,108 @@ def test_user_list_query_count(scim, people, django_assert_num_queries):
     with django_assert_num_queries(3):
         response = scim("GET", "Users?count=50")
     assert response.json()["totalResults"] == people
+
+
+# --- Groups: communities' members -------------------------------------------------
+
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+
+def _group(scim, name, members=(), external_id=None):
+    body = {
+        "schemas": [GROUP],
+        "displayName": name,
+        "members": [{"value": str(user.pk)} for user in members],
+    }
+    if external_id:
+        body["externalId"] = external_id
+    response = scim("POST", "Groups", body)
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def _status(user, community):
+    found = Membership.objects.filter(user=user, community=community).first()
+    return found.status if found else None
+
+
+def test_group_named_like_a_community_makes_its_people_members(scim):
+    lean = CommunityFactory(name="Lean", private=True)
+    ana, bo = UserFactory(), UserFactory()
+    created = _group(scim, "lean", [ana, bo])
+    assert {m["value"] for m in created["members"]} == {str(ana.pk), str(bo.pk)}
+    # A private community too: the IdP is the organisation's own directory.
+    assert _status(ana, lean) == _status(bo, lean) == Membership.Status.ACTIVE
+
+
+def test_group_maps_by_external_id_to_a_slug(scim):
+    safety = CommunityFactory(name="Safety first", slug="safety")
+    ana = UserFactory()
+    _group(scim, "SG-Safety-All", [ana], external_id="safety")
+    assert _status(ana, safety) == Membership.Status.ACTIVE
+
+
+def test_patch_adds_and_removes_people(scim):
+    lean = CommunityFactory(name="Lean")
+    ana, bo = UserFactory(), UserFactory()
+    group = _group(scim, "Lean", [ana])
+    response = scim(
+        "PATCH",
+        f"Groups/{group['id']}",
+        {
+            "schemas": [PATCH],
+            "Operations": [
+                {"op": "Add", "path": "members", "value": [{"value": str(bo.pk)}]},
+                # How Entra ID removes one person.
+                {"op": "Remove", "path": f'members[value eq "{ana.pk}"]'},
+            ],
+        },
+    )
+    assert response.status_code == 200
+    assert _status(bo, lean) == Membership.Status.ACTIVE
+    assert _status(ana, lean) == Membership.Status.LEFT
+
+
+def test_the_last_steward_stays_when_taken_out_of_the_group(scim):
+    lean = CommunityFactory(name="Lean")
+    steward = MembershipFactory(community=lean, steward=True).user
+    group = _group(scim, "Lean", [steward])
+    scim(
+        "PUT",
+        f"Groups/{group['id']}",
+        {"schemas": [GROUP], "displayName": "Lean", "members": []},
+    )
+    assert Membership.objects.get(user=steward, community=lean).is_steward
+
+
+def test_unmapped_group_and_deleted_group_change_no_community(scim):
+    lean = CommunityFactory(name="Lean")
+    ana = UserFactory()
+    other = _group(scim, "All staff", [ana])
+    assert not Membership.objects.filter(user=ana).exists()
+    group = _group(scim, "Lean", [ana])
+    assert scim("DELETE", f"Groups/{group['id']}").status_code == 204
+    assert scim("GET", f"Groups/{group['id']}").status_code == 404
+    assert _status(ana, lean) == Membership.Status.ACTIVE  # people stay
+    assert scim("GET", f"Groups/{other['id']}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"schemas": [GROUP]},
+        {"schemas": [GROUP], "displayName": "X", "members": [{"value": "abc"}]},
+        {"schemas": [GROUP], "displayName": "X", "members": [{"value": "99999"}]},
+        {"schemas": [GROUP], "displayName": "X", "members": "everyone"},
+    ],
+)
+def test_bad_group_bodies_are_refused_with_400(scim, body):
+    assert scim("POST", "Groups", body).status_code == 400
+
+
+def test_groups_need_the_token_too(scim, client):
+    client.force_login(UserFactory(is_staff=True))
+    assert scim("GET", "Groups", bearer=None).status_code == 401
+    assert (
+        scim("POST", "Groups", {"displayName": "Lean"}, bearer=None).status_code == 401
+    )

@@ -45,8 +45,8 @@ KNOWN = {
 
 def test_scim2_tester_finds_no_error(scim_client):
     """Discovery, and create, read (with attributes and filters), replace,
-    PATCH add/replace/remove and delete of users all pass."""
-    results = check_server(scim_client, resource_types=["User"])
+    PATCH add/replace/remove and delete of users and groups all pass."""
+    results = check_server(scim_client, resource_types=["User", "Group"])
     failures = {
         f"{result.title}: {result.reason}"
         for result in results

@@ -1,7 +1,8 @@
 """SCIM 2.0 endpoints (django-scim2's views, namespace "scim" as its adapters
 expect), under /scim/v2/. Every view needs the IdP's bearer token
-(members.scim_auth). Groups are not provisioned yet: 501, as RFC 7644 says
-for what a service provider does not support."""
+(members.scim_auth). Users: members.scim; groups: communities.scim. What
+Practica does not support (bulk, /Me, search at the root) answers 501, as
+RFC 7644 says."""
 
 import json
 
@@ -70,7 +71,7 @@ class NotImplementedView(scim_views.SCIMView):
         )
 
 
-class UserSearchView(scim_views.UserSearchView):
+class SearchProjected:
     def post(self, request, *args, **kwargs):
         body = self.load_body(request.body)
         response = super().post(request, *args, **kwargs)
@@ -83,7 +84,24 @@ class UserSearchView(scim_views.UserSearchView):
         )
 
 
-class UsersView(scim_views.UsersView):
+class UserSearchView(SearchProjected, scim_views.UserSearchView):
+    pass
+
+
+class GroupSearchView(SearchProjected, scim_views.GroupSearchView):
+    pass
+
+
+class ByPrimaryKey:
+    def get_object(self):
+        # Ids are primary keys: anything else is simply not found (not a 500).
+        uuid = str(self.kwargs.get(self.lookup_url_kwarg) or "")
+        if not uuid.isdigit() or len(uuid) > 18:
+            raise exceptions.NotFoundError(uuid)
+        return super().get_object()
+
+
+class Projected:
     def get(self, request, *args, **kwargs):
         return _project_response(
             super().get(request, *args, **kwargs),
@@ -91,12 +109,13 @@ class UsersView(scim_views.UsersView):
             request.GET.get("excludedAttributes", ""),
         )
 
-    def get_object(self):
-        # Ids are primary keys: anything else is simply not found (not a 500).
-        uuid = str(self.kwargs.get(self.lookup_url_kwarg) or "")
-        if not uuid.isdigit() or len(uuid) > 18:
-            raise exceptions.NotFoundError(uuid)
-        return super().get_object()
+
+class UsersView(Projected, ByPrimaryKey, scim_views.UsersView):
+    pass
+
+
+class GroupsView(Projected, ByPrimaryKey, scim_views.GroupsView):
+    pass
 
 
 class ListedDiscovery:
@@ -160,14 +179,10 @@ urlpatterns = [
     re_path(r"^Users(?:/(?P<uuid>[^/]+))?$", UsersView.as_view(), name="users"),
     re_path(
         r"^Groups/\.search$",
-        NotImplementedView.as_view(),
+        GroupSearchView.as_view(),
         name="groups-search",
     ),
-    re_path(
-        r"^Groups(?:/(?P<uuid>[^/]+))?$",
-        NotImplementedView.as_view(),
-        name="groups",
-    ),
+    re_path(r"^Groups(?:/(?P<uuid>[^/]+))?$", GroupsView.as_view(), name="groups"),
     re_path(r"^Me$", NotImplementedView.as_view(), name="me"),
     re_path(
         r"^ServiceProviderConfig$",
