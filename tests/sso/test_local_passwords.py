@@ -128,3 +128,13 @@ def test_nothing_configured_says_so(client, settings):
     settings.SOCIALACCOUNT_PROVIDERS = {}
     page = client.get(reverse("account_login")).content.decode()
     assert "Sign-in is not set up yet" in page
+
+
+def test_system_check_warns_when_nobody_could_sign_in(settings):
+    from django.core.checks import run_checks
+
+    settings.LOCAL_PASSWORDS = False
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    assert "members.W001" in {message.id for message in run_checks()}
+    settings.SOCIALACCOUNT_PROVIDERS = SSO
+    assert "members.W001" not in {message.id for message in run_checks()}
