@@ -19,4 +19,7 @@ def sign_in(request):
     account menu and the login page leave out what is turned off."""
     from django.conf import settings
 
-    return {"local_passwords": settings.LOCAL_PASSWORDS}
+    return {
+        "local_passwords": settings.LOCAL_PASSWORDS,
+        "sso_signup": settings.SSO_SIGNUP,
+    }
