@@ -138,3 +138,19 @@ def test_system_check_warns_when_nobody_could_sign_in(settings):
     assert "members.W001" in {message.id for message in run_checks()}
     settings.SOCIALACCOUNT_PROVIDERS = SSO
     assert "members.W001" not in {message.id for message in run_checks()}
+
+
+@pytest.mark.parametrize("people", [2, 20])
+def test_sign_in_pages_query_counts(
+    client, passwords_off, people, django_assert_num_queries
+):
+    """The login page with its SSO buttons and the refused password page cost
+    the same whatever the organisation's size (providers come from settings)."""
+    UserFactory.create_batch(people)
+    # allauth also looks for providers stored in the database (SocialApp).
+    with django_assert_num_queries(1):
+        assert client.get(reverse("account_login")).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(reverse("account_reset_password")).status_code == 403
+    with django_assert_num_queries(0):
+        assert client.get(reverse("account_signup")).status_code == 200
