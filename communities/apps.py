@@ -10,3 +10,12 @@ class CommunitiesConfig(AppConfig):
         from members import sections
 
         sections.register("home", home_panel, order=10)
+
+        from communities.services.accounts import (
+            memberships_deactivate,
+            memberships_reactivate,
+        )
+        from members import deactivation
+
+        deactivation.register("deactivate", memberships_deactivate)
+        deactivation.register("reactivate", memberships_reactivate)

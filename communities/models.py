@@ -82,6 +82,9 @@ class Membership(models.Model):
         DECLINED = "declined", _("Declined")
         LEFT = "left", _("Left")
         REMOVED = "removed", _("Removed")
+        # The account was deactivated (members.services.deactivate_member);
+        # active again when the account is reactivated.
+        INACTIVE = "inactive", _("Account deactivated")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -154,3 +157,32 @@ class Membership(models.Model):
             return False
         days = settings.PRACTICA_NEWCOMER_DAYS
         return self.joined_at >= timezone.now() - timedelta(days=days)
+
+
+class ProvisionedGroup(models.Model):
+    """A group in the organisation's identity provider, provisioned over SCIM
+    (communities.scim). A group whose externalId is a community's slug, or
+    whose name is a community's name, maps to that community: its people are
+    made the community's members, and people taken out of the group leave."""
+
+    display_name = models.CharField(max_length=200)
+    scim_external_id = models.CharField(
+        max_length=254, blank=True, default="", db_index=True
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provisioned_groups",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="provisioned_groups"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name

@@ -8,9 +8,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Password pages first: refused while LOCAL_PASSWORDS is off.
+    path("accounts/", include("members.urls_passwords")),
     path("accounts/", include("allauth.urls")),
     # Before members/<username>/: a member's own API tokens.
     path("members/me/tokens/", include("api.token_urls")),
+    # SCIM 2.0 provisioning for the identity provider (bearer token only).
+    path("scim/v2/", include("config.scim_urls")),
     path("members/", include("members.urls")),
     path("", include("notifications.urls")),
     path("communities/", include("communities.urls")),

@@ -1,6 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from members.jobs import enqueue_on_commit
 
@@ -25,7 +28,22 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def is_open_for_signup(self, request):
-        return getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)
+        """Signing up with a password; single sign-on asks its own adapter."""
+        return settings.LOCAL_PASSWORDS and getattr(
+            settings, "ACCOUNT_ALLOW_SIGNUP", True
+        )
+
+    def pre_authenticate(self, request, **credentials):
+        """With local passwords off, a password sign-in is refused with a
+        message saying how to sign in instead (the backends refuse it too)."""
+        if not settings.LOCAL_PASSWORDS:
+            raise ValidationError(
+                _(
+                    "Practica does not keep passwords here: sign in with your "
+                    "organisation's account."
+                )
+            )
+        return super().pre_authenticate(request, **credentials)
 
     def populate_username(self, request, user):
         """Derive the URL handle from the display name ("María López" ->
@@ -47,3 +65,22 @@ class AccountAdapter(DefaultAccountAdapter):
         user.time_zone = form.cleaned_data.get("time_zone", "")
         user.language = form.cleaned_data.get("language", "")
         return super().save_user(request, user, form, commit=commit)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on (OpenID Connect, SAML). allauth links a sign-in to the
+    member with the same verified e-mail (SOCIALACCOUNT_EMAIL_AUTHENTICATION);
+    someone new becomes a member with the name the identity provider gives."""
+
+    def is_open_for_signup(self, request, sociallogin):
+        return settings.SSO_SIGNUP
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        name = data.get("name") or " ".join(
+            part for part in (data.get("first_name"), data.get("last_name")) if part
+        )
+        user.display_name = (name or "").strip()[:120]
+        if user.email:
+            user.email = user.email.strip().lower()
+        return user

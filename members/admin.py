@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from members.markup import markdown_to_html
-from members.models import OutboxJob, User
-from members.services import leadership_role_set
+from members.models import OutboxJob, ScimToken, User
+from members.services import leadership_role_set, scim_token_revoke
 
 
 # Django's user forms make `username` a UsernameField (a CharField); ours is a
@@ -93,3 +93,21 @@ class UserAdmin(BaseUserAdmin):
 class OutboxJobAdmin(admin.ModelAdmin):
     list_display = ("task_name", "created_at", "attempts", "sent_at", "done_at")
     list_filter = ("task_name",)
+
+
+@admin.register(ScimToken)
+class ScimTokenAdmin(admin.ModelAdmin):
+    """Tokens are made with `manage.py scim_token_create` (the token is shown
+    once there); here they are listed and revoked."""
+
+    list_display = ("name", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("name", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            scim_token_revoke(token=token)

@@ -99,6 +99,15 @@ class User(AbstractUser):
     # Set when the member finishes (or skips) the first-visit welcome: until
     # then the home page greets them as new, not "welcome back".
     onboarded_at = models.DateTimeField(null=True, blank=True)
+    # SCIM provisioning (members.scim): the identity provider's own id for
+    # this person, and whether it deleted them (SCIM then answers 404; the
+    # member stays, deactivated, and what they wrote stays credited).
+    scim_external_id = models.CharField(
+        max_length=254, blank=True, default="", db_index=True
+    )
+    # SCIM's userName when it is not the e-mail address (empty: the e-mail).
+    scim_user_name = models.CharField(max_length=254, blank=True, default="")
+    scim_deleted = models.BooleanField(default=False)
 
     expertise = TaggableManager(
         verbose_name=_("expertise"),
@@ -244,3 +253,21 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+
+class ScimToken(models.Model):
+    """A bearer token the organisation's identity provider uses for SCIM
+    provisioning (`manage.py scim_token_create`). Only its SHA-256 is kept:
+    the token itself is shown once, when it is made."""
+
+    name = models.CharField(max_length=120)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "SCIM token"
+
+    def __str__(self):
+        return self.name

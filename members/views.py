@@ -1,3 +1,6 @@
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -90,3 +93,16 @@ def set_role(request, username):
     else:
         form = LeadershipRoleForm(initial={"leadership_role": member.leadership_role})
     return render(request, "members/set_role.html", {"member": member, "form": form})
+
+
+def local_passwords_only(view):
+    """allauth's password pages, while LOCAL_PASSWORDS is on; otherwise a
+    page saying passwords live with the organisation's sign-in (403)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.LOCAL_PASSWORDS:
+            return render(request, "account/passwords_off.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped

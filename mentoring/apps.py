@@ -12,3 +12,8 @@ class MentoringConfig(AppConfig):
         sections.register("home", home_panel, order=30)
         sections.register("profile", mentor_offer_section, order=20)
         sections.register("profile", thinking_followups_section, order=25)
+
+        from members import deactivation
+        from mentoring.services.accounts import mentoring_withdraw_for
+
+        deactivation.register("deactivate", mentoring_withdraw_for)

@@ -7,13 +7,14 @@ run Practica with `make run`.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
 from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
-from config import localdb
+from config import localdb, sso
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -39,6 +40,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "taggit",
     "rest_framework",
     "drf_spectacular",
@@ -96,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.navigation",
                 "members.context_processors.undo",
+                "members.context_processors.sign_in",
             ],
         },
     },
@@ -376,9 +381,10 @@ SLACK_API_URL = env("SLACK_API_URL", default="https://slack.com/api/")
 
 # --- Auth and accounts (django-allauth) -------------------------------------
 AUTH_USER_MODEL = "members.User"
+# Both check passwords only while LOCAL_PASSWORDS is on (members.backends).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "members.backends.PasswordBackend",
+    "members.backends.AllauthPasswordBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -410,6 +416,53 @@ ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Practica] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Practica"
+
+# --- Single sign-on (allauth's OpenID Connect and SAML providers) ------------
+# Providers come from SSO_OIDC_* / SSO_SAML_* (config/sso.py); the login page
+# shows a "Sign in with <name>" button for each.
+SOCIALACCOUNT_PROVIDERS = sso.providers(env)
+SOCIALACCOUNT_ADAPTER = "members.adapters.SocialAccountAdapter"
+# The organisation's identity provider is trusted: a sign-in whose e-mail it
+# vouches for logs in (and links) the member who has that address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# Signing in starts with a POST from the login page's button (CSRF-checked).
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Someone new may join by signing in through the identity provider.
+SSO_SIGNUP = env.bool("SSO_SIGNUP", default=True)
+# false: no password sign-in, sign-up or reset anywhere; single sign-on only.
+LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
+
+# --- SCIM 2.0 provisioning (django-scim2, /scim/v2/) --------------------------
+# The identity provider creates, updates and deactivates members, and puts
+# them in groups mapped to communities, with a bearer token from
+# `manage.py scim_token_create` (members.scim, communities.scim, config/scim_urls).
+_site = urlsplit(SITE_URL)
+SCIM_SERVICE_PROVIDER = {
+    "SCHEME": _site.scheme,
+    "NETLOC": _site.netloc,
+    "USER_ADAPTER": "members.scim.MemberScimAdapter",
+    "USER_FILTER_PARSER": "members.scim_filters.MemberFilterQuery",
+    "GROUP_MODEL": "communities.models.ProvisionedGroup",
+    "GROUP_ADAPTER": "communities.scim.CommunityGroupAdapter",
+    "GROUP_FILTER_PARSER": "communities.scim_filters.ProvisionedGroupFilterQuery",
+    "AUTH_CHECK_MIDDLEWARE": "members.scim_auth.ScimTokenAuth",
+    "GET_EXTRA_MODEL_FILTER_KWARGS_GETTER": "members.scim.extra_filter_kwargs_getter",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "members.scim.ServiceProviderConfig",
+    "SCHEMAS_GETTER": "members.scim_schemas.practica_schemas",
+    "AUTHENTICATION_SCHEMES": [
+        {
+            "type": "oauthbearertoken",
+            "name": "Bearer token",
+            "description": "A token made with manage.py scim_token_create.",
+            "primary": True,
+        }
+    ],
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="Practica SCIM"',
+}
 
 # --- E-mail -----------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
