@@ -143,6 +143,9 @@ def member_erase(*, member: User) -> User:
     for field in ("first_name", "last_name", "job_title", "business_unit", "location"):
         setattr(member, field, "")
     member.bio = member.bio_html = member.time_zone = member.language = ""
+    # The identity provider's ids for them: SCIM no longer knows this person.
+    member.scim_external_id = member.scim_user_name = ""
+    member.scim_deleted = True
     member.leadership_role = LeadershipRole.NONE
     member.is_active = member.is_staff = member.is_superuser = False
     member.last_login = None
