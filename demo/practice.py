@@ -183,6 +183,10 @@ def answer_checkin(checkin, recorder, answer, rng, *, publish=False):
     backdate(checkin, answered_at=at, notified_at=_at(checkin.due_on, 7))
     if checkin.variant is not None:
         backdate(checkin.variant, created_at=at, last_activity_at=at)
+        # Tag pages and rollups read the item's date from its tag links too.
+        ItemTag.objects.filter(content_object=checkin.variant).update(
+            item_created_at=at
+        )
     return checkin
 
 

@@ -131,5 +131,6 @@ def test_a_snapshot_page_needs_few_queries(
 # Session, user, badge, snapshot 4; rollups' time 1; from the rollups:
 # unanswered count + page 2, single-expert risk 2 (the grouped answers, then
 # the experts' names); live: spread 3, pockets count + page 2, mentoring
-# 4 + 2 + 1.
-SNAPSHOT_PAGE_QUERIES = 21
+# 4 + 2 + 1; adoptions that lasted: stick rate count + page 2, the
+# research / capacity / practice balance count + page 2.
+SNAPSHOT_PAGE_QUERIES = 25
