@@ -67,6 +67,9 @@ def test_a_real_worker_builds_the_digest_and_sends_the_email(tmp_path, broker):
             "-A",
             "config.celery_app",
             "worker",
+            # Every queue (CELERY_TASK_ROUTES): the digest run, then its e-mail.
+            "-Q",
+            "interactive,digests,analytics",
             "-P",
             "solo",
             "-c",
@@ -86,7 +89,12 @@ def test_a_real_worker_builds_the_digest_and_sends_the_email(tmp_path, broker):
         job = enqueue_on_commit("digests.run", period="weekly", start=START.isoformat())
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            if DigestDelivery.objects.filter(member=member, status="sent").exists():
+            # Sent, and every job marked done (the worker marks a job done
+            # just after its task returns: stopping it earlier is a race).
+            if (
+                DigestDelivery.objects.filter(member=member, status="sent").exists()
+                and not OutboxJob.objects.filter(done_at__isnull=True).exists()
+            ):
                 break
             assert worker.poll() is None, "the worker exited early"
             time.sleep(0.25)
