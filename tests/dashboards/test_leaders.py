@@ -485,10 +485,10 @@ COMMUNITY_LEADERS_QUERIES = 30
 # ready to spread 4 (the viewer's communities, their most marked items merged,
 # those items, the communities' topics); missing bridges count + page 2.
 SPREAD_QUERIES = 26
-# The home page with every panel a networker gets; this section adds 4 (the
-# networker's communities, their most marked items merged, those items, the
-# communities' topics).
-HOME_QUERIES = 14
+# The home page with every panel a networker gets (the 90-day plans panel
+# included); this section adds 4 (the networker's communities, their most
+# marked items merged, those items, the communities' topics).
+HOME_QUERIES = 15
 
 
 # --- The nightly job ----------------------------------------------------------------

@@ -205,4 +205,5 @@ def test_a_worker_killed_outright_is_replaced_and_nothing_is_lost(worker, redis_
     worker.start()  # the supervisor's restart
     _wait_for(lambda: "While no worker runs" in worker.mails(), worker)
     assert worker.mails() == ["First", "While no worker runs"]
-    assert OutboxJob.objects.get(pk=job.pk).done_at is not None
+    # Marked done just after the task returns, a moment after the mail.
+    _wait_for(lambda: OutboxJob.objects.get(pk=job.pk).done_at is not None, worker)
