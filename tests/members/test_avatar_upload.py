@@ -14,31 +14,17 @@ from PIL import Image
 from members import images as member_images
 from members import services
 from members.avatars import AVATAR_SIZES, avatar_html, avatar_images, avatar_path
-from members.models import DigestFrequency, LeadershipRole
+from members.models import LeadershipRole
 from privacy.erasure import member_erase
 from privacy.exports import _zip_bytes
 from tests.knowledge.files import image_bytes, jpeg, photo_with_location, upload
 from tests.members.factories import UserFactory
+from tests.members.test_profile import _edit_data
 
 pytestmark = pytest.mark.django_db
 
 EDIT_URL = reverse("members:edit")
 REMOVE_URL = reverse("members:avatar_remove")
-
-
-def _edit_data(**overrides):
-    return {
-        "display_name": "Mia Member",
-        "job_title": "Process engineer",
-        "business_unit": "Operations",
-        "location": "Valencia",
-        "bio": "",
-        "expertise": "lean",
-        "interests": "",
-        "digest_frequency": DigestFrequency.DAILY,
-        "notification_emails": "immediately",
-        **overrides,
-    }
 
 
 def _stored(member, side, version=None):
