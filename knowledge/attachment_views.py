@@ -1,13 +1,13 @@
 """Serving attached files: only to those who may see them, never as a public
 URL, with headers that keep a browser from treating a file as a page."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from knowledge.attachments import access_attachment
+from members.served_files import private_file_response
 
 
 @login_required
@@ -23,20 +23,12 @@ def file(request, pk, name, thumbnail=False):
         attachment.thumbnail if thumbnail and attachment.thumbnail else attachment.file
     )
     inline = attachment.is_image
-    if settings.ATTACHMENTS_X_ACCEL_PREFIX:
-        # nginx sends the file from its internal location; Django only decided.
-        response = HttpResponse(content_type=attachment.content_type)
-        response["X-Accel-Redirect"] = settings.ATTACHMENTS_X_ACCEL_PREFIX + stored.name
-    else:
-        try:
-            handle = stored.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        response = FileResponse(handle, content_type=attachment.content_type)
+    response = private_file_response(
+        stored.storage, stored.name, content_type=attachment.content_type
+    )
     response["Content-Disposition"] = content_disposition_header(
         not inline, attachment.name
     )
-    response["X-Content-Type-Options"] = "nosniff"
     # Readers' browsers may keep it; shared caches must not.
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -16,7 +16,6 @@
   the item or reply (`attachments_link`).
 """
 
-import io
 import re
 import secrets
 import unicodedata
@@ -27,16 +26,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from communities.access import can_moderate, can_view_content
 from knowledge import permissions as perms
 from knowledge.models import Attachment, AttachmentKind
+from members.images import image_encoded, image_pixels_only, image_upright
 
 IMAGE_MAX_SIDE = 1600
 THUMBNAIL_SIDE = 400
-# Refuse decompression bombs before decoding: 40 megapixels is a big photo.
-IMAGE_MAX_PIXELS = 40_000_000
 NAME_MAX = 100
 
 
@@ -161,54 +158,22 @@ def _checked_type(upload) -> FileType:
     return declared
 
 
-def _encoded(image: Image.Image, fmt: str) -> bytes:
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        image.save(out, "JPEG", quality=85, optimize=True)
-    elif fmt == "WEBP":
-        image.save(out, "WEBP", quality=85)
-    else:
-        image.save(out, "PNG", optimize=True)
-    return out.getvalue()
-
-
 def _processed_image(upload, file_type: FileType):
     """(display bytes, thumbnail bytes, width, height, format) of an upload,
     re-encoded without metadata; ValidationError when it does not decode."""
-    damaged = _("%(name)s could not be read as an image: it may be damaged.") % {
-        "name": upload.name
-    }
-    try:
-        with Image.open(upload) as source:
-            width, height = source.size
-            if width * height > IMAGE_MAX_PIXELS:
-                raise ValidationError(
-                    _("%(name)s is %(w)s×%(h)s pixels: too large to show.")
-                    % {"name": upload.name, "w": width, "h": height}
-                )
-            scale = IMAGE_MAX_SIDE / max(width, height)
-            if source.format == "JPEG" and scale < 1:
-                # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the result
-                # still covers the display size: 4x to 16x fewer pixels.
-                source.draft(source.mode, (int(width * scale), int(height * scale)))
-            source.load()
-            image = ImageOps.exif_transpose(source)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(damaged) from error
-    except Image.DecompressionBombError as error:
-        raise ValidationError(damaged) from error
+    image, _decoded = image_upright(upload, draft_side=IMAGE_MAX_SIDE)
     fmt = {JPEG: "JPEG", WEBP: "WEBP"}.get(file_type, "PNG")
-    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    elif fmt != "JPEG" and image.mode not in ("RGB", "RGBA", "L", "LA"):
-        image = image.convert("RGBA")
-    # A copy of the pixels only: EXIF, GPS, XMP, ICC and comments stay behind.
-    clean = Image.new(image.mode, image.size)
-    clean.paste(image)
+    clean = image_pixels_only(image, fmt)
     clean.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
     thumb = clean.copy()
     thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-    return _encoded(clean, fmt), _encoded(thumb, fmt), clean.width, clean.height, fmt
+    return (
+        image_encoded(clean, fmt),
+        image_encoded(thumb, fmt),
+        clean.width,
+        clean.height,
+        fmt,
+    )
 
 
 _IMAGE_OUT = {

@@ -5,6 +5,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from members.avatars import accept_attribute as avatar_accept_attribute
+from members.avatars import avatar_images
 from members.models import DigestFrequency, LeadershipRole, NotificationEmails
 from members.tags import tags_parse, tags_to_string
 from members.timezones import (
@@ -76,6 +78,7 @@ class ProfileForm(TopicsForm):
 
     field_order = [
         "display_name",
+        "photo",
         "job_title",
         "business_unit",
         "location",
@@ -86,6 +89,16 @@ class ProfileForm(TopicsForm):
 
     display_name = forms.CharField(
         label=_("Name"), max_length=120, help_text=_("How colleagues will see you.")
+    )
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": avatar_accept_attribute()}),
+        help_text=_(
+            "Optional: a JPEG, PNG or WebP picture of you, cropped to a square. "
+            "Its location and camera data are removed. Without one, colleagues "
+            "see your initials."
+        ),
     )
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
     business_unit = forms.CharField(
@@ -137,6 +150,12 @@ class ProfileForm(TopicsForm):
             ("", _("Not set")),
             *language_choices(),
         ]
+
+    def clean_photo(self) -> dict[int, bytes] | None:
+        """The photo's stored sizes (decoded and checked here, so a bad file
+        is an error on this field and everything typed stays)."""
+        upload = self.cleaned_data.get("photo")
+        return avatar_images(upload) if upload else None
 
     @classmethod
     def initial_for(cls, member) -> dict:

@@ -108,6 +108,10 @@ class User(AbstractUser):
     # SCIM's userName when it is not the e-mail address (empty: the e-mail).
     scim_user_name = models.CharField(max_length=254, blank=True, default="")
     scim_deleted = models.BooleanField(default=False)
+    # The uploaded picture's version (members.avatars): part of its file
+    # names and its URL, so a new picture is a new URL that browsers may
+    # cache for a year. Empty: no picture, the generated initials.
+    avatar_version = models.CharField(max_length=16, blank=True, default="")
 
     expertise = TaggableManager(
         verbose_name=_("expertise"),

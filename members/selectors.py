@@ -44,6 +44,18 @@ def expertise_tags_in_use(*, limit: int = 60, include: str = "") -> list[Tag]:
     return sorted(popular, key=lambda tag: tag.name.lower())
 
 
+def member_with_avatar(*, username: str, version: str) -> User | None:
+    """The active member `username` if `version` is their photo's current
+    version; None otherwise (an erased or deactivated member has none)."""
+    if not version:
+        return None
+    return (
+        User.objects.filter(is_active=True, username=username, avatar_version=version)
+        .only("pk", "avatar_version")
+        .first()
+    )
+
+
 def member_by_username(username: str) -> User:
     """One active member's profile with its tags, or 404."""
     return get_object_or_404(

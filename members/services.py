@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from members import deactivation, notifier
 from members.audit import audit_record
+from members.avatars import avatar_files_delete, avatar_files_save
 from members.markup import markdown_to_html
 from members.model_update import model_update
 from members.models import AuditAction, LeadershipRole, ScimToken, User, name_from_email
@@ -77,6 +78,36 @@ def profile_update(
     if interests is not None:
         member.interests.set(tags_normalise(interests))
     return member
+
+
+@transaction.atomic
+def avatar_set(*, member: User, images: dict[int, bytes]) -> User:
+    """Give `member` the photo whose sizes are `images` (from
+    members.avatars.avatar_images). The new files are written first; the
+    old ones go once the new version is committed, so no page ever points
+    at a missing file (a rollback leaves two unreachable files, no more)."""
+    previous = member.avatar_version
+    version = avatar_files_save(member_id=member.pk, images=images)
+    member.avatar_version = version
+    member.save(update_fields=["avatar_version"])
+    transaction.on_commit(
+        lambda: avatar_files_delete(member_id=member.pk, version=previous)
+    )
+    return member
+
+
+@transaction.atomic
+def avatar_remove(*, member: User) -> bool:
+    """Back to initials; False when there was no photo."""
+    previous = member.avatar_version
+    if not previous:
+        return False
+    member.avatar_version = ""
+    member.save(update_fields=["avatar_version"])
+    transaction.on_commit(
+        lambda: avatar_files_delete(member_id=member.pk, version=previous)
+    )
+    return True
 
 
 @transaction.atomic

@@ -7,6 +7,12 @@ app_name = "members"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("me/edit/", views.edit, name="edit"),
+    path("me/photo/remove/", views.avatar_remove, name="avatar_remove"),
     path("<slug:username>/", views.profile, name="profile"),
     path("<slug:username>/role/", views.set_role, name="set_role"),
+    path(
+        "<slug:username>/avatar/<int:side>/<slug:version>/",
+        views.avatar,
+        name="avatar",
+    ),
 ]

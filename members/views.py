@@ -3,11 +3,17 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import storages
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from members import sections, selectors, services
+from members.avatars import AVATAR_SIZES, avatar_path
+from members.confirm import confirmation_page, needs_confirmation
 from members.forms import DirectoryFilterForm, LeadershipRoleForm, ProfileForm
 from members.pagination import paginate
 from members.permissions import (
@@ -15,6 +21,7 @@ from members.permissions import (
     can_set_leadership_role,
     check_can_set_leadership_role,
 )
+from members.served_files import private_file_response
 
 
 @login_required
@@ -61,14 +68,58 @@ def edit(request):
     else's here (staff use the admin)."""
     member = request.user
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
-            services.profile_update(member=member, **form.cleaned_data)
+            photo = form.cleaned_data.pop("photo")
+            with transaction.atomic():
+                services.profile_update(member=member, **form.cleaned_data)
+                if photo:
+                    services.avatar_set(member=member, images=photo)
             messages.success(request, _("Your profile is saved."))
             return redirect(member.get_absolute_url())
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(member))
-    return render(request, "members/edit.html", {"form": form})
+    return render(request, "members/edit.html", {"form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def avatar_remove(request):
+    """A member removes their own photo, after a confirmation page."""
+    member = request.user
+    if not member.avatar_version:
+        messages.info(request, _("You have no photo; colleagues see your initials."))
+        return redirect("members:edit")
+    if needs_confirmation(request):
+        return confirmation_page(
+            request,
+            title=_("Remove your photo"),
+            question=_("Remove your photo?"),
+            consequence=_("Colleagues will see your initials instead."),
+            confirm_label=_("Remove photo"),
+            cancel_url=reverse("members:edit"),
+        )
+    services.avatar_remove(member=member)
+    messages.success(request, _("Your photo is removed."))
+    return redirect("members:edit")
+
+
+@login_required
+@require_GET
+def avatar(request, username, side, version):
+    """An active member's photo, for signed-in members only; immutable under
+    its version, so browsers keep it for a year and a new photo is a new URL.
+    404 for an inactive or erased member, an old version or an unknown size."""
+    member = selectors.member_with_avatar(username=username, version=version)
+    if member is None or side not in AVATAR_SIZES:
+        raise Http404
+    response = private_file_response(
+        storages["attachments"],
+        avatar_path(member.pk, member.avatar_version, side),
+        content_type="image/webp",
+    )
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response
 
 
 @login_required

@@ -2,12 +2,13 @@
 
 Their profile is blanked and their login ended; what was about them alone
 (follows, drafts, notifications, mentor offer, open requests, exports,
-sign-in identities) is deleted. Their items, replies and edits stay readable,
-credited to "Former member", because the community's knowledge is not theirs
-alone. Copies of their name in text Practica wrote (others' notifications,
-built digests, dashboard snapshots) are rewritten. What other people wrote
-about them (an @mention in someone's reply) is those people's content and is
-left as it is; the mention no longer links to a profile."""
+sign-in identities, their photo) is deleted. Their items, replies and edits
+stay readable, credited to "Former member", because the community's
+knowledge is not theirs alone. Copies of their name in text Practica wrote
+(others' notifications, built digests, dashboard snapshots) are rewritten.
+What other people wrote about them (an @mention in someone's reply) is those
+people's content and is left as it is; the mention no longer links to a
+profile."""
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from communities.models import Membership
 from journeys.models import Aspiration, Plan
 from knowledge.models import Draft, Follow, Mention
 from members.audit import audit_record
+from members.avatars import avatar_files_delete
 from members.models import AuditAction, LeadershipRole, User
 from mentoring.models import (
     Assumption,
@@ -152,7 +154,12 @@ def member_erase(*, member: User) -> User:
     # A new password hash changes the session auth hash: every session of
     # theirs, on every web server, is signed out at its next request.
     member.set_unusable_password()
+    # Their photo: the files go once the erasure is committed.
+    avatar_version, member.avatar_version = member.avatar_version, ""
     member.save()
+    transaction.on_commit(
+        lambda: avatar_files_delete(member_id=member.pk, version=avatar_version)
+    )
     member.expertise.clear()
     member.interests.clear()
 

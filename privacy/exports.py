@@ -33,6 +33,7 @@ from knowledge.models import (
     Reply,
     Revision,
 )
+from members.avatars import avatar_file
 from members.jobs import enqueue_on_commit
 from members.models import User
 from mentoring.models import (
@@ -208,8 +209,11 @@ def _zip_bytes(member: User) -> bytes:
         archive.writestr(
             "README.txt",
             "Your data from Practica, as JSON files: one per kind of record.\n"
-            "files/ holds the attachments you uploaded.\n",
+            "files/ holds the attachments you uploaded; avatar.webp your photo.\n",
         )
+        photo = avatar_file(member)
+        if photo is not None:
+            archive.writestr("avatar.webp", photo)
         for name, rows in export_contents(member).items():
             archive.writestr(
                 f"{name}.json",

@@ -533,6 +533,8 @@ ATTACHMENT_MAX_MB = {
     "audio": env.int("ATTACHMENT_MAX_MB_AUDIO", default=20),
     "video": env.int("ATTACHMENT_MAX_MB_VIDEO", default=50),
 }
+# Largest profile photo a member may upload (members.avatars), in megabytes.
+AVATAR_MAX_MB = env.int("AVATAR_MAX_MB", default=5)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

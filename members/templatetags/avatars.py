@@ -1,8 +1,9 @@
-"""{% avatar person %} or {% avatar person 64 %}: a person's picture."""
+"""{% avatar person %} or {% avatar person 64 %}: a person's picture (their
+photo, else their initials; no query: the photo's version is on the row)."""
 
 from django import template
 
-from members.avatars import avatar_svg
+from members.avatars import avatar_html
 
 register = template.Library()
 
@@ -11,4 +12,4 @@ register = template.Library()
 def avatar(person, size: int = 32):
     if person is None:
         return ""
-    return avatar_svg(person, size=int(size))
+    return avatar_html(person, size=int(size))

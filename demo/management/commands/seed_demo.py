@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo import (
+    avatars,
     communities,
     contributions,
     dashboards,
@@ -28,6 +29,7 @@ from demo import (
 
 STEPS = [
     people,
+    avatars,
     communities,
     knowledge,
     contributions,
