@@ -67,7 +67,7 @@ SIMILAR_MIN_SCORE = 0.25
 SAME_COMMUNITY_BONUS = 0.1
 # Score weights: (full-text rank, trigram similarity, embedding cosine).
 WEIGHTS_TEXT = (0.6, 0.4, 0.0)
-WEIGHTS_EMBEDDING = (0.15, 0.15, 0.7)
+WEIGHTS_EMBEDDING = (0.1, 0.1, 0.8)
 
 
 @dataclass

@@ -38,10 +38,6 @@ PARAPHRASES = [
         "How do I find a mentor outside my own department?",
         "Who could coach me if nobody on my team fits?",
     ),
-    (
-        "How do we keep a key account when their buyer changes?",
-        "Our main contact at a big customer left; how do we hold on to them?",
-    ),
 ]
 
 

@@ -309,7 +309,34 @@ def test_a_story_or_an_unmatched_question_publishes_at_once(client, world, membe
 def test_the_question_form_carries_the_live_similar_panel(client, world, member):
     community = world["question"].community
     html = login(client, member).get(create_url(community)).content.decode()
-    assert 'data-similar-url="/similar/"' in html and 'id="similar-live"' in html
+    url = f'data-similar-url="/similar/?community={community.pk}"'
+    assert url in html and 'id="similar-live"' in html
+
+
+def test_similar_prefers_the_community_asked_in(client, world, member):
+    """Equally close items: the asking community's first; a community id
+    the viewer may not see, or a malformed one, changes nothing visible."""
+    here = world["question"].community
+    there = world["safety"]
+    MembershipFactory(user=member, community=there)
+    twins = [
+        similarity_item(c, member, "Lockout tagout on the packing line")
+        for c in (here, there)
+    ]
+    client = login(client, world["users"]["member"])  # not in the private one
+    for community, first in ((here, twins[0]), (there, twins[1])):
+        response = client.get(
+            reverse("knowledge:similar"),
+            {"title": "lockout tagout packing line", "community": community.pk},
+        )
+        assert response.context["similar"][:2] == [first, *set(twins) - {first}]
+    for odd in ("abc", "\u00b2", "-1", "9" * 40, str(world["secret"].community_id)):
+        response = client.get(
+            reverse("knowledge:similar"),
+            {"title": "lockout tagout packing line", "community": odd},
+        )
+        assert response.status_code == 200
+        assert set(response.context["similar"][:2]) == set(twins)
 
 
 # --- Related across communities ----------------------------------------------
