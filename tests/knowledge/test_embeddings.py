@@ -128,3 +128,18 @@ def test_cosines_skip_missing_and_foreign_vectors(on):
     assert found[0] == pytest.approx(0.666, abs=1e-3)
     assert found[1:3] == [0.0, 0.0]
     assert found[3] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_crowding_is_higher_inside_a_dense_topic(on):
+    cluster = [
+        "How do you hand over the night shift?",
+        "Night shift handover checklist",
+        "What goes wrong most often at shift change?",
+        "How long should a shift handover take?",
+    ]
+    loner = "What is a fair price for a key account renewal?"
+    vectors = embeddings.embed([*cluster, loner])
+    crowded = embeddings.crowding([*vectors, None], 2)
+    assert min(crowded[:4]) > crowded[4] > 0
+    assert crowded[5] == 0.0
+    assert embeddings.crowding([vectors[0]], 10) == [0.0]
