@@ -135,7 +135,8 @@ def rank_candidates(
     the nearest neighbours among the ItemSignature queryset `scope` (the
     communities `pool` may hold, or every signature when None) are added
     to the text's candidates (two queries). `pool` decides either way.
-    Items of `prefer_community_id` come first at equal scores (the bonus)."""
+    Items of `prefer_community_id` are ordered SAME_COMMUNITY_BONUS higher;
+    with embeddings, crowded candidates lower (CROWDING_K)."""
     text = " ".join(text.split())[:500]
     query = _any_word_query(text)
     if query is None and vector is None:
@@ -182,14 +183,15 @@ _COLUMNS = ("id", "rank", "trigram", "similarity__embedding", "community_id")
 
 
 def _scored(queryset, *, text: str, query):
-    """(id, full-text rank, title trigram similarity, embedding) rows."""
+    """`queryset` annotated with its full-text rank and title trigram
+    similarity (the text features of the score)."""
+    # Normalised by document length: a long body matching many of the
+    # words should not beat a title that says the same thing.
     rank = (
         SearchRank(F("search_vector"), query, normalization=Value(1))
         if query
         else Value(0.0)
     )
-    # Normalised by document length: a long body matching many of the
-    # words should not beat a title that says the same thing.
     return queryset.annotate(rank=rank, trigram=TrigramSimilarity("title", text))
 
 
