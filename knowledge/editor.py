@@ -129,12 +129,16 @@ def item_form_response(
     )
 
 
-def _similar_on_preview(request):
+def _similar_on_preview(request, community):
     """A new question's preview shows the similar items too."""
     data = request.POST
     if data.get("kind") != ItemKind.QUESTION or data.get("ask_anyway"):
         return []
-    return similar_items(viewer=request.user, text=data.get("title", "")[:200])
+    return similar_items(
+        viewer=request.user,
+        text=data.get("title", "")[:200],
+        community_id=community.pk,
+    )
 
 
 def button_response(request, upload, *, community, item=None, draft=None):
@@ -153,7 +157,7 @@ def button_response(request, upload, *, community, item=None, draft=None):
         return respond(form_with_template(upload.data))
     if "preview" in request.POST:
         form, preview = form_with_preview(upload.data)
-        similar = () if item or draft else _similar_on_preview(request)
+        similar = () if item or draft else _similar_on_preview(request, community)
         return respond(form, preview=preview, similar=similar)
     if "upload" in request.POST:
         return respond(form_as_typed(upload.data))

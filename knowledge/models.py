@@ -826,6 +826,30 @@ class Mention(models.Model):
         return f"{self.user} mentioned in {self.reply_id or self.item_id}"
 
 
+class RealField(models.FloatField):
+    """A single-precision float: half the bytes of FloatField's double, and
+    an embedding's float32 values lose nothing."""
+
+    def db_type(self, connection):
+        return "real"
+
+
+class BitStringField(models.Field):
+    """PostgreSQL's bit(length), read and written as a string of 0s and 1s."""
+
+    def __init__(self, *args, length: int, **kwargs):
+        self.length = length
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["length"] = self.length
+        return name, path, args, kwargs
+
+    def db_type(self, connection):
+        return f"bit({self.length})"
+
+
 class ItemSimilarity(models.Model):
     """What matching knows about one item, computed by a job on save
     (knowledge.similarity_refresh): the hash of the text it was computed from
@@ -839,7 +863,7 @@ class ItemSimilarity(models.Model):
     )
     text_hash = models.CharField(max_length=64)
     embedding_model = models.CharField(max_length=80, blank=True)
-    embedding = ArrayField(models.FloatField(), null=True, blank=True)
+    embedding = ArrayField(RealField(), null=True, blank=True)
     related_ids = ArrayField(models.IntegerField(), default=list, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
 
@@ -914,3 +938,26 @@ class InboundMailLog(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()}: {self.sender} -> {self.recipient}"
+
+
+class ItemSignature(models.Model):
+    """The sign bits of an item's embedding under fixed random hyperplanes
+    (knowledge.embeddings.signature), with the item's community: the narrow
+    row the nearest-neighbour scan reads. The Hamming distance of two
+    signatures estimates the angle between their vectors, so the scan ranks
+    every visible row on it and the few nearest are then ranked on the exact
+    cosine of the embeddings (ItemSimilarity). Written with the embedding;
+    none when embeddings are off."""
+
+    item = models.OneToOneField(
+        Item, on_delete=models.CASCADE, primary_key=True, related_name="signature"
+    )
+    # A copy of the item's, so the scan filters on the visible communities
+    # without reading the (wide) item table; an item never changes community.
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    signature = BitStringField(length=384)
+
+    def __str__(self):
+        return f"Signature of item {self.item_id}"

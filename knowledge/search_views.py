@@ -2,6 +2,7 @@
 the question form: small GET endpoints the scripts call as the member types.
 Both answer the same for every data size: a few rows per group."""
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from knowledge.selectors import finder
 
 # Longer input is cut, not refused: the box is for a few words.
 MAX_TYPED = 200
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 def _typed(request, name: str) -> str:
@@ -100,5 +102,11 @@ def similar(request):
     """The closest existing items to a question's title, as an HTML fragment
     for the question form (the same list the form shows on submit)."""
     title = _typed(request, "title")
-    items = similarity.similar_items(viewer=request.user, text=title)
+    # The community the question is asked in (its items come first); not
+    # checked, as it only orders what the viewer may see anyway.
+    community = request.GET.get("community", "")
+    community_id = int(community) if _ID.fullmatch(community) else None
+    items = similarity.similar_items(
+        viewer=request.user, text=title, community_id=community_id
+    )
     return render(request, "knowledge/_similar.html", {"similar": items})

@@ -2,13 +2,17 @@
 
 Candidates come from PostgreSQL: the newest items whose stored full-text
 vector matches *any* of the words (a paraphrase rarely repeats all of
-them). They are scored on their full-text rank and their title's trigram
-similarity (pg_trgm), plus
-the cosine of the titles' sentence embeddings when embeddings are on
-(knowledge.embeddings), so everything still works on text alone.
+them) and, when embeddings are on (knowledge.embeddings), the nearest
+neighbours of the text's embedding, found by a scan of the visible items'
+signatures (ItemSignature; Hamming distance) and ranked on the exact cosine.
+A paraphrase that shares no word with the original is found only by the
+second. Candidates are scored on their full-text rank, their title's
+trigram similarity (pg_trgm) and the cosine of the titles' embeddings, so
+everything still works on text alone.
 
-- similar_items(viewer=, text=): "has this been asked?" across every
-  community the viewer may see, answered ones first.
+- similar_items(viewer=, text=, community_id=): "has this been asked?"
+  across every community the viewer may see, answered ones first, the
+  community it is asked in preferred.
 - related_for(item=, viewer=): "how others handle this", read from the
   neighbours a job stored (related_compute); the viewer's permissions are
   applied when reading, never when storing.
@@ -24,11 +28,19 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Func, IntegerField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from communities.access import communities_visible_to
 from knowledge import embeddings
-from knowledge.models import Item, ItemKind, ItemSimilarity
+from knowledge.models import (
+    BitStringField,
+    Item,
+    ItemKind,
+    ItemSignature,
+    ItemSimilarity,
+)
 from knowledge.selectors.visibility import LIST_RELATED, visible_items
 from members.jobs import enqueue_on_commit
 
@@ -39,6 +51,8 @@ MAX_WORDS = 24
 CANDIDATES = 60
 # Matches of the words scored per request: the newest this many.
 TEXT_CAP = 500
+# Nearest signatures (Hamming) ranked on the exact cosine per request.
+NEIGHBOURS = 200
 SIMILAR_SHOWN = 5
 RELATED_STORED = 20
 RELATED_SHOWN = 5
@@ -47,15 +61,27 @@ RELATED_SHOWN = 5
 RANK_FULL = 0.5
 # Below this a "similar" item is noise, not worth interrupting an asker for.
 SIMILAR_MIN_SCORE = 0.25
+# Added to the score of items in the community a question is being asked in
+# (for the order only, not the threshold): the same words mean the same
+# thing there, and its answers are the asker's context.
+SAME_COMMUNITY_BONUS = 0.1
+# Hubness correction of the order (not the threshold) with embeddings: each
+# candidate's cosine loses half the mean cosine of its CROWDING_K nearest
+# fellow candidates (CSLS's usual k). Questions in a dense topic are close
+# to every query about it and otherwise crowd the first five.
+CROWDING_K = 10
 # Score weights: (full-text rank, trigram similarity, embedding cosine).
 WEIGHTS_TEXT = (0.6, 0.4, 0.0)
-WEIGHTS_EMBEDDING = (0.35, 0.25, 0.4)
+WEIGHTS_EMBEDDING = (0.1, 0.1, 0.8)
 
 
 @dataclass
 class Match:
     item_id: int
     score: float
+    # The order: `score`, less the crowding correction, plus
+    # SAME_COMMUNITY_BONUS in the preferred community.
+    order: float = 0.0
 
 
 def _words(text: str) -> list[str]:
@@ -75,13 +101,101 @@ def _any_word_query(text: str) -> SearchQuery | None:
     return SearchQuery(" | ".join(words), search_type="raw", config="english")
 
 
-def rank_candidates(pool, *, text: str, vector=None, limit: int) -> list[Match]:
+class HammingDistance(Func):
+    """Bits that differ between two bit strings of the same length."""
+
+    template = "bit_count(%(expressions)s)"
+    arg_joiner = " # "
+    output_field = IntegerField()
+
+
+def _nearest(scope, vector):
+    """A subquery: the ids of the NEIGHBOURS items of the ItemSignature
+    queryset `scope` whose signatures are nearest `vector`'s. A scan of
+    narrow rows (about 100 bytes each), no index."""
+    bits = Cast(Value(embeddings.signature(vector)), BitStringField(length=384))
+    return (
+        scope.annotate(distance=HammingDistance(F("signature"), bits))
+        .order_by("distance", "-item_id")
+        .values("item_id")[:NEIGHBOURS]
+    )
+
+
+def rank_candidates(
+    pool,
+    *,
+    text: str,
+    vector=None,
+    limit: int,
+    scope=None,
+    prefer_community_id: int | None = None,
+) -> list[Match]:
     """The `limit` best items of the queryset `pool` for `text`, best first.
-    One query; `vector` is the text's embedding (None: text only)."""
+    `vector` is the text's embedding (None: text only: one query); with it,
+    the nearest neighbours among the ItemSignature queryset `scope` (the
+    communities `pool` may hold, or every signature when None) are added
+    to the text's candidates (two queries). `pool` decides either way.
+    Items of `prefer_community_id` are ordered SAME_COMMUNITY_BONUS higher;
+    with embeddings, crowded candidates lower (CROWDING_K)."""
     text = " ".join(text.split())[:500]
     query = _any_word_query(text)
-    if query is None:
+    if query is None and vector is None:
         return []
+    rows = _text_candidates(pool, text=text, query=query) if query else []
+    if vector:
+        have = {row[0] for row in rows}
+        nearest = _nearest(
+            ItemSignature.objects.all() if scope is None else scope, vector
+        )
+        rows += [
+            row
+            for row in _scored(
+                pool.filter(pk__in=nearest), text=text, query=query
+            ).values_list(*_COLUMNS)
+            if row[0] not in have
+        ]
+    if not rows:
+        return []
+    weights = WEIGHTS_EMBEDDING if vector else WEIGHTS_TEXT
+    if vector:
+        cosines = embeddings.cosines(vector, [row[3] for row in rows])
+        crowding = embeddings.crowding([row[3] for row in rows], CROWDING_K)
+    else:
+        cosines = crowding = [0.0] * len(rows)
+    matches = []
+    for (pk, rank, trigram, _embedding, community_id), cosine, crowded in zip(
+        rows, cosines, crowding, strict=True
+    ):
+        score = (
+            weights[0] * min(1.0, (rank or 0.0) / RANK_FULL)
+            + weights[1] * (trigram or 0.0)
+            + weights[2] * max(0.0, cosine)
+        )
+        order = score - weights[2] * crowded / 2
+        if community_id == prefer_community_id:
+            order += SAME_COMMUNITY_BONUS
+        matches.append(Match(item_id=pk, score=score, order=order))
+    matches.sort(key=lambda match: (-match.order, -match.item_id))
+    return matches[:limit]
+
+
+_COLUMNS = ("id", "rank", "trigram", "similarity__embedding", "community_id")
+
+
+def _scored(queryset, *, text: str, query):
+    """`queryset` annotated with its full-text rank and title trigram
+    similarity (the text features of the score)."""
+    # Normalised by document length: a long body matching many of the
+    # words should not beat a title that says the same thing.
+    rank = (
+        SearchRank(F("search_vector"), query, normalization=Value(1))
+        if query
+        else Value(0.0)
+    )
+    return queryset.annotate(rank=rank, trigram=TrigramSimilarity("title", text))
+
+
+def _text_candidates(pool, *, text: str, query) -> list[tuple]:
     # Only the newest matches of the words are scored (an index walk that
     # stops early, as search does): an "any word" query can match most of
     # 300,000 items, and ranking them all takes seconds. Trigram similarity
@@ -92,32 +206,11 @@ def rank_candidates(pool, *, text: str, vector=None, limit: int) -> list[Match]:
         .order_by("-created_at", "-id")
         .values("id")[:TEXT_CAP]
     )
-    rows = (
-        Item.objects.filter(pk__in=newest)
-        .annotate(
-            # Normalised by document length: a long body matching many of the
-            # words should not beat a title that says the same thing.
-            rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
-            trigram=TrigramSimilarity("title", text),
-        )
+    return list(
+        _scored(Item.objects.filter(pk__in=newest), text=text, query=query)
         .order_by((F("rank") + F("trigram")).desc(), "-id")
-        .values_list("id", "rank", "trigram", "similarity__embedding")[:CANDIDATES]
+        .values_list(*_COLUMNS)[:CANDIDATES]
     )
-    rows = list(rows)
-    if not rows:
-        return []
-    weights = WEIGHTS_EMBEDDING if vector else WEIGHTS_TEXT
-    matches = []
-    for pk, rank, trigram, embedding in rows:
-        cosine = max(0.0, embeddings.cosine(vector, embedding)) if vector else 0.0
-        score = (
-            weights[0] * min(1.0, (rank or 0.0) / RANK_FULL)
-            + weights[1] * (trigram or 0.0)
-            + weights[2] * cosine
-        )
-        matches.append(Match(item_id=pk, score=score))
-    matches.sort(key=lambda match: (-match.score, -match.item_id))
-    return matches[:limit]
 
 
 def _answered_tier(item: Item) -> int:
@@ -135,16 +228,28 @@ def _rows_in_order(ids: list[int], queryset) -> list[Item]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def similar_items(*, viewer, text: str, limit: int = SIMILAR_SHOWN) -> list[Item]:
+def similar_items(
+    *, viewer, text: str, community_id: int | None = None, limit: int = SIMILAR_SHOWN
+) -> list[Item]:
     """Items `viewer` may see closest to `text` (a question's title being
-    typed), answered ones first. Two queries (none for an empty text)."""
+    typed in `community_id`, whose items are preferred), answered ones
+    first. Two queries, three with embeddings (none for an empty text). Any
+    `community_id` is safe: it only orders items the viewer may see."""
     if not _words(text):
         return []
     vector = embeddings.embed_one(text)
+    scope = ItemSignature.objects.filter(
+        community_id__in=communities_visible_to(viewer).values("pk")
+    )
     matches = [
         match
         for match in rank_candidates(
-            visible_items(viewer), text=text, vector=vector, limit=limit
+            visible_items(viewer),
+            text=text,
+            vector=vector,
+            limit=limit,
+            scope=scope,
+            prefer_community_id=community_id,
         )
         if match.score >= SIMILAR_MIN_SCORE
     ]
@@ -180,14 +285,18 @@ def related_compute(*, item: Item, vector=None) -> list[int]:
         .exclude(shared_from_id__in=family)
     )
     matches = rank_candidates(
-        pool, text=_related_text(item), vector=vector, limit=RELATED_STORED
+        pool,
+        text=_related_text(item),
+        vector=vector,
+        limit=RELATED_STORED,
+        scope=ItemSignature.objects.exclude(community_id=item.community_id),
     )
     return [match.item_id for match in matches]
 
 
 @transaction.atomic
 def similarity_refresh(*, item_id: int, force: bool = False) -> bool:
-    """Compute an item's embedding and related items. Idempotent: with the
+    """Compute an item's embedding, signature and related items. Idempotent: with the
     same title, tags, community and model it does nothing unless `force`
     (the sweep uses it to take newer items into account). Returns whether
     it wrote."""
@@ -210,6 +319,16 @@ def similarity_refresh(*, item_id: int, force: bool = False) -> bool:
             "computed_at": timezone.now(),
         },
     )
+    if vector:
+        ItemSignature.objects.update_or_create(
+            item_id=item_id,
+            defaults={
+                "community_id": item.community_id,
+                "signature": embeddings.signature(vector),
+            },
+        )
+    else:
+        ItemSignature.objects.filter(item_id=item_id).delete()
     return True
 
 

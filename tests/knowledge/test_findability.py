@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from knowledge import embeddings, similarity, tasks
-from knowledge.models import Item, ItemKind, ItemSimilarity
+from knowledge.models import Item, ItemKind, ItemSignature, ItemSimilarity
 from members.models import LeadershipRole
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.knowledge.conftest import login
@@ -309,7 +309,34 @@ def test_a_story_or_an_unmatched_question_publishes_at_once(client, world, membe
 def test_the_question_form_carries_the_live_similar_panel(client, world, member):
     community = world["question"].community
     html = login(client, member).get(create_url(community)).content.decode()
-    assert 'data-similar-url="/similar/"' in html and 'id="similar-live"' in html
+    url = f'data-similar-url="/similar/?community={community.pk}"'
+    assert url in html and 'id="similar-live"' in html
+
+
+def test_similar_prefers_the_community_asked_in(client, world, member):
+    """Equally close items: the asking community's first; a community id
+    the viewer may not see, or a malformed one, changes nothing visible."""
+    here = world["question"].community
+    there = world["safety"]
+    MembershipFactory(user=member, community=there)
+    twins = [
+        similarity_item(c, member, "Lockout tagout on the packing line")
+        for c in (here, there)
+    ]
+    client = login(client, world["users"]["member"])  # not in the private one
+    for community, first in ((here, twins[0]), (there, twins[1])):
+        response = client.get(
+            reverse("knowledge:similar"),
+            {"title": "lockout tagout packing line", "community": community.pk},
+        )
+        assert response.context["similar"][:2] == [first, *set(twins) - {first}]
+    for odd in ("abc", "\u00b2", "-1", "9" * 40, str(world["secret"].community_id)):
+        response = client.get(
+            reverse("knowledge:similar"),
+            {"title": "lockout tagout packing line", "community": odd},
+        )
+        assert response.status_code == 200
+        assert set(response.context["similar"][:2]) == set(twins)
 
 
 # --- Related across communities ----------------------------------------------
@@ -420,8 +447,8 @@ def test_embedding_path_stores_vectors_and_ranks_with_them(client, world, settin
     compute_all()
     row = ItemSimilarity.objects.get(item=world["question"])
     assert row.embedding_model == embeddings.MODEL_NAME
-    assert len(row.embedding) == 64
-    assert abs(sum(x * x for x in row.embedding) - 1) < 1e-6
+    assert len(row.embedding) == 384
+    assert abs(sum(x * x for x in row.embedding) - 1) < 1e-5
     close = embeddings.cosine(
         embeddings.embed_one("handing over the night shift"), row.embedding
     )
@@ -442,3 +469,82 @@ def test_a_new_questions_preview_shows_similar_items(client, world, member):
     html = response.content.decode()
     assert "Already asked?" in html and "Typed body stays." in html
     assert Item.objects.filter(title__startswith="How do we hand").count() == 0
+
+
+# --- Nearest neighbours (embeddings on) --------------------------------------
+
+# The world's question, in words it does not share with any item's title.
+PARAPHRASE = "Changeover between the evening and overnight crews"
+
+
+@pytest.fixture
+def neighbours(world, settings):
+    settings.SIMILARITY_EMBEDDINGS = True
+    compute_all()
+    return world
+
+
+def test_text_alone_misses_a_paraphrase(client, world):
+    """Why the embeddings are a candidate source, not only a score."""
+    compute_all()
+    assert similar(as_role(client, world, "staff"), PARAPHRASE).context["similar"] == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_similar_finds_paraphrases_only_where_the_viewer_may_see(
+    client, neighbours, role
+):
+    response = similar(as_role(client, neighbours, role), PARAPHRASE)
+    if role == "anonymous":
+        assert response.status_code == 302
+        return
+    found = response.context["similar"]
+    assert neighbours["question"] in found and neighbours["elsewhere"] in found
+    assert (neighbours["secret"] in found) == (role in SEES_PRIVATE)
+    if role not in SEES_PRIVATE:
+        assert "Zebracorn" not in response.content.decode()
+
+
+def test_signatures_follow_the_item_and_the_setting(neighbours, settings):
+    rows = {row.item_id: row for row in ItemSignature.objects.all()}
+    assert set(rows) == set(Item.objects.values_list("pk", flat=True))
+    secret = neighbours["secret"]
+    assert rows[secret.pk].community_id == secret.community_id
+    assert len(rows[secret.pk].signature) == 384
+    # Hidden items keep their signature but the pool leaves them out.
+    from django.utils import timezone
+
+    Item.objects.filter(pk=neighbours["elsewhere"].pk).update(hidden_at=timezone.now())
+    staff = neighbours["users"]["staff"]
+    found = similarity.similar_items(viewer=staff, text=PARAPHRASE)
+    assert neighbours["elsewhere"] not in found and neighbours["question"] in found
+    # Off: a refresh drops the signature (text ranking only).
+    settings.SIMILARITY_EMBEDDINGS = False
+    similarity.similarity_refresh(item_id=secret.pk)
+    assert not ItemSignature.objects.filter(item=secret).exists()
+
+
+def test_related_comes_from_neighbours_in_other_communities(neighbours):
+    question = neighbours["question"]
+    related = ItemSimilarity.objects.get(item=question).related_ids
+    assert neighbours["elsewhere"].pk in related
+    assert question.pk not in related
+    assert not Item.objects.filter(
+        pk__in=related, community_id=question.community_id
+    ).exists()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_similar_with_embeddings_query_count_is_pinned(
+    client, world, community, member, size, settings, django_assert_num_queries
+):
+    settings.SIMILARITY_EMBEDDINGS = True
+    fill(community, member, size)
+    compute_all()
+    client = as_role(client, world, "member")
+    # Session and user (2), the layout's unread badge (1), the text
+    # candidates (1), the nearest neighbours' rows with the signature scan
+    # as their subquery (1), the rows shown (1).
+    with django_assert_num_queries(6):
+        response = similar(client, PARAPHRASE)
+    assert len(response.context["similar"]) == 5
