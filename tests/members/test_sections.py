@@ -93,7 +93,7 @@ def test_the_apps_register_their_sections_in_page_order():
         profile_follow_section,
     )
     from knowledge.home import panel as knowledge_home
-    from knowledge.panels import community_feed_panel
+    from knowledge.panels import community_feed_panel, practice_balance_panel
     from knowledge.profile import contributions_section
     from mentoring.home import panel as mentoring_home
     from mentoring.profile import mentor_offer_section
@@ -110,6 +110,7 @@ def test_the_apps_register_their_sections_in_page_order():
         community_follow_section,
         community_plan_panel,
         latest_digest_panel,
+        practice_balance_panel,
         community_feed_panel,
     ]
     assert sections.providers_for("profile") == [
