@@ -96,7 +96,7 @@ def test_the_apps_register_their_sections_in_page_order():
     from knowledge.panels import community_feed_panel, practice_balance_panel
     from knowledge.profile import contributions_section
     from mentoring.home import panel as mentoring_home
-    from mentoring.profile import mentor_offer_section
+    from mentoring.profile import mentor_offer_section, thinking_followups_section
     from privacy.sections import erase_section
 
     assert sections.providers_for("home") == [
@@ -118,5 +118,6 @@ def test_the_apps_register_their_sections_in_page_order():
         profile_trajectory_section,
         contributions_section,
         mentor_offer_section,
+        thinking_followups_section,
         erase_section,
     ]
