@@ -1,3 +1,5 @@
+import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -173,3 +175,155 @@ def test_erasure_revokes_api_access(client, member):
     member_erase(member=member)
     assert not PersonalAccessToken.objects.filter(user=member).exists()
     assert client.get("/api/v1/communities/", **headers).status_code == 401
+
+
+def _whole_name_count(name: str) -> int:
+    """How often `name` appears as a whole name in any text column."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    count = 0
+    for model, field in _text_columns():
+        as_text = model.objects.annotate(_text=Cast(field.name, models.TextField()))
+        for text in as_text.filter(_text__contains=name).values_list(
+            "_text", flat=True
+        ):
+            count += len(pattern.findall(text))
+    return count
+
+
+@pytest.fixture
+def namesakes(db, staff):
+    """Ann Lee (to be erased) and Ann Leeds, side by side in every copy
+    Practica writes: notifications, a digest, a dashboard snapshot, webhook
+    deliveries and the audit log."""
+    from dashboards.models import ORGANISATION, Snapshot, encode_cells
+    from dashboards.report.cells import member_cell
+    from dashboards.tables import Cell
+    from integrations.models import Delivery, Event, Webhook
+    from knowledge import services as knowledge
+    from knowledge.models import ItemKind
+    from members.services import leadership_role_set
+    from notifications.services import notify
+    from tests.communities.factories import CommunityFactory, MembershipFactory
+    from tests.members.factories import UserFactory
+    from tests.mentoring.factories import PairFactory
+
+    ann = UserFactory(display_name="Ann Lee", username="ann-lee")
+    leeds = UserFactory(display_name="Ann Leeds", username="ann-leeds")
+    community = CommunityFactory(name="Shift Leads", slug="shift-leads")
+    hook = Webhook.objects.create(
+        name="Chat", url="https://hooks.example.com/x", events=[Event.ITEM_CREATED]
+    )
+    for person in (ann, leeds):
+        MembershipFactory(user=person, community=community)
+        item = knowledge.item_create(
+            author=person,
+            community=community,
+            kind=ItemKind.QUESTION,
+            title=f"Question from {person.username}",
+            body="Who knows?",
+            tags=[],
+        )
+        Delivery.objects.create(
+            webhook=hook,
+            event_id=uuid.uuid4(),
+            event=Event.ITEM_CREATED,
+            payload={
+                "item": {
+                    "id": item.pk,
+                    "author": {
+                        "username": person.username,
+                        "display_name": person.display_name,
+                    },
+                }
+            },
+        )
+        leadership_role_set(actor=staff, member=person, role="networker")
+    pair = PairFactory(mentor=leeds, mentee=ann, status=Pair.Status.ACTIVE)
+    # About Ann: she acted, or it is about her pair (naming both).
+    notify(
+        recipient=leeds,
+        actor=ann,
+        kind="test",
+        message="Ann Lee thanked you, Ann Leeds.",
+    )
+    notify(
+        recipient=staff,
+        kind="mentoring.idle",
+        message="Ann Leeds and Ann Lee: no check-in for 60 days.",
+        url=pair.get_absolute_url(),
+    )
+    # Not about Ann: left exactly as written.
+    unrelated = notify(
+        recipient=staff, actor=leeds, kind="test", message="Ann Leeds replied."
+    )
+    digest = digest_build(
+        community=community,
+        period="weekly",
+        start=period_bounds("weekly", timezone.now() + timedelta(days=7))[0],
+    )
+    # A snapshot's table rows: a person cell [name, profile link] and a count.
+    Snapshot.objects.create(
+        scope=ORGANISATION,
+        period_days=30,
+        day=timezone.localdate(),
+        period_start=timezone.now() - timedelta(days=30),
+        period_end=timezone.now(),
+        data={
+            "askers": [
+                encode_cells([member_cell(person), Cell(n)])
+                for n, person in enumerate((ann, leeds))
+            ]
+        },
+    )
+    return {"ann": ann, "leeds": leeds, "digest": digest, "unrelated": unrelated}
+
+
+def test_erasing_ann_lee_leaves_ann_leeds_in_every_copy(namesakes):
+    """Copies about the erased member lose her whole name; a namesake whose
+    name starts with hers ("Ann Leeds") keeps every mention of his."""
+    from dashboards.models import Snapshot
+    from integrations.models import Delivery
+    from members.models import AuditEntry
+
+    digest, ann = namesakes["digest"], namesakes["ann"]
+    assert "Ann Lee<" in digest.html and "Ann Leeds" in digest.html
+    leeds_before = _whole_name_count("Ann Leeds")
+    assert _whole_name_count("Ann Lee") >= 6  # each kind of copy has her
+    assert leeds_before >= 6
+
+    member_erase(member=ann)
+
+    assert _whole_name_count("Ann Lee") == 0
+    assert _whole_name_count("Ann Leeds") == leeds_before
+    assert _rows_containing("/members/ann-lee/") == []
+    assert "/members/ann-leeds/" in namesakes["digest"].html
+    digest.refresh_from_db()
+    assert FORMER_MEMBER in digest.html and "Ann Leeds" in digest.html
+    people = [
+        e["author"]
+        for e in digest.content["open_questions"] + digest.content["new_items"]
+    ]
+    assert {"name": FORMER_MEMBER, "username": f"former-member-{ann.pk}"}.items() <= (
+        next(p for p in people if p["id"] == ann.pk).items()
+    )
+    unrelated = namesakes["unrelated"]
+    assert unrelated.__class__.objects.get(pk=unrelated.pk).message == (
+        "Ann Leeds replied."
+    )
+    assert namesakes["leeds"].notifications.get(kind="test").message == (
+        f"{FORMER_MEMBER} thanked you, Ann Leeds."
+    )
+    assert Snapshot.objects.get().data["askers"] == [
+        [[FORMER_MEMBER, f"/members/former-member-{ann.pk}/"], [0, None]],
+        [["Ann Leeds", "/members/ann-leeds/"], [1, None]],
+    ]
+    authors = sorted(
+        d.payload["item"]["author"]["display_name"] for d in Delivery.objects.all()
+    )
+    assert authors == ["Ann Leeds", FORMER_MEMBER]
+    labels = set(
+        AuditEntry.objects.filter(target_type="members.user").values_list(
+            "target_label", flat=True
+        )
+    )
+    assert labels == {f"member #{ann.pk}", "Ann Leeds"}
