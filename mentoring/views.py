@@ -383,6 +383,42 @@ def _pair_form_post(request, pair, *, form, key, perform, success=None):
     return _pair_page(request, pair, {key: form})
 
 
+def _pair_entry_add(request, pk, *, form_class, key, check, success=None):
+    """Add an entry on the pair page (a goal; an assumption or a commitment
+    in a thinking partnership): `check` is the check_* entry, called with
+    the cleaned data."""
+    pair = _pair_action(request, pk, permissions.is_party)
+    return _pair_form_post(
+        request,
+        pair,
+        form=form_class(request.POST),
+        key=key,
+        perform=lambda data: check(acting_user=request.user, pair_id=pk, **data),
+        success=success,
+    )
+
+
+def _pair_entry_change(request, pk, *, perform, form=None, success=None):
+    """Change one entry from its row on the pair page (tick a goal, update
+    an assumption, review a commitment): nothing is re-rendered, so every
+    error (the form's or the service's) becomes a message, and the member is
+    sent back to the pair. `perform` takes the cleaned data ({} without a
+    form)."""
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("mentoring:pair", pk=pk)
+    try:
+        perform(form.cleaned_data if form is not None else {})
+    except ValidationError as exc:
+        _message_errors(request, exc)
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect("mentoring:pair", pk=pk)
+
+
 def _pair_confirmation(request, pair, *, question, consequence, label):
     """Ask before declining or closing a pair (members.confirm); the names
     fill "%(mentor)s", "%(mentee)s" and "%(other)s" (the other person)."""
@@ -481,31 +517,24 @@ def pair_close(request, pk):
 @login_required
 @require_POST
 def goal_add(request, pk):
-    pair = _pair_action(request, pk, permissions.is_party)
-    return _pair_form_post(
-        request,
-        pair,
-        form=GoalForm(request.POST),
-        key="goal",
-        perform=lambda data: check_goal_add(
-            acting_user=request.user, pair_id=pk, **data
-        ),
+    return _pair_entry_add(
+        request, pk, form_class=GoalForm, key="goal", check=check_goal_add
     )
 
 
 @login_required
 @require_POST
 def goal_toggle(request, pk, goal_pk):
-    try:
-        check_goal_set_done(
+    return _pair_entry_change(
+        request,
+        pk,
+        perform=lambda _data: check_goal_set_done(
             acting_user=request.user,
             pair_id=pk,
             goal_id=goal_pk,
             done=request.POST.get("done") == "1",
-        )
-    except ValidationError as exc:
-        _message_errors(request, exc)
-    return redirect("mentoring:pair", pk=pk)
+        ),
+    )
 
 
 @login_required
@@ -559,15 +588,12 @@ def feedback_give(request, pk):
 @login_required
 @require_POST
 def assumption_add(request, pk):
-    pair = _pair_action(request, pk, permissions.is_party)
-    return _pair_form_post(
+    return _pair_entry_add(
         request,
-        pair,
-        form=AssumptionForm(request.POST),
+        pk,
+        form_class=AssumptionForm,
         key="assumption",
-        perform=lambda data: check_assumption_add(
-            acting_user=request.user, pair_id=pk, **data
-        ),
+        check=check_assumption_add,
         success=_("Added to your assumptions log."),
     )
 
@@ -575,38 +601,26 @@ def assumption_add(request, pk):
 @login_required
 @require_POST
 def assumption_update(request, pk, assumption_pk):
-    form = AssumptionUpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            check_assumption_update(
-                acting_user=request.user,
-                pair_id=pk,
-                assumption_id=assumption_pk,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            _message_errors(request, exc)
-        else:
-            messages.success(request, _("Assumption updated."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("mentoring:pair", pk=pk)
+    return _pair_entry_change(
+        request,
+        pk,
+        form=AssumptionUpdateForm(request.POST),
+        perform=lambda data: check_assumption_update(
+            acting_user=request.user, pair_id=pk, assumption_id=assumption_pk, **data
+        ),
+        success=_("Assumption updated."),
+    )
 
 
 @login_required
 @require_POST
 def commitment_add(request, pk):
-    pair = _pair_action(request, pk, permissions.is_party)
-    return _pair_form_post(
+    return _pair_entry_add(
         request,
-        pair,
-        form=CommitmentForm(request.POST),
+        pk,
+        form_class=CommitmentForm,
         key="commitment",
-        perform=lambda data: check_commitment_add(
-            acting_user=request.user, pair_id=pk, **data
-        ),
+        check=check_commitment_add,
         success=_("Noted: what you will do differently."),
     )
 
@@ -614,16 +628,16 @@ def commitment_add(request, pk):
 @login_required
 @require_POST
 def commitment_review(request, pk, commitment_pk):
-    try:
-        check_commitment_review(
+    return _pair_entry_change(
+        request,
+        pk,
+        perform=lambda _data: check_commitment_review(
             acting_user=request.user,
             pair_id=pk,
             commitment_id=commitment_pk,
             followed_up=request.POST.get("followed_up") == "1",
-        )
-    except ValidationError as exc:
-        _message_errors(request, exc)
-    return redirect("mentoring:pair", pk=pk)
+        ),
+    )
 
 
 @login_required
