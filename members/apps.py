@@ -6,4 +6,7 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self):
-        from members import checks  # noqa: F401 - registers the system check
+        from members import (
+            checks,  # noqa: F401 - registers the system check
+            sso_audit,  # noqa: F401 - connects its receivers
+        )

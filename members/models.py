@@ -224,6 +224,7 @@ class AuditAction(models.TextChoices):
     REPLY_RESTORED = "reply.restored", _("Reply restored")
     REVISION_RESTORED = "revision.restored", _("Earlier version restored")
     SSO_LINKED = "sso.linked", _("Single sign-on account linked")
+    SSO_UNLINKED = "sso.unlinked", _("Single sign-on account unlinked")
     SCIM_CHANGED = "scim.changed", _("Provisioning change (SCIM)")
 
 

@@ -13,7 +13,7 @@ import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 
-from members.models import User
+from members.models import AuditAction, AuditEntry, User
 from tests.members.factories import UserFactory
 from tests.sso.oidc_idp import PASSWORD as IDP_PASSWORD
 
@@ -114,6 +114,10 @@ def test_existing_member_is_linked_by_verified_email(sso_settings, live_server):
     assert back.status_code == 200
     assert User.objects.filter(email="ana.silva@example.com").count() == 1
     assert SocialAccount.objects.get(provider="example").user == ana
+    # The link is in the audit log, made by her sign-in.
+    entry = AuditEntry.objects.get(action=AuditAction.SSO_LINKED)
+    assert (entry.actor, entry.target_id) == (ana, ana.pk)
+    assert entry.details == {"provider": "Example Corp", "via": "verified e-mail"}
     # Her profile is hers, unchanged by the IdP's idea of her name.
     assert _signed_in_as(browser, live_server.url).endswith("Ana S.")
 

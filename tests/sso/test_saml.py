@@ -13,7 +13,7 @@ import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 
-from members.models import User
+from members.models import AuditAction, AuditEntry, User
 from tests.members.factories import UserFactory
 from tests.sso import saml_idp
 from tests.sso.conftest import IDP_PEOPLE
@@ -102,6 +102,9 @@ def test_saml_links_an_existing_member_by_email(saml_settings, live_server):
     assert back.status_code == 200
     assert User.objects.filter(email="ana.silva@example.com").count() == 1
     assert SocialAccount.objects.get().user == ana
+    entry = AuditEntry.objects.get(action=AuditAction.SSO_LINKED)
+    assert (entry.actor, entry.target_id) == (ana, ana.pk)
+    assert entry.details["via"] == "verified e-mail"
     assert _signed_in_as(browser, live_server.url).endswith("Ana S.")
 
 
