@@ -425,8 +425,12 @@ class TopicStrength(models.Model):
             )
         ]
         indexes = [
+            # Covering: suggestions sum a page's tags by (tag, user) from an
+            # index-only scan.
             models.Index(
-                fields=["tag", "user", "community"], name="strength_tag_user_community"
+                fields=["tag", "user", "community"],
+                include=["helpful", "accepted"],
+                name="strength_tag_user_covering",
             )
         ]
 

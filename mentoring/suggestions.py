@@ -6,14 +6,18 @@ WEIGHTS below; change them there and nowhere else.
 
 How it stays fast with 20,000 members:
 1. A few narrow queries fetch, for the wanted tags of the whole page at
-   once, the available offers with room left, which of them offer the tags,
-   which mentors list them as expertise, and the knowledge mentors have
-   shown on them (helpful marks, accepted answers), precomputed per mentor,
-   tag and community by a job (mentoring.strengths). The pool is chosen from
-   these in Python: best topic overlap first, capped (MAX_CANDIDATES per
-   request), and one more query loads those offers and their people.
-2. Scoring happens in Python, only for the offers that touch a request's
-   topics; reasons are written only for the suggestions shown.
+   once, the available offers with room left (with what scoring needs of
+   their people), which of them offer the tags, which mentors list them as
+   expertise, and the knowledge mentors have shown on them (helpful marks,
+   accepted answers), precomputed per mentor, tag and community by a job
+   (mentoring.strengths). They are read as plain rows: no model instances
+   and no per-value conversions for thousands of rows. The pool is chosen
+   from these in Python: best topic overlap first, capped (MAX_CANDIDATES
+   per request).
+2. Scoring happens in Python on plain tuples, only for the pool's offers
+   that touch a request's topics (found per tag, not by scanning the pool).
+3. Only the suggestions shown are loaded as models, with their people, in
+   one query, and only they get their reasons written.
 A page of requests is scored together, so the number of queries does not
 grow with the number of requests or candidates.
 """
@@ -22,13 +26,27 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from communities.access import visible_communities_q
 from communities.models import Membership
 from members.models import ExpertiseTag, LeadershipRole
 from mentoring.models import (
+    FORMAT_FIELDS,
     Format,
     MentorOffer,
     OfferTopic,
@@ -95,6 +113,8 @@ ROLE_FIT = {
 # Peer coaching works best between equals.
 PEER_FIT = 0.8
 _NONE_SET = frozenset()
+_NO_POINTS = {}
+_NO_ROW = (None, None, 0, 0)
 
 
 class Suggestion(NamedTuple):
@@ -143,152 +163,215 @@ def suggestions_for_requests(requests, *, viewer, limit: int = 10) -> dict:
     room = _offers_with_room()
     offer_topics = _offer_topics(tag_ids)
     expertise = _expertise(tag_ids)
-    helpful, accepted = _shown_knowledge(tag_ids, seen=seen)
-    offers = _candidate_offers(
-        room, pool_size, topics=offer_topics, expertise=expertise,
-        shown={user_id for user_id, _tag in helpful.keys() | accepted.keys()},
-    )  # fmt: skip
-    user_ids = {offer.user_id for offer in offers}
-    data = _Facts(
+    shown = _shown_knowledge(tag_ids, seen=seen)
+    pool = _candidate_offers(
+        room, pool_size, topics=offer_topics, expertise=expertise, shown=shown.keys()
+    )
+    user_ids = {offer.user_id for offer in pool}
+    facts = _Facts(
         offer_topics=offer_topics,
         expertise=expertise,
-        helpful=helpful,
-        accepted=accepted,
+        shown=shown,
         communities=_communities(user_ids | {r.mentee_id for r in requests}, seen=seen),
         blocked=_blocked(requests),
     )
-    return {
-        r.pk: _rank(r, wanted[r.pk], offers, data, limit) if wanted[r.pk] else []
+    candidates = _Candidates(pool, facts)
+    ranked = {
+        r.pk: _rank(r, wanted[r.pk], candidates, facts, limit) if wanted[r.pk] else []
         for r in requests
     }
+    # Only the offers shown are loaded as models, with their people.
+    shown = MentorOffer.objects.select_related("user").in_bulk(
+        {offer.pk for best in ranked.values() for _score, offer in best}
+    )
+    for pk, offer in shown.items():
+        offer.load = room[pk].load
+    return {
+        r.pk: [
+            Suggestion(
+                shown[offer.pk].user,
+                score,
+                _reasons(r, wanted[r.pk], shown[offer.pk], facts),
+            )
+            for score, offer in ranked[r.pk]
+        ]
+        for r in requests
+    }
+
+
+class _Offer(NamedTuple):
+    """An available offer with room, as scoring needs it: a page scores
+    thousands of (request, offer) pairs, so no model instances."""
+
+    pk: int
+    user_id: int
+    load: int
+    capacity: int
+    formats: frozenset
+    role: str
+    sort_name: str  # the display name, lower-cased
 
 
 @dataclass
 class _Facts:
     offer_topics: dict  # offer id -> {tag id}
     expertise: dict  # user id -> {tag id}
-    helpful: dict  # (user id, tag id) -> helpful marks received
-    accepted: dict  # (user id, tag id) -> accepted answers written
+    # user id -> {tag id: (tag, user, helpful marks received, accepted answers
+    # written)}, where either figure is not 0
+    shown: dict
     communities: dict  # user id -> {community id: name}
     blocked: set  # ("pair", mentee, mentor) live, ("declined", request, mentor)
     knowers: dict = None  # tag id -> {user ids with expertise or knowledge on it}
 
     def __post_init__(self):
         self.knowers = defaultdict(set)
-        for user_id, tag_id in self.helpful.keys() | self.accepted.keys():
-            self.knowers[tag_id].add(user_id)
+        for user_id, tags in self.shown.items():
+            for tag_id in tags:
+                self.knowers[tag_id].add(user_id)
         for user_id, tags in self.expertise.items():
             for tag_id in tags:
                 self.knowers[tag_id].add(user_id)
 
 
-def _rank(req, wanted: dict, offers, facts: _Facts, limit: int) -> list[Suggestion]:
-    """The best `limit` suggestions. Every candidate is scored; only those
-    shown get their reasons written (a page scores thousands of pairs)."""
+class _Candidates:
+    """The page's pool, prepared once for every request: per offer what
+    scoring reads (rows), and per tag the offers with anything to do with it
+    (offered, listed as expertise, or knowledge shown)."""
+
+    def __init__(self, pool: list[_Offer], facts: _Facts):
+        w = WEIGHTS
+        self.rows = {}
+        for offer in pool:
+            uid = offer.user_id
+            self.rows[offer.pk] = (
+                offer,
+                uid,
+                facts.offer_topics.get(offer.pk, _NONE_SET),
+                facts.expertise.get(uid, _NONE_SET),
+                facts.shown.get(uid, _NO_POINTS),
+                facts.communities.get(uid, {}).keys(),
+                offer.role,
+                # The capacity term, as _score adds it.
+                w.capacity * (offer.capacity - offer.load) / offer.capacity,
+                offer.formats,
+            )
+        self.by_tag = defaultdict(set)
+        by_user = {offer.user_id: offer.pk for offer in pool}
+        for offer in pool:
+            for tag_id in facts.offer_topics.get(offer.pk, ()):
+                self.by_tag[tag_id].add(offer.pk)
+        for tag_id, users in facts.knowers.items():
+            for uid in users:
+                if uid in by_user:
+                    self.by_tag[tag_id].add(by_user[uid])
+
+
+def _rank(req, wanted: dict, candidates: _Candidates, facts: _Facts, limit: int):
+    """The best `limit` (score, offer) for `req`: every offer that touches a
+    wanted topic is scored (most of the pool is about other requests'
+    topics), in the order of the factors in WEIGHTS so that the sums, and
+    so the rounded scores, are the same as _reasons describes."""
+    w = WEIGHTS
+    saturation, worth = w.knowledge_saturation, w.accepted_answer_worth
+    wanted_ids = tuple(wanted)
+    n_wanted = len(wanted)
+    mentee_id, fmt = req.mentee_id, req.format
+    theirs = facts.communities.get(mentee_id, {}).keys()
+    blocked = {mentee_id} | {
+        mentor_id
+        for kind, key, mentor_id in facts.blocked
+        if (kind, key) in (("pair", mentee_id), ("declined", req.pk))
+    }
+    mentee_role = req.mentee.leadership_role
+    role_share = {}  # mentor's role -> share of the role weight
+    pks = set().union(*(candidates.by_tag.get(tag_id, ()) for tag_id in wanted_ids))
     scored = []
-    for offer in _relevant(offers, wanted, facts):
-        mentor_id = offer.user_id
-        if (
-            mentor_id == req.mentee_id
-            or ("pair", req.mentee_id, mentor_id) in facts.blocked
-            or ("declined", req.pk, mentor_id) in facts.blocked
-        ):
+    for pk in pks:
+        offer, uid, offered, known, shown, mine, role, room, formats = candidates.rows[
+            pk
+        ]
+        if uid in blocked:
             continue
-        score = _score(req, wanted, offer, facts)
-        if score is not None:
-            scored.append((score, offer))
-    scored.sort(key=lambda s: (-s[0], s[1].user.display_name.lower(), s[1].user.pk))
-    return [
-        Suggestion(offer.user, score, _score(req, wanted, offer, facts, reasons=[]))
-        for score, offer in scored[:limit]
-    ]
+        covered = total = 0
+        for tag_id in wanted_ids:
+            if tag_id in offered or tag_id in known:
+                covered += 1
+            if tag_id in shown:
+                row = shown[tag_id]
+                total += row[2] + worth * row[3]
+        if not covered and not total:
+            continue
+        score = 0.0
+        if covered:
+            score += w.topics * covered / n_wanted
+        if total:
+            score += w.knowledge * min(1.0, total / saturation)
+        share = role_share.get(role)
+        if share is None:
+            share = role_share[role] = role_fit(role, mentee_role, fmt)[0]
+        if share:
+            score += w.role * share
+        if not mine <= theirs:
+            score += w.bridging * (0.5 if not mine.isdisjoint(theirs) else 1.0)
+        score += room
+        if fmt in formats:
+            score += w.format
+        rounded = round(score)  # every term is positive
+        # Best first, then by name: one tuple per pair, sorted as it stands.
+        scored.append(
+            (-100 if rounded > 100 else -rounded, offer.sort_name, uid, offer)
+        )
+    scored.sort()
+    return [(-score, offer) for score, _name, _uid, offer in scored[:limit]]
 
 
-def _relevant(offers, wanted: dict, facts: _Facts):
-    """The offers with anything to do with the wanted topics, in pool order
-    (most are about other requests' topics: skip them before scoring)."""
-    tags = wanted.keys()
-    users = set().union(*(facts.knowers.get(tag_id, ()) for tag_id in tags))
-    return [
-        offer
-        for offer in offers
-        if offer.user_id in users or facts.offer_topics.get(offer.id, _NONE_SET) & tags
-    ]
-
-
-def _score(req, wanted: dict, offer, facts: _Facts, reasons=None):
-    """The score (0-100) of `offer` for `req`, None when the mentor has
-    nothing to do with the wanted topics; given a `reasons` list, fills it
-    with why and returns it instead."""
+def _reasons(req, wanted: dict, offer, facts: _Facts) -> list[str]:
+    """Why `offer` (a MentorOffer with its user and load) suits `req`, one
+    reason per factor that adds to its score in _rank."""
     w = WEIGHTS
     mentor = offer.user
-    uid = offer.user_id  # cheaper than mentor.pk: this runs thousands of times
-    score = 0.0
-    explain = reasons is not None
+    uid = offer.user_id
+    reasons = []
 
     offered = facts.offer_topics.get(offer.id, _NONE_SET) & wanted.keys()
     known = facts.expertise.get(uid, _NONE_SET) & wanted.keys()
     covered = offered | known
-    points = {
-        tag_id: facts.helpful.get((uid, tag_id), 0)
-        + w.accepted_answer_worth * facts.accepted.get((uid, tag_id), 0)
-        for tag_id in wanted
-    }
-    if not covered and not any(points.values()):
-        return None  # nothing to do with what this mentee wants to learn
-
+    shown = facts.shown.get(uid, _NO_POINTS)
+    points = {}
+    for tag_id in wanted:
+        _tag, _user, marks, answers = shown.get(tag_id, _NO_ROW)
+        points[tag_id] = marks + w.accepted_answer_worth * answers
     if covered:
-        score += w.topics * len(covered) / len(wanted)
-        if explain:
-            names = ", ".join(sorted(wanted[t] for t in covered))
-            reasons.append(
-                f"covers {len(covered)} of {len(wanted)} wanted topics: {names}"
-                if len(wanted) > 1
-                else f"offers help with {names}"
-            )
-
-    total = sum(points.values())
-    if total:
-        score += w.knowledge * min(1.0, total / w.knowledge_saturation)
-        if explain:
-            _knowledge_reasons(reasons, points, wanted, mentor, facts)
-
+        names = ", ".join(sorted(wanted[t] for t in covered))
+        reasons.append(
+            f"covers {len(covered)} of {len(wanted)} wanted topics: {names}"
+            if len(wanted) > 1
+            else f"offers help with {names}"
+        )
+    if sum(points.values()):
+        _knowledge_reasons(reasons, points, wanted, shown)
     share, why = role_fit(
         mentor.leadership_role, req.mentee.leadership_role, req.format
     )
     if share:
-        score += w.role * share
-        if explain:
-            reasons.append(why)
-
+        reasons.append(why)
     mine = facts.communities.get(uid, {})
     theirs = facts.communities.get(req.mentee_id, {})
     if any(cid not in theirs for cid in mine):
-        shared = mine.keys() & theirs.keys()
-        score += w.bridging * (0.5 if shared else 1.0)
-        if explain:
-            _bridge_reason(reasons, req, mine, theirs)
-
+        _bridge_reason(reasons, req, mine, theirs)
     free = offer.capacity - offer.load
-    score += w.capacity * free / offer.capacity
-    if explain:
-        reasons.append(f"has room for {_plural(free, 'more mentee')}")
-
+    reasons.append(f"has room for {_plural(free, 'more mentee')}")
     if offer.offers(req.format):
-        score += w.format
-        if explain:
-            reasons.append(f"offers {Format(req.format).label.lower()}")
-
-    return reasons if explain else max(0, min(100, round(score)))
+        reasons.append(f"offers {Format(req.format).label.lower()}")
+    return reasons
 
 
-def _knowledge_reasons(reasons, points, wanted, mentor, facts) -> None:
+def _knowledge_reasons(reasons, points, wanted, shown) -> None:
     for tag_id in sorted(points, key=lambda t: (-points[t], wanted[t]))[:2]:
         if not points[tag_id]:
             break
         parts = []
-        helpful = facts.helpful.get((mentor.pk, tag_id), 0)
-        accepted = facts.accepted.get((mentor.pk, tag_id), 0)
+        _tag, _user, helpful, accepted = shown.get(tag_id, _NO_ROW)
         if helpful:
             parts.append(_plural(helpful, "helpful mark"))
         if accepted:
@@ -312,6 +395,16 @@ def _bridge_reason(reasons, req, mine, theirs) -> None:
 # --- The fixed set of queries ------------------------------------------------
 
 
+def _plain_rows(queryset) -> list[tuple]:
+    """A values_list's rows as the database driver returns them (ints,
+    text, booleans): these reads return thousands of rows of plain values,
+    and Django's converter calls per value cost more than the query."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _wanted_tags(requests) -> dict:
     wanted = {r.pk: {} for r in requests}
     rows = RequestTopic.objects.filter(content_object_id__in=wanted).values_list(
@@ -323,8 +416,8 @@ def _wanted_tags(requests) -> dict:
 
 
 def _offers_with_room() -> dict:
-    """{offer id: (user id, load)} of the available offers with room left.
-    One query over the offers alone: which of them fit is decided from the
+    """{offer id: _Offer} of the available offers with room left. One query
+    over the offers and their people: which of them fit is decided from the
     small per-topic facts below, in Python."""
     load = (
         Pair.objects.filter(mentor_id=OuterRef("user_id"), status__in=Pair.LIVE)
@@ -336,30 +429,37 @@ def _offers_with_room() -> dict:
         MentorOffer.objects.filter(available=True, user__is_active=True)
         .annotate(load=Coalesce(Subquery(load), 0))
         .filter(load__lt=F("capacity"))
-        .values_list("pk", "user_id", "load")
+        .values_list(
+            "pk",
+            "user_id",
+            "load",
+            "capacity",
+            *FORMAT_FIELDS.values(),
+            "user__leadership_role",
+            "user__display_name",
+        )
     )
-    return {pk: (user_id, load) for pk, user_id, load in rows}
+    offers = {}
+    for pk, user_id, load, capacity, *offered, role, name in _plain_rows(rows):
+        formats = frozenset(
+            fmt for fmt, on in zip(FORMAT_FIELDS, offered, strict=True) if on
+        )
+        offers[pk] = _Offer(pk, user_id, load, capacity, formats, role, name.lower())
+    return offers
 
 
 def _candidate_offers(room, limit: int, *, topics, expertise, shown) -> list:
     """The pool: offers with room and something to do with the tags (a
     wanted topic offered or listed as expertise, or knowledge shown on one),
-    best topic overlap first, then the least loaded. One query, for the
-    chosen offers and their people."""
+    best topic overlap first, then the least loaded."""
 
-    def overlap(pk, user_id):
-        return len(topics.get(pk, ())) + len(expertise.get(user_id, ()))
-
-    ranked = sorted(
-        (-overlap(pk, user_id), load, pk)
-        for pk, (user_id, load) in room.items()
-        if overlap(pk, user_id) or user_id in shown
-    )
-    chosen = [pk for _overlap, _load, pk in ranked[:limit]]
-    found = MentorOffer.objects.select_related("user").in_bulk(chosen)
-    for pk in chosen:
-        found[pk].load = room[pk][1]
-    return [found[pk] for pk in chosen]
+    ranked = []
+    for offer in room.values():
+        overlap = len(topics.get(offer.pk, ())) + len(expertise.get(offer.user_id, ()))
+        if overlap or offer.user_id in shown:
+            ranked.append((-overlap, offer.load, offer.pk))
+    ranked.sort()
+    return [room[pk] for _overlap, _load, pk in ranked[:limit]]
 
 
 def _offer_topics(tag_ids) -> dict:
@@ -368,7 +468,7 @@ def _offer_topics(tag_ids) -> dict:
     rows = OfferTopic.objects.filter(
         tag_id__in=tag_ids, content_object__available=True
     ).values_list("content_object_id", "tag_id")
-    for offer_id, tag_id in rows:
+    for offer_id, tag_id in _plain_rows(rows):
         found[offer_id].add(tag_id)
     return found
 
@@ -382,33 +482,44 @@ def _expertise(tag_ids) -> dict:
             "user_id"
         ),
     ).values_list("content_object_id", "tag_id")
-    for user_id, tag_id in rows:
+    for user_id, tag_id in _plain_rows(rows):
         found[user_id].add(tag_id)
     return found
 
 
-def _shown_knowledge(tag_ids, *, seen: Q) -> tuple[dict, dict]:
-    """Helpful marks received and accepted answers written per (mentor, tag)
-    in the communities the viewer may see, from the precomputed strengths
+def _shown_knowledge(tag_ids, *, seen: Q) -> dict:
+    """{mentor: {tag: row}}, the rows as read, (tag, mentor, helpful marks
+    received, accepted answers written), with either figure not 0, in the
+    communities the viewer may see, from the precomputed strengths
     (mentoring.strengths): read live, this joined every item carrying a
     popular tag (3-4 s for a page at organisation scale)."""
     rows = (
-        TopicStrength.objects.filter(
-            seen,
-            tag_id__in=tag_ids,
-            user_id__in=MentorOffer.objects.filter(available=True).values("user_id"),
-        )
-        .values("user_id", "tag_id")
+        # People whose offer is not available are in the table too (it is
+        # refreshed every few minutes); they never reach the pool.
+        # Grouped in the order of its covering index: one index-only scan,
+        # summed as it streams by.
+        TopicStrength.objects.filter(seen, tag_id__in=tag_ids)
+        .values("tag_id", "user_id")
         .annotate(helpful=Sum("helpful"), accepted=Sum("accepted"))
-        .values_list("user_id", "tag_id", "helpful", "accepted")
+        .values_list("tag_id", "user_id", "helpful", "accepted")
     )
-    helpful, accepted = {}, {}
-    for user_id, tag_id, marks, answers in rows:
-        if marks:
-            helpful[user_id, tag_id] = marks
-        if answers:
-            accepted[user_id, tag_id] = answers
-    return helpful, accepted
+    shown = defaultdict(dict)
+    for row in _plain_rows(rows):
+        if row[2] or row[3]:
+            shown[row[1]][row[0]] = row
+    return shown
+
+
+def _any_of(column: str, ids) -> Func:
+    """`column` = ANY(one array of ids): a pool's thousand people as one
+    parameter, not a thousand prepared and quoted one by one."""
+    return Func(
+        F(column),
+        Value(sorted(ids), output_field=ArrayField(IntegerField())),
+        template="%(expressions)s)",
+        arg_joiner=" = ANY(",
+        output_field=BooleanField(),
+    )
 
 
 def _communities(user_ids, *, seen: Q) -> dict:
@@ -416,11 +527,11 @@ def _communities(user_ids, *, seen: Q) -> dict:
     found = defaultdict(dict)
     rows = Membership.objects.filter(
         seen,
-        user_id__in=user_ids,
+        _any_of("user_id", user_ids),
         status=Membership.Status.ACTIVE,
         community__archived_at__isnull=True,
     ).values_list("user_id", "community_id", "community__name")
-    for user_id, community_id, name in rows:
+    for user_id, community_id, name in _plain_rows(rows):
         found[user_id][community_id] = name
     return found
 
