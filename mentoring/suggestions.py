@@ -425,10 +425,11 @@ def _offers_with_room() -> dict:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    # Full offers are left out here, not in SQL: filtering on the load
+    # would count each offer's pairs twice.
     rows = (
         MentorOffer.objects.filter(available=True, user__is_active=True)
         .annotate(load=Coalesce(Subquery(load), 0))
-        .filter(load__lt=F("capacity"))
         .values_list(
             "pk",
             "user_id",
@@ -441,6 +442,8 @@ def _offers_with_room() -> dict:
     )
     offers = {}
     for pk, user_id, load, capacity, *offered, role, name in _plain_rows(rows):
+        if load >= capacity:
+            continue
         formats = frozenset(
             fmt for fmt, on in zip(FORMAT_FIELDS, offered, strict=True) if on
         )
