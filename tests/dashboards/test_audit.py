@@ -83,6 +83,8 @@ def test_hides_restores_archives_roles_and_erasures_are_recorded(community, stew
     ]
     role = AuditEntry.objects.get(action=AuditAction.ROLE_SET)
     assert role.details == {"from": "none", "to": "executive"}
+    # Entries about a member erased since name them by number only.
+    assert role.target_label == f"member #{member.pk}"
     erased = AuditEntry.objects.get(action=AuditAction.MEMBER_ERASED)
     assert erased.target_label == f"member #{member.pk}"  # never the old name
 
