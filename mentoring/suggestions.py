@@ -113,7 +113,7 @@ ROLE_FIT = {
 # Peer coaching works best between equals.
 PEER_FIT = 0.8
 _NONE_SET = frozenset()
-_NO_POINTS = {}
+_NOTHING_SHOWN = {}
 _NO_ROW = (None, None, 0, 0)
 
 
@@ -181,17 +181,17 @@ def suggestions_for_requests(requests, *, viewer, limit: int = 10) -> dict:
         for r in requests
     }
     # Only the offers shown are loaded as models, with their people.
-    shown = MentorOffer.objects.select_related("user").in_bulk(
+    loaded = MentorOffer.objects.select_related("user").in_bulk(
         {offer.pk for best in ranked.values() for _score, offer in best}
     )
-    for pk, offer in shown.items():
+    for pk, offer in loaded.items():
         offer.load = room[pk].load
     return {
         r.pk: [
             Suggestion(
-                shown[offer.pk].user,
+                loaded[offer.pk].user,
                 score,
-                _reasons(r, wanted[r.pk], shown[offer.pk], facts),
+                _reasons(r, wanted[r.pk], loaded[offer.pk], facts),
             )
             for score, offer in ranked[r.pk]
         ]
@@ -248,10 +248,10 @@ class _Candidates:
                 uid,
                 facts.offer_topics.get(offer.pk, _NONE_SET),
                 facts.expertise.get(uid, _NONE_SET),
-                facts.shown.get(uid, _NO_POINTS),
+                facts.shown.get(uid, _NOTHING_SHOWN),
                 facts.communities.get(uid, {}).keys(),
                 offer.role,
-                # The capacity term, as _score adds it.
+                # The capacity term, as _rank adds it.
                 w.capacity * (offer.capacity - offer.load) / offer.capacity,
                 offer.formats,
             )
@@ -316,7 +316,7 @@ def _rank(req, wanted: dict, candidates: _Candidates, facts: _Facts, limit: int)
         score += room
         if fmt in formats:
             score += w.format
-        rounded = round(score)  # every term is positive
+        rounded = round(score)  # no term is negative
         # Best first, then by name: one tuple per pair, sorted as it stands.
         scored.append(
             (-100 if rounded > 100 else -rounded, offer.sort_name, uid, offer)
@@ -336,7 +336,7 @@ def _reasons(req, wanted: dict, offer, facts: _Facts) -> list[str]:
     offered = facts.offer_topics.get(offer.id, _NONE_SET) & wanted.keys()
     known = facts.expertise.get(uid, _NONE_SET) & wanted.keys()
     covered = offered | known
-    shown = facts.shown.get(uid, _NO_POINTS)
+    shown = facts.shown.get(uid, _NOTHING_SHOWN)
     points = {}
     for tag_id in wanted:
         _tag, _user, marks, answers = shown.get(tag_id, _NO_ROW)
