@@ -5,7 +5,9 @@ Their profile is blanked and their login ended; what was about them alone
 sign-in identities, their photo) is deleted. Their items, replies and edits
 stay readable, credited to "Former member", because the community's
 knowledge is not theirs alone. Copies of their name in text Practica wrote
-(others' notifications, built digests, dashboard snapshots) are rewritten.
+about them (others' notifications, built digests, dashboard snapshots,
+webhook deliveries, the audit log) are rewritten, and only those: erasing
+"Ann Lee" leaves "Ann Leeds" as he is.
 What other people wrote about them (an @mention in someone's reply) is those
 people's content and is left as it is; the mention no longer links to a
 profile."""
@@ -215,6 +217,7 @@ def member_erase(*, member: User) -> User:
     """Anonymise `member` in place (the row stays, so authorship links hold)."""
     member = User.objects.select_for_update().get(pk=member.pk)
     now = timezone.now()
+    # Read before their pairs, plans and handle change: what names them.
     pairs = Pair.objects.filter(Q(mentor=member) | Q(mentee=member))
     plans = Plan.objects.filter(user=member)
     journeys = plans.values_list("community__slug", flat=True)
