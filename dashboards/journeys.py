@@ -11,6 +11,7 @@ from dashboards.scope import Scope
 from dashboards.tables import Cell, Table
 from journeys.figures import FORWARD_STAGES, plan_cohorts, stage_moves_by_month
 from journeys.models import Stage
+from members.wording import in_sentence
 
 CHART_MONTHS = 12
 
@@ -84,7 +85,7 @@ class JourneysReport:
             columns=[
                 _("Month"),
                 *(
-                    _("To %(stage)s") % {"stage": Stage(s).label.lower()}
+                    _("To %(stage)s") % {"stage": in_sentence(Stage(s).label)}
                     for s in FORWARD_STAGES
                 ),
                 _("Back a stage"),

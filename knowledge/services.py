@@ -36,6 +36,7 @@ from members.events import event_emit
 from members.markup import markdown_to_html
 from members.models import AuditAction
 from members.tags import tags_normalise
+from members.wording import in_sentence
 from notifications.services import notify
 
 
@@ -553,7 +554,7 @@ def adoption_record(*, item: Item, community, acting_user, note: str = "") -> Ad
     Item.objects.filter(pk=item.pk).update(
         last_activity_at=Greatest(F("last_activity_at"), Value(adoption.created_at))
     )
-    label = dict(ItemKind.choices)[item.kind].lower()
+    label = in_sentence(dict(ItemKind.choices)[item.kind])
     _notify_if_visible(
         recipient=item.author,
         item=item,

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from communities.access import visible_communities_q
 from communities.models import Membership
 from members.models import ExpertiseTag, LeadershipRole
+from members.wording import in_sentence
 from mentoring.models import (
     Format,
     MentorOffer,
@@ -130,7 +131,7 @@ def role_fit(mentor_role: str, mentee_role: str, fmt: str) -> tuple[float, str]:
     if fmt == Format.PEER_COACHING and mentor_role == mentee_role:
         if mentor_role == _NONE:
             return PEER_FIT, _("a peer for peer coaching")
-        label = LeadershipRole(mentor_role).label.lower()
+        label = in_sentence(LeadershipRole(mentor_role).label)
         return PEER_FIT, _("a fellow %(role)s for peer coaching") % {"role": label}
     return ROLE_FIT.get((mentor_role, mentee_role), (0.0, ""))
 
@@ -310,7 +311,8 @@ def _score(req, wanted: dict, offer, facts: _Facts, reasons=None):
         score += w.format
         if explain:
             reasons.append(
-                _("offers %(format)s") % {"format": Format(req.format).label.lower()}
+                _("offers %(format)s")
+                % {"format": in_sentence(Format(req.format).label)}
             )
 
     return reasons if explain else max(0, min(100, round(score)))
