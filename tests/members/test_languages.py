@@ -158,3 +158,33 @@ def test_numbers_follow_the_language():
         assert template.render(context) == "12,2 0,5"
     with translation.override("en"):
         assert template.render(context) == "12.2 0.5"
+
+
+@pytest.mark.django_db
+def test_e_mails_are_in_the_recipients_language_not_the_senders():
+    from digests.compose import digest_message
+    from notifications.emails import notification_message
+
+    german = UserFactory(language="de", digest_frequency="weekly")
+    unset = UserFactory(language="", digest_frequency="weekly")
+    # Sent while a German-speaking member's request is being answered.
+    with translation.override("de"):
+        note = Notification.objects.create(
+            recipient=unset, kind="test", message="Hello", url="/", created_at=MOMENT
+        )
+        english = notification_message(notification=note)
+        digest_de = digest_message(
+            member=german, period="weekly", start=MOMENT, digests=[], notifications=[]
+        )
+    assert english.body.startswith("Hello ")
+    assert "You receive this because" in english.body
+    assert "Open in Practica" in english.alternatives[0][0]
+    assert digest_de.subject == (
+        "Was Ihre Communities in der Woche vom 5. Dezember gelernt haben"
+    )
+    assert "Ihre Woche in Practica" in digest_de.alternatives[0][0]
+    with translation.override("fr"):
+        digest_en = digest_message(
+            member=unset, period="weekly", start=MOMENT, digests=[], notifications=[]
+        )
+    assert digest_en.subject == "What your communities learned in the week of 5 Dec"
