@@ -188,3 +188,13 @@ def test_e_mails_are_in_the_recipients_language_not_the_senders():
             member=unset, period="weekly", start=MOMENT, digests=[], notifications=[]
         )
     assert digest_en.subject == "What your communities learned in the week of 5 Dec"
+
+
+@pytest.mark.django_db
+def test_choices_built_once_still_follow_the_language(client):
+    """Form choices made at import time would stay English: the dashboards'
+    period list is built per form."""
+    client.force_login(UserFactory(is_staff=True, language="de"))
+    html = client.get(reverse("dashboards:index")).content.decode()
+    assert "Letzte 30 Tage" in html
+    assert "Last 30 days" not in html
