@@ -11,7 +11,7 @@ DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.lock requirements-dev.lock | 
 # Start the embedded server unless the environment names one.
 DB := $(if $(DATABASE_URL),@true,$(BIN)/python -m config.localdb start >/dev/null)
 
-.PHONY: run test lint format migrate seed worker beat lock check-deploy bench db db-stop install install-dev clean
+.PHONY: run test lint format migrate seed worker beat lock check-deploy bench db db-stop install install-dev clean messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,18 @@ run: db
 test: $(DEV_STAMP) db
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Translations (needs GNU gettext): refresh locale/de and locale/fr from the
+# code and templates, then compile the .mo files, which are committed so that
+# `make run` needs no gettext. tests/test_translations.py fails until every
+# new string is translated in both.
+MESSAGES_ARGS := -l de -l fr --no-obsolete --add-location file \
+	--ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles \
+	--ignore=static/vendor --ignore=media --ignore=.pgdata
+messages: $(RUN_STAMP)
+	$(BIN)/python manage.py makemessages $(MESSAGES_ARGS)
+	$(BIN)/python manage.py makemessages -d djangojs $(MESSAGES_ARGS)
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

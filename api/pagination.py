@@ -3,7 +3,7 @@ position, with no count and no OFFSET, however deep. A malformed cursor is a
 404 with a message, never a 500."""
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 

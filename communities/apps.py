@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommunitiesConfig(AppConfig):
     name = "communities"
-    verbose_name = "Communities of practice"
+    verbose_name = _("Communities of practice")
 
     def ready(self):
         from communities.home import panel as home_panel

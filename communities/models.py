@@ -49,7 +49,7 @@ class Community(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "communities"
+        verbose_name_plural = _("communities")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="community_name_ci_unique"),

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config import views
@@ -8,6 +10,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # The JavaScript catalogue for static/js (djangojs.po); its URL carries
+    # the language (?v=de), so browsers may keep it for a day.
+    path(
+        "jsi18n/",
+        cache_control(max_age=86400, private=True)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
     # Password pages first: refused while LOCAL_PASSWORDS is off.
     path("accounts/", include("members.urls_passwords")),
     path("accounts/", include("allauth.urls")),

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.periods import (
@@ -19,11 +20,17 @@ MAX_CUSTOM_DAYS = 3 * 366
 EARLIEST_START = date(2000, 1, 1)
 
 
+def period_choices() -> list[tuple[str, str]]:
+    """Called per form, so the labels are in the reader's language."""
+    return [
+        (str(d), gettext("Last %(days)s days") % {"days": d}) for d in PRESET_DAYS
+    ] + [("custom", gettext("Custom dates"))]
+
+
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(
         label=_("Period"),
-        choices=[(str(d), _("Last %(days)s days") % {"days": d}) for d in PRESET_DAYS]
-        + [("custom", _("Custom dates"))],
+        choices=period_choices,
         initial=str(DEFAULT_DAYS),
         required=False,
     )

@@ -3,6 +3,7 @@
 Staff see the organisation; a community's stewards see their community."""
 
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from dashboards.charts import Bar, bar_chart
@@ -10,6 +11,7 @@ from dashboards.scope import Scope
 from dashboards.tables import Cell, Table
 from journeys.figures import FORWARD_STAGES, plan_cohorts, stage_moves_by_month
 from journeys.models import Stage
+from members.wording import in_sentence
 
 CHART_MONTHS = 12
 
@@ -83,7 +85,7 @@ class JourneysReport:
             columns=[
                 _("Month"),
                 *(
-                    _("To %(stage)s") % {"stage": Stage(s).label.lower()}
+                    _("To %(stage)s") % {"stage": in_sentence(Stage(s).label)}
                     for s in FORWARD_STAGES
                 ),
                 _("Back a stage"),
@@ -112,11 +114,11 @@ class JourneysReport:
         recent = list(reversed(self.cohorts[:CHART_MONTHS]))
         bars = [
             Bar(
-                label=c.month.strftime("%b %y"),
+                label=date_format(c.month, "M y"),
                 value=c.completion,
                 tooltip=_("%(month)s: %(pct)d%% of %(n)d newcomers' steps done")
                 % {
-                    "month": c.month.strftime("%B %Y"),
+                    "month": date_format(c.month, "F Y"),
                     "pct": c.completion,
                     "n": c.newcomers,
                 },
@@ -124,7 +126,7 @@ class JourneysReport:
             for c in recent
         ]
         summary = "; ".join(
-            f"{c.month:%B %Y}: {c.completion}%" for c in reversed(recent)
+            f"{date_format(c.month, 'F Y')}: {c.completion}%" for c in reversed(recent)
         ) or _("no cohorts yet")
         return bar_chart(
             bars,

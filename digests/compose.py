@@ -54,7 +54,7 @@ TIME_FORMAT = "D j M, H:i T"
 
 
 def digest_subject(period: str, start) -> str:
-    day = date_format(timezone.localtime(start), "j M")
+    day = date_format(timezone.localtime(start), "MONTH_DAY_FORMAT")
     if period == DigestPeriod.WEEKLY:
         return _("What your communities learned in the week of %(day)s") % {"day": day}
     return _("What your communities learned on %(day)s") % {"day": day}
@@ -243,9 +243,10 @@ def digest_message(
                 section, reader=reader, may_reply=d.community_id in reply_communities
             )
             parts.append({"content": section["content"], "html": html, "text": text})
+        subject = digest_subject(period, start)
     return member_message(
         member=member,
-        subject=digest_subject(period, start),
+        subject=subject,
         template="digests/email/digest",
         context={
             "period": period,

@@ -81,7 +81,7 @@ class DigestDelivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "digest deliveries"
+        verbose_name_plural = _("digest deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "period", "period_start"], name="digest_delivery_once"

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationsConfig(AppConfig):
     name = "integrations"
-    verbose_name = "Integrations: webhooks and chat"
+    verbose_name = _("Integrations: webhooks and chat")
 
     def ready(self):
         from members import events

@@ -130,7 +130,7 @@ class SlackIdentity(models.Model):
                 fields=["team_id", "slack_user_id"], name="slack_identity_once"
             )
         ]
-        verbose_name_plural = "Slack identities"
+        verbose_name_plural = _("Slack identities")
 
     def __str__(self):
         return f"{self.team_id}/{self.slack_user_id} -> {self.user_id}"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import (
     Adoption,
@@ -83,12 +84,12 @@ class ItemAdmin(admin.ModelAdmin):
         """The tags were set (normalised) by item_update; the form's own m2m
         save would store them as typed."""
 
-    @admin.action(description="Hide the selected items")
+    @admin.action(description=_("Hide the selected items"))
     def hide(self, request, queryset):
         for item in queryset:
             item_hide(item=item, acting_user=request.user)
 
-    @admin.action(description="Restore the selected items")
+    @admin.action(description=_("Restore the selected items"))
     def restore(self, request, queryset):
         for item in queryset:
             item_restore(item=item, acting_user=request.user)
@@ -116,12 +117,12 @@ class ReplyAdmin(admin.ModelAdmin):
             reply=obj, acting_user=request.user, body=form.cleaned_data["body"]
         )
 
-    @admin.action(description="Hide the selected replies")
+    @admin.action(description=_("Hide the selected replies"))
     def hide(self, request, queryset):
         for reply in queryset:
             reply_hide(reply=reply, acting_user=request.user)
 
-    @admin.action(description="Restore the selected replies")
+    @admin.action(description=_("Restore the selected replies"))
     def restore(self, request, queryset):
         for reply in queryset:
             reply_restore(reply=reply, acting_user=request.user)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
-    verbose_name = "Knowledge"
+    verbose_name = _("Knowledge")
 
     def ready(self):
         from knowledge.follow_sections import (

@@ -250,7 +250,7 @@ class Reply(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "replies"
+        verbose_name_plural = _("replies")
         indexes = [
             models.Index(fields=["item", "created_at"], name="reply_item_time"),
             models.Index(fields=["author", "-created_at"], name="reply_author_recent"),
@@ -868,7 +868,7 @@ class ItemSimilarity(models.Model):
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name_plural = "item similarities"
+        verbose_name_plural = _("item similarities")
 
     def __str__(self):
         return f"Similarity of item {self.item_id}"
@@ -917,8 +917,8 @@ class InboundMailLog(models.Model):
     )
 
     class Meta:
-        verbose_name = "inbound mail"
-        verbose_name_plural = "inbound mail log"
+        verbose_name = _("inbound mail")
+        verbose_name_plural = _("inbound mail log")
         ordering = ["-received_at", "-id"]
         indexes = [
             # Replays: an accepted mail with the same Message-ID, or the same

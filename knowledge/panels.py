@@ -2,6 +2,7 @@
 members.sections, page "community", from KnowledgeConfig.ready())."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from communities.access import can_moderate, can_view_content
 from knowledge import selectors
@@ -10,10 +11,10 @@ from knowledge.permissions import can_post, membership_or_outsider
 from members.pagination import Position
 
 TAB_LABELS = {
-    "new": "Newest",
-    "helpful": "Most helpful",
-    "open": "Open questions",
-    "hidden": "Hidden",
+    "new": _("Newest"),
+    "helpful": _("Most helpful"),
+    "open": _("Open questions"),
+    "hidden": _("Hidden"),
 }
 
 

@@ -36,6 +36,7 @@ from members.events import event_emit
 from members.markup import markdown_to_html
 from members.models import AuditAction
 from members.tags import tags_normalise
+from members.wording import in_sentence
 from notifications.services import notify
 
 
@@ -341,12 +342,15 @@ def _reply_insert(*, item: Item, author, body: str, submission_token) -> Reply:
     watching.watch_on_post(user=author, item=item)
     watching.fanout_enqueue(item=item, reply=reply)
     mentions.mentions_record(item=item, reply=reply, author=author)
-    what = _("answered your question") if item.is_question else _("replied to")
+    if item.is_question:
+        message = _("%(name)s answered your question “%(title)s”")
+    else:
+        message = _("%(name)s replied to “%(title)s”")
     _notify_if_visible(
         recipient=item.author,
         item=item,
         kind="knowledge.reply",
-        message=f"{author.display_name} {what} “{item.title}”",
+        message=message % {"name": author.display_name, "title": item.title},
         actor=author,
     )
     return reply
@@ -420,7 +424,7 @@ def answer_accept(*, item: Item, reply: Reply, acting_user) -> None:
         recipient=reply.author,
         item=item,
         kind="knowledge.answer_accepted",
-        message=f"Your answer to “{item.title}” was accepted",
+        message=_("Your answer to “%(title)s” was accepted") % {"title": item.title},
         actor=acting_user,
     )
     if acting_user.pk != item.author_id and reply.author_id != item.author_id:
@@ -462,7 +466,8 @@ def helpful_set(*, item: Item, acting_user, helpful: bool) -> bool:
             recipient=item.author,
             item=item,
             kind="knowledge.helpful",
-            message=f"{acting_user.display_name} found “{item.title}” helpful",
+            message=_("%(name)s found “%(title)s” helpful")
+            % {"name": acting_user.display_name, "title": item.title},
             actor=acting_user,
         )
         return True
@@ -549,12 +554,13 @@ def adoption_record(*, item: Item, community, acting_user, note: str = "") -> Ad
     Item.objects.filter(pk=item.pk).update(
         last_activity_at=Greatest(F("last_activity_at"), Value(adoption.created_at))
     )
-    label = dict(ItemKind.choices)[item.kind].lower()
+    label = in_sentence(dict(ItemKind.choices)[item.kind])
     _notify_if_visible(
         recipient=item.author,
         item=item,
         kind="knowledge.adopted",
-        message=f"{community.name} adopted your {label} “{item.title}”",
+        message=_("%(community)s adopted your %(kind)s “%(title)s”")
+        % {"community": community.name, "kind": label, "title": item.title},
         actor=acting_user,
     )
     return adoption

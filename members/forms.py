@@ -134,8 +134,8 @@ class ProfileForm(TopicsForm):
         label=_("Language"),
         required=False,
         help_text=_(
-            "Practica is in English for now; pages switch to your language once "
-            "it is translated."
+            "Pages and e-mails use it when Practica is translated into it; "
+            "otherwise your browser's language, or English."
         ),
     )
 
@@ -146,9 +146,17 @@ class ProfileForm(TopicsForm):
             ("", _("The organisation's time (%(zone)s)") % {"zone": default}),
             *time_zone_choices(),
         ]
+        translated = dict(settings.LANGUAGES)
         self.fields["language"].choices = [
             ("", _("Not set")),
-            *language_choices(),
+            (
+                _("Practica is translated into"),
+                list(settings.LANGUAGES),
+            ),
+            (
+                _("Other languages (kept for later)"),
+                [(c, n) for c, n in language_choices() if c not in translated],
+            ),
         ]
 
     def clean_photo(self) -> dict[int, bytes] | None:

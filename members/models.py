@@ -254,7 +254,7 @@ class AuditEntry(models.Model):
             models.Index(fields=["community_id", "-at"], name="audit_community_at"),
             models.Index(fields=["action", "-at"], name="audit_action_at"),
         ]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
@@ -272,7 +272,7 @@ class ScimToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "SCIM token"
+        verbose_name = _("SCIM token")
 
     def __str__(self):
         return self.name

@@ -4,6 +4,7 @@ a profile or a leadership role."""
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -78,6 +79,20 @@ def profile_update(
     if interests is not None:
         member.interests.set(tags_normalise(interests))
     return member
+
+
+@transaction.atomic
+def language_set(*, member: User, language: str) -> bool:
+    """Store the language a member chose with the language switch (one
+    Practica is translated into); returns whether it changed."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Practica is not translated into that.")})
+    return model_update(
+        instance=member,
+        fields=["language"],
+        data={"language": language},
+        clean_exclude=["password"],
+    )
 
 
 @transaction.atomic

@@ -53,14 +53,12 @@ def available_language(member) -> str | None:
 
 @contextmanager
 def member_zone(member):
-    """Render something for `member` (an e-mail) in their zone and language."""
-    language = available_language(member)
-    with timezone.override(zone_of(member)):
-        if language:
-            with translation.override(language):
-                yield
-        else:
-            yield
+    """Render something for `member` (an e-mail) in their zone and language;
+    with no language of theirs, the organisation's, never the language of
+    whoever happened to trigger it."""
+    language = available_language(member) or settings.LANGUAGE_CODE
+    with timezone.override(zone_of(member)), translation.override(language):
+        yield
 
 
 class MemberTimeZoneMiddleware:

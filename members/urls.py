@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("me/edit/", views.edit, name="edit"),
     path("me/photo/remove/", views.avatar_remove, name="avatar_remove"),
+    path("me/language/", views.language_choose, name="language"),
     path("<slug:username>/", views.profile, name="profile"),
     path("<slug:username>/role/", views.set_role, name="set_role"),
     path(

@@ -9,7 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
+from django.views.i18n import set_language
 
 from members import sections, selectors, services
 from members.avatars import AVATAR_SIZES, avatar_path
@@ -80,6 +85,19 @@ def edit(request):
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(member))
     return render(request, "members/edit.html", {"form": form, "member": member})
+
+
+@require_POST
+def language_choose(request):
+    """The language switch in every page's footer (a plain form, no script).
+    Django's set_language keeps the choice in a cookie for anyone; a signed-in
+    member's profile stores it too, so it follows them to other devices and
+    into their e-mails."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.language_set(member=request.user, language=language)
+    return response
 
 
 @login_required

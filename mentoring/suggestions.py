@@ -41,10 +41,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from communities.access import visible_communities_q
 from communities.models import Membership
 from members.models import ExpertiseTag, LeadershipRole
+from members.wording import in_sentence
 from mentoring.models import (
     FORMAT_FIELDS,
     Format,
@@ -101,14 +104,35 @@ _NONE = LeadershipRole.NONE
 # Senge: executives are thinking partners for line leaders; networkers carry
 # practice across the organisation; line leaders put ideas into practice.
 ROLE_FIT = {
-    (_EXEC, _LINE): (1.0, "executive as thinking partner for a line leader"),
-    (_EXEC, _NET): (0.6, "executive who can back an internal networker's work"),
-    (_EXEC, _NONE): (0.3, "executive leader with the wider view"),
-    (_NET, _LINE): (0.7, "internal networker: spreads what works across communities"),
-    (_NET, _NONE): (0.7, "internal networker: connects people across communities"),
-    (_NET, _EXEC): (0.5, "internal networker: knows what happens on the front line"),
-    (_LINE, _NONE): (0.5, "line leader who puts new ideas into practice"),
-    (_LINE, _NET): (0.4, "line leader who can try a networker's ideas in practice"),
+    (_EXEC, _LINE): (
+        1.0,
+        gettext_lazy("executive as thinking partner for a line leader"),
+    ),
+    (_EXEC, _NET): (
+        0.6,
+        gettext_lazy("executive who can back an internal networker's work"),
+    ),
+    (_EXEC, _NONE): (
+        0.3,
+        gettext_lazy("executive leader with the wider view"),
+    ),
+    (_NET, _LINE): (
+        0.7,
+        gettext_lazy("internal networker: spreads what works across communities"),
+    ),
+    (_NET, _NONE): (
+        0.7,
+        gettext_lazy("internal networker: connects people across communities"),
+    ),
+    (_NET, _EXEC): (
+        0.5,
+        gettext_lazy("internal networker: knows what happens on the front line"),
+    ),
+    (_LINE, _NONE): (0.5, gettext_lazy("line leader who puts new ideas into practice")),
+    (_LINE, _NET): (
+        0.4,
+        gettext_lazy("line leader who can try a networker's ideas in practice"),
+    ),
 }
 # Peer coaching works best between equals.
 PEER_FIT = 0.8
@@ -126,14 +150,22 @@ class Suggestion(NamedTuple):
 def role_fit(mentor_role: str, mentee_role: str, fmt: str) -> tuple[float, str]:
     if fmt == Format.PEER_COACHING and mentor_role == mentee_role:
         if mentor_role == _NONE:
-            return PEER_FIT, "a peer for peer coaching"
-        label = LeadershipRole(mentor_role).label.lower()
-        return PEER_FIT, f"a fellow {label} for peer coaching"
+            return PEER_FIT, _("a peer for peer coaching")
+        label = in_sentence(LeadershipRole(mentor_role).label)
+        return PEER_FIT, _("a fellow %(role)s for peer coaching") % {"role": label}
     return ROLE_FIT.get((mentor_role, mentee_role), (0.0, ""))
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _more_mentees(n: int) -> str:
+    return ngettext("%(n)s more mentee", "%(n)s more mentees", n) % {"n": n}
+
+
+def _helpful_marks(n: int) -> str:
+    return ngettext("%(n)s helpful mark", "%(n)s helpful marks", n) % {"n": n}
+
+
+def _accepted_answers(n: int) -> str:
+    return ngettext("%(n)s accepted answer", "%(n)s accepted answers", n) % {"n": n}
 
 
 def mentor_suggestions_for(request, *, viewer, limit: int = 10) -> list[Suggestion]:
@@ -344,9 +376,10 @@ def _reasons(req, wanted: dict, offer, facts: _Facts) -> list[str]:
     if covered:
         names = ", ".join(sorted(wanted[t] for t in covered))
         reasons.append(
-            f"covers {len(covered)} of {len(wanted)} wanted topics: {names}"
+            _("covers %(n)s of %(total)s wanted topics: %(names)s")
+            % {"n": len(covered), "total": len(wanted), "names": names}
             if len(wanted) > 1
-            else f"offers help with {names}"
+            else _("offers help with %(names)s") % {"names": names}
         )
     if sum(points.values()):
         _knowledge_reasons(reasons, points, wanted, shown)
@@ -354,15 +387,17 @@ def _reasons(req, wanted: dict, offer, facts: _Facts) -> list[str]:
         mentor.leadership_role, req.mentee.leadership_role, req.format
     )
     if share:
-        reasons.append(why)
+        reasons.append(str(why))
     mine = facts.communities.get(uid, {})
     theirs = facts.communities.get(req.mentee_id, {})
     if any(cid not in theirs for cid in mine):
         _bridge_reason(reasons, req, mine, theirs)
     free = offer.capacity - offer.load
-    reasons.append(f"has room for {_plural(free, 'more mentee')}")
+    reasons.append(_("has room for %(n)s") % {"n": _more_mentees(free)})
     if offer.offers(req.format):
-        reasons.append(f"offers {Format(req.format).label.lower()}")
+        reasons.append(
+            _("offers %(format)s") % {"format": in_sentence(Format(req.format).label)}
+        )
     return reasons
 
 
@@ -373,10 +408,13 @@ def _knowledge_reasons(reasons, points, wanted, shown) -> None:
         parts = []
         _tag, _user, helpful, accepted = shown.get(tag_id, _NO_ROW)
         if helpful:
-            parts.append(_plural(helpful, "helpful mark"))
+            parts.append(_helpful_marks(helpful))
         if accepted:
-            parts.append(_plural(accepted, "accepted answer"))
-        reasons.append(f"knows {wanted[tag_id]}: {', '.join(parts)}")
+            parts.append(_accepted_answers(accepted))
+        reasons.append(
+            _("knows %(tag)s: %(facts)s")
+            % {"tag": wanted[tag_id], "facts": ", ".join(parts)}
+        )
 
 
 def _bridge_reason(reasons, req, mine, theirs) -> None:
@@ -387,9 +425,15 @@ def _bridge_reason(reasons, req, mine, theirs) -> None:
         min(theirs.values(), key=str.lower) if theirs else None
     )
     if anchor:
-        reasons.append(f"from another community: bridges {bridges[0]} and {anchor}")
+        reasons.append(
+            _("from another community: bridges %(one)s and %(other)s")
+            % {"one": bridges[0], "other": anchor}
+        )
     else:
-        reasons.append(f"from another community: can open the way into {bridges[0]}")
+        reasons.append(
+            _("from another community: can open the way into %(name)s")
+            % {"name": bridges[0]}
+        )
 
 
 # --- The fixed set of queries ------------------------------------------------

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from members.confirm import confirmation_page, needs_confirmation
 from members.pagination import paginate
+from members.wording import in_sentence
 from mentoring import permissions, selectors
 from mentoring.forms import (
     AssumptionForm,
@@ -216,7 +217,7 @@ def request_withdraw(request, pk):
             request,
             title=_("Withdraw your mentoring request?"),
             question=_("Withdraw your request for %(format)s?")
-            % {"format": req.get_format_display().lower()},
+            % {"format": in_sentence(req.get_format_display())},
             consequence=_(
                 "Brokers will stop looking for a mentor for it; a proposed match "
                 "that is still waiting ends."

@@ -75,6 +75,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before common: the visitor's language from the
+    # language switch's cookie or Accept-Language. A signed-in member's
+    # stored language (members.timezones, after authentication) wins.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -482,7 +486,13 @@ MAILGUN_WEBHOOK_SIGNING_KEY = env("MAILGUN_WEBHOOK_SIGNING_KEY", default="")
 LANGUAGE_CODE = "en"
 # The languages Practica's pages are translated into; a member's stored
 # language (members.timezones) is applied only when it is one of these.
-LANGUAGES = [("en", "English")]
+# Each has a complete catalogue in locale/ (tests/test_translations.py).
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates the way Practica writes them in English ("5 Dec 2026, 09:14");
+# German and French use Django's own formats.
+FORMAT_MODULE_PATH = ["config.formats"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -118,14 +119,14 @@ def weekly_chart(weekly: Table):
     weeks = [(cells[0].value, cells[2].value) for cells in weekly.all_rows()]
     bars = [
         Bar(
-            label=f"{start:%d %b}",
+            label=date_format(start, "d M"),
             value=n,
             tooltip=ngettext(
                 "Week from %(day)s: %(n)s contribution",
                 "Week from %(day)s: %(n)s contributions",
                 n,
             )
-            % {"day": f"{start:%d %b %Y}", "n": n},
+            % {"day": date_format(start, "d M Y"), "n": n},
         )
         for start, n in weeks
     ]
@@ -142,7 +143,7 @@ def weekly_chart(weekly: Table):
         % {
             "total": total,
             "n": len(weeks),
-            "day": f"{busiest_start:%d %b %Y}",
+            "day": date_format(busiest_start, "d M Y"),
             "max": busiest,
         },
     )

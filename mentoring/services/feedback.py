@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from communities.models import Community, Membership
 from knowledge.models import ItemKind
 from knowledge.services import item_create
+from members.wording import in_sentence
 from mentoring.models import Feedback, Pair
 from mentoring.permissions import is_party
 from mentoring.services.pairs import access_pair_as, lock_pair
@@ -53,7 +54,7 @@ def feedback_give(
             kind=ItemKind.STORY,
             title=_("What I learned from %(format)s with %(other)s")
             % {
-                "format": pair.get_format_display().lower(),
+                "format": in_sentence(pair.get_format_display()),
                 "other": pair.other_party(acting_user).display_name,
             },
             body=feedback.learned,

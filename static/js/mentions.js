@@ -12,6 +12,10 @@
  */
 (function () {
   "use strict";
+  // Django's JavaScript catalogue (/jsi18n/, loaded before this script)
+  // translates; without it the English text stands.
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (s, p, n) { return n === 1 ? s : p; };
 
   var PATH = /^\/communities\/([^/]+)\//.exec(window.location.pathname);
   if (!PATH) {
@@ -36,7 +40,7 @@
     this.listbox.id = this.id;
     this.listbox.className = "mention-listbox";
     this.listbox.setAttribute("role", "listbox");
-    this.listbox.setAttribute("aria-label", "People you can mention");
+    this.listbox.setAttribute("aria-label", gettext("People you can mention"));
     this.listbox.hidden = true;
 
     this.status = document.createElement("div");
@@ -102,7 +106,7 @@
     this.listbox.textContent = "";
     if (!results.length) {
       this.close();
-      this.status.textContent = "No one to mention by that name.";
+      this.status.textContent = gettext("No one to mention by that name.");
       return;
     }
     results.forEach(function (result, index) {
@@ -130,10 +134,11 @@
     this.listbox.hidden = false;
     this.textarea.setAttribute("aria-expanded", "true");
     this.move(0);
-    this.status.textContent =
-      results.length === 1
-        ? "1 suggestion. Up and down to choose, Enter to pick."
-        : results.length + " suggestions. Up and down to choose, Enter to pick.";
+    this.status.textContent = ngettext(
+      "%s suggestion. Up and down to choose, Enter to pick.",
+      "%s suggestions. Up and down to choose, Enter to pick.",
+      results.length
+    ).replace("%s", results.length);
   };
 
   Typeahead.prototype.move = function (index) {
@@ -175,7 +180,7 @@
       value.slice(0, this.token.start) + text + value.slice(this.token.end);
     var caret = this.token.start + text.length;
     this.textarea.setSelectionRange(caret, caret);
-    this.status.textContent = "Mentioned " + chosen.name + ".";
+    this.status.textContent = gettext("Mentioned %s.").replace("%s", chosen.name);
     this.close();
     this.textarea.focus();
   };

@@ -4,6 +4,10 @@
    page, and the question form checks for similar questions on submit. */
 (function () {
   "use strict";
+  // Django's JavaScript catalogue (/jsi18n/, loaded before this script)
+  // translates; without it the English text stands.
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (s, p, n) { return n === 1 ? s : p; };
 
   function debounce(fn, ms) {
     var timer = null;
@@ -84,7 +88,7 @@
       listbox.hidden = false;
       input.setAttribute("aria-expanded", "true");
       activate(-1);
-      status.textContent = count + (count === 1 ? " suggestion" : " suggestions");
+      status.textContent = ngettext("%s suggestion", "%s suggestions", count).replace("%s", count);
     }
 
     var fetchSuggestions = debounce(function (q) {
