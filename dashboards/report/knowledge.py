@@ -2,6 +2,7 @@
 risk."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dashboards import knowledge
 from dashboards import rollup_figures as figures
@@ -66,7 +67,7 @@ def rising(report) -> Table:
             _("Tag"),
             _("Uses this period"),
             _("Uses previous period"),
-            _("Change"),
+            pgettext("table column: difference between periods", "Change"),
             _("Growth"),
         ],
         source=lambda: figures.rising_tags(report.scope, report.period),
@@ -96,7 +97,7 @@ def experts(report) -> Table:
             _("Accepted answers"),
             _("Expert"),
             _("Expert's answers"),
-            _("Share"),
+            pgettext("table column: proportion", "Share"),
         ],
         source=lambda: figures.single_expert_risks(report.scope),
         row=lambda r: [
