@@ -594,3 +594,33 @@ def test_similar_with_embeddings_query_count_is_pinned(
     with django_assert_num_queries(6):
         response = similar(client, PARAPHRASE)
     assert len(response.context["similar"]) == 5
+
+
+def test_with_embeddings_the_closer_meaning_outranks_shared_words(
+    neighbours, monkeypatch
+):
+    """With embeddings the order follows the cosine: an item sharing every
+    word of the text but further in meaning does not outrank a closer one
+    written in other words (the bench's paraphrases share no words)."""
+    question, elsewhere = neighbours["question"], neighbours["elsewhere"]
+    stored = {
+        tuple(row.embedding): row.item_id
+        for row in ItemSimilarity.objects.exclude(embedding=None)
+    }
+    # The item sharing the words, a little further; the other closer.
+    closeness = {question.pk: 0.5, elsewhere.pk: 0.6}
+    monkeypatch.setattr(
+        embeddings,
+        "cosines",
+        lambda vector, others: [
+            closeness.get(stored.get(tuple(other or ())), 0.0) for other in others
+        ],
+    )
+    monkeypatch.setattr(embeddings, "crowding", lambda vectors, k: [0.0] * len(vectors))
+    matches = similarity.rank_candidates(
+        Item.objects.filter(hidden_at__isnull=True),
+        text=question.title,
+        vector=embeddings.embed_one(question.title),
+        limit=2,
+    )
+    assert [m.item_id for m in matches] == [elsewhere.pk, question.pk]
