@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Collate, Lower
+from django.db.models.functions import Collate, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -144,6 +145,23 @@ class User(AbstractUser):
                 Collate(Lower("display_name"), "C"), name="member_name_prefix"
             ),
             models.Index(Collate(Lower("username"), "C"), name="member_handle_prefix"),
+            # The header typeahead's people (knowledge.selectors.finder), as
+            # Django writes icontains / istartswith (UPPER(..) LIKE UPPER(..)):
+            # a name containing three or more typed letters by trigrams, a
+            # name or handle starting with them by a pattern range. Without
+            # them every keystroke read all 20,000 members (40 ms).
+            GinIndex(
+                OpClass(Upper("display_name"), name="gin_trgm_ops"),
+                name="member_name_trgm",
+            ),
+            models.Index(
+                OpClass(Upper("display_name"), name="text_pattern_ops"),
+                name="member_name_upper_prefix",
+            ),
+            models.Index(
+                OpClass(Upper("username"), name="text_pattern_ops"),
+                name="member_handle_upper_prefix",
+            ),
         ]
 
     def __str__(self):

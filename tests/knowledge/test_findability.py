@@ -150,6 +150,51 @@ def test_typeahead_blank_and_odd_input_answer_empty(client, world):
         assert json.loads(response.content)["groups"] == []
 
 
+def test_typeahead_matches_titles_and_waits_for_a_third_letter(client, world):
+    """Items are found by their title (the box shows titles; the results
+    page reads bodies), the last word as a prefix once it has three letters."""
+    client = as_role(client, world, "member")
+    assert labels(typeahead(client, "checklis"), "items") == [
+        "Night shift handover checklist"
+    ]
+    # "sign the board" is in that item's body only.
+    assert labels(typeahead(client, "sign the board"), "items") == []
+    assert labels(typeahead(client, "checklist wa"), "items") == [
+        "Night shift handover checklist"
+    ]
+    assert labels(typeahead(client, "ch"), "items") == []
+
+
+def test_typeahead_finds_the_newest_and_a_rare_word_in_old_items(
+    client, world, community, member, monkeypatch
+):
+    """Items are ranked among the newest matches in a window of recent
+    items; a word too rare for the window is still found in older ones, and
+    a private item never enters either."""
+    from knowledge.selectors import finder
+
+    monkeypatch.setattr(finder, "TYPEAHEAD_WINDOW", 6)
+    rare = similarity_item(community, member, "Quokka counting at changeover")
+    # The best match of the words, but older than the six newest items.
+    similarity_item(community, member, "Handover note: the handover note")
+    fill(community, member, 8)
+    client = as_role(client, world, "member")
+    assert labels(typeahead(client, "quokka"), "items") == [rare.title]
+    assert labels(typeahead(client, "handover note"), "items") == [
+        f"Night shift handover note {i}" for i in (7, 6, 5, 4, 3)
+    ]
+    assert labels(typeahead(client, "zebracorn"), "items") == []
+
+
+def test_people_by_two_letters_start_their_name(client, world):
+    """One or two letters find names starting with them; from three, names
+    containing them."""
+    UserFactory(display_name="Penelope Olsen")
+    client = as_role(client, world, "member")
+    assert labels(typeahead(client, "ol"), "people") == ["Olga Open"]
+    assert labels(typeahead(client, "ols"), "people") == ["Penelope Olsen"]
+
+
 def fill(community, author, n, start=0):
     for i in range(start, start + n):
         similarity_item(community, author, f"Night shift handover note {i}")
@@ -175,8 +220,9 @@ def test_typeahead_query_count_is_pinned(
     fill(community, member, size)
     UserFactory.create_batch(size, display_name="Night Owl")
     client = as_role(client, world, "member")
-    # Session and user (2), then items, people, communities and tags (4).
-    with django_assert_num_queries(6):
+    # Session and user (2), then items (the newest items' edge, then the
+    # matches), people, communities and tags (5).
+    with django_assert_num_queries(7):
         response = typeahead(client, "night")
     assert len(labels(response, "items")) == 5
     assert len(labels(response, "people")) == min(size, 5)
@@ -548,3 +594,33 @@ def test_similar_with_embeddings_query_count_is_pinned(
     with django_assert_num_queries(6):
         response = similar(client, PARAPHRASE)
     assert len(response.context["similar"]) == 5
+
+
+def test_with_embeddings_the_closer_meaning_outranks_shared_words(
+    neighbours, monkeypatch
+):
+    """With embeddings the order follows the cosine: an item sharing every
+    word of the text but further in meaning does not outrank a closer one
+    written in other words (the bench's paraphrases share no words)."""
+    question, elsewhere = neighbours["question"], neighbours["elsewhere"]
+    stored = {
+        tuple(row.embedding): row.item_id
+        for row in ItemSimilarity.objects.exclude(embedding=None)
+    }
+    # The item sharing the words, a little further; the other closer.
+    closeness = {question.pk: 0.5, elsewhere.pk: 0.6}
+    monkeypatch.setattr(
+        embeddings,
+        "cosines",
+        lambda vector, others: [
+            closeness.get(stored.get(tuple(other or ())), 0.0) for other in others
+        ],
+    )
+    monkeypatch.setattr(embeddings, "crowding", lambda vectors, k: [0.0] * len(vectors))
+    matches = similarity.rank_candidates(
+        Item.objects.filter(hidden_at__isnull=True),
+        text=question.title,
+        vector=embeddings.embed_one(question.title),
+        limit=2,
+    )
+    assert [m.item_id for m in matches] == [elsewhere.pk, question.pk]
