@@ -421,7 +421,9 @@ def main():
     parser.add_argument("--concurrency", default="8,32")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--members", type=int, default=8, help="distinct logins")
-    parser.add_argument("--only", help="measure only pages whose name contains this")
+    parser.add_argument(
+        "--only", help="measure only pages whose name contains one of these (a,b)"
+    )
     parser.add_argument("--digests", action="store_true", help="also time digests")
     parser.add_argument(
         "--slow-ms",
@@ -476,8 +478,9 @@ def main():
     try:
         sessions, deep_path = _log_in(port, subjects)
         measured = [("floor", f"/bench/floor/?pk={subjects['community'].pk}", "member")]
+        wanted = args.only.split(",") if args.only else [""]
         measured += [
-            p for p in pages(subjects, deep_path) if not args.only or args.only in p[0]
+            p for p in pages(subjects, deep_path) if any(w in p[0] for w in wanted)
         ]
         if args.queries_only:
             counts = {

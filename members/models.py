@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Collate, Lower
+from django.db.models.functions import Collate, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -144,6 +145,18 @@ class User(AbstractUser):
                 Collate(Lower("display_name"), "C"), name="member_name_prefix"
             ),
             models.Index(Collate(Lower("username"), "C"), name="member_handle_prefix"),
+            # "Name contains" (the directory's ?q=, the search page's people):
+            # Django's icontains is UPPER(col) LIKE UPPER('%q%'), which a
+            # trigram index on the same expression answers without reading
+            # every member.
+            GinIndex(
+                OpClass(Upper("display_name"), name="gin_trgm_ops"),
+                name="member_name_trgm",
+            ),
+            GinIndex(
+                OpClass(Upper("username"), name="gin_trgm_ops"),
+                name="member_handle_trgm",
+            ),
         ]
 
     def __str__(self):

@@ -24,6 +24,8 @@ from knowledge.models import Draft, Follow, Mention
 from members.audit import audit_record
 from members.avatars import avatar_files_delete
 from members.models import AuditAction, LeadershipRole, User
+from members.selectors import EXPERTISE_VERSION
+from members.versioned_cache import bump
 from mentoring.models import (
     Assumption,
     CheckIn,
@@ -162,6 +164,7 @@ def member_erase(*, member: User) -> User:
     )
     member.expertise.clear()
     member.interests.clear()
+    bump(EXPERTISE_VERSION)
 
     _rewrite_copies(
         old=[f"/members/{old_handle}/", old_name, old_email],
