@@ -129,8 +129,8 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
 
 def load(sessions: list[Session], path: str, concurrency: int, total: int):
     """`total` GETs of `path` from `concurrency` threads (each its own
-    session, round-robin); returns (latencies ms, statuses, query counts).
-    A request that fails or times out counts as status 0."""
+    session, round-robin); returns (latencies ms, statuses, query counts,
+    wall seconds). A request that fails or times out counts as status 0."""
     latencies, statuses, queries = [], [], []
     lock = threading.Lock()
     per_thread = [
@@ -154,11 +154,12 @@ def load(sessions: list[Session], path: str, concurrency: int, total: int):
                 queries.append(count)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
+    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, statuses, queries
+    return latencies, statuses, queries, time.perf_counter() - started
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -345,39 +346,62 @@ def last_generate(database: str) -> dict | None:
 
 
 def print_table(result: dict, previous: dict | None, other: dict | None) -> None:
+    """One table: per page the query count here and at the demo scale, p50,
+    p95 and p95 over the floor's at each concurrency, throughput from the
+    first level to the last, and the previous run's p95 and ratio at the
+    first level; then the jobs against the previous run's."""
     levels = result["concurrency"]
+    first, last = str(levels[0]), str(levels[-1])
     prev_pages = {p["page"]: p for p in (previous or {}).get("pages", [])}
-    other_pages = {p["page"]: p for p in (other or {}).get("pages", [])}
-    header = f"{'page':28} {'q':>4} {'q*':>4}"
+    if result.get("demo"):
+        small = result["demo"]["queries"]
+        small_label = f"demo scale ({result['demo']['scale']['items']:,} items)"
+    else:  # the last stored run at another scale
+        small = {p["page"]: p["queries"] for p in (other or {}).get("pages", [])}
+        small_label = "the last run at another scale" if other else "none"
+    header = f"{'page':28} {'q':>4} {'q demo':>6}"
     for c in levels:
         header += f" | {f'p50@{c}':>7} {f'p95@{c}':>7} {'x floor':>7}"
-    header += f" | {'prev p50@' + str(levels[0]):>12}"
+    header += f" | {f'req/s {first}->{last}':>16} | {f'prev p95@{first}':>19}"
     print(
         f"{result['scale']['items']} items, {result['scale']['members']} members, "
         f"{result['workers']} gunicorn workers, {result['requests']} requests per "
         f"page and level; load average {result['load_average']} (start, end)"
     )
+    if previous:
+        print(f"previous run at this scale: {previous['at']}, load average "
+              f"{previous.get('load_average')}")  # fmt: skip
     print(header)
     print("-" * len(header))
     for page in result["pages"]:
-        q_other = other_pages.get(page["page"], {}).get("queries", "")
-        line = f"{page['page'][:28]:28} {page['queries']:>4} {q_other!s:>4}"
+        line = f"{page['page'][:28]:28} {page['queries']:>4} "
+        line += f"{small.get(page['page'], '')!s:>6}"
         for c in levels:
             m = page["levels"][str(c)]
             line += f" | {m['p50']:7.0f} {m['p95']:7.0f} {m['ratio_p95']:6.1f}x"
-        before = prev_pages.get(page["page"], {}).get("levels", {}).get(str(levels[0]))
+        rps = [page["levels"][k].get("rps") for k in (first, last)]
+        if all(rps) and not page.get("serial"):
+            change = (rps[1] - rps[0]) / rps[0] * 100
+            line += f" | {rps[0]:5.1f}->{rps[1]:5.1f} {change:+4.0f}%"
+        else:
+            line += f" | {'':16}"
+        before = prev_pages.get(page["page"], {}).get("levels", {}).get(first)
         if before:
-            now = page["levels"][str(levels[0])]["p50"]
-            change = (now - before["p50"]) / before["p50"] * 100 if before["p50"] else 0
-            line += f" | {before['p50']:6.0f} {change:+4.0f}%"
+            now = page["levels"][first]["p95"]
+            change = (now - before["p95"]) / before["p95"] * 100 if before["p95"] else 0
+            line += (
+                f" | {before['p95']:6.0f} {before['ratio_p95']:5.1f}x {change:+4.0f}%"
+            )
         if page.get("serial"):
             line += "  (serial: too slow to load)"
         if page["errors"]:
             line += f"  {page['errors']} non-200"
         print(line)
     print(
-        "q: queries per request (from the server); q*: the same page in the last "
-        "run at another scale; x floor: p95 / floor p95 at that concurrency"
+        f"q: queries per request (from the server); q demo: the same page at "
+        f"{small_label}; x floor: p95 / floor p95 at that concurrency; req/s: "
+        f"requests answered per second of wall time; prev: p95, x floor and the "
+        f"change of p95 against the previous run at this scale"
     )
     prev_jobs = (previous or {}).get("jobs", {})
     for label, seconds in result["jobs"].items():
@@ -397,7 +421,9 @@ def main():
     parser.add_argument("--concurrency", default="8,32")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--members", type=int, default=8, help="distinct logins")
-    parser.add_argument("--only", help="measure only pages whose name contains this")
+    parser.add_argument(
+        "--only", help="measure only pages whose name contains one of these (a,b)"
+    )
     parser.add_argument("--digests", action="store_true", help="also time digests")
     parser.add_argument(
         "--slow-ms",
@@ -411,6 +437,18 @@ def main():
         help="skip the jobs (rollups, snapshot: minutes at full scale); the "
         "dashboards then read whatever rollups the database holds",
     )
+    parser.add_argument(
+        "--demo-database",
+        default=os.environ.get("BENCH_DEMO_DATABASE_URL", ""),
+        help="a database generated at demo scale (bench.generate --members 2000 "
+        "--communities 30 --items 30000): the table shows each page's query "
+        "count there too (default $BENCH_DEMO_DATABASE_URL)",
+    )
+    parser.add_argument(
+        "--queries-only",
+        metavar="FILE",
+        help="only probe each page once and write its query count to FILE",
+    )
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
@@ -422,8 +460,6 @@ def main():
 
     django.setup()
     from django.db.backends.signals import connection_created
-
-    from bench.generate import BENCH_PASSWORD
 
     # This process runs the jobs: no web statement timeout, as in a worker.
     connection_created.connect(_lift_statement_timeout, weak=False)
@@ -440,73 +476,24 @@ def main():
     port = free_port()
     server = start_server(env, port, args.workers)
     try:
-        members = []
-        for email in subjects["emails"]:
-            session = Session(port)
-            session.login(email, BENCH_PASSWORD)
-            members.append(session)
-        staff = Session(port)
-        staff.login(subjects["staff_email"], BENCH_PASSWORD)
-        sessions = {"member": members, "staff": [staff]}
-        from django.conf import settings
-
-        hops = -(-DEEP // settings.PAGE_SIZE)
-        deep_path, done = follow_next(
-            members[0], f"/communities/{subjects['community'].slug}/items/", hops
-        )
-        print(
-            f"{subjects['scale']}; feed of {subjects['community'].slug} "
-            f"({subjects['items_in_community']} items), {done * settings.PAGE_SIZE} "
-            f"deep by {done} next links; {len(members)} members logged in",
-            file=sys.stderr,
-        )
-        # The snapshot first, as nightly.
-        jobs = {} if args.no_jobs else run_jobs(staff, args.digests)
+        sessions, deep_path = _log_in(port, subjects)
         measured = [("floor", f"/bench/floor/?pk={subjects['community'].pk}", "member")]
+        wanted = args.only.split(",") if args.only else [""]
         measured += [
-            p for p in pages(subjects, deep_path) if not args.only or args.only in p[0]
+            p for p in pages(subjects, deep_path) if any(w in p[0] for w in wanted)
         ]
-        rows = {label: {"page": label, "path": path, "levels": {}, "errors": 0}
-                for label, path, _who in measured}  # fmt: skip
-        # One request per page first (a warm-up): a page slower than
-        # --slow-ms is then timed with a few serial requests, not loaded, so
-        # the run stays bounded.
-        serial = {}
-        for label, path, who in measured:
-            probe = load(sessions[who], path, 1, 1)
-            if probe[0][0] > args.slow_ms:
-                more = load(sessions[who], path, 1, 2)
-                serial[label] = tuple(a + b for a, b in zip(probe, more, strict=True))
-        for c in levels:
-            floor_p95 = floor_p50 = None
-            for label, path, who in measured:
-                row = rows[label]
-                if label in serial:  # the same three timings at every level
-                    times, statuses, queries = serial[label]
-                    row["serial"] = True
-                else:
-                    load(sessions[who], path, c, c)  # warm-up, discarded
-                    # At least two requests per connection, so all of them
-                    # are really open at once.
-                    total = max(args.requests, 2 * c)
-                    times, statuses, queries = load(sessions[who], path, c, total)
-                p50, p95 = statistics.median(times), percentile(times, 95)
-                if label == "floor":
-                    floor_p50, floor_p95 = p50, p95
-                row["levels"][str(c)] = {
-                    "p50": round(p50, 1),
-                    "p95": round(p95, 1),
-                    "ratio_p50": round(p50 / floor_p50, 2),
-                    "ratio_p95": round(p95 / floor_p95, 2),
-                    "rps": round(len(times) / (sum(times) / 1000 / c), 1)
-                    if label not in serial
-                    else round(len(times) / (sum(times) / 1000), 2),
-                }
-                row["queries"] = max(queries)
-                row["errors"] = max(row["errors"], sum(1 for s in statuses if s != 200))
-                how = "serial" if label in serial else f"{c:>3} conn"
-                print(f"  {how}  {label:28} p50 {p50:7.0f} ms  p95 {p95:7.0f} ms",
-                      file=sys.stderr)  # fmt: skip
+        if args.queries_only:
+            counts = {
+                label: load(sessions[who], path, 1, 1)[2][0]
+                for label, path, who in measured
+            }
+            Path(args.queries_only).write_text(
+                json.dumps({"scale": subjects["scale"], "queries": counts})
+            )
+            return
+        # The snapshot first, as nightly.
+        jobs = {} if args.no_jobs else run_jobs(sessions["staff"][0], args.digests)
+        rows = _measure(sessions, measured, levels, args)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -519,9 +506,11 @@ def main():
         "load_average": [round(x, 1) for x in load_before + os.getloadavg()[:1]],
         "requests": args.requests,
         "workers": args.workers,
-        "pages": list(rows.values()),
+        "pages": rows,
         "jobs": {k: round(v, 3) for k, v in jobs.items()},
     }
+    if args.demo_database:
+        result["demo"] = demo_queries(args.demo_database, args.only)
     generated = last_generate(result["database"])
     if generated:
         result["jobs"]["bench.generate (stored)"] = generated["seconds"]
@@ -533,6 +522,93 @@ def main():
         path = RESULTS / f"run-{stamp}.json"
         path.write_text(json.dumps(result, indent=2) + "\n")
         print(f"saved {path.relative_to(ROOT)}")
+
+
+def _log_in(port: int, subjects: dict) -> tuple[dict, str]:
+    """Sessions of the members and the staff member, logged in through the
+    login page, and the feed's real keyset cursor DEEP items down."""
+    from django.conf import settings
+
+    from bench.generate import BENCH_PASSWORD
+
+    members = []
+    for email in subjects["emails"]:
+        session = Session(port)
+        session.login(email, BENCH_PASSWORD)
+        members.append(session)
+    staff = Session(port)
+    staff.login(subjects["staff_email"], BENCH_PASSWORD)
+    hops = -(-DEEP // settings.PAGE_SIZE)
+    deep_path, done = follow_next(
+        members[0], f"/communities/{subjects['community'].slug}/items/", hops
+    )
+    print(
+        f"{subjects['scale']}; feed of {subjects['community'].slug} "
+        f"({subjects['items_in_community']} items), {done * settings.PAGE_SIZE} "
+        f"deep by {done} next links; {len(members)} members logged in",
+        file=sys.stderr,
+    )
+    return {"member": members, "staff": [staff]}, deep_path
+
+
+def _measure(sessions: dict, measured: list, levels: list[int], args) -> list[dict]:
+    rows = {label: {"page": label, "path": path, "levels": {}, "errors": 0}
+            for label, path, _who in measured}  # fmt: skip
+    # One request per page first (a warm-up): a page slower than --slow-ms
+    # is then timed with a few serial requests, not loaded, so the run stays
+    # bounded.
+    serial = {}
+    for label, path, who in measured:
+        probe = load(sessions[who], path, 1, 1)
+        if probe[0][0] > args.slow_ms:
+            more = load(sessions[who], path, 1, 2)
+            serial[label] = tuple(a + b for a, b in zip(probe, more, strict=True))
+    for c in levels:
+        floor_p95 = floor_p50 = None
+        for label, path, who in measured:
+            row = rows[label]
+            if label in serial:  # the same three timings at every level
+                times, statuses, queries, wall = serial[label]
+                row["serial"] = True
+            else:
+                load(sessions[who], path, c, c)  # warm-up, discarded
+                # At least two requests per connection, so all of them are
+                # really open at once.
+                total = max(args.requests, 2 * c)
+                times, statuses, queries, wall = load(sessions[who], path, c, total)
+            p50, p95 = statistics.median(times), percentile(times, 95)
+            if label == "floor":
+                floor_p50, floor_p95 = p50, p95
+            row["levels"][str(c)] = {
+                "p50": round(p50, 1),
+                "p95": round(p95, 1),
+                "ratio_p50": round(p50 / floor_p50, 2),
+                "ratio_p95": round(p95 / floor_p95, 2),
+                # Requests answered per second of wall time at this level.
+                "rps": round(len(times) / wall, 1),
+            }
+            row["queries"] = max(queries)
+            row["errors"] = max(row["errors"], sum(1 for s in statuses if s != 200))
+            how = "serial" if label in serial else f"{c:>3} conn"
+            print(f"  {how}  {label:28} p50 {p50:7.0f} ms  p95 {p95:7.0f} ms  "
+                  f"{len(times) / wall:6.1f} req/s", file=sys.stderr)  # fmt: skip
+    return list(rows.values())
+
+
+def demo_queries(database_url: str, only: str | None) -> dict:
+    """Each page's query count on another database (the demo scale), read
+    from a server of its own started by this script in --queries-only mode."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "queries.json"
+        command = [sys.executable, "-m", "bench.run", "--queries-only", str(out)]
+        command += ["--only", only] if only else []
+        subprocess.run(  # noqa: S603 - our own interpreter and arguments
+            command, cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url},
+            check=True,
+        )  # fmt: skip
+        return json.loads(out.read_text())
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from knowledge.models import (
 )
 from members.forms import SubmissionTokenField, TagListField
 from members.tags import MAX_TAG_LENGTH
+from members.widgets import LongSelect
 
 # The story template inserts headings only; the prompts are shown beside the
 # editor, so nothing prompt-like is ever published unedited.
@@ -219,7 +220,10 @@ class AdoptForm(_ToCommunityForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    community = forms.ChoiceField(label=_("Community"), required=False)
+    # Every community the viewer may see: hundreds of options.
+    community = forms.ChoiceField(
+        label=_("Community"), required=False, widget=LongSelect
+    )
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,

@@ -176,6 +176,15 @@ class Item(models.Model):
                 fields=["community", "activity", "-created_at"],
                 name="item_community_activity",
             ),
+            # ... counted from the index alone on the community page
+            # (knowledge.activities.balances): 4,000 items of the largest
+            # community's last 90 days were 3,900 heap blocks.
+            models.Index(
+                fields=["community", "created_at"],
+                include=["activity", "id"],
+                condition=models.Q(hidden_at__isnull=True),
+                name="item_balance_recent",
+            ),
             # Digests: questions answered in a period, per community.
             models.Index(
                 fields=["community", "first_reply_at"],

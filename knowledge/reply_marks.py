@@ -105,6 +105,7 @@ def do_reply_helpful_set(*, reply: Reply, acting_user, helpful: bool) -> bool:
         Reply.objects.filter(pk=reply.pk).update(helpful_count=F("helpful_count") + 1)
         reply.helpful_count += 1
         item = reply.item
+        services.tag_pages_changed(item=item)
         what = _("answer to") if item.is_question else _("reply to")
         services.notify_if_visible(
             recipient=reply.author,
@@ -124,6 +125,7 @@ def do_reply_helpful_set(*, reply: Reply, acting_user, helpful: bool) -> bool:
         helpful_count=F("helpful_count") - 1
     )
     reply.helpful_count = max(reply.helpful_count - 1, 0)
+    services.tag_pages_changed(item=reply.item)
     return True
 
 

@@ -30,12 +30,14 @@ from knowledge.models import (
     Reply,
     activity_for_kind,
 )
+from knowledge.selectors.tags import tag_versions
 from knowledge.similarity import similarity_refresh_later
 from members.audit import audit_record
 from members.events import event_emit
 from members.markup import markdown_to_html
 from members.models import AuditAction
 from members.tags import tags_normalise
+from members.versioned_cache import bump
 from members.wording import in_sentence
 from notifications.services import notify
 
@@ -106,6 +108,14 @@ def _notify_if_visible(*, recipient, item, **kwargs) -> None:
 notify_if_visible = _notify_if_visible
 
 
+def tag_pages_changed(*, item: Item, tags=()) -> None:
+    """What the pages of `item`'s tags (and of `tags`) show from it changed:
+    its place among a tag's latest items, its helpful marks, its accepted
+    answer, its replies' marks, whether it is hidden. Their cached experts
+    are recomputed after this transaction commits."""
+    bump(*tag_versions([*item.tag_names.split(), *tags]))
+
+
 def _item_insert(
     *, author, community, kind, title, body, tags, activity="", **extra
 ) -> Item:
@@ -129,6 +139,7 @@ def _item_insert(
     search_vectors_refresh(item_ids=[item.pk])
     similarity_refresh_later(item_id=item.pk)
     community_record_activity(community_id=community.pk, at=item.created_at)
+    tag_pages_changed(item=item)
     return item
 
 
@@ -232,6 +243,7 @@ def item_update(
         )
     revisions.revision_baseline(item=item)
     tags = tags_normalise(tags)
+    tags_before = item.tag_names.split()
     if activity:
         item.activity = activity
     elif kind != item.kind:
@@ -262,6 +274,7 @@ def item_update(
     revisions.revision_add(item=item, acting_user=acting_user)
     mentions.mentions_record(item=item, author=acting_user)
     similarity_refresh_later(item_id=item.pk)
+    tag_pages_changed(item=item, tags=tags_before)
     return item
 
 
@@ -280,6 +293,7 @@ def item_hide(*, item: Item, acting_user) -> None:
     item.hidden_by = acting_user
     item.save(update_fields=["hidden_at", "hidden_by"])
     _audit(acting_user, AuditAction.ITEM_HIDDEN, item, item.community_id)
+    tag_pages_changed(item=item)
 
 
 @transaction.atomic
@@ -290,6 +304,7 @@ def item_restore(*, item: Item, acting_user) -> None:
     item.save(update_fields=["hidden_at", "hidden_by"])
     if was_hidden:
         _audit(acting_user, AuditAction.ITEM_RESTORED, item, item.community_id)
+        tag_pages_changed(item=item)
 
 
 def item_opened(*, acting_user, item: Item, membership) -> None:
@@ -388,6 +403,7 @@ def reply_hide(*, reply: Reply, acting_user) -> bool:
     Item.objects.filter(pk=reply.item_id, accepted_reply=reply).update(
         accepted_reply=None
     )
+    tag_pages_changed(item=reply.item)
     return True
 
 
@@ -401,6 +417,7 @@ def reply_restore(*, reply: Reply, acting_user) -> bool:
     reply.hidden_at, reply.hidden_by = None, None
     _audit(acting_user, AuditAction.REPLY_RESTORED, reply, reply.item.community_id)
     Item.objects.filter(pk=reply.item_id).update(reply_count=F("reply_count") + 1)
+    tag_pages_changed(item=reply.item)
     return True
 
 
@@ -419,6 +436,7 @@ def answer_accept(*, item: Item, reply: Reply, acting_user) -> None:
     item.accepted_reply = reply
     if not changed:
         return
+    tag_pages_changed(item=item)
     event_emit(event="answer.accepted", object_id=reply.pk)
     _notify_if_visible(
         recipient=reply.author,
@@ -451,6 +469,7 @@ def answer_accept(*, item: Item, reply: Reply, acting_user) -> None:
 def answer_unaccept(*, item: Item, acting_user) -> None:
     item.accepted_reply = None
     item.save(update_fields=["accepted_reply"])
+    tag_pages_changed(item=item)
 
 
 @transaction.atomic
@@ -462,6 +481,7 @@ def helpful_set(*, item: Item, acting_user, helpful: bool) -> bool:
         if not created:
             return False
         Item.objects.filter(pk=item.pk).update(helpful_count=F("helpful_count") + 1)
+        tag_pages_changed(item=item)
         _notify_if_visible(
             recipient=item.author,
             item=item,
@@ -477,6 +497,7 @@ def helpful_set(*, item: Item, acting_user, helpful: bool) -> bool:
     Item.objects.filter(pk=item.pk, helpful_count__gt=0).update(
         helpful_count=F("helpful_count") - 1
     )
+    tag_pages_changed(item=item)
     return True
 
 

@@ -145,11 +145,12 @@ class User(AbstractUser):
                 Collate(Lower("display_name"), "C"), name="member_name_prefix"
             ),
             models.Index(Collate(Lower("username"), "C"), name="member_handle_prefix"),
-            # The header typeahead's people (knowledge.selectors.finder), as
-            # Django writes icontains / istartswith (UPPER(..) LIKE UPPER(..)):
-            # a name containing three or more typed letters by trigrams, a
-            # name or handle starting with them by a pattern range. Without
-            # them every keystroke read all 20,000 members (40 ms).
+            # "Name contains" (the directory's ?q=, the search page's people,
+            # the header typeahead): Django's icontains / istartswith is
+            # UPPER(col) LIKE UPPER(..), which a trigram index on the same
+            # expression answers for three or more letters, and a pattern
+            # range for a name or handle starting with them. Without them
+            # every keystroke read all 20,000 members.
             GinIndex(
                 OpClass(Upper("display_name"), name="gin_trgm_ops"),
                 name="member_name_trgm",
@@ -161,6 +162,10 @@ class User(AbstractUser):
             models.Index(
                 OpClass(Upper("username"), name="text_pattern_ops"),
                 name="member_handle_upper_prefix",
+            ),
+            GinIndex(
+                OpClass(Upper("username"), name="gin_trgm_ops"),
+                name="member_handle_trgm",
             ),
         ]
 

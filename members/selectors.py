@@ -6,6 +6,10 @@ from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
 from members.models import User
+from members.versioned_cache import cached
+
+# The cache version (members.versioned_cache) of the expertise in use.
+EXPERTISE_VERSION = "member-expertise"
 
 
 def member_directory(
@@ -33,11 +37,20 @@ def member_directory(
 
 def expertise_tags_in_use(*, limit: int = 60, include: str = "") -> list[Tag]:
     """The most common expertise tags among active members, by name, for the
-    directory's filter; `include` (a slug) is kept even if it is rarer."""
-    popular = list(
-        Tag.objects.filter(members_expertisetag_items__content_object__is_active=True)
-        .annotate(uses=Count("members_expertisetag_items"))
-        .order_by("-uses", "name")[:limit]
+    directory's filter; `include` (a slug) is kept even if it is rarer.
+    Counting them reads every member's expertise (40 ms at 20,000 members),
+    so they are cached until a member's expertise or activity changes
+    (members.services bump EXPERTISE_VERSION)."""
+    popular = cached(
+        f"expertise-tags-in-use:{limit}",
+        [EXPERTISE_VERSION],
+        lambda: list(
+            Tag.objects.filter(
+                members_expertisetag_items__content_object__is_active=True
+            )
+            .annotate(uses=Count("members_expertisetag_items"))
+            .order_by("-uses", "name")[:limit]
+        ),
     )
     if include and all(tag.slug != include for tag in popular):
         popular.extend(Tag.objects.filter(slug=include))

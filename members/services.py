@@ -18,8 +18,10 @@ from members.markup import markdown_to_html
 from members.model_update import model_update
 from members.models import AuditAction, LeadershipRole, ScimToken, User, name_from_email
 from members.permissions import can_set_leadership_role
+from members.selectors import EXPERTISE_VERSION
 from members.tags import tags_normalise
 from members.timezones import valid_language, valid_time_zone
+from members.versioned_cache import bump
 
 PROFILE_FIELDS = [
     "display_name",
@@ -76,6 +78,7 @@ def profile_update(
     )
     if expertise is not None:
         member.expertise.set(tags_normalise(expertise))
+        bump(EXPERTISE_VERSION)
     if interests is not None:
         member.interests.set(tags_normalise(interests))
     return member
@@ -158,6 +161,7 @@ def profile_tags_set(*, member: User, expertise: list[str], interests: list[str]
     """The first visit's step: what the member knows and wants to learn."""
     member.expertise.set(tags_normalise(expertise))
     member.interests.set(tags_normalise(interests))
+    bump(EXPERTISE_VERSION)
     return member
 
 
@@ -339,6 +343,7 @@ def deactivate_member(*, member: User) -> bool:
     # against (django.contrib.auth's session verification): all end now.
     member.set_unusable_password()
     member.save(update_fields=["is_active", "password"])
+    bump(EXPERTISE_VERSION)
     deactivation.run("deactivate", member=member)
     _scim_audit(member, "deactivated")
     return True
@@ -355,6 +360,7 @@ def reactivate_member(*, member: User) -> bool:
     member.is_active = True
     member.scim_deleted = False
     member.save(update_fields=["is_active", "scim_deleted"])
+    bump(EXPERTISE_VERSION)
     if was_inactive:
         deactivation.run("reactivate", member=member)
     _scim_audit(member, "reactivated")

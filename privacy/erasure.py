@@ -43,6 +43,8 @@ from knowledge.models import Draft, Follow, Mention
 from members.audit import audit_record
 from members.avatars import avatar_files_delete
 from members.models import AuditAction, AuditEntry, LeadershipRole, User
+from members.selectors import EXPERTISE_VERSION
+from members.versioned_cache import bump
 from mentoring.models import (
     Assumption,
     CheckIn,
@@ -311,6 +313,7 @@ def member_erase(*, member: User) -> User:
     )
     member.expertise.clear()
     member.interests.clear()
+    bump(EXPERTISE_VERSION)
 
     _rewrite_copies(former)
     return member

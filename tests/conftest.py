@@ -11,6 +11,15 @@ from django.core.mail.backends.locmem import EmailBackend
 from tests.members.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures (members.
+    versioned_cache) must not outlive the database rows of an earlier test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def member(db):
     return UserFactory(display_name="Mia Member")

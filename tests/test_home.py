@@ -11,10 +11,9 @@ from tests.mentoring.factories import MentoringRequestFactory, PairFactory
 
 # session, user, unread badge; communities (communities, invitations, their
 # count once there are more than the panel shows);
-# knowledge (expertise, the tag links of questions you could answer, those
-# questions, latest); mentoring
+# knowledge (expertise, questions you could answer, latest); mentoring
 # (proposals, active pairs); journeys (open 90-day plans).
-HOME_QUERIES = 13
+HOME_QUERIES = 12
 
 
 def _grow(member, size):

@@ -72,37 +72,46 @@ def is_among_most_helpful(item: Item) -> bool:
 # --- Home page ---------------------------------------------------------------
 
 
-def questions_you_could_answer(*, user, limit: int = 5) -> list[Item]:
-    """Open questions in the member's communities tagged with their expertise.
+# "Questions you could answer" look among this many of the latest items of
+# each of the member's expertise tags.
+ANSWERABLE_RECENT_PER_TAG = 500
 
-    Walked from the tag links newest first (itemtag_tag_latest), then read by
-    id: asked as one `id IN (every matching question)` query, PostgreSQL
-    joined every item of the organisation before filtering (0.4 s at full
-    scale for a member with a popular expertise)."""
-    expertise = list(user.expertise.names())
-    if not expertise:
+
+def questions_you_could_answer(*, user, limit: int = 5) -> list[Item]:
+    """Open questions in the member's communities tagged with their
+    expertise, newest first, among the latest ANSWERABLE_RECENT_PER_TAG items
+    of each of those tags.
+
+    Each tag's window is a bounded walk down its (tag, item_created_at)
+    index, then the items are read by id and filtered: one query whose cost
+    follows the number of tags, not the organisation. Asked as a join of the
+    tag links with every open question of the member's communities,
+    PostgreSQL hashed all of them (12,000 rows, 80-150 ms for a member of the
+    largest community at full scale)."""
+    tag_ids = list(user.expertise.values_list("id", flat=True))
+    if not tag_ids:
         return []
-    links = (
-        ItemTag.objects.filter(
-            tag__name__in=expertise,
-            content_object__community_id__in=active_community_ids(user),
-            content_object__community__archived_at__isnull=True,
-            content_object__kind=ItemKind.QUESTION,
-            content_object__accepted_reply__isnull=True,
-            content_object__hidden_at__isnull=True,
-        )
-        .exclude(content_object__author_id=user.pk)
+    windows = [
+        ItemTag.objects.filter(tag_id=tag_id)
         .order_by("-item_created_at", "-content_object_id")
-        .values_list("content_object_id", flat=True)
+        .values("content_object_id")[:ANSWERABLE_RECENT_PER_TAG]
+        for tag_id in tag_ids
+    ]
+    recent = (
+        windows[0].union(*windows[1:], all=True) if len(windows) > 1 else windows[0]
     )
-    # A question tagged with two of the member's skills links twice.
-    ids = list(dict.fromkeys(links[: limit * len(expertise)]))[:limit]
-    if not ids:
-        return []
     return list(
-        Item.objects.filter(pk__in=ids)
+        Item.objects.filter(
+            pk__in=recent,
+            community_id__in=active_community_ids(user),
+            community__archived_at__isnull=True,
+            kind=ItemKind.QUESTION,
+            accepted_reply__isnull=True,
+            hidden_at__isnull=True,
+        )
+        .exclude(author_id=user.pk)
         .select_related(*LIST_RELATED)
-        .order_by("-created_at", "-id")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 

@@ -1,5 +1,6 @@
 """Tag pages and expertise: a tag's items, and who knows most about a tag."""
 
+import hashlib
 from collections import defaultdict
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -12,6 +13,7 @@ from knowledge.models import Item, ItemTag, Reply
 from knowledge.selectors.visibility import LIST_RELATED
 from members.models import User
 from members.pagination import KeysetPage, Position, keyset_page
+from members.versioned_cache import cached
 
 # "Who knows most" on a tag page weighs this many of the tag's latest items.
 EXPERTS_RECENT_ITEMS = 2000
@@ -163,32 +165,53 @@ def tag_expertise_scores(
     return dict(scores)
 
 
+def tag_versions(names) -> list[str]:
+    """The cache versions (members.versioned_cache) of these tags' pages."""
+    return [f"tag:{name}" for name in names]
+
+
+def _visible_key(viewer) -> str:
+    """Which communities `viewer` may see inside, as a short key: viewers
+    who see the same communities share cached figures, and joining, leaving
+    or a community turning private changes the key at once."""
+    ids = communities_visible_to(viewer).order_by("pk").values_list("pk", flat=True)
+    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:24]
+
+
 def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
     """Members who know most about `tag`: helpful marks received (on their
     items and their replies) plus accepted answers (an accepted answer weighs
     as three marks), on the latest EXPERTS_RECENT_ITEMS items with the tag
-    that `viewer` may see. Each user
-    carries .helpful, .accepted and .score."""
-    scores = tag_expertise_scores(
-        tags=[tag], viewer=viewer, recent_items=EXPERTS_RECENT_ITEMS
+    that `viewer` may see. Each user carries .helpful, .accepted and .score.
+
+    The ranking is cached per tag and set of visible communities until the
+    knowledge services change something the tag's items show
+    (knowledge.services.tag_pages_changed); the members themselves are read
+    fresh, so a name change or a deactivation shows at once."""
+
+    def ranking():
+        scores = tag_expertise_scores(
+            tags=[tag], viewer=viewer, recent_items=EXPERTS_RECENT_ITEMS
+        )
+        return sorted(
+            (
+                (v["helpful"] + 3 * v["accepted"], user_id, v["helpful"], v["accepted"])
+                for (user_id, _t), v in scores.items()
+            ),
+            key=lambda row: (-row[0], row[1]),
+        )[:limit]
+
+    ranked = cached(
+        f"tag-experts:{tag}:{limit}:{_visible_key(viewer)}",
+        tag_versions([tag]),
+        ranking,
     )
-    ranked = sorted(
-        (
-            (v["helpful"] + 3 * v["accepted"], user_id, v)
-            for (user_id, _t), v in scores.items()
-        ),
-        key=lambda row: (-row[0], row[1]),
-    )[:limit]
-    users = User.objects.in_bulk([user_id for _s, user_id, _v in ranked])
+    users = User.objects.in_bulk([user_id for _s, user_id, _h, _a in ranked])
     experts = []
-    for score, user_id, values in ranked:
+    for score, user_id, helpful, accepted in ranked:
         user = users.get(user_id)
         if user is None or not user.is_active:
             continue
-        user.helpful, user.accepted, user.score = (
-            values["helpful"],
-            values["accepted"],
-            score,
-        )
+        user.helpful, user.accepted, user.score = helpful, accepted, score
         experts.append(user)
     return experts

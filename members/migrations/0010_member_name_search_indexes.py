@@ -23,6 +23,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='user',
+            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('username'), name='gin_trgm_ops'), name='member_handle_trgm'),
+        ),
+        migrations.AddIndex(
+            model_name='user',
             index=models.Index(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('display_name'), name='text_pattern_ops'), name='member_name_upper_prefix'),
         ),
         migrations.AddIndex(

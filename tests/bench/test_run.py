@@ -19,7 +19,7 @@ def _result(p50, items=300_000):
                 "page": "tag page",
                 "queries": 6,
                 "errors": 0,
-                "levels": {"8": level, "32": level},
+                "levels": {"8": dict(level), "32": dict(level)},
             }
         ],
         "jobs": {"mentor suggestions, 10 requests": 0.3},
@@ -44,5 +44,20 @@ def test_the_table_compares_with_the_previous_run_at_the_same_scale(
     assert other["scale"]["items"] == 30_000
     run.print_table(_result(150), previous, other)
     table = capsys.readouterr().out
+    # p95 200 -> 300: +50 % against the previous run at this scale.
     assert "tag page" in table and "+50%" in table
+    assert "the last run at another scale" in table
     assert "mentor suggestions" in table and "(previous 0.30s)" in table
+
+
+def test_the_table_shows_the_query_count_at_demo_scale_and_throughput(capsys):
+    result = _result(150)
+    result["pages"][0]["levels"]["8"]["rps"] = 20.0
+    result["pages"][0]["levels"]["32"]["rps"] = 10.0
+    result["demo"] = {"scale": {"items": 30_000}, "queries": {"tag page": 5}}
+    run.print_table(result, None, None)
+    table = capsys.readouterr().out
+    row = next(line for line in table.splitlines() if line.startswith("tag page"))
+    assert row.split()[2:4] == ["6", "5"]
+    assert "20.0-> 10.0  -50%" in row
+    assert "demo scale (30,000 items)" in table

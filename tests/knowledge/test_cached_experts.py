@@ -1,0 +1,135 @@
+"""The tag page's experts are cached (members.versioned_cache); every change
+the services make shows on the next view, and what a member sees through a
+private community is never served to anyone else."""
+
+import pytest
+from django.urls import reverse
+
+from communities.services import community_leave, community_update
+from knowledge import reply_marks, services
+from tests.communities.factories import MembershipFactory
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def experts(client, tag="lean"):
+    response = client.get(reverse("knowledge:tag", kwargs={"tag": tag}))
+    assert response.status_code == 200
+    return {user.display_name: user.score for user in response.context["experts"]}
+
+
+@pytest.fixture
+def author(community, private):
+    user = UserFactory(display_name="Ada Author")
+    MembershipFactory(user=user, community=community)
+    MembershipFactory(user=user, community=private)
+    return user
+
+
+@pytest.fixture
+def marked(make_item, author, community, steward):
+    """An open item with the tag, marked helpful once."""
+    item = make_item(author=author, community=community, title="Open", tags=["lean"])
+    services.helpful_set(item=item, acting_user=steward, helpful=True)
+    return item
+
+
+def test_a_helpful_mark_shows_at_once(client, member, marked, steward):
+    client.force_login(member)
+    assert experts(client) == {"Ada Author": 1}
+    assert experts(client) == {"Ada Author": 1}  # from the cache
+    services.helpful_set(item=marked, acting_user=member, helpful=True)
+    assert experts(client) == {"Ada Author": 2}
+    services.helpful_set(item=marked, acting_user=member, helpful=False)
+    assert experts(client) == {"Ada Author": 1}
+
+
+def test_an_edit_of_the_tags_shows_at_once(client, member, marked, author):
+    client.force_login(member)
+    assert experts(client) == {"Ada Author": 1}
+    assert experts(client, "safety") == {}
+    services.item_update(
+        item=marked,
+        acting_user=author,
+        kind=marked.kind,
+        title=marked.title,
+        body=marked.body,
+        tags=["safety"],
+    )
+    assert experts(client) == {}
+    assert experts(client, "safety") == {"Ada Author": 1}
+
+
+def test_a_hide_and_a_restore_show_at_once(client, member, marked, steward):
+    client.force_login(member)
+    assert experts(client) == {"Ada Author": 1}
+    services.item_hide(item=marked, acting_user=steward)
+    assert experts(client) == {}
+    services.item_restore(item=marked, acting_user=steward)
+    assert experts(client) == {"Ada Author": 1}
+
+
+def test_an_accepted_answer_and_a_reply_mark_show_at_once(
+    client, member, make_item, community, steward
+):
+    client.force_login(member)
+    question = make_item(
+        author=member, community=community, kind="question", tags=["lean"]
+    )
+    assert experts(client) == {}
+    reply = services.reply_create(item=question, author=steward, body="Try this")
+    services.answer_accept(item=question, reply=reply, acting_user=member)
+    assert experts(client) == {"Sue Steward": 3}
+    reply_marks.do_reply_helpful_set(reply=reply, acting_user=member, helpful=True)
+    assert experts(client) == {"Sue Steward": 4}
+    services.reply_hide(reply=reply, acting_user=steward)
+    assert experts(client) == {}
+
+
+def test_a_private_communitys_figures_are_never_served_to_an_outsider(
+    client, member, other_member, make_item, author, private, steward
+):
+    secret = make_item(author=author, community=private, title="Secret", tags=["lean"])
+    services.helpful_set(item=secret, acting_user=steward, helpful=True)
+    services.helpful_set(item=secret, acting_user=member, helpful=True)
+    client.force_login(member)
+    assert experts(client) == {"Ada Author": 2}  # cached for the insiders
+    client.force_login(other_member)
+    assert experts(client) == {}
+
+
+def test_leaving_a_private_community_shows_at_once(
+    client, member, make_item, author, private, steward
+):
+    secret = make_item(author=author, community=private, title="Secret", tags=["lean"])
+    services.helpful_set(item=secret, acting_user=steward, helpful=True)
+    client.force_login(member)
+    assert experts(client) == {"Ada Author": 1}
+    community_leave(acting_user=member, community=private)
+    assert experts(client) == {}
+
+
+def test_a_community_turning_private_shows_at_once(
+    client, other_member, marked, community, steward
+):
+    client.force_login(other_member)
+    assert experts(client) == {"Ada Author": 1}
+    community_update(
+        community=community,
+        acting_user=steward,
+        name=community.name,
+        slug=community.slug,
+        purpose=community.purpose,
+        visibility="private",
+    )
+    assert experts(client) == {}
+
+
+def test_a_deactivated_expert_leaves_at_once(client, member, marked, author):
+    from members.services import deactivate_member
+
+    client.force_login(member)
+    assert experts(client) == {"Ada Author": 1}
+    deactivate_member(member=author)
+    assert experts(client) == {}
