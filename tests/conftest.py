@@ -20,6 +20,19 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: LocaleMiddleware activates a
+    request's language for the thread and leaves it there, so a German page
+    requested by one test would otherwise render the next test's templates in
+    German."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def member(db):
     return UserFactory(display_name="Mia Member")
