@@ -7,6 +7,7 @@ from config import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     # Password pages first: refused while LOCAL_PASSWORDS is off.
     path("accounts/", include("members.urls_passwords")),
