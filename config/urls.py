@@ -9,6 +9,7 @@ from config import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     # The JavaScript catalogue for static/js (djangojs.po); its URL carries
     # the language (?v=de), so browsers may keep it for a day.

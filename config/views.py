@@ -91,6 +91,22 @@ def healthz(request):
     )
 
 
+# Practica's pages need a login, so crawlers see only the login page; they
+# are not told to keep away from the pages themselves (Lighthouse counts a
+# blocked page as not indexable), only from the machine endpoints.
+ROBOTS_TXT = """User-agent: *
+Disallow: /admin/
+Disallow: /api/
+Disallow: /o/
+Disallow: /scim/
+"""
+
+
+@require_GET
+def robots_txt(request):
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+
+
 def bad_request(request, exception=None):
     return render(request, "errors/400.html", status=400)
 

@@ -2,10 +2,13 @@
  *
  * Progressive enhancement under the strict CSP (no inline script or style):
  * without it, members type @username by hand. On a community's pages
- * (/communities/<slug>/...), every <textarea name="body"> becomes an ARIA 1.2
- * combobox with a listbox of suggestions from
- * /communities/<slug>/mentions/?q=, which lists only people who may read that
- * community (and role groups, for those allowed to use them).
+ * (/communities/<slug>/...), every <textarea name="body"> gets a listbox of
+ * suggestions from /communities/<slug>/mentions/?q=, which lists only people
+ * who may read that community (and role groups, for those allowed to use
+ * them). ARIA 1.2 allows the combobox role on single-line inputs only, so the
+ * textarea stays a textbox that autocompletes a list it controls, with the
+ * active option as its aria-activedescendant (aria-expanded is not a
+ * textbox's: the listbox's own visibility says whether it is open).
  *
  * Keys: Down/Up move through the suggestions, Enter or Tab picks one,
  * Escape closes the list. A polite live region says how many there are.
@@ -48,9 +51,7 @@
     this.status.setAttribute("role", "status");
     this.status.setAttribute("aria-live", "polite");
 
-    textarea.setAttribute("role", "combobox");
     textarea.setAttribute("aria-autocomplete", "list");
-    textarea.setAttribute("aria-expanded", "false");
     textarea.setAttribute("aria-controls", this.id);
     textarea.insertAdjacentElement("afterend", this.status);
     textarea.insertAdjacentElement("afterend", this.listbox);
@@ -132,7 +133,6 @@
       self.listbox.appendChild(option);
     });
     this.listbox.hidden = false;
-    this.textarea.setAttribute("aria-expanded", "true");
     this.move(0);
     this.status.textContent = ngettext(
       "%s suggestion. Up and down to choose, Enter to pick.",
@@ -165,7 +165,6 @@
     this.listbox.textContent = "";
     this.options = [];
     this.active = -1;
-    this.textarea.setAttribute("aria-expanded", "false");
     this.textarea.removeAttribute("aria-activedescendant");
   };
 

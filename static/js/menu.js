@@ -1,5 +1,6 @@
 // The main menu on narrow screens: a "Menu" button discloses the links
-// (without JavaScript the links simply wrap under the brand). Escape closes
+// (without JavaScript, static/css/noscript.css hides the button and the links
+// simply wrap under the brand). Escape closes
 // an open menu or dropdown and puts focus back on what opened it.
 (function () {
   "use strict";
@@ -12,8 +13,6 @@
   }
 
   if (nav && toggle) {
-    toggle.hidden = false;
-    nav.classList.add("menu-ready");
     toggle.addEventListener("click", function () {
       setOpen(!nav.classList.contains("menu-open"));
     });
