@@ -335,11 +335,11 @@ def similarity_refresh(*, item_id: int, force: bool = False) -> bool:
 @transaction.atomic
 def similarity_refresh_many(*, item_ids, force: bool = False) -> int:
     """similarity_refresh for many items at once (a bulk load: the demo):
-    their titles embedded in one batch and every signature written before
-    any related items are ranked, so each item's neighbours include the
-    others of the batch. The same rows as refreshing each item once all are
-    saved; the per-item jobs then find nothing to do. Returns how many it
-    wrote."""
+    their titles embedded in one batch, and every embedding and signature
+    written before any related items are ranked, so each item's neighbours
+    include the others of the batch. The same rows as refreshing each item
+    once all are saved; the per-item jobs then find nothing to do. Returns
+    how many it wrote."""
     items = list(Item.objects.filter(pk__in=list(item_ids)).order_by("pk"))
     model = embeddings.MODEL_NAME if embeddings.enabled() else ""
     stored = dict(
@@ -371,16 +371,16 @@ def similarity_refresh_many(*, item_ids, force: bool = False) -> int:
         )
     else:
         ItemSignature.objects.filter(item_id__in=ids).delete()
-    now = timezone.now()
-    ItemSimilarity.objects.bulk_create(
+    # Embeddings first: ranking reads the candidates' vectors from these rows.
+    rows = ItemSimilarity.objects.bulk_create(
         [
             ItemSimilarity(
                 item_id=item.pk,
                 text_hash=hashes[item.pk],
                 embedding_model=model,
                 embedding=vector,
-                related_ids=related_compute(item=item, vector=vector),
-                computed_at=now,
+                related_ids=[],
+                computed_at=timezone.now(),
             )
             for item, vector in zip(items, vectors, strict=True)
         ],
@@ -394,6 +394,9 @@ def similarity_refresh_many(*, item_ids, force: bool = False) -> int:
             "computed_at",
         ],
     )
+    for row, item, vector in zip(rows, items, vectors, strict=True):
+        row.related_ids = related_compute(item=item, vector=vector)
+    ItemSimilarity.objects.bulk_update(rows, ["related_ids"], batch_size=500)
     return len(items)
 
 

@@ -78,6 +78,11 @@ def test_refresh_many_writes_what_refreshing_each_item_writes(
     assert similarity.similarity_refresh_many(item_ids=ids) == len(ids)
     batch = stored()
     assert set(batch) == set(ids)
+    # Ranked with every item's embedding and signature in place: exactly
+    # what the ranking gives now.
+    for item in items:
+        _hash, _model, related, vector, _signature = batch[item.pk]
+        assert related == similarity.related_compute(item=item, vector=vector)
     assert any(related for _hash, _model, related, *_rest in batch.values())
     assert ItemSignature.objects.count() == (len(ids) if with_embeddings else 0)
     # Nothing left for the per-item jobs (or a second batch) to do.
