@@ -32,6 +32,7 @@ from knowledge.services import (
     item_create,
     reply_create,
 )
+from knowledge.similarity import similarity_refresh_many
 from members.models import User
 
 H = ItemKind
@@ -70,6 +71,10 @@ def seed(stdout):
     marks = _helpful_marks(rng, seeded, users, now)
     adoptions = _adoptions(rng, seeded, communities, members, users, now)
     _activity_dates([s.item.pk for s in seeded], communities)
+    # Each item's similarity job runs after this step commits; computed here
+    # in one batch (one embedding pass, every signature there before any
+    # item is ranked), those jobs find their rows current and do nothing.
+    similarity_refresh_many(item_ids=[s.item.pk for s in seeded])
     stdout.write(
         f"Knowledge: {len(seeded)} items, {replies} replies, {marks} helpful "
         f"marks, {adoptions} adoptions seeded."

@@ -337,6 +337,74 @@ def similarity_refresh(*, item_id: int, force: bool = False) -> bool:
     return True
 
 
+@transaction.atomic
+def similarity_refresh_many(*, item_ids, force: bool = False) -> int:
+    """similarity_refresh for many items at once (a bulk load: the demo):
+    their titles embedded in one batch, and every embedding and signature
+    written before any related items are ranked, so each item's neighbours
+    include the others of the batch. The same rows as refreshing each item
+    once all are saved; the per-item jobs then find nothing to do. Returns
+    how many it wrote."""
+    items = list(Item.objects.filter(pk__in=list(item_ids)).order_by("pk"))
+    model = embeddings.MODEL_NAME if embeddings.enabled() else ""
+    stored = dict(
+        ItemSimilarity.objects.select_for_update()
+        .filter(item_id__in=[item.pk for item in items])
+        .values_list("item_id", "text_hash")
+    )
+    hashes = {item.pk: _text_hash(item, model) for item in items}
+    items = [item for item in items if force or stored.get(item.pk) != hashes[item.pk]]
+    if not items:
+        return 0
+    ids = [item.pk for item in items]
+    vectors = (embeddings.embed([item.title for item in items]) if model else None) or [
+        None
+    ] * len(items)
+    if model:
+        ItemSignature.objects.bulk_create(
+            [
+                ItemSignature(
+                    item_id=item.pk,
+                    community_id=item.community_id,
+                    signature=embeddings.signature(vector),
+                )
+                for item, vector in zip(items, vectors, strict=True)
+            ],
+            update_conflicts=True,
+            unique_fields=["item"],
+            update_fields=["community", "signature"],
+        )
+    else:
+        ItemSignature.objects.filter(item_id__in=ids).delete()
+    # Embeddings first: ranking reads the candidates' vectors from these rows.
+    rows = ItemSimilarity.objects.bulk_create(
+        [
+            ItemSimilarity(
+                item_id=item.pk,
+                text_hash=hashes[item.pk],
+                embedding_model=model,
+                embedding=vector,
+                related_ids=[],
+                computed_at=timezone.now(),
+            )
+            for item, vector in zip(items, vectors, strict=True)
+        ],
+        update_conflicts=True,
+        unique_fields=["item"],
+        update_fields=[
+            "text_hash",
+            "embedding_model",
+            "embedding",
+            "related_ids",
+            "computed_at",
+        ],
+    )
+    for row, item, vector in zip(rows, items, vectors, strict=True):
+        row.related_ids = related_compute(item=item, vector=vector)
+    ItemSimilarity.objects.bulk_update(rows, ["related_ids"], batch_size=500)
+    return len(items)
+
+
 def similarity_refresh_later(*, item_id: int) -> None:
     """Enqueue the refresh in the caller's transaction (the outbox)."""
     enqueue_on_commit("knowledge.similarity_refresh", item_id=item_id)
