@@ -15,7 +15,10 @@ after the cache is emptied ("cold") counts everything, the next ones
 uses URLs and the test client, so the same file times another checkout's
 code: `cd /work/main && PYTHONPATH=/work/main .venv/bin/python
 /work/wt/<name>/bench/dashboard_pages.py`. BENCH_SLOW_QUERIES=1 lists each
-cold request's slowest queries.
+cold request's slowest queries. Besides the wall time it prints the time
+PostgreSQL took (the sum of the queries' times, as Django logs them) and
+this process's CPU time: on a machine shared with other work the wall time
+is mostly waiting for a core.
 """
 
 import argparse
@@ -87,6 +90,11 @@ def main():
             f"/communities/{community.slug}/dashboard/?period=90",
         ),
     ]
+    # The first request of a process imports every view module (seconds on
+    # a busy machine): not a dashboard's cost.
+    warm = Client()
+    warm.force_login(staff)
+    warm.get("/", HTTP_X_FORWARDED_PROTO="https")
     for label, user, url in pages:
         if args.only and args.only not in label:
             continue
@@ -94,21 +102,25 @@ def main():
         client.force_login(user)
         if not args.no_clear:
             cache.clear()
-        times, counts = [], []
+        times, counts, cpu, sql = [], [], [], []
         for n in range(args.rounds):
             with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.get(url, HTTP_X_FORWARDED_PROTO="https")
                 times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - cpu_started)
             assert response.status_code == 200, (label, url, response.status_code)
             counts.append(len(queries))
+            sql.append(sum(float(q["time"]) for q in queries))
             if n == 0 and os.environ.get("BENCH_SLOW_QUERIES"):
-                for q in sorted(queries, key=lambda q: -float(q["time"]))[:6]:
+                for q in sorted(queries, key=lambda q: -float(q["time"]))[:14]:
                     print(f"      {float(q['time']) * 1000:.0f} ms {q['sql'][:240]}")
         repeat = statistics.median(times[1:]) if len(times) > 1 else float("nan")
         print(
-            f"{label}: cold {times[0] * 1000:.0f} ms ({counts[0]} queries), "
-            f"repeat {repeat * 1000:.0f} ms ({counts[-1]} queries); "
+            f"{label}: cold {times[0] * 1000:.0f} ms ({counts[0]} queries, "
+            f"SQL {sql[0] * 1000:.0f} ms, CPU here {cpu[0] * 1000:.0f} ms), "
+            f"repeat {repeat * 1000:.0f} ms ({counts[-1]} queries, "
+            f"SQL {sql[-1] * 1000:.0f} ms, CPU here {cpu[-1] * 1000:.0f} ms); "
             f"load {os.getloadavg()[0]:.1f}",
             flush=True,
         )

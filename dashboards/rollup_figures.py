@@ -23,7 +23,6 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from communities.models import Community, Membership
@@ -281,7 +280,7 @@ def unanswered_summary(scope: Scope, period: Period) -> UnansweredSummary:
     return summarise_waits(totals, asked)
 
 
-def newcomers_unanswered(scope: Scope, period: Period) -> "ItemsInOrder":
+def newcomers_unanswered(scope: Scope, period: Period) -> "InOrder":
     """Each newcomer's first item fact in the community (one probe of the
     facts' (author, community, created_at) index per newcomer), kept when it
     waited a week unanswered; only the facts are read until a page of items
@@ -301,7 +300,8 @@ def newcomers_unanswered(scope: Scope, period: Period) -> "ItemsInOrder":
           AND (f.first_answer_at IS NULL OR f.first_answer_at > f.created_at + %s)
         ORDER BY f.created_at, f.item_id
     """  # noqa: S608
-    return ItemsInOrder(
+    return InOrder(
+        Item.objects.select_related("author", "community"),
         sql,
         [
             Membership.Status.ACTIVE,
@@ -314,39 +314,46 @@ def newcomers_unanswered(scope: Scope, period: Period) -> "ItemsInOrder":
     )
 
 
-class ItemsInOrder(Sequence):
-    """The items whose ids a query returns, in its order: the ids are read
-    on first use (the count), the items (with author and community) a page
-    at a time."""
+class InOrder(Sequence):
+    """The objects of `queryset` whose ids a query returns first, in its
+    order, each given the row's other values as attributes (`extras`). The
+    ids are read on first use (the count), the objects a page at a time."""
 
-    def __init__(self, sql: str, params: list):
-        self.sql, self.params = sql, params
-        self._ids = None
+    def __init__(self, queryset, sql: str, params: list, extras=()):
+        self.queryset, self.sql, self.params = queryset, sql, params
+        self.extras = list(extras)
+        self._rows = None
 
     @property
-    def ids(self) -> list[int]:
-        if self._ids is None:
+    def rows(self) -> list[tuple]:
+        if self._rows is None:
             with connection.cursor() as cursor:
                 cursor.execute(self.sql, self.params)
-                self._ids = [row[0] for row in cursor.fetchall()]
-        return self._ids
+                self._rows = cursor.fetchall()
+        return self._rows
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.rows)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return self._items(self.ids[index])
-        return self._items([self.ids[index]])[0]
+            return self._objects(self.rows[index])
+        return self._objects([self.rows[index]])[0]
 
     def __iter__(self):
-        for start in range(0, len(self.ids), 500):
-            yield from self._items(self.ids[start : start + 500])
+        for start in range(0, len(self.rows), 500):
+            yield from self._objects(self.rows[start : start + 500])
 
-    @staticmethod
-    def _items(ids: list[int]) -> list[Item]:
-        found = Item.objects.select_related("author", "community").in_bulk(ids)
-        return [found[pk] for pk in ids if pk in found]
+    def _objects(self, rows: list[tuple]) -> list:
+        found = self.queryset.in_bulk([row[0] for row in rows])
+        objects = []
+        for pk, *values in rows:
+            if pk in found:
+                obj = found[pk]
+                for name, value in zip(self.extras, values, strict=True):
+                    setattr(obj, name, value)
+                objects.append(obj)
+        return objects
 
 
 def askers_never_answered(scope: Scope, period: Period) -> QuerySet:
@@ -443,16 +450,15 @@ def silent_places(scope: Scope, period: Period) -> list[SilentPlace]:
     return [SilentPlace(kinds[r["kind"]], r["name"], r["members"]) for r in rows]
 
 
-def unheard_members(scope: Scope, period: Period) -> QuerySet:
+def unheard_members(scope: Scope, period: Period) -> "InOrder":
     """Each author's last UNHEARD_POSTS item facts before the period's end,
     read in the order of the facts' (author, created_at) index, none of them
-    answered."""
+    answered; the latest one's date is the first of them. One query for the
+    list, one for a page of members."""
     in_scope, params = _scope_sql(scope, "community_id")
-    # Only table names and placeholders are formatted in; values are params.
-    unheard = RawSQL(  # noqa: S611
-        f"""
-        SELECT author_id FROM (
-            SELECT author_id, first_answer_at IS NOT NULL AS answered,
+    sql = f"""
+        SELECT author_id, max(created_at) AS latest_post_at FROM (
+            SELECT author_id, created_at, first_answer_at IS NOT NULL AS answered,
                    row_number() OVER (
                        PARTITION BY author_id ORDER BY created_at DESC, item_id DESC
                    ) AS rank
@@ -462,18 +468,13 @@ def unheard_members(scope: Scope, period: Period) -> QuerySet:
         WHERE rank <= %s
         GROUP BY author_id
         HAVING count(*) = %s AND NOT bool_or(answered)
-        """,  # noqa: S608
+        ORDER BY latest_post_at DESC, author_id
+    """  # noqa: S608
+    return InOrder(
+        User.objects.all(),
+        sql,
         [period.end, *params, UNHEARD_POSTS, UNHEARD_POSTS],
-    )
-    latest = _facts(scope).filter(author_id=OuterRef("pk"), created_at__lt=period.end)
-    return (
-        User.objects.filter(pk__in=unheard)
-        .annotate(
-            latest_post_at=Subquery(
-                latest.order_by("-created_at", "-item_id").values("created_at")[:1]
-            )
-        )
-        .order_by("-latest_post_at", "pk")
+        extras=["latest_post_at"],
     )
 
 
