@@ -239,6 +239,43 @@ class ItemFact(models.Model):
         return f"item {self.item_id}"
 
 
+class DailyTriadFlow(models.Model):
+    """The flows between two leader roles in one community on one day
+    (dashboards.triad: replies, accepted answers, helpful marks, shares,
+    adoptions, mentoring pairs started), by the roles people held when the
+    day was rolled up: the leaders page sums days for a custom period."""
+
+    day = models.DateField()
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    source_role = models.CharField(max_length=20)
+    target_role = models.CharField(max_length=20)
+    replies = models.PositiveIntegerField(default=0)
+    answers = models.PositiveIntegerField(default=0)
+    marks = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
+    adoptions = models.PositiveIntegerField(default=0)
+    mentoring = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "community", "source_role", "target_role"],
+                name="dash_triad_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["community", "day"], name="dash_triad_community"),
+            models.Index(fields=["day"], name="dash_triad_day"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.day} {self.community_id}: {self.source_role} -> {self.target_role}"
+        )
+
+
 class AcceptedAnswers(models.Model):
     """Accepted answers per community, tag and answer author: questions
     among the item facts whose accepted answer is visible, counted once per

@@ -48,6 +48,7 @@ from dashboards.models import (
     DailyContribution,
     DailyHelpful,
     DailyTagUse,
+    DailyTriadFlow,
     ItemFact,
 )
 from dashboards.participation import (
@@ -60,6 +61,7 @@ from dashboards.participation import (
 from dashboards.periods import Period
 from dashboards.rollups import day_start, table
 from dashboards.scope import Scope
+from dashboards.triad import KINDS, Triad, triad_from_counts
 from knowledge.models import Item
 from members.models import User
 
@@ -475,6 +477,26 @@ def unheard_members(scope: Scope, period: Period) -> "InOrder":
         sql,
         [period.end, *params, UNHEARD_POSTS, UNHEARD_POSTS],
         extras=["latest_post_at"],
+    )
+
+
+# --- Leaders relying on one another ---------------------------------------
+
+
+def leaders_triad(scope: Scope, period: Period) -> Triad:
+    """The six flows between leader roles, summed over the period's days:
+    one query."""
+    rows = (
+        DailyTriadFlow.objects.filter(scope.q("community_id"), **_days(period))
+        .values("source_role", "target_role")
+        .annotate(**{kind: Sum(kind) for kind in KINDS})
+        .order_by()
+    )
+    return triad_from_counts(
+        {
+            (r["source_role"], r["target_role"]): {kind: r[kind] for kind in KINDS}
+            for r in rows
+        }
     )
 
 

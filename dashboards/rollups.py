@@ -26,18 +26,27 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dashboards import triad
 from dashboards.models import (
     AcceptedAnswers,
     DailyContribution,
     DailyHelpful,
     DailyTagUse,
+    DailyTriadFlow,
     ItemFact,
     RollupState,
 )
-from knowledge.models import HelpfulMark, Item, ItemTag, Reply
+from knowledge.models import Adoption, HelpfulMark, Item, ItemTag, Reply
 
 RECENT = "recent"
-ROLLED_UP = (DailyContribution, DailyTagUse, DailyHelpful, ItemFact, AcceptedAnswers)
+ROLLED_UP = (
+    DailyContribution,
+    DailyTagUse,
+    DailyHelpful,
+    DailyTriadFlow,
+    ItemFact,
+    AcceptedAnswers,
+)
 # A run looks back this much before the previous run started, for
 # transactions that were still open then.
 OVERLAP = timedelta(minutes=5)
@@ -126,6 +135,33 @@ def _roll_days(cursor, first: date | None, last: date | None) -> None:
     )
 
 
+def _roll_triad(first: date | None, last: date | None) -> None:
+    """Recompute the daily flows between leader roles for [first, last]
+    (every day when None): the triad's six queries, grouped by day."""
+    if first is None:
+        DailyTriadFlow.objects.all().delete()
+        since = day_start(date(1970, 1, 1))
+        until = timezone.now() + timedelta(days=2)
+    else:
+        DailyTriadFlow.objects.filter(day__gte=first, day__lte=last).delete()
+        since, until = day_start(first), day_start(last + timedelta(days=1))
+    DailyTriadFlow.objects.bulk_create(
+        [
+            DailyTriadFlow(
+                day=day,
+                community_id=community_id,
+                source_role=source,
+                target_role=target,
+                **kinds,
+            )
+            for (day, community_id, source, target), kinds in sorted(
+                triad.daily_counts(since, until).items()
+            )
+        ],
+        batch_size=5000,
+    )
+
+
 # --- Item facts ------------------------------------------------------------
 
 
@@ -207,6 +243,7 @@ def rollup_all(*, now: datetime | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         _roll_days(cursor, None, None)
+        _roll_triad(None, None)
         _refresh_facts(cursor, None)
         _refresh_accepted(cursor, None)
         _mark_done(now)
@@ -223,6 +260,7 @@ def rollup_days(first: date, last: date) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         _roll_days(cursor, first, last)
+        _roll_triad(first, last)
         _bump_version()
 
 
@@ -242,6 +280,7 @@ def rollup_recent(*, now: datetime | None = None) -> None:
         days = {today, today - timedelta(days=1)} | _days_touched(cursor, since)
         for first, last in _ranges(sorted(days)):
             _roll_days(cursor, first, last)
+            _roll_triad(first, last)
         touched = _items_touched(cursor, since)
         _refresh_facts(cursor, touched)
         _refresh_accepted(cursor, _communities_of(cursor, touched))
@@ -272,7 +311,7 @@ def _communities_of(cursor, item_ids: list[int]) -> list[int]:
 
 def _days_touched(cursor, since: datetime) -> set[date]:
     """Days whose counts a hide since `since` changed: the hidden item's or
-    reply's own day, its replies' days and its marks' days."""
+    reply's own day, its replies', marks' and adoptions' days."""
     tz = _tz()
     item, reply, mark = table(Item), table(Reply), table(HelpfulMark)
     cursor.execute(
@@ -283,10 +322,12 @@ def _days_touched(cursor, since: datetime) -> set[date]:
               FROM {reply} r JOIN hidden h ON h.id = r.item_id
         UNION SELECT DISTINCT (m.created_at AT TIME ZONE %s)::date
               FROM {mark} m JOIN hidden h ON h.id = m.item_id
+        UNION SELECT DISTINCT (a.created_at AT TIME ZONE %s)::date
+              FROM {table(Adoption)} a JOIN hidden h ON h.id = a.item_id
         UNION SELECT DISTINCT (created_at AT TIME ZONE %s)::date
               FROM {reply} WHERE hidden_at >= %s
         """,  # noqa: S608
-        [since, tz, tz, tz, tz, since],
+        [since, tz, tz, tz, tz, tz, since],
     )
     return {row[0] for row in cursor.fetchall()}
 

@@ -16,7 +16,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from dashboards import exclusion, knowledge, participation, rollup_figures, rollups
+from dashboards import (
+    exclusion,
+    knowledge,
+    participation,
+    rollup_figures,
+    rollups,
+    triad,
+)
 from dashboards.models import (
     AcceptedAnswers,
     DailyContribution,
@@ -209,6 +216,13 @@ def everything(scope, period):
         [(u.pk, u.latest_post_at) for u in f(scope, period)]
         for f in both("unheard_members", exclusion)
     ]
+    figures["triad"] = [
+        [(e.source, e.target, e.counts) for e in t.edges]
+        for t in (
+            triad.live_triad(scope, period),
+            rollup_figures.leaders_triad(scope, period),
+        )
+    ]
     live_p, rolled_p = figures.pop("participation_summary")
     figures["participation"] = [summary(live_p), summary(rolled_p)]
     return figures
@@ -242,6 +256,7 @@ def test_rollups_equal_a_from_scratch_count_of_a_constructed_history():
     assert exclusion.status_gaps(organisation, year)
     assert exclusion.newcomers_unanswered(organisation, year).exists()
     assert [r.tag for r in knowledge.single_expert_risks(organisation)] == ["gaskets"]
+    assert triad.live_triad(organisation, year).total > 0
 
 
 def rows():
