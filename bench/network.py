@@ -127,7 +127,7 @@ def measure(figures, repeat: int):
     pages = [
         ("organisation leaders and bridges (staff)", staff, "dashboards:leaders"),
         (
-            "organisation leaders, custom 70 days (triad counted live)",
+            "organisation leaders, custom 70 days (triad from the daily rollups)",
             staff,
             reverse("dashboards:leaders") + custom,
         ),
