@@ -115,8 +115,27 @@ def measure(figures, repeat: int):
     community_leaders = reverse(
         "dashboards:community_leaders", kwargs={"slug": community.slug}
     )
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    custom = (
+        f"?period=custom&start={today - timedelta(days=70)}"
+        f"&end={today - timedelta(days=1)}"
+    )
     pages = [
         ("organisation leaders and bridges (staff)", staff, "dashboards:leaders"),
+        (
+            "organisation leaders, custom 70 days (triad from the daily rollups)",
+            staff,
+            reverse("dashboards:leaders") + custom,
+        ),
+        (
+            f"community leaders ({community.name}), custom 70 days",
+            staff,
+            community_leaders + custom,
+        ),
         (f"community leaders ({community.name}, staff)", staff, community_leaders),
         ("what could spread next (networker)", networker, "dashboards:spread_next"),
         ("home with the ready-to-spread section (networker)", networker, "home"),

@@ -242,6 +242,12 @@ def status_gaps(scope: Scope, period: Period) -> list[StatusGap]:
             "answered_at",
         )
     )
+    return gaps_of(scope, asked)
+
+
+def gaps_of(scope: Scope, asked) -> list[StatusGap]:
+    """The status gaps of (community id, name, slug, asker's role, asked at,
+    first answered at) rows, as status_gaps returns them."""
     # key -> [members asked, members waits, leaders asked, leaders waits]
     groups: dict = {}
     places = {}

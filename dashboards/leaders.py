@@ -2,7 +2,7 @@
 stewards and staff) and the networkers' "what could spread next" page: their
 figures as tables (page and CSV from one definition, tables.py) and their
 diagrams. Figures come from the latest nightly NetworkSnapshot; the triad
-of a custom period is counted live."""
+of a custom period sums the daily rollups (dashboards.rollups)."""
 
 from collections import Counter
 from functools import cached_property
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from communities.access import visible_communities_q
 from communities.models import Community, Membership
-from dashboards import bridges, spread_next, triad
+from dashboards import bridges, rollup_figures, spread_next, triad
 from dashboards.diagrams import Bridger, network_svg, triad_svg
 from dashboards.models import BridgeScore, TriadFlow
 from dashboards.periods import Period
@@ -46,7 +46,7 @@ class LeadersReport:
     @cached_property
     def triad(self) -> triad.Triad:
         if self.snapshot is None or not self.period.key.isdigit():
-            return triad.live_triad(self.scope, self.period)
+            return rollup_figures.leaders_triad(self.scope, self.period)
         flows = TriadFlow.objects.filter(
             snapshot=self.snapshot, period_days=int(self.period.key)
         )

@@ -7,6 +7,7 @@ rows for each standard period; the page reads the latest snapshot and says
 when it was built. Custom periods are always counted live.
 """
 
+import uuid
 from datetime import date, datetime
 
 from django.conf import settings
@@ -210,6 +211,18 @@ class ItemFact(models.Model):
             models.Index(
                 fields=["author", "community", "created_at"], name="dash_fact_author"
             ),
+            # Each author's latest posts in the order the "unheard" window
+            # reads them, answered or not from the index alone.
+            models.Index(
+                fields=["author", "-created_at", "-item"],
+                include=["community", "first_answer_at"],
+                name="dash_fact_author_latest",
+            ),
+            models.Index(
+                fields=["community", "author", "-created_at", "-item"],
+                include=["first_answer_at"],
+                name="dash_fact_community_latest",
+            ),
             models.Index(
                 fields=["community", "created_at"],
                 condition=models.Q(is_question=True),
@@ -226,12 +239,77 @@ class ItemFact(models.Model):
         return f"item {self.item_id}"
 
 
+class DailyTriadFlow(models.Model):
+    """The flows between two leader roles in one community on one day
+    (dashboards.triad: replies, accepted answers, helpful marks, shares,
+    adoptions, mentoring pairs started), by the roles people held when the
+    day was rolled up: the leaders page sums days for a custom period."""
+
+    day = models.DateField()
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    source_role = models.CharField(max_length=20)
+    target_role = models.CharField(max_length=20)
+    replies = models.PositiveIntegerField(default=0)
+    answers = models.PositiveIntegerField(default=0)
+    marks = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
+    adoptions = models.PositiveIntegerField(default=0)
+    mentoring = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "community", "source_role", "target_role"],
+                name="dash_triad_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["community", "day"], name="dash_triad_community"),
+            models.Index(fields=["day"], name="dash_triad_day"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.day} {self.community_id}: {self.source_role} -> {self.target_role}"
+        )
+
+
+class AcceptedAnswers(models.Model):
+    """Accepted answers per community, tag and answer author: questions
+    among the item facts whose accepted answer is visible, counted once per
+    tag they carry (single-expert risk sums these instead of joining every
+    tag of every question)."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    answers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "tag", "author"], name="dash_accepted_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.community_id}/{self.tag_id} by {self.author_id}: {self.answers}"
+
+
 class RollupState(models.Model):
     """One row: up to when the rollups are complete (the start of the last
-    successful run), so the page can say "as of"."""
+    successful run), so the page can say "as of"; and a version that every
+    run changes, which keys the dashboards' cached figures."""
 
     name = models.CharField(max_length=40, unique=True)
     rolled_up_at = models.DateTimeField()
+    version = models.UUIDField(default=uuid.uuid4)
 
     def __str__(self):
         return f"{self.name}: {self.rolled_up_at}"

@@ -9,6 +9,7 @@ starting within it to the day its end falls in (a custom period is whole
 days already; "the last 30 days" is today and the 29 days before).
 """
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django.db import connection
@@ -25,7 +26,15 @@ from django.db.models import (
 from django.utils import timezone
 
 from communities.models import Community, Membership
-from dashboards.exclusion import FIRST_POST_WAIT, UnansweredSummary, summarise_waits
+from dashboards.exclusion import (
+    FIRST_POST_WAIT,
+    UNHEARD_POSTS,
+    SilentPlace,
+    StatusGap,
+    UnansweredSummary,
+    gaps_of,
+    summarise_waits,
+)
 from dashboards.knowledge import (
     EXPERT_MIN_ANSWERS,
     EXPERT_SHARE,
@@ -34,7 +43,14 @@ from dashboards.knowledge import (
     TagTrend,
     rank_trends,
 )
-from dashboards.models import DailyContribution, DailyHelpful, DailyTagUse, ItemFact
+from dashboards.models import (
+    AcceptedAnswers,
+    DailyContribution,
+    DailyHelpful,
+    DailyTagUse,
+    DailyTriadFlow,
+    ItemFact,
+)
 from dashboards.participation import (
     CommunityRow,
     Participation,
@@ -45,7 +61,8 @@ from dashboards.participation import (
 from dashboards.periods import Period
 from dashboards.rollups import day_start, table
 from dashboards.scope import Scope
-from knowledge.models import Item, ItemTag
+from dashboards.triad import KINDS, Triad, triad_from_counts
+from knowledge.models import Item
 from members.models import User
 
 
@@ -265,34 +282,80 @@ def unanswered_summary(scope: Scope, period: Period) -> UnansweredSummary:
     return summarise_waits(totals, asked)
 
 
-def newcomers_unanswered(scope: Scope, period: Period) -> QuerySet:
+def newcomers_unanswered(scope: Scope, period: Period) -> "InOrder":
+    """Each newcomer's first item fact in the community (one probe of the
+    facts' (author, community, created_at) index per newcomer), kept when it
+    waited a week unanswered; only the facts are read until a page of items
+    is asked for."""
     cutoff = _newcomer_cutoff(period)
-    # Each newcomer's first item in the community, through the facts' index
-    # by (author, community, created_at): one probe per newcomer.
-    first_items = Membership.objects.filter(
-        scope.q("community_id"),
-        status=Membership.Status.ACTIVE,
-        joined_at__gt=cutoff,
-        joined_at__lte=period.end,
-    ).values(
-        first=Subquery(
-            ItemFact.objects.filter(
-                author_id=OuterRef("user_id"), community_id=OuterRef("community_id")
-            )
-            .order_by("created_at", "item_id")
-            .values("item_id")[:1]
-        )
-    )
     waited_until = min(period.end, timezone.now()) - FIRST_POST_WAIT
-    return (
-        Item.objects.filter(pk__in=first_items, created_at__lte=waited_until)
-        .filter(
-            Q(dashboard_fact__first_answer_at__isnull=True)
-            | Q(dashboard_fact__first_answer_at__gt=F("created_at") + FIRST_POST_WAIT)
-        )
-        .select_related("author", "community")
-        .order_by("created_at", "pk")
+    in_scope, params = _scope_sql(scope, "m.community_id")
+    sql = f"""
+        SELECT f.item_id FROM {table(Membership)} m
+        CROSS JOIN LATERAL (
+            SELECT item_id, created_at, first_answer_at FROM {table(ItemFact)}
+            WHERE author_id = m.user_id AND community_id = m.community_id
+            ORDER BY created_at, item_id LIMIT 1
+        ) f
+        WHERE m.status = %s AND m.joined_at > %s AND m.joined_at <= %s {in_scope}
+          AND f.created_at <= %s
+          AND (f.first_answer_at IS NULL OR f.first_answer_at > f.created_at + %s)
+        ORDER BY f.created_at, f.item_id
+    """  # noqa: S608
+    return InOrder(
+        Item.objects.select_related("author", "community"),
+        sql,
+        [
+            Membership.Status.ACTIVE,
+            cutoff,
+            period.end,
+            *params,
+            waited_until,
+            FIRST_POST_WAIT,
+        ],
     )
+
+
+class InOrder(Sequence):
+    """The objects of `queryset` whose ids a query returns first, in its
+    order, each given the row's other values as attributes (`extras`). The
+    ids are read on first use (the count), the objects a page at a time."""
+
+    def __init__(self, queryset, sql: str, params: list, extras=()):
+        self.queryset, self.sql, self.params = queryset, sql, params
+        self.extras = list(extras)
+        self._rows = None
+
+    @property
+    def rows(self) -> list[tuple]:
+        if self._rows is None:
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql, self.params)
+                self._rows = cursor.fetchall()
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._objects(self.rows[index])
+        return self._objects([self.rows[index]])[0]
+
+    def __iter__(self):
+        for start in range(0, len(self.rows), 500):
+            yield from self._objects(self.rows[start : start + 500])
+
+    def _objects(self, rows: list[tuple]) -> list:
+        found = self.queryset.in_bulk([row[0] for row in rows])
+        objects = []
+        for pk, *values in rows:
+            if pk in found:
+                obj = found[pk]
+                for name, value in zip(self.extras, values, strict=True):
+                    setattr(obj, name, value)
+                objects.append(obj)
+        return objects
 
 
 def askers_never_answered(scope: Scope, period: Period) -> QuerySet:
@@ -321,6 +384,119 @@ def askers_never_answered(scope: Scope, period: Period) -> QuerySet:
             latest_question_slug=Subquery(latest.values("community__slug")[:1]),
         )
         .order_by("latest_question_at", "pk")
+    )
+
+
+# --- The exclusion radar ----------------------------------------------------
+
+
+def status_gaps(scope: Scope, period: Period) -> list[StatusGap]:
+    """Over the question facts asked in the period: one query."""
+    asked = (
+        _facts(scope)
+        .filter(
+            is_question=True, created_at__gte=period.start, created_at__lt=period.end
+        )
+        .values_list(
+            "community_id",
+            "community__name",
+            "community__slug",
+            "author__leadership_role",
+            "created_at",
+            "first_answer_at",
+        )
+    )
+    return gaps_of(scope, asked)
+
+
+def silent_places(scope: Scope, period: Period) -> list[SilentPlace]:
+    """Each active member in scope is looked up once (one probe of the
+    rollups' (member, community, day) index: a set of a year's contributors
+    would outgrow memory and be searched row by row), then grouped by unit
+    and by location: one query."""
+    first, last = period_days(period)
+    in_scope, params = _scope_sql(scope, "m.community_id")
+    contributed_scope, contributed_params = _scope_sql(scope, "c.community_id")
+    rows = _fetch_dicts(
+        f"""
+        WITH people AS MATERIALIZED (
+            SELECT u.business_unit, u.location, EXISTS (
+                SELECT 1 FROM {table(DailyContribution)} c
+                WHERE c.member_id = u.id AND c.day BETWEEN %s AND %s
+                  {contributed_scope}
+            ) AS contributed
+            FROM {table(User)} u
+            WHERE u.is_active AND EXISTS (
+                SELECT 1 FROM {table(Membership)} m
+                WHERE m.user_id = u.id AND m.status = %s {in_scope}
+            )
+        )
+        SELECT 1 AS kind, business_unit AS name, count(*) AS members FROM people
+        WHERE business_unit <> '' GROUP BY business_unit
+        HAVING NOT bool_or(contributed)
+        UNION ALL
+        SELECT 2, location, count(*) FROM people
+        WHERE location <> '' GROUP BY location
+        HAVING NOT bool_or(contributed)
+        ORDER BY kind, members DESC, name
+        """,  # noqa: S608
+        [
+            first,
+            last,
+            *contributed_params,
+            Membership.Status.ACTIVE,
+            *params,
+        ],
+    )
+    kinds = {1: "business_unit", 2: "location"}
+    return [SilentPlace(kinds[r["kind"]], r["name"], r["members"]) for r in rows]
+
+
+def unheard_members(scope: Scope, period: Period) -> "InOrder":
+    """Each author's last UNHEARD_POSTS item facts before the period's end,
+    read in the order of the facts' (author, created_at) index, none of them
+    answered; the latest one's date is the first of them. One query for the
+    list, one for a page of members."""
+    in_scope, params = _scope_sql(scope, "community_id")
+    sql = f"""
+        SELECT author_id, max(created_at) AS latest_post_at FROM (
+            SELECT author_id, created_at, first_answer_at IS NOT NULL AS answered,
+                   row_number() OVER (
+                       PARTITION BY author_id ORDER BY created_at DESC, item_id DESC
+                   ) AS rank
+            FROM {table(ItemFact)}
+            WHERE created_at < %s {in_scope}
+        ) ranked
+        WHERE rank <= %s
+        GROUP BY author_id
+        HAVING count(*) = %s AND NOT bool_or(answered)
+        ORDER BY latest_post_at DESC, author_id
+    """  # noqa: S608
+    return InOrder(
+        User.objects.all(),
+        sql,
+        [period.end, *params, UNHEARD_POSTS, UNHEARD_POSTS],
+        extras=["latest_post_at"],
+    )
+
+
+# --- Leaders relying on one another ---------------------------------------
+
+
+def leaders_triad(scope: Scope, period: Period) -> Triad:
+    """The six flows between leader roles, summed over the period's days:
+    one query."""
+    rows = (
+        DailyTriadFlow.objects.filter(scope.q("community_id"), **_days(period))
+        .values("source_role", "target_role")
+        .annotate(**{kind: Sum(kind) for kind in KINDS})
+        .order_by()
+    )
+    return triad_from_counts(
+        {
+            (r["source_role"], r["target_role"]): {kind: r[kind] for kind in KINDS}
+            for r in rows
+        }
     )
 
 
@@ -362,23 +538,17 @@ def rising_tags(scope: Scope, period: Period) -> list[TagTrend]:
 
 
 def single_expert_risks(scope: Scope) -> list[ExpertRisk]:
-    """Accepted answers grouped by (tag, answer author) over the item facts,
-    then the authors' names: two queries."""
+    """Accepted answers per (tag, answer author), summed over the
+    communities' rolled-up counts, then the authors' names: two queries."""
     rows = (
-        ItemTag.objects.filter(
-            content_object__dashboard_fact__in=_facts(scope).filter(
-                is_question=True, accepted_author__isnull=False
-            )
-        )
-        .values("tag__name", "content_object__dashboard_fact__accepted_author_id")
-        .annotate(n=Count("pk"))
+        AcceptedAnswers.objects.filter(scope.q("community_id"))
+        .values("tag__name", "author_id")
+        .annotate(n=Sum("answers"))
         .order_by()
     )
     per_tag: dict[str, list[tuple[int, int]]] = {}
     for r in rows:
-        per_tag.setdefault(r["tag__name"], []).append(
-            (r["content_object__dashboard_fact__accepted_author_id"], r["n"])
-        )
+        per_tag.setdefault(r["tag__name"], []).append((r["author_id"], r["n"]))
     found = []
     for tag, authors in per_tag.items():
         total = sum(n for _author, n in authors)

@@ -20,21 +20,33 @@ outbox jobs must be).
   un-marked "helpful", a changed accepted answer).
 """
 
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dashboards import triad
 from dashboards.models import (
+    AcceptedAnswers,
     DailyContribution,
     DailyHelpful,
     DailyTagUse,
+    DailyTriadFlow,
     ItemFact,
     RollupState,
 )
-from knowledge.models import HelpfulMark, Item, ItemTag, Reply
+from knowledge.models import Adoption, HelpfulMark, Item, ItemTag, Reply
 
 RECENT = "recent"
+ROLLED_UP = (
+    DailyContribution,
+    DailyTagUse,
+    DailyHelpful,
+    DailyTriadFlow,
+    ItemFact,
+    AcceptedAnswers,
+)
 # A run looks back this much before the previous run started, for
 # transactions that were still open then.
 OVERLAP = timedelta(minutes=5)
@@ -123,6 +135,33 @@ def _roll_days(cursor, first: date | None, last: date | None) -> None:
     )
 
 
+def _roll_triad(first: date | None, last: date | None) -> None:
+    """Recompute the daily flows between leader roles for [first, last]
+    (every day when None): the triad's six queries, grouped by day."""
+    if first is None:
+        DailyTriadFlow.objects.all().delete()
+        since = day_start(date(1970, 1, 1))
+        until = timezone.now() + timedelta(days=2)
+    else:
+        DailyTriadFlow.objects.filter(day__gte=first, day__lte=last).delete()
+        since, until = day_start(first), day_start(last + timedelta(days=1))
+    DailyTriadFlow.objects.bulk_create(
+        [
+            DailyTriadFlow(
+                day=day,
+                community_id=community_id,
+                source_role=source,
+                target_role=target,
+                **kinds,
+            )
+            for (day, community_id, source, target), kinds in sorted(
+                triad.daily_counts(since, until).items()
+            )
+        ],
+        batch_size=5000,
+    )
+
+
 # --- Item facts ------------------------------------------------------------
 
 
@@ -166,6 +205,35 @@ def _refresh_facts(cursor, item_ids: list[int] | None) -> None:
     )
 
 
+def _refresh_accepted(cursor, community_ids: list[int] | None) -> None:
+    """Recompute the accepted answers per (tag, author) of these communities
+    (of every community when None), from their item facts: a community at a
+    time, since an edit may have taken a tag off a question and the old tag
+    is not known any more."""
+    accepted, fact, tag = table(AcceptedAnswers), table(ItemFact), table(ItemTag)
+    if community_ids is None:
+        cursor.execute(f"DELETE FROM {accepted}")  # noqa: S608
+        only, params = "", []
+    else:
+        if not community_ids:
+            return
+        cursor.execute(
+            f"DELETE FROM {accepted} WHERE community_id = ANY(%s)",  # noqa: S608
+            [community_ids],
+        )
+        only, params = "AND f.community_id = ANY(%s)", [community_ids]
+    cursor.execute(
+        f"""
+        INSERT INTO {accepted} (community_id, tag_id, author_id, answers)
+        SELECT f.community_id, t.tag_id, f.accepted_author_id, count(*)
+        FROM {fact} f JOIN {tag} t ON t.content_object_id = f.item_id
+        WHERE f.is_question AND f.accepted_author_id IS NOT NULL {only}
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        """,  # noqa: S608
+        params,
+    )
+
+
 # --- Jobs ------------------------------------------------------------------
 
 
@@ -175,13 +243,15 @@ def rollup_all(*, now: datetime | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         _roll_days(cursor, None, None)
+        _roll_triad(None, None)
         _refresh_facts(cursor, None)
+        _refresh_accepted(cursor, None)
         _mark_done(now)
     if not connection.in_atomic_block:
         # Fresh statistics and visibility maps (index-only scans) at once,
         # rather than whenever autovacuum comes round.
         with connection.cursor() as cursor:
-            for model in (DailyContribution, DailyTagUse, DailyHelpful, ItemFact):
+            for model in ROLLED_UP:
                 cursor.execute(f"VACUUM (ANALYZE) {table(model)}")
 
 
@@ -190,6 +260,8 @@ def rollup_days(first: date, last: date) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         _roll_days(cursor, first, last)
+        _roll_triad(first, last)
+        _bump_version()
 
 
 def rollup_recent(*, now: datetime | None = None) -> None:
@@ -208,17 +280,38 @@ def rollup_recent(*, now: datetime | None = None) -> None:
         days = {today, today - timedelta(days=1)} | _days_touched(cursor, since)
         for first, last in _ranges(sorted(days)):
             _roll_days(cursor, first, last)
-        _refresh_facts(cursor, _items_touched(cursor, since))
+            _roll_triad(first, last)
+        touched = _items_touched(cursor, since)
+        _refresh_facts(cursor, touched)
+        _refresh_accepted(cursor, _communities_of(cursor, touched))
         _mark_done(now)
 
 
 def _mark_done(now: datetime) -> None:
-    RollupState.objects.update_or_create(name=RECENT, defaults={"rolled_up_at": now})
+    RollupState.objects.update_or_create(
+        name=RECENT, defaults={"rolled_up_at": now, "version": uuid.uuid4()}
+    )
+
+
+def _bump_version() -> None:
+    """Figures cached from the rollups are keyed by this version: any run
+    that changes rows gives the next page view fresh figures."""
+    RollupState.objects.filter(name=RECENT).update(version=uuid.uuid4())
+
+
+def _communities_of(cursor, item_ids: list[int]) -> list[int]:
+    if not item_ids:
+        return []
+    cursor.execute(
+        f"SELECT DISTINCT community_id FROM {table(Item)} WHERE id = ANY(%s)",  # noqa: S608
+        [item_ids],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 def _days_touched(cursor, since: datetime) -> set[date]:
     """Days whose counts a hide since `since` changed: the hidden item's or
-    reply's own day, its replies' days and its marks' days."""
+    reply's own day, its replies', marks' and adoptions' days."""
     tz = _tz()
     item, reply, mark = table(Item), table(Reply), table(HelpfulMark)
     cursor.execute(
@@ -229,10 +322,12 @@ def _days_touched(cursor, since: datetime) -> set[date]:
               FROM {reply} r JOIN hidden h ON h.id = r.item_id
         UNION SELECT DISTINCT (m.created_at AT TIME ZONE %s)::date
               FROM {mark} m JOIN hidden h ON h.id = m.item_id
+        UNION SELECT DISTINCT (a.created_at AT TIME ZONE %s)::date
+              FROM {table(Adoption)} a JOIN hidden h ON h.id = a.item_id
         UNION SELECT DISTINCT (created_at AT TIME ZONE %s)::date
               FROM {reply} WHERE hidden_at >= %s
         """,  # noqa: S608
-        [since, tz, tz, tz, tz, since],
+        [since, tz, tz, tz, tz, tz, since],
     )
     return {row[0] for row in cursor.fetchall()}
 
@@ -265,5 +360,9 @@ def _ranges(days: list[date]) -> list[tuple[date, date]]:
 
 
 def rolled_up_at() -> datetime | None:
-    state = RollupState.objects.filter(name=RECENT).first()
+    state = rollup_state()
     return state.rolled_up_at if state else None
+
+
+def rollup_state() -> RollupState | None:
+    return RollupState.objects.filter(name=RECENT).first()

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from dashboards import rollups, services
+from dashboards import rollups, services, table_cache
 from members.jobs import enqueue_on_commit
 
 
@@ -17,14 +17,18 @@ def snapshot_build():
 @shared_task(name="dashboards.rollup_recent")
 def rollup_recent():
     """Every few minutes (beat): today's and yesterday's rollups, and what
-    changed since the previous run. Idempotent."""
+    changed since the previous run. Idempotent. Then the staff dashboard's
+    standard periods are counted into the cache for the next view."""
     rollups.rollup_recent()
+    table_cache.organisation_tables_warm()
 
 
 @shared_task(name="dashboards.rollup_all")
 def rollup_all():
-    """Nightly (beat): every rollup from scratch. Idempotent."""
+    """Nightly (beat): every rollup from scratch. Idempotent. Then the staff
+    dashboard's standard periods are counted into the cache."""
     rollups.rollup_all()
+    table_cache.organisation_tables_warm()
 
 
 @shared_task(name="dashboards.network_snapshot_run")

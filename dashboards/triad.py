@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dashboards.periods import Period
@@ -230,6 +232,28 @@ def triad_counts(scope: Scope, windows: dict) -> dict:
                 if n:
                     found[(community_id, key)][(src, dst)][kind] += n
     return {key: dict(edges) for key, edges in found.items()}
+
+
+def daily_counts(since: datetime, until: datetime) -> dict:
+    """Every community's flows in [since, until) per day (in the current
+    time zone): {(day, community_id, source, target): {kind: n}}. Six
+    queries (the rollup job keeps them, dashboards.rollups)."""
+    leaders = [str(r) for r in ROLES]
+    tz = timezone.get_current_timezone()
+    found: dict = defaultdict(lambda: dict.fromkeys(KINDS, 0))
+    flows = _flow_queries(Scope.organisation(), since, until)
+    for kind, qs, community, source, target, at in flows:
+        rows = (
+            qs.filter(**{f"{source}__in": leaders, f"{target}__in": leaders})
+            .exclude(**{source: F(target)})
+            .annotate(day=TruncDate(at, tzinfo=tz))
+            .values_list("day", community, source, target)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for day, community_id, src, dst, n in rows:
+            found[(day, community_id, src, dst)][kind] += n
+    return dict(found)
 
 
 def live_triad(scope: Scope, period: Period) -> Triad:

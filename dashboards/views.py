@@ -11,9 +11,10 @@ from dashboards.permissions import (
     check_organisation_dashboard,
 )
 from dashboards.report import SECTIONS, Report
-from dashboards.rollups import rolled_up_at
+from dashboards.rollups import rollup_state
 from dashboards.scope import Scope
 from dashboards.selectors import latest_snapshot
+from dashboards.table_cache import page_tables
 from dashboards.tables import csv_response
 
 
@@ -55,9 +56,8 @@ def _respond(request, form, report, template, extra=None):
         except KeyError:
             raise Http404("No such table") from None
         return csv_response(table, filename=report.filename(name))
-    tables = {}
-    for name in report.table_names:
-        tables[name] = report.table(name).paginate(request.GET)
+    state = rollup_state()
+    tables = page_tables(report, request.GET, version=state and state.version)
     context = {
         "form": form,
         "period": report.period,
@@ -68,7 +68,7 @@ def _respond(request, form, report, template, extra=None):
         },
         "weekly_chart": report.weekly_chart(tables["weekly"]),
         "snapshot": report.snapshot,
-        "rolled_up_at": rolled_up_at(),
+        "rolled_up_at": state and state.rolled_up_at,
         "newcomer_days": settings.PRACTICA_NEWCOMER_DAYS,
         **(extra or {}),
     }

@@ -153,7 +153,7 @@ def status_gap(report) -> Table:
             _("Gap"),
             _("Flag"),
         ],
-        source=lambda: figures.status_gaps(report.scope, report.period),
+        source=lambda: rollup_figures.status_gaps(report.scope, report.period),
         row=row,
         empty=_("No question asked in this period got an answer yet."),
     )
@@ -166,7 +166,7 @@ def silent_places(report) -> Table:
         title=_("Units and locations with members but no contributions"),
         caption=_("Nobody from there posted or replied in the period."),
         columns=[_("Unit or location"), _("Kind"), _("Members")],
-        source=lambda: figures.silent_places(report.scope, report.period),
+        source=lambda: rollup_figures.silent_places(report.scope, report.period),
         row=lambda p: [Cell(p.name), Cell(str(kinds[p.kind])), Cell(p.members)],
         empty=_("Every unit and location with members contributed."),
     )
@@ -179,7 +179,7 @@ def unheard(report) -> Table:
         % {"n": figures.UNHEARD_POSTS},
         caption=_("Nobody else replied to any of them."),
         columns=[_("Member"), _("Latest post")],
-        source=figures.unheard_members(report.scope, report.period),
+        source=rollup_figures.unheard_members(report.scope, report.period),
         row=lambda user: [member_cell(user), Cell(user.latest_post_at)],
         empty=_("Everyone who keeps posting gets a response."),
     )

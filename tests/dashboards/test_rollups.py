@@ -16,8 +16,16 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from dashboards import exclusion, knowledge, participation, rollup_figures, rollups
+from dashboards import (
+    exclusion,
+    knowledge,
+    participation,
+    rollup_figures,
+    rollups,
+    triad,
+)
 from dashboards.models import (
+    AcceptedAnswers,
     DailyContribution,
     DailyHelpful,
     DailyTagUse,
@@ -48,7 +56,11 @@ def build_history(seed=3):
     people = []
     for community in communities:
         for _ in range(6):
-            user = UserFactory(leadership_role=rng.choice(roles))
+            user = UserFactory(
+                leadership_role=rng.choice(roles),
+                business_unit=rng.choice(["", "Plant", "Sales", "Quiet unit"]),
+                location=rng.choice(["", "Lyon", "Porto", "Nowhere"]),
+            )
             member_of(community, user=user, joined_days_ago=rng.choice([5, 40, 400]))
             people.append(user)
         MembershipFactory(community=community, pending=True)
@@ -90,6 +102,35 @@ def build_history(seed=3):
             mark = HelpfulMarkFactory(item=new, user=marker)
             mark.created_at = days_ago(rng.uniform(0, days))
             mark.save(update_fields=["created_at"])
+    # One member wrote most accepted answers on "gaskets", across two
+    # communities (the organisation's risk sums them).
+    expert, other = UserFactory(), UserFactory()
+    for n, (community, who) in enumerate(
+        [(0, expert), (0, expert), (1, expert), (1, expert), (1, other)]
+    ):
+        asker = member_of(communities[community]).user
+        asked = item(
+            communities[community],
+            asker,
+            days=20 + n,
+            kind=ItemKind.QUESTION,
+            tags=["gaskets"],
+        )
+        asked.accepted_reply = reply(asked, who, days=19 + n)
+        asked.save(update_fields=["accepted_reply"])
+    # A unit and a location whose only member never contributes.
+    member_of(
+        communities[2],
+        user=UserFactory(business_unit="Archive", location="Remote island"),
+    )
+    # Someone who keeps posting and nobody answers (the "unheard"), and one
+    # whose five latest posts include an answered one.
+    for answered in (False, True):
+        speaker = member_of(communities[1], joined_days_ago=400).user
+        for n in range(6):
+            post = item(communities[1], speaker, days=10 + n * 7)
+            if answered and n == 2:
+                reply(post, rng.choice(people), days=1)
     return communities
 
 
@@ -155,6 +196,33 @@ def everything(scope, period):
         [(r.tag, r.accepted_answers, r.expert_username) for r in f(scope)]
         for f in both("single_expert_risks", knowledge)
     ]
+    figures["status_gaps"] = [
+        [
+            (
+                g.community and g.community.pk,
+                g.asked_by_members,
+                g.median_members,
+                g.asked_by_leaders,
+                g.median_leaders,
+            )
+            for g in f(scope, period)
+        ]
+        for f in both("status_gaps", exclusion)
+    ]
+    figures["silent_places"] = [
+        f(scope, period) for f in both("silent_places", exclusion)
+    ]
+    figures["unheard"] = [
+        [(u.pk, u.latest_post_at) for u in f(scope, period)]
+        for f in both("unheard_members", exclusion)
+    ]
+    figures["triad"] = [
+        [(e.source, e.target, e.counts) for e in t.edges]
+        for t in (
+            triad.live_triad(scope, period),
+            rollup_figures.leaders_triad(scope, period),
+        )
+    ]
     live_p, rolled_p = figures.pop("participation_summary")
     figures["participation"] = [summary(live_p), summary(rolled_p)]
     return figures
@@ -178,7 +246,17 @@ def test_rollups_equal_a_from_scratch_count_of_a_constructed_history():
 
     assert DailyContribution.objects.exists() and ItemFact.objects.exists()
     assert DailyTagUse.objects.exists() and DailyHelpful.objects.exists()
+    assert AcceptedAnswers.objects.exists()
     assert_rollups_agree(communities)
+    # The history is rich enough for every figure to have something to agree on.
+    year = periods()[2]
+    organisation = Scope.organisation()
+    assert exclusion.unheard_members(organisation, year).exists()
+    assert exclusion.silent_places(organisation, year)
+    assert exclusion.status_gaps(organisation, year)
+    assert exclusion.newcomers_unanswered(organisation, year).exists()
+    assert [r.tag for r in knowledge.single_expert_risks(organisation)] == ["gaskets"]
+    assert triad.live_triad(organisation, year).total > 0
 
 
 def rows():
@@ -190,7 +268,7 @@ def rows():
             ),
             key=repr,
         )
-        for model in (DailyContribution, DailyTagUse, DailyHelpful, ItemFact)
+        for model in rollups.ROLLED_UP
     }
 
 

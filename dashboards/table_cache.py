@@ -1,0 +1,190 @@
+"""A dashboard page's tables, cached until the rollups next change.
+
+Most of a dashboard is counted from the daily rollups (dashboards.rollups),
+which change only when a rollup job runs; every run changes the rollups'
+version (RollupState.version). So a table's page is kept in the cache under
+that version, and the next view of the same page (same scope, period, table
+page, audience, language and time zone) reads it instead of counting again;
+the first view after a run counts afresh, so a run shows at once. The
+rollup jobs count the organisation's standard periods ahead of the next
+view (organisation_tables_warm).
+
+Only tables that depend on nothing but the scope and the period are cached:
+the spread and mentoring tables, which filter or link by who is looking,
+are always counted for the viewer. The key still names the audience (staff
+or steward) besides the scope, so one kind of viewer's page is never served
+to another, and a community's figures are only ever read under that
+community's scope, which its permission check guards.
+
+A table read from a list keeps every row (the weekly chart reads them all);
+one read from a queryset (or another lazy sequence) keeps the page shown
+and the count, so a cached
+page costs no more than the page itself. CSV downloads are always counted.
+"""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import QueryDict
+from django.utils import timezone, translation
+
+from dashboards.models import cells as decode_cells
+from dashboards.models import encode_cells
+from dashboards.periods import PRESET_DAYS, preset_period
+from dashboards.report import Report
+from dashboards.rollup_figures import period_days
+from dashboards.rollups import rollup_state
+from dashboards.scope import Scope
+from dashboards.selectors import latest_snapshot
+from dashboards.tables import Table
+
+# The tables that read the viewer (spread: private communities by who looks;
+# mentoring: links to the pairs the viewer may open).
+VIEWER_TABLES = frozenset(
+    {
+        "flows",
+        "matrix",
+        "stick",
+        "mentoring_summary",
+        "mentoring_quiet",
+        "mentoring_brokers",
+    }
+)
+# Until the next rollup run changes the version; this only bounds what an
+# idle cache keeps.
+TIMEOUT = 24 * 60 * 60
+_PAGE_DIGITS = 6
+
+
+def page_tables(report, query: QueryDict, *, version) -> dict[str, Table]:
+    """Every table of the report, paginated for this query: from the cache
+    when the rollups have not changed since it was counted (version None:
+    no rollup has run, nothing is cached)."""
+    tables = {name: report.table(name) for name in report.table_names}
+    keys = {}
+    if version is not None:
+        keys = {
+            name: _key(report, table, query, version)
+            for name, table in tables.items()
+            if name not in VIEWER_TABLES and table.as_of is None
+        }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    fresh = {}
+    for name, table in tables.items():
+        key = keys.get(name)
+        if key in found:
+            _restore(table, found[key])
+        table.paginate(query)
+        if key is not None and key not in found:
+            fresh[key] = _stored(table)
+    if fresh:
+        cache.set_many(fresh, TIMEOUT)
+    return tables
+
+
+class _Staff:
+    """The audience the organisation's tables are counted for ahead of a
+    view (no viewer-dependent table is counted for it)."""
+
+    is_staff = True
+
+
+def organisation_tables_warm(*, now=None) -> int:
+    """Count the organisation dashboard's cached tables (their first pages)
+    for each standard period under the rollups' current version, so staff's
+    next view reads them: the rollup jobs call this once they have
+    committed. In the site's language and time zone, which is what most
+    views ask for; returns how many tables were stored."""
+    state = rollup_state()
+    if state is None:
+        return 0
+    stored = {}
+    with (
+        translation.override(settings.LANGUAGE_CODE),
+        timezone.override(settings.TIME_ZONE),
+    ):
+        for days in PRESET_DAYS:
+            period = preset_period(days, now=now)
+            report = Report(
+                scope=Scope.organisation(),
+                period=period,
+                viewer=_Staff(),
+                snapshot=latest_snapshot(period),
+            )
+            query = QueryDict(f"period={days}")
+            for name in report.table_names:
+                if name in VIEWER_TABLES:
+                    continue
+                table = report.table(name)
+                if table.as_of is not None:
+                    continue
+                table.paginate(query)
+                stored[_key(report, table, query, state.version)] = _stored(table)
+    cache.set_many(stored, TIMEOUT)
+    return len(stored)
+
+
+def _key(report, table: Table, query: QueryDict, version) -> str:
+    scope = report.scope
+    where = (
+        "organisation"
+        if scope.is_organisation
+        else "communities-" + "-".join(map(str, sorted(scope.community_ids)))
+    )
+    audience = "staff" if report.viewer.is_staff else "steward"
+    first, last = period_days(report.period)
+    page = query.get(table.page_param, "")
+    if not (page.isdigit() and len(page) <= _PAGE_DIGITS):
+        page = ""
+    return ":".join(
+        [
+            "dashboards",
+            str(version),
+            where,
+            audience,
+            report.period.key,
+            f"{first:%Y%m%d}-{last:%Y%m%d}",
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            table.name,
+            page,
+        ]
+    )
+
+
+def _stored(table: Table) -> dict:
+    page = table.page
+    if isinstance(table.objects, list | tuple):
+        rows, start = [encode_cells(table.row(obj)) for obj in table.objects], 0
+    else:
+        rows = [encode_cells(cells) for cells in table.rows]
+        start = page.start_index() - 1 if page.paginator.count else 0
+    return {"count": page.paginator.count, "start": start, "rows": rows}
+
+
+def _restore(table: Table, stored: dict) -> None:
+    table.source = RowWindow(stored["count"], stored["start"], stored["rows"])
+    table.row = decode_cells
+
+
+class RowWindow(Sequence):
+    """`count` rows of which those from `start` are known: enough for the
+    paginator to show the page they were kept for."""
+
+    def __init__(self, count: int, start: int, rows: list):
+        self.count_, self.start, self.rows = count, start, rows
+
+    def __len__(self) -> int:
+        return self.count_
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            first, stop, _step = index.indices(self.count_)
+            return self.rows[first - self.start : stop - self.start]
+        if not self.start <= index < self.start + len(self.rows):
+            raise IndexError(index)
+        return self.rows[index - self.start]
+
+    def __iter__(self):
+        return iter(self.rows)
