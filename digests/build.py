@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from communities.models import Community, Membership, Visibility
+from digests import inputs
 from digests.models import Digest
 from digests.periods import period_end, previous_start
 from knowledge.models import (
@@ -474,15 +475,32 @@ def render_digest_html(content: dict, *, base_url: str = "") -> str:
     )
 
 
-def digest_build(*, community: Community, period: str, start) -> Digest:
-    """Build (or rebuild) the digest: one row per (community, period, start)."""
+def digest_build(
+    *, community: Community, period: str, start, force: bool = False
+) -> Digest:
+    """Build the digest: one row per (community, period, start). A stored
+    digest whose inputs have not changed since it was built is kept as it is
+    (a rerun builds nothing); `force` builds it again regardless."""
     end = period_end(period, start)
+    # Read before the content: a change landing during the build leaves an
+    # older signature stored, so the next run builds again.
+    signature = inputs.digest_inputs(
+        community_ids=[community.pk], period=period, start=start
+    )[community.pk]
+    if not force:
+        stored = Digest.objects.filter(
+            community=community, period=period, start=start, inputs=signature
+        ).first()
+        if stored is not None:
+            stored.community = community
+            return stored
     content = digest_content(community=community, period=period, start=start, end=end)
     defaults = {
         "end": end,
         "content": content,
         "html": render_digest_html(content),
         "has_news": has_news(content),
+        "inputs": signature,
         "built_at": timezone.now(),
     }
     try:
