@@ -124,7 +124,7 @@ def main():
             took = time.perf_counter() - started
             print(
                 f"{label}: {took:.1f} s ({cpu:.1f} s CPU in the worker processes, "
-                f"{queries} queries, {jobs if pool else "eager"} jobs), "
+                f"{queries} queries, {jobs if pool else 'eager'} jobs), "
                 f"{sink.messages - before[0]} e-mails over "
                 f"{sink.connections - before[1]} SMTP connections, "
                 f"load {load:.1f} -> {os.getloadavg()[0]:.1f}"
