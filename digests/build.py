@@ -6,11 +6,12 @@ grows with what happened in the period, not with the community's history.
 """
 
 import datetime as dt
+import time
 from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -28,6 +29,7 @@ from knowledge.models import (
     ItemKind,
     ItemTag,
     Reply,
+    ReplyHelpfulMark,
 )
 from knowledge.selectors import tag_expertise_scores
 from members.models import ExpertiseTag, User
@@ -53,6 +55,9 @@ HELPERS_PER_QUESTION = 3
 KNOWING_TAGS = 5
 KNOWING_PEOPLE = 5
 KNOWING_RECENT_ITEMS = 500
+# A run builds every community's digest within minutes; the open ones share
+# their readers' reach, so each tag's scores are read once for all of them.
+KNOWING_SCORES_SECONDS = 15 * 60
 
 
 def _url(obj) -> str:
@@ -162,6 +167,40 @@ def _audience_communities(community):
     ).values("pk")
 
 
+def _scores_version() -> str:
+    """Newest item, reply and helpful marks: any new contribution or mark
+    anywhere changes it (one index lookup each)."""
+    newest = [
+        model.objects.aggregate(newest=Max("pk"))["newest"]
+        for model in (Item, Reply, HelpfulMark, ReplyHelpfulMark)
+    ]
+    return "-".join(str(pk or 0) for pk in newest)
+
+
+# {key: (expires at, scores)} of this process: see _tag_scores.
+_TAG_SCORES: dict[str, tuple[float, dict]] = {}
+
+
+def _tag_scores(tag: str, audience: list[int], version: str) -> dict:
+    """tag_expertise_scores of one tag over `audience`, shared by every
+    digest this process builds with the same readers' reach (all open
+    communities' digests have the same) for KNOWING_SCORES_SECONDS, or until
+    a contribution or a mark anywhere changes `version`. Kept in the process,
+    not the shared cache: nothing outlives the worker or its database."""
+    key = f"{tag}\0{','.join(map(str, audience))}\0{KNOWING_RECENT_ITEMS}\0{version}"
+    now = time.monotonic()
+    found = _TAG_SCORES.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    for stale in [k for k, (expires, _s) in _TAG_SCORES.items() if expires <= now]:
+        del _TAG_SCORES[stale]
+    scores = tag_expertise_scores(
+        tags=[tag], community_ids=audience, recent_items=KNOWING_RECENT_ITEMS
+    )
+    _TAG_SCORES[key] = (now + KNOWING_SCORES_SECONDS, scores)
+    return scores
+
+
 def _who_knows_what(community, tag_counts: Counter) -> list[dict]:
     """Members whose stories and answers on the period's busiest tags helped
     most: helpful marks on their items and replies plus accepted answers
@@ -172,12 +211,11 @@ def _who_knows_what(community, tag_counts: Counter) -> list[dict]:
     ][:KNOWING_TAGS]
     if not tags:
         return []
-    audience = _audience_communities(community)
+    audience = sorted(_audience_communities(community).values_list("pk", flat=True))
+    version = _scores_version()
     per_person = defaultdict(dict)
     for tag in tags:
-        scores = tag_expertise_scores(
-            tags=[tag], community_ids=audience, recent_items=KNOWING_RECENT_ITEMS
-        )
+        scores = _tag_scores(tag, audience, version)
         for (user_id, name), value in scores.items():
             per_person[user_id][name] = value
     if not per_person:
