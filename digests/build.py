@@ -55,6 +55,8 @@ HELPERS_PER_QUESTION = 3
 KNOWING_TAGS = 5
 KNOWING_PEOPLE = 5
 KNOWING_RECENT_ITEMS = 500
+# People fetched to rank the KNOWING_PEOPLE (more if fewer are active).
+KNOWING_CANDIDATES = 50
 # A run builds every community's digest within minutes; the open ones share
 # their readers' reach, so each tag's scores are read once for all of them.
 KNOWING_SCORES_SECONDS = 15 * 60
@@ -201,6 +203,37 @@ def _tag_scores(tag: str, audience: list[int], version: str) -> dict:
     return scores
 
 
+def _active_people(per_person: dict) -> dict:
+    """{id: user} of the active people among those scored, enough of them to
+    rank the first KNOWING_PEOPLE: everyone scoring at least the
+    KNOWING_CANDIDATES-th best score (ties included), or everyone scored if
+    fewer than KNOWING_PEOPLE of those are active. Nobody left out can enter
+    the list: each scores below every candidate kept."""
+    totals = {
+        user_id: sum(v["helpful"] + 3 * v["accepted"] for v in by_tag.values())
+        for user_id, by_tag in per_person.items()
+    }
+    scored = [user_id for user_id, total in totals.items() if total]
+    if not scored:
+        return {}
+    best = sorted((totals[user_id] for user_id in scored), reverse=True)
+    floor = best[min(KNOWING_CANDIDATES, len(best)) - 1]
+    candidates = [user_id for user_id in scored if totals[user_id] >= floor]
+    people = _people(candidates)
+    if len(people) < KNOWING_PEOPLE and len(candidates) < len(scored):
+        people = _people(scored)
+    return people
+
+
+def _people(ids) -> dict:
+    return {
+        user.pk: user
+        for user in User.objects.filter(pk__in=ids, is_active=True).only(
+            "pk", "username", "display_name"
+        )
+    }
+
+
 def _who_knows_what(community, tag_counts: Counter) -> list[dict]:
     """Members whose stories and answers on the period's busiest tags helped
     most: helpful marks on their items and replies plus accepted answers
@@ -220,12 +253,7 @@ def _who_knows_what(community, tag_counts: Counter) -> list[dict]:
             per_person[user_id][name] = value
     if not per_person:
         return []
-    people = {
-        user.pk: user
-        for user in User.objects.filter(pk__in=per_person, is_active=True).only(
-            "pk", "username", "display_name"
-        )
-    }
+    people = _active_people(per_person)
     ranked = []
     for user_id, by_tag in per_person.items():
         user = people.get(user_id)
