@@ -60,16 +60,16 @@ def batch_size() -> int:
 DONE = (DigestDelivery.Status.SENT, DigestDelivery.Status.EMPTY)
 
 
-def done_deliveries(*, period: str, start, member_ref: str = "pk"):
-    """The outer member's delivery of this period's digest, already sent or
+def done_member_ids(*, period: str, start):
+    """Members whose delivery of this period's digest is already sent or was
     found to have nothing to send: a rerun skips them before composing
-    anything (no batch is enqueued for them)."""
+    anything (no batch is enqueued for them). A subquery for NOT IN, which
+    PostgreSQL reads once into a hash on the (period, start) index: an
+    anti-join planned on stale statistics (a run has just written 20,000
+    rows) walked every delivery for every member, 13 s."""
     return DigestDelivery.objects.filter(
-        member_id=OuterRef(member_ref),
-        period=period,
-        period_start=start,
-        status__in=DONE,
-    )
+        period=period, period_start=start, status__in=DONE
+    ).values("member_id")
 
 
 def recipient_ids(*, period: str, community=None, start=None):
@@ -89,7 +89,7 @@ def recipient_ids(*, period: str, community=None, start=None):
         Q(Exists(memberships)) | followers
     )
     if start is not None:
-        members = members.exclude(Exists(done_deliveries(period=period, start=start)))
+        members = members.exclude(pk__in=done_member_ids(period=period, start=start))
     return members.order_by("pk").values_list("pk", flat=True)
 
 

@@ -94,6 +94,11 @@ class DigestDelivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["claim_token"], name="digest_delivery_claim"),
+            # A run's fan-out reads who is done for its period only.
+            models.Index(
+                fields=["period", "period_start", "status"],
+                name="digest_delivery_period",
+            ),
         ]
 
     def __str__(self):
