@@ -6,11 +6,12 @@ grows with what happened in the period, not with the community's history.
 """
 
 import datetime as dt
+import time
 from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from communities.models import Community, Membership, Visibility
+from digests import inputs
 from digests.models import Digest
 from digests.periods import period_end, previous_start
 from knowledge.models import (
@@ -27,6 +29,7 @@ from knowledge.models import (
     ItemKind,
     ItemTag,
     Reply,
+    ReplyHelpfulMark,
 )
 from knowledge.selectors import tag_expertise_scores
 from members.models import ExpertiseTag, User
@@ -52,6 +55,11 @@ HELPERS_PER_QUESTION = 3
 KNOWING_TAGS = 5
 KNOWING_PEOPLE = 5
 KNOWING_RECENT_ITEMS = 500
+# People fetched to rank the KNOWING_PEOPLE (more if fewer are active).
+KNOWING_CANDIDATES = 50
+# A run builds every community's digest within minutes; the open ones share
+# their readers' reach, so each tag's scores are read once for all of them.
+KNOWING_SCORES_SECONDS = 15 * 60
 
 
 def _url(obj) -> str:
@@ -161,6 +169,71 @@ def _audience_communities(community):
     ).values("pk")
 
 
+def _scores_version() -> str:
+    """Newest item, reply and helpful marks: any new contribution or mark
+    anywhere changes it (one index lookup each)."""
+    newest = [
+        model.objects.aggregate(newest=Max("pk"))["newest"]
+        for model in (Item, Reply, HelpfulMark, ReplyHelpfulMark)
+    ]
+    return "-".join(str(pk or 0) for pk in newest)
+
+
+# {key: (expires at, scores)} of this process: see _tag_scores.
+_TAG_SCORES: dict[str, tuple[float, dict]] = {}
+
+
+def _tag_scores(tag: str, audience: list[int], version: str) -> dict:
+    """tag_expertise_scores of one tag over `audience`, shared by every
+    digest this process builds with the same readers' reach (all open
+    communities' digests have the same) for KNOWING_SCORES_SECONDS, or until
+    a contribution or a mark anywhere changes `version`. Kept in the process,
+    not the shared cache: nothing outlives the worker or its database."""
+    key = f"{tag}\0{','.join(map(str, audience))}\0{KNOWING_RECENT_ITEMS}\0{version}"
+    now = time.monotonic()
+    found = _TAG_SCORES.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    for stale in [k for k, (expires, _s) in _TAG_SCORES.items() if expires <= now]:
+        del _TAG_SCORES[stale]
+    scores = tag_expertise_scores(
+        tags=[tag], community_ids=audience, recent_items=KNOWING_RECENT_ITEMS
+    )
+    _TAG_SCORES[key] = (now + KNOWING_SCORES_SECONDS, scores)
+    return scores
+
+
+def _active_people(per_person: dict) -> dict:
+    """{id: user} of the active people among those scored, enough of them to
+    rank the first KNOWING_PEOPLE: everyone scoring at least the
+    KNOWING_CANDIDATES-th best score (ties included), or everyone scored if
+    fewer than KNOWING_PEOPLE of those are active. Nobody left out can enter
+    the list: each scores below every candidate kept."""
+    totals = {
+        user_id: sum(v["helpful"] + 3 * v["accepted"] for v in by_tag.values())
+        for user_id, by_tag in per_person.items()
+    }
+    scored = [user_id for user_id, total in totals.items() if total]
+    if not scored:
+        return {}
+    best = sorted((totals[user_id] for user_id in scored), reverse=True)
+    floor = best[min(KNOWING_CANDIDATES, len(best)) - 1]
+    candidates = [user_id for user_id in scored if totals[user_id] >= floor]
+    people = _people(candidates)
+    if len(people) < KNOWING_PEOPLE and len(candidates) < len(scored):
+        people = _people(scored)
+    return people
+
+
+def _people(ids) -> dict:
+    return {
+        user.pk: user
+        for user in User.objects.filter(pk__in=ids, is_active=True).only(
+            "pk", "username", "display_name"
+        )
+    }
+
+
 def _who_knows_what(community, tag_counts: Counter) -> list[dict]:
     """Members whose stories and answers on the period's busiest tags helped
     most: helpful marks on their items and replies plus accepted answers
@@ -171,22 +244,16 @@ def _who_knows_what(community, tag_counts: Counter) -> list[dict]:
     ][:KNOWING_TAGS]
     if not tags:
         return []
-    audience = _audience_communities(community)
+    audience = sorted(_audience_communities(community).values_list("pk", flat=True))
+    version = _scores_version()
     per_person = defaultdict(dict)
     for tag in tags:
-        scores = tag_expertise_scores(
-            tags=[tag], community_ids=audience, recent_items=KNOWING_RECENT_ITEMS
-        )
+        scores = _tag_scores(tag, audience, version)
         for (user_id, name), value in scores.items():
             per_person[user_id][name] = value
     if not per_person:
         return []
-    people = {
-        user.pk: user
-        for user in User.objects.filter(pk__in=per_person, is_active=True).only(
-            "pk", "username", "display_name"
-        )
-    }
+    people = _active_people(per_person)
     ranked = []
     for user_id, by_tag in per_person.items():
         user = people.get(user_id)
@@ -474,15 +541,32 @@ def render_digest_html(content: dict, *, base_url: str = "") -> str:
     )
 
 
-def digest_build(*, community: Community, period: str, start) -> Digest:
-    """Build (or rebuild) the digest: one row per (community, period, start)."""
+def digest_build(
+    *, community: Community, period: str, start, force: bool = False
+) -> Digest:
+    """Build the digest: one row per (community, period, start). A stored
+    digest whose inputs have not changed since it was built is kept as it is
+    (a rerun builds nothing); `force` builds it again regardless."""
     end = period_end(period, start)
+    # Read before the content: a change landing during the build leaves an
+    # older signature stored, so the next run builds again.
+    signature = inputs.digest_inputs(
+        community_ids=[community.pk], period=period, start=start
+    )[community.pk]
+    if not force:
+        stored = Digest.objects.filter(
+            community=community, period=period, start=start, inputs=signature
+        ).first()
+        if stored is not None:
+            stored.community = community
+            return stored
     content = digest_content(community=community, period=period, start=start, end=end)
     defaults = {
         "end": end,
         "content": content,
         "html": render_digest_html(content),
         "has_news": has_news(content),
+        "inputs": signature,
         "built_at": timezone.now(),
     }
     try:

@@ -28,6 +28,9 @@ class Digest(models.Model):
     html = models.TextField(blank=True)
     # False for a quiet period: kept for idempotence, left out of e-mails.
     has_news = models.BooleanField(default=False)
+    # Signature of what it was built from (digests.inputs): a build finding
+    # the same inputs keeps this row as it is.
+    inputs = models.CharField(max_length=64, blank=True)
     built_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -60,6 +63,8 @@ class DigestDelivery(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Nothing to tell them this period: recorded so a rerun skips them.
+        EMPTY = "empty", _("Nothing to send")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -89,6 +94,11 @@ class DigestDelivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["claim_token"], name="digest_delivery_claim"),
+            # A run's fan-out reads who is done for its period only.
+            models.Index(
+                fields=["period", "period_start", "status"],
+                name="digest_delivery_period",
+            ),
         ]
 
     def __str__(self):

@@ -47,7 +47,10 @@ def digests_redact_hidden(*, now=None) -> int:
     rebuilt = 0
     for digest in Digest.objects.filter(stale).select_related("community"):
         digest_build(
-            community=digest.community, period=digest.period, start=digest.start
+            community=digest.community,
+            period=digest.period,
+            start=digest.start,
+            force=True,
         )
         rebuilt += 1
     return rebuilt

@@ -11,7 +11,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from communities.models import Community
-from digests import build, deliver, periods
+from digests import build, deliver, inputs, periods
+from digests.models import Digest
 from members.jobs import RETRY_WITH_BACKOFF, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -24,18 +25,31 @@ class DigestSendFailed(Exception):
 @shared_task(name="digests.run")
 def digests_run(period: str, start: str | None = None) -> dict:
     """Fan out: build every community's digest for the last complete period
-    (or the one starting at `start`), then send to members in batches. The
-    send tasks build any digest not built yet, so the order does not matter."""
+    (or the one starting at `start`) whose inputs changed since it was built,
+    then send to members not done yet in batches. The send tasks build any
+    digest not built yet, so the order does not matter."""
     if start:
         begin = periods.parse_start(period, start)
     else:
         begin = periods.period_bounds(period, timezone.now())[0]
     iso = begin.isoformat()
-    communities = Community.objects.filter(archived_at__isnull=True).values_list(
-        "pk", flat=True
+    communities = list(
+        Community.objects.filter(archived_at__isnull=True).values_list("pk", flat=True)
+    )
+    # A digest already built from the same inputs is not built again (a
+    # rerun, the beat firing twice): its build is not even enqueued.
+    current = inputs.digest_inputs(
+        community_ids=communities, period=period, start=begin
+    )
+    stored = dict(
+        Digest.objects.filter(
+            period=period, start=begin, community_id__in=communities
+        ).values_list("community_id", "inputs")
     )
     built = 0
-    for community_id in communities.iterator():
+    for community_id in communities:
+        if stored.get(community_id) == current[community_id]:
+            continue
         enqueue_on_commit(
             "digests.build", community_id=community_id, period=period, start=iso
         )

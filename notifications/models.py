@@ -37,6 +37,15 @@ class Notification(models.Model):
                 condition=models.Q(read_at__isnull=True),
                 name="notif_recipient_unread",
             ),
+            # What a digest folds in: unread and not e-mailed yet. Unread
+            # ones already e-mailed pile up for members who never open the
+            # app; this index leaves them out, so a digest batch's read does
+            # not grow with the history.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True, emailed_at__isnull=True),
+                name="notif_recipient_to_email",
+            ),
         ]
 
     def __str__(self):

@@ -124,7 +124,10 @@ def test_preferences_muted_community_and_nothing_to_say(two_communities):
     assert "Secret plan" in message.body and "Open story" not in message.body
     assert mail_to(daily) == [] and mail_to(off) == [] and mail_to(quiet) == []
     assert quiet.pk in result.nothing
-    assert not DigestDelivery.objects.filter(member=quiet).exists()
+    # Recorded as having nothing to send: a rerun leaves them out.
+    assert DigestDelivery.objects.get(member=quiet).status == "empty"
+    assert quiet.pk not in set(recipient_ids(period="weekly", start=START))
+    assert not mail_to(quiet)
 
 
 def test_smtp_failure_is_recorded_and_schedules_a_retry_with_backoff(

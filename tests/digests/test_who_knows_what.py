@@ -110,3 +110,20 @@ def test_who_knows_what_is_bounded_per_tag(week, monkeypatch):
     monkeypatch.setattr(build, "KNOWING_RECENT_ITEMS", 500)
     content = digest_content(community=week["community"], period="weekly", start=START)
     assert content["who_knows_what"]
+
+
+@pytest.mark.parametrize("candidates", [1, 2, 3])
+def test_fetching_only_the_best_scored_people_ranks_the_same(
+    week, monkeypatch, candidates
+):
+    """Only the best-scored people are loaded to rank the list; an inactive
+    top scorer (Gil, 9 marks) or too few active candidates falls back to
+    everyone, so the list is the one ranking everybody gives."""
+    everyone = digest_content(community=week["community"], period="weekly", start=START)
+    monkeypatch.setattr(build, "KNOWING_CANDIDATES", candidates)
+    fewer = digest_content(community=week["community"], period="weekly", start=START)
+    assert fewer["who_knows_what"] == everyone["who_knows_what"]
+    assert [p["name"] for p in everyone["who_knows_what"]] == [
+        "Hana Helpful",
+        "Abe Answerer",
+    ]
