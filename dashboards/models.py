@@ -239,7 +239,23 @@ class ItemFact(models.Model):
         return f"item {self.item_id}"
 
 
-class DailyTriadFlow(models.Model):
+class FlowCounts(models.Model):
+    """The six kinds of flow from one leadership role to another, counted."""
+
+    source_role = models.CharField(max_length=20)
+    target_role = models.CharField(max_length=20)
+    replies = models.PositiveIntegerField(default=0)
+    answers = models.PositiveIntegerField(default=0)
+    marks = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
+    adoptions = models.PositiveIntegerField(default=0)
+    mentoring = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyTriadFlow(FlowCounts):
     """The flows between two leader roles in one community on one day
     (dashboards.triad: replies, accepted answers, helpful marks, shares,
     adoptions, mentoring pairs started), by the roles people held when the
@@ -249,14 +265,6 @@ class DailyTriadFlow(models.Model):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"
     )
-    source_role = models.CharField(max_length=20)
-    target_role = models.CharField(max_length=20)
-    replies = models.PositiveIntegerField(default=0)
-    answers = models.PositiveIntegerField(default=0)
-    marks = models.PositiveIntegerField(default=0)
-    shares = models.PositiveIntegerField(default=0)
-    adoptions = models.PositiveIntegerField(default=0)
-    mentoring = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -337,7 +345,7 @@ class NetworkSnapshot(models.Model):
         return f"Network snapshot {self.day}"
 
 
-class TriadFlow(models.Model):
+class TriadFlow(FlowCounts):
     """Help that went from one leader role to another in one community (or,
     community empty, in mentoring pairs that name no community)."""
 
@@ -348,14 +356,6 @@ class TriadFlow(models.Model):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, null=True, related_name="+"
     )
-    source_role = models.CharField(max_length=20)
-    target_role = models.CharField(max_length=20)
-    replies = models.PositiveIntegerField(default=0)
-    answers = models.PositiveIntegerField(default=0)
-    marks = models.PositiveIntegerField(default=0)
-    shares = models.PositiveIntegerField(default=0)
-    adoptions = models.PositiveIntegerField(default=0)
-    mentoring = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
