@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.access import can_view_content, is_steward, membership_of
 from knowledge import permissions as perms
@@ -85,11 +86,11 @@ def _notify_one(pk: int) -> int:
     notify(
         recipient=adopter,
         kind="knowledge.adoption_checkin",
-        message=_(
+        message=gettext_lazy(
             "%(days)s days ago %(community)s adopted “%(title)s”: did it last? "
             "Kept, adapted or dropped?"
-        )
-        % {
+        ),
+        params={
             "days": checkin.day,
             "community": adoption.community.name,
             "title": adoption.item.title,

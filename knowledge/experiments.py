@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from knowledge import permissions as perms
 from knowledge.models import Activity, Experiment, Item, ItemKind
@@ -58,8 +59,8 @@ def experiment_record(
             item=item,
             actor=acting_user,
             kind="knowledge.experiment_sponsor",
-            message=_("%(name)s named you executive sponsor of “%(title)s”")
-            % {"name": acting_user.display_name, "title": item.title},
+            message=gettext_lazy("%(name)s named you executive sponsor of “%(title)s”"),
+            params={"name": acting_user.display_name, "title": item.title},
         )
     return experiment
 
@@ -169,8 +170,10 @@ def experiment_close(
             item=lesson,
             actor=acting_user,
             kind="knowledge.experiment_closed",
-            message=_("The experiment “%(title)s” is closed: read the lesson")
-            % {"title": item.title},
+            message=gettext_lazy(
+                "The experiment “%(title)s” is closed: read the lesson"
+            ),
+            params={"title": item.title},
         )
     return lesson
 

@@ -161,11 +161,12 @@ def mentions_record(*, author, item: Item | None = None, reply: Reply | None = N
         wanted.pop(item.author_id, None)
     if not wanted:
         return report
-    readers = dict(
-        User.objects.filter(
+    readers = {
+        pk: (emails, language)
+        for pk, emails, language in User.objects.filter(
             readers_q(community, staff=True), pk__in=wanted
-        ).values_list("pk", "notification_emails")
-    )
+        ).values_list("pk", "notification_emails", "language")
+    }
     report.cannot_see = [u.display_name for u in named if u.pk not in readers]
     report.told = _tell(
         item=item, reply=reply, author=author, wanted=wanted, readers=readers
@@ -224,15 +225,14 @@ def _tell(*, item, reply, author, wanted: dict, readers: dict) -> int:
     told = 0
     for handle in dict.fromkeys(wanted[pk] for pk in new):
         recipients = [
-            (pk, readers[pk]) for pk in new if wanted[pk] == handle and pk not in muted
+            (pk, *readers[pk]) for pk in new if wanted[pk] == handle and pk not in muted
         ]
         if handle is None:
-            message = _("%(name)s mentioned you in “%(title)s”") % {
-                "name": author.display_name,
-                "title": item.title,
-            }
+            message = gettext_lazy("%(name)s mentioned you in “%(title)s”")
+            params = {"name": author.display_name, "title": item.title}
         else:
-            message = _("%(name)s mentioned @%(group)s in “%(title)s”") % {
+            message = gettext_lazy("%(name)s mentioned @%(group)s in “%(title)s”")
+            params = {
                 "name": author.display_name,
                 "group": handle,
                 "title": item.title,
@@ -241,6 +241,7 @@ def _tell(*, item, reply, author, wanted: dict, readers: dict) -> int:
             recipients=recipients,
             kind="knowledge.mention",
             message=message,
+            params=params,
             url=url,
             actor=author,
         )

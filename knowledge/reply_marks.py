@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.access import can_moderate
 from knowledge import permissions as perms
@@ -106,13 +107,19 @@ def do_reply_helpful_set(*, reply: Reply, acting_user, helpful: bool) -> bool:
         reply.helpful_count += 1
         item = reply.item
         services.tag_pages_changed(item=item)
-        what = _("answer to") if item.is_question else _("reply to")
+        what = (
+            gettext_lazy("answer to") if item.is_question else gettext_lazy("reply to")
+        )
         services.notify_if_visible(
             recipient=reply.author,
             item=item,
             kind="knowledge.reply_helpful",
-            message=_("%(member)s found your %(what)s “%(title)s” helpful")
-            % {"member": acting_user.display_name, "what": what, "title": item.title},
+            message=gettext_lazy("%(member)s found your %(what)s “%(title)s” helpful"),
+            params={
+                "member": acting_user.display_name,
+                "what": what,
+                "title": item.title,
+            },
             actor=acting_user,
         )
         return True
@@ -172,8 +179,8 @@ def do_answer_recommend(*, reply: Reply, acting_user, recommended: bool) -> bool
             recipient=reply.author,
             item=item,
             kind="knowledge.answer_recommended",
-            message=_("%(steward)s recommended your answer to “%(title)s”")
-            % {"steward": acting_user.display_name, "title": item.title},
+            message=gettext_lazy("%(steward)s recommended your answer to “%(title)s”"),
+            params={"steward": acting_user.display_name, "title": item.title},
             actor=acting_user,
         )
         return True

@@ -16,6 +16,7 @@ from django.db.models import F, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Collate, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.access import can_view_content
 from communities.models import Membership
@@ -38,7 +39,7 @@ from members.markup import markdown_to_html
 from members.models import AuditAction
 from members.tags import tags_normalise
 from members.versioned_cache import bump
-from members.wording import in_sentence
+from members.wording import in_sentence_lazy
 from notifications.services import notify
 
 
@@ -358,14 +359,15 @@ def _reply_insert(*, item: Item, author, body: str, submission_token) -> Reply:
     watching.fanout_enqueue(item=item, reply=reply)
     mentions.mentions_record(item=item, reply=reply, author=author)
     if item.is_question:
-        message = _("%(name)s answered your question “%(title)s”")
+        message = gettext_lazy("%(name)s answered your question “%(title)s”")
     else:
-        message = _("%(name)s replied to “%(title)s”")
+        message = gettext_lazy("%(name)s replied to “%(title)s”")
     _notify_if_visible(
         recipient=item.author,
         item=item,
         kind="knowledge.reply",
-        message=message % {"name": author.display_name, "title": item.title},
+        message=message,
+        params={"name": author.display_name, "title": item.title},
         actor=author,
     )
     return reply
@@ -442,7 +444,8 @@ def answer_accept(*, item: Item, reply: Reply, acting_user) -> None:
         recipient=reply.author,
         item=item,
         kind="knowledge.answer_accepted",
-        message=_("Your answer to “%(title)s” was accepted") % {"title": item.title},
+        message=gettext_lazy("Your answer to “%(title)s” was accepted"),
+        params={"title": item.title},
         actor=acting_user,
     )
     if acting_user.pk != item.author_id and reply.author_id != item.author_id:
@@ -452,11 +455,11 @@ def answer_accept(*, item: Item, reply: Reply, acting_user) -> None:
             recipient=item.author,
             item=item,
             kind="knowledge.answer_accepted_for_you",
-            message=_(
+            message=gettext_lazy(
                 "%(steward)s accepted %(answerer)s’s answer to your question "
                 "“%(title)s”"
-            )
-            % {
+            ),
+            params={
                 "steward": acting_user.display_name,
                 "answerer": reply.author.display_name,
                 "title": item.title,
@@ -486,8 +489,8 @@ def helpful_set(*, item: Item, acting_user, helpful: bool) -> bool:
             recipient=item.author,
             item=item,
             kind="knowledge.helpful",
-            message=_("%(name)s found “%(title)s” helpful")
-            % {"name": acting_user.display_name, "title": item.title},
+            message=gettext_lazy("%(name)s found “%(title)s” helpful"),
+            params={"name": acting_user.display_name, "title": item.title},
             actor=acting_user,
         )
         return True
@@ -575,13 +578,13 @@ def adoption_record(*, item: Item, community, acting_user, note: str = "") -> Ad
     Item.objects.filter(pk=item.pk).update(
         last_activity_at=Greatest(F("last_activity_at"), Value(adoption.created_at))
     )
-    label = in_sentence(dict(ItemKind.choices)[item.kind])
+    label = in_sentence_lazy(dict(ItemKind.choices)[item.kind])
     _notify_if_visible(
         recipient=item.author,
         item=item,
         kind="knowledge.adopted",
-        message=_("%(community)s adopted your %(kind)s “%(title)s”")
-        % {"community": community.name, "kind": label, "title": item.title},
+        message=gettext_lazy("%(community)s adopted your %(kind)s “%(title)s”"),
+        params={"community": community.name, "kind": label, "title": item.title},
         actor=acting_user,
     )
     return adoption

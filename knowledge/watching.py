@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.access import can_view_content
 from communities.models import Community, Membership, Visibility
@@ -203,7 +204,7 @@ def muted_q(*, item: Item, actor_id: int) -> Q:
 
 
 def watchers(*, item: Item, reply: Reply | None = None):
-    """(id, notification_emails) of every member to tell about a new `item`
+    """(id, notification_emails, language) of every member to tell about a new `item`
     (or a new `reply` on it), in one query, whatever their number."""
     levels = NOTIFYING if reply is None else (FollowLevel.WATCHING,)
     actor_id = reply.author_id if reply is not None else item.author_id
@@ -229,7 +230,9 @@ def watchers(*, item: Item, reply: Reply | None = None):
     )
     if reply is not None:
         users = users.exclude(pk=item.author_id)
-    return list(users.order_by("pk").values_list("pk", "notification_emails"))
+    return list(
+        users.order_by("pk").values_list("pk", "notification_emails", "language")
+    )
 
 
 @transaction.atomic
@@ -253,22 +256,23 @@ def watch_fanout(*, item_id: int, reply_id: int | None = None) -> int:
     recipients = watchers(item=item, reply=reply)
     if reply is None:
         actor = item.author
-        message = _("New in %(community)s: “%(title)s”") % {
-            "community": item.community.name,
-            "title": item.title,
-        }
+        message = gettext_lazy("New in %(community)s: “%(title)s”")
+        params = {"community": item.community.name, "title": item.title}
         kind = "knowledge.watch.item"
         url = item.get_absolute_url()
     else:
         actor = reply.author
-        message = _("%(name)s replied to “%(title)s”") % {
-            "name": actor.display_name,
-            "title": item.title,
-        }
+        message = gettext_lazy("%(name)s replied to “%(title)s”")
+        params = {"name": actor.display_name, "title": item.title}
         kind = "knowledge.watch.reply"
         url = f"{item.get_absolute_url()}#reply-{reply.pk}"
     told = notify_many(
-        recipients=recipients, kind=kind, message=message, url=url, actor=actor
+        recipients=recipients,
+        kind=kind,
+        message=message,
+        params=params,
+        url=url,
+        actor=actor,
     )
     WatchFanout.objects.filter(pk=claim.pk).update(recipients=told)
     return told

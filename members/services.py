@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members import deactivation, notifier
 from members.audit import audit_record
@@ -149,8 +150,8 @@ def leadership_role_set(*, actor: User, member: User, role: str) -> User:
         recipient=member,
         actor=actor,
         kind="members.role_changed",
-        message=_("%(actor)s set your leadership role to “%(role)s”.")
-        % {"actor": actor, "role": role.label},
+        message=gettext_lazy("%(actor)s set your leadership role to “%(role)s”."),
+        params={"actor": actor, "role": role.label},
         url=member.get_absolute_url(),
     )
     return member

@@ -51,12 +51,18 @@ def available_language(member) -> str | None:
     return code if code and code in dict(settings.LANGUAGES) else None
 
 
+def served_language(code: str) -> str:
+    """The language to write to a member whose language is `code`: theirs
+    when Practica is translated into it, else the organisation's."""
+    return code if code and code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 @contextmanager
 def member_zone(member):
-    """Render something for `member` (an e-mail) in their zone and language;
-    with no language of theirs, the organisation's, never the language of
-    whoever happened to trigger it."""
-    language = available_language(member) or settings.LANGUAGE_CODE
+    """Render something for `member` (an e-mail, a notification) in their
+    zone and language; with no language of theirs, the organisation's, never
+    the language of whoever happened to trigger it."""
+    language = served_language(getattr(member, "language", ""))
     with timezone.override(zone_of(member)), translation.override(language):
         yield
 

@@ -5,23 +5,45 @@ members cannot import this app: it calls notify() through members.notifier.
 """
 
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members.jobs import enqueue_on_commit
 from members.models import NotificationEmails
+from members.timezones import member_zone, served_language
 from notifications.emails import notification_message
 from notifications.models import Notification
 
 
-def notify(*, recipient, kind: str, message: str, url: str = "", actor=None):
+def message_render(message, params=None) -> str:
+    """`message` (a lazy gettext_lazy/ngettext_lazy template, or plain text)
+    filled with `params`, in the active language. Lazy params (labels) are
+    translated here too, when the template formats them."""
+    text = message if params is None else message % params
+    return str(text)[:300]
+
+
+def notify(
+    *,
+    recipient,
+    kind: str,
+    message,
+    params: dict | None = None,
+    url: str = "",
+    actor=None,
+):
     """Create an in-app notification; nobody is told about their own action.
 
-    Members who want notification e-mails "immediately" get one after the
-    transaction commits; "digest" ones are folded into their next digest."""
+    `message` is a lazy template (gettext_lazy) and `params` its values: it is
+    rendered in the recipient's language (or the organisation's), never in the
+    language of whoever triggered it. Members who want notification e-mails
+    "immediately" get one after the transaction commits; "digest" ones are
+    folded into their next digest."""
     if actor is not None and actor.pk == recipient.pk:
         return None
+    with member_zone(recipient):
+        text = message_render(message, params)
     notification = Notification.objects.create(
-        recipient=recipient, actor=actor, kind=kind, message=message[:300], url=url
+        recipient=recipient, actor=actor, kind=kind, message=text, url=url
     )
     if recipient.notification_emails == NotificationEmails.IMMEDIATELY:
         enqueue_on_commit(
@@ -34,21 +56,43 @@ def notify(*, recipient, kind: str, message: str, url: str = "", actor=None):
 EMAIL_JOB_SIZE = 200
 
 
-def notify_many(*, recipients, kind: str, message: str, url: str = "", actor=None):
+def notify_many(
+    *,
+    recipients,
+    kind: str,
+    message,
+    params: dict | None = None,
+    url: str = "",
+    actor=None,
+):
     """notify() for many members at once: one INSERT per 1,000, and one e-mail
     job per EMAIL_JOB_SIZE members who want notification e-mails immediately,
-    however many there are. `recipients` are (id, notification_emails) pairs
-    (the acting member among them is left out). Returns how many were told."""
-    rows = [
-        Notification(
-            recipient_id=pk, actor=actor, kind=kind, message=message[:300], url=url
+    however many there are. `recipients` are (id, notification_emails,
+    language) triples (the acting member among them is left out); `message`
+    is rendered once per language among them. Returns how many were told."""
+    rows = []
+    texts = {}
+    for pk, _emails, language in recipients:
+        if actor is not None and pk == actor.pk:
+            continue
+        language = served_language(language)
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = message_render(message, params)
+        rows.append(
+            Notification(
+                recipient_id=pk,
+                actor=actor,
+                kind=kind,
+                message=texts[language],
+                url=url,
+            )
         )
-        for pk, _emails in recipients
-        if actor is None or pk != actor.pk
-    ]
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     wants_email = {
-        pk for pk, emails in recipients if emails == NotificationEmails.IMMEDIATELY
+        pk
+        for pk, emails, _language in recipients
+        if emails == NotificationEmails.IMMEDIATELY
     }
     ids = [n.pk for n in created if n.recipient_id in wants_email]
     for start in range(0, len(ids), EMAIL_JOB_SIZE):

@@ -20,7 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.models import Membership
 from journeys.models import Aspiration, PlanStep
@@ -272,8 +272,10 @@ def export_build(*, export_id: int) -> bool:
         notify(
             recipient=export.member,
             kind="data_export",
-            message=_("Your data export is ready to download until %(day)s.")
-            % {"day": f"{export.expires_at:%Y-%m-%d}"},
+            message=gettext_lazy(
+                "Your data export is ready to download until %(day)s."
+            ),
+            params={"day": f"{export.expires_at:%Y-%m-%d}"},
             url=export_link(export),
         )
     return True

@@ -72,12 +72,13 @@ def ensure_not_last_steward(membership, message: str) -> None:
         raise LastStewardError(message)
 
 
-def notify_stewards(community, *, kind, message, url, acting_user) -> None:
+def notify_stewards(community, *, kind, message, url, acting_user, params=None) -> None:
     for steward in active_stewards(community):
         notify(
             recipient=steward.user,
             kind=kind,
             message=message,
+            params=params,
             url=url,
             actor=acting_user,
         )

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities import listeners
 from communities.access import access_community, membership_of
@@ -98,8 +99,8 @@ def community_request_join(*, acting_user, community: Community) -> Membership:
     notify_stewards(
         community,
         kind="communities.request",
-        message=_("%(user)s asks to join %(name)s.")
-        % {"user": acting_user, "name": community.name},
+        message=gettext_lazy("%(user)s asks to join %(name)s."),
+        params={"user": acting_user, "name": community.name},
         url=settings_url(community),
         acting_user=acting_user,
     )
@@ -144,8 +145,8 @@ def invitation_accept(*, acting_user, community: Community) -> Membership:
         notify(
             recipient=membership.invited_by,
             kind="communities.invitation_accepted",
-            message=_("%(user)s accepted your invitation to %(name)s.")
-            % {"user": acting_user, "name": community.name},
+            message=gettext_lazy("%(user)s accepted your invitation to %(name)s."),
+            params={"user": acting_user, "name": community.name},
             url=community.get_absolute_url(),
             actor=acting_user,
         )
@@ -163,8 +164,8 @@ def invitation_decline(*, acting_user, community: Community) -> Membership | Non
         notify(
             recipient=membership.invited_by,
             kind="communities.invitation_declined",
-            message=_("%(user)s declined your invitation to %(name)s.")
-            % {"user": acting_user, "name": community.name},
+            message=gettext_lazy("%(user)s declined your invitation to %(name)s."),
+            params={"user": acting_user, "name": community.name},
             url=settings_url(community),
             actor=acting_user,
         )

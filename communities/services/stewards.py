@@ -4,6 +4,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities import listeners
 from communities.models import Community, Membership
@@ -54,8 +55,8 @@ def membership_approve(*, acting_user, membership: Membership) -> Membership:
     notify(
         recipient=membership.user,
         kind="communities.approved",
-        message=_("Welcome! You are now a member of %(name)s.")
-        % {"name": community.name},
+        message=gettext_lazy("Welcome! You are now a member of %(name)s."),
+        params={"name": community.name},
         url=community.get_absolute_url(),
         actor=acting_user,
     )
@@ -75,8 +76,8 @@ def membership_decline(*, acting_user, membership: Membership) -> Membership:
     notify(
         recipient=membership.user,
         kind="communities.declined",
-        message=_("Your request to join %(name)s was declined.")
-        % {"name": community.name},
+        message=gettext_lazy("Your request to join %(name)s was declined."),
+        params={"name": community.name},
         url=reverse("communities:list"),
         actor=acting_user,
     )
@@ -111,8 +112,8 @@ def community_invite(*, acting_user, community: Community, invitee) -> Membershi
     notify(
         recipient=invitee,
         kind="communities.invited",
-        message=_("%(actor)s invites you to join %(name)s.")
-        % {"actor": acting_user, "name": community.name},
+        message=gettext_lazy("%(actor)s invites you to join %(name)s."),
+        params={"actor": acting_user, "name": community.name},
         url=invitations_url(),
         actor=acting_user,
     )
@@ -138,7 +139,8 @@ def membership_promote(*, acting_user, membership: Membership) -> Membership:
     notify(
         recipient=membership.user,
         kind="communities.promoted",
-        message=_("You are now a steward of %(name)s.") % {"name": community.name},
+        message=gettext_lazy("You are now a steward of %(name)s."),
+        params={"name": community.name},
         url=settings_url(community),
         actor=acting_user,
     )
@@ -167,8 +169,8 @@ def membership_demote(*, acting_user, membership: Membership) -> Membership:
     notify(
         recipient=membership.user,
         kind="communities.demoted",
-        message=_("You are no longer a steward of %(name)s.")
-        % {"name": community.name},
+        message=gettext_lazy("You are no longer a steward of %(name)s."),
+        params={"name": community.name},
         url=community.get_absolute_url(),
         actor=acting_user,
     )
@@ -201,8 +203,8 @@ def membership_remove(*, acting_user, membership: Membership) -> Membership:
         notify(
             recipient=membership.user,
             kind="communities.removed",
-            message=_("A steward removed you from %(name)s.")
-            % {"name": community.name},
+            message=gettext_lazy("A steward removed you from %(name)s."),
+            params={"name": community.name},
             url=reverse("communities:list"),
             actor=acting_user,
         )

@@ -6,7 +6,8 @@ nobody again."""
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
 
 from communities.models import Membership
 from journeys import suggestions
@@ -69,15 +70,20 @@ def _remind(step: PlanStep) -> bool:
     plan = step.plan
     values = {
         "community": plan.community.name,
-        "step": step.get_kind_display(),
+        # Rendered in the recipient's language, with the message.
+        "step": lazy(step.get_kind_display, str)(),
         "due": step.due_on.isoformat(),
         "newcomer": plan.user.display_name,
     }
     if step.owner == Owner.NEWCOMER:
-        message = _("%(community)s, your first 90 days: “%(step)s” was due %(due)s.")
+        message = gettext_lazy(
+            "%(community)s, your first 90 days: “%(step)s” was due %(due)s."
+        )
         url = reverse("journeys:plan", kwargs={"slug": plan.community.slug})
     else:
-        message = _("%(newcomer)s's check-in in %(community)s was due %(due)s.")
+        message = gettext_lazy(
+            "%(newcomer)s's check-in in %(community)s was due %(due)s."
+        )
         url = reverse("journeys:newcomers", kwargs={"slug": plan.community.slug})
     try:
         with transaction.atomic():
@@ -85,7 +91,8 @@ def _remind(step: PlanStep) -> bool:
             notify(
                 recipient=recipient,
                 kind="journeys.step_overdue",
-                message=message % values,
+                message=message,
+                params=values,
                 url=url,
             )
     except IntegrityError:

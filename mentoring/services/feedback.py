@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.models import Community, Membership
 from knowledge.models import ItemKind
@@ -64,8 +65,8 @@ def feedback_give(
     notify(
         recipient=pair.other_party(acting_user),
         kind="mentoring.feedback",
-        message=_("%(name)s shared what they learned from your mentoring.")
-        % {"name": acting_user.display_name},
+        message=gettext_lazy("%(name)s shared what they learned from your mentoring."),
+        params={"name": acting_user.display_name},
         url=pair.get_absolute_url(),
         actor=acting_user,
     )

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.events import event_emit
 from members.permissions import check_signed_in
@@ -21,7 +22,15 @@ def lock_pair(pair: Pair) -> Pair:
     )
 
 
-def tell_pair(pair: Pair, *, acting_user, kind: str, message: str, include_broker=True):
+def tell_pair(
+    pair: Pair,
+    *,
+    acting_user,
+    kind: str,
+    message,
+    params: dict | None = None,
+    include_broker=True,
+):
     """Tell the other person (and the broker) what `acting_user` did."""
     recipients = [pair.mentor, pair.mentee]
     if include_broker and pair.broker is not None:
@@ -31,6 +40,7 @@ def tell_pair(pair: Pair, *, acting_user, kind: str, message: str, include_broke
             recipient=person,
             kind=kind,
             message=message,
+            params=params,
             url=pair.get_absolute_url(),
             actor=acting_user,
         )
@@ -66,8 +76,11 @@ def pair_accept(*, pair: Pair, acting_user) -> Pair:
             pair,
             acting_user=acting_user,
             kind="mentoring.active",
-            message=_("%(mentor)s and %(mentee)s are now a mentoring pair.")
-            % {"mentor": pair.mentor.display_name, "mentee": pair.mentee.display_name},
+            message=gettext_lazy("%(mentor)s and %(mentee)s are now a mentoring pair."),
+            params={
+                "mentor": pair.mentor.display_name,
+                "mentee": pair.mentee.display_name,
+            },
         )
     else:
         pair.save(update_fields=fields)
@@ -75,8 +88,8 @@ def pair_accept(*, pair: Pair, acting_user) -> Pair:
             pair,
             acting_user=acting_user,
             kind="mentoring.accepted",
-            message=_("%(name)s accepted the mentoring proposal.")
-            % {"name": acting_user.display_name},
+            message=gettext_lazy("%(name)s accepted the mentoring proposal."),
+            params={"name": acting_user.display_name},
         )
     return pair
 
@@ -104,10 +117,10 @@ def pair_decline(*, pair: Pair, acting_user, reason: str = "") -> Pair:
         pair,
         acting_user=acting_user,
         kind="mentoring.declined",
-        message=_(
+        message=gettext_lazy(
             "%(name)s declined the mentoring proposal; the request is open again."
-        )
-        % {"name": acting_user.display_name},
+        ),
+        params={"name": acting_user.display_name},
     )
     return pair
 
@@ -127,7 +140,7 @@ def pair_complete(*, pair: Pair, acting_user) -> Pair:
         pair,
         acting_user=acting_user,
         kind="mentoring.completed",
-        message=_("Your mentoring is complete. Share what you learned."),
+        message=gettext_lazy("Your mentoring is complete. Share what you learned."),
     )
     return pair
 
@@ -151,8 +164,8 @@ def pair_close(*, pair: Pair, acting_user, reason: str) -> Pair:
         pair,
         acting_user=acting_user,
         kind="mentoring.closed",
-        message=_("%(name)s closed the mentoring early: %(reason)s")
-        % {"name": acting_user.display_name, "reason": pair.closed_reason},
+        message=gettext_lazy("%(name)s closed the mentoring early: %(reason)s"),
+        params={"name": acting_user.display_name, "reason": pair.closed_reason},
     )
     return pair
 

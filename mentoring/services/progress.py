@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.models import CheckIn, Goal, Pair
 from mentoring.permissions import is_party
@@ -84,8 +85,8 @@ def checkin_add(
     notify(
         recipient=pair.other_party(acting_user),
         kind="mentoring.checkin",
-        message=_("%(name)s logged a check-in (%(progress)s%%).")
-        % {"name": acting_user.display_name, "progress": progress},
+        message=gettext_lazy("%(name)s logged a check-in (%(progress)s%%)."),
+        params={"name": acting_user.display_name, "progress": progress},
         url=pair.get_absolute_url(),
         actor=acting_user,
     )

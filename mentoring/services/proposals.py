@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.events import event_emit
 from members.permissions import check_signed_in
@@ -66,8 +67,8 @@ def pair_create(*, req, mentor, broker, note: str) -> Pair:
         notify(
             recipient=mentor,
             kind="mentoring.asked",
-            message=_("%(name)s asked you to be their mentor.")
-            % {"name": req.mentee.display_name},
+            message=gettext_lazy("%(name)s asked you to be their mentor."),
+            params={"name": req.mentee.display_name},
             url=url,
             actor=req.mentee,
         )
@@ -76,8 +77,8 @@ def pair_create(*, req, mentor, broker, note: str) -> Pair:
             notify(
                 recipient=person,
                 kind="mentoring.proposed",
-                message=_("%(broker)s suggests you work with %(other)s.")
-                % {"broker": broker.display_name, "other": other.display_name},
+                message=gettext_lazy("%(broker)s suggests you work with %(other)s."),
+                params={"broker": broker.display_name, "other": other.display_name},
                 url=url,
                 actor=broker,
             )

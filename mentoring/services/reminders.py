@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentoring.models import Pair, ReminderLog
 from notifications.services import notify
@@ -57,8 +57,10 @@ def _checkin_reminder(pair: Pair, *, days: int, period: str) -> bool:
         notify(
             recipient=person,
             kind="mentoring.checkin_reminder",
-            message=_("No check-in for %(days)s days: how is it going with %(other)s?")
-            % {"days": days, "other": pair.other_party(person).display_name},
+            message=gettext_lazy(
+                "No check-in for %(days)s days: how is it going with %(other)s?"
+            ),
+            params={"days": days, "other": pair.other_party(person).display_name},
             url=pair.get_absolute_url(),
         )
     return True
@@ -74,8 +76,10 @@ def _idle_notice(pair: Pair, *, days: int, period: str) -> bool:
     notify(
         recipient=pair.broker,
         kind="mentoring.idle",
-        message=_("%(mentor)s and %(mentee)s: no check-in for %(days)s days.")
-        % {
+        message=gettext_lazy(
+            "%(mentor)s and %(mentee)s: no check-in for %(days)s days."
+        ),
+        params={
             "mentor": pair.mentor.display_name,
             "mentee": pair.mentee.display_name,
             "days": days,

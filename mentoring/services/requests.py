@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.models import Membership
 from members.permissions import check_signed_in
@@ -77,8 +78,8 @@ def request_withdraw(*, req: MentoringRequest, acting_user) -> MentoringRequest:
         notify(
             recipient=pair.mentor,
             kind="mentoring.withdrawn",
-            message=_("%(name)s withdrew their mentoring request.")
-            % {"name": acting_user.display_name},
+            message=gettext_lazy("%(name)s withdrew their mentoring request."),
+            params={"name": acting_user.display_name},
             url=req.get_absolute_url(),
             actor=acting_user,
         )
