@@ -165,21 +165,31 @@ def _roll_triad(first: date | None, last: date | None) -> None:
 # --- Item facts ------------------------------------------------------------
 
 
+def _clear_rows(cursor, target: str, column: str, ids, *, alias: str):
+    """Delete the rows of `target` whose `column` is in `ids` (every row when
+    `ids` is None) before they are recomputed: the SQL condition and
+    parameters that limit the recomputation to the same ids (`alias` names
+    the column there), or None when `ids` is empty and nothing is to be done."""
+    if ids is None:
+        cursor.execute(f"DELETE FROM {target}")  # noqa: S608
+        return "", []
+    if not ids:
+        return None
+    cursor.execute(
+        f"DELETE FROM {target} WHERE {column} = ANY(%s)",  # noqa: S608
+        [ids],
+    )
+    return f"AND {alias} = ANY(%s)", [ids]
+
+
 def _refresh_facts(cursor, item_ids: list[int] | None) -> None:
     """Recompute the fact rows of these items (of every item when None); a
     hidden item or a share has none."""
     item, reply, fact = table(Item), table(Reply), table(ItemFact)
-    if item_ids is None:
-        cursor.execute(f"DELETE FROM {fact}")  # noqa: S608
-        only, params = "", []
-    else:
-        if not item_ids:
-            return
-        cursor.execute(
-            f"DELETE FROM {fact} WHERE item_id = ANY(%s)",  # noqa: S608
-            [item_ids],
-        )
-        only, params = "AND i.id = ANY(%s)", [item_ids]
+    cleared = _clear_rows(cursor, fact, "item_id", item_ids, alias="i.id")
+    if cleared is None:
+        return
+    only, params = cleared
     # First answers grouped in one pass over the replies (a hash join), not
     # looked up item by item.
     cursor.execute(
@@ -211,17 +221,12 @@ def _refresh_accepted(cursor, community_ids: list[int] | None) -> None:
     time, since an edit may have taken a tag off a question and the old tag
     is not known any more."""
     accepted, fact, tag = table(AcceptedAnswers), table(ItemFact), table(ItemTag)
-    if community_ids is None:
-        cursor.execute(f"DELETE FROM {accepted}")  # noqa: S608
-        only, params = "", []
-    else:
-        if not community_ids:
-            return
-        cursor.execute(
-            f"DELETE FROM {accepted} WHERE community_id = ANY(%s)",  # noqa: S608
-            [community_ids],
-        )
-        only, params = "AND f.community_id = ANY(%s)", [community_ids]
+    cleared = _clear_rows(
+        cursor, accepted, "community_id", community_ids, alias="f.community_id"
+    )
+    if cleared is None:
+        return
+    only, params = cleared
     cursor.execute(
         f"""
         INSERT INTO {accepted} (community_id, tag_id, author_id, answers)
