@@ -14,9 +14,11 @@ class CommunitiesConfig(AppConfig):
 
         from communities.services.accounts import (
             memberships_deactivate,
+            memberships_leadership_role_moved,
             memberships_reactivate,
         )
         from members import deactivation
 
         deactivation.register("deactivate", memberships_deactivate)
         deactivation.register("reactivate", memberships_reactivate)
+        deactivation.register("leadership_role", memberships_leadership_role_moved)

@@ -186,3 +186,27 @@ class ProvisionedGroup(models.Model):
 
     def __str__(self):
         return self.display_name
+
+
+class MemberCount(models.Model):
+    """How many active members a community has with each leadership role: a
+    counter kept true by the membership services (communities.services.counts),
+    so the community page, the home panel and the list read a few rows instead
+    of counting every membership of a large community."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="member_counts"
+    )
+    # A member's leadership role (members.LeadershipRole, on the account).
+    leadership_role = models.CharField(max_length=20)
+    active = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "leadership_role"], name="member_count_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.community_id}/{self.leadership_role}: {self.active}"

@@ -15,6 +15,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
     Window,
@@ -24,8 +25,10 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from communities import access
-from communities.models import Community, CommunityTag, Membership
+from communities.models import Community, CommunityTag, MemberCount, Membership
+from communities.services.counts import members_version
 from members.models import LeadershipRole
+from members.versioned_cache import cached
 
 Status = Membership.Status
 Role = Membership.Role
@@ -55,12 +58,14 @@ def newcomer_cutoff():
 
 
 def active_member_count():
-    """Annotation: a community's active members (its "size")."""
+    """Annotation: a community's active members (its "size"), from the
+    counters the membership services keep (a few index rows, not a count of
+    every membership)."""
     counts = (
-        Membership.objects.filter(community=OuterRef("pk"), status=Status.ACTIVE)
+        MemberCount.objects.filter(community=OuterRef("pk"))
         .order_by()
         .values("community")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("active"))
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
@@ -136,48 +141,79 @@ class MemberOverview:
 
 def member_overview(community, *, per_group: int = 8) -> MemberOverview:
     """Active members grouped by leadership role: a count and the first few
-    of each group (stewards first), in two queries whatever the size."""
-    active = Membership.objects.filter(community=community, status=Status.ACTIVE)
+    of each group (stewards first, then by name; shown by name), in two
+    queries whatever the size. The counts are the services' counters; which
+    members make the sample is cached until the community's members change
+    (their ids only: names and faces are read fresh)."""
     counts = dict(
-        active.order_by()
-        .values_list("user__leadership_role")
-        .annotate(n=Count("pk"))
-        .values_list("user__leadership_role", "n")
-    )
-    steward_first = Case(
-        When(role=Role.STEWARD, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    sample = (
-        active.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("user__leadership_role")],
-                order_by=[
-                    steward_first.asc(),
-                    F("user__display_name").asc(),
-                    F("pk").asc(),
-                ],
-            )
+        MemberCount.objects.filter(community=community, active__gt=0).values_list(
+            "leadership_role", "active"
         )
-        .filter(rank__lte=per_group)
-        .select_related("user")
-        .order_by("user__display_name", "pk")
     )
     groups = {role: RoleGroup(role=role, label=role.label) for role in LeadershipRole}
     for role, n in counts.items():
         if role in groups:
             groups[role].count = n
-    for membership in sample:
+    for membership in _overview_sample(community, per_group):
         group = groups.get(membership.user.leadership_role)
-        if group is not None:
+        if group is not None and len(group.members) < per_group:
             group.members.append(membership)
     return MemberOverview(
         total=sum(counts.values()),
         groups=[groups[role] for role in LeadershipRole],
         missing=[role.label for role in LEADERSHIP_ROLES if not counts.get(role)],
     )
+
+
+def _sample_order(membership):
+    return (membership.user.display_name, membership.pk)
+
+
+def _overview_sample(community, per_group: int) -> list[Membership]:
+    """The first `per_group` active members of each leadership role. Computed
+    (a window over every active membership) only when the community's
+    members changed (communities.services.counts.members_changed); otherwise
+    the cached ids are read back by primary key."""
+    computed = []
+
+    def compute():
+        steward_first = Case(
+            When(role=Role.STEWARD, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        computed.extend(
+            Membership.objects.filter(community=community, status=Status.ACTIVE)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("user__leadership_role")],
+                    order_by=[
+                        steward_first.asc(),
+                        F("user__display_name").asc(),
+                        F("pk").asc(),
+                    ],
+                )
+            )
+            .filter(rank__lte=per_group)
+            .select_related("user")
+        )
+        return [membership.pk for membership in computed]
+
+    ids = cached(
+        f"community-overview:{community.pk}:{per_group}",
+        [members_version(community.pk)],
+        compute,
+    )
+    if not computed:
+        # A cached sample: its rows read fresh (a member who left since is
+        # left out; a new name shows at once).
+        computed = list(
+            Membership.objects.filter(pk__in=ids, status=Status.ACTIVE).select_related(
+                "user"
+            )
+        )
+    return sorted(computed, key=_sample_order)
 
 
 def community_members(community, *, q: str = "", role: str = "") -> QuerySet:

@@ -140,6 +140,7 @@ def leadership_role_set(*, actor: User, member: User, role: str) -> User:
     before = member.leadership_role
     member.leadership_role = role
     member.save(update_fields=["leadership_role"])
+    deactivation.run("leadership_role", member=member, before=before)
     audit_record(
         actor=actor,
         action=AuditAction.ROLE_SET,

@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from communities.models import Membership
+from communities.services.accounts import memberships_erase
 from dashboards.models import Snapshot
 from digests.build import render_digest_html
 from digests.models import Digest
@@ -256,9 +256,7 @@ def member_erase(*, member: User) -> User:
     Feedback.objects.filter(author=member, published_item__isnull=True).update(
         learned=""
     )
-    Membership.objects.filter(user=member).exclude(
-        status__in=[Membership.Status.LEFT, Membership.Status.REMOVED]
-    ).update(status=Membership.Status.LEFT, role=Membership.Role.MEMBER, updated_at=now)
+    memberships_erase(member=member)
     Follow.objects.filter(Q(user=member) | Q(person=member)).delete()
     Draft.objects.filter(author=member).delete()
     # Their own path (the aspiration, the 90-day plans and stages) goes.

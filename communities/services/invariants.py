@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from communities import listeners
 from communities.models import Community, Membership
+from communities.services.counts import member_counted_in
 from communities.services.errors import CommunityArchivedError, LastStewardError
 from notifications.services import notify
 
@@ -55,6 +56,8 @@ def new_membership(*, user, community, **fields) -> tuple[Membership, bool]:
             )
     except IntegrityError:
         return lock_membership(user=user, community=community), False
+    if membership.is_active:
+        member_counted_in(membership=membership)
     return membership, True
 
 
@@ -85,9 +88,12 @@ def notify_stewards(community, *, kind, message, url, acting_user, params=None) 
 
 
 def activate(membership, *, role=None) -> None:
+    was_active = membership.is_active
     membership.status = Status.ACTIVE
     membership.joined_at = timezone.now()
     if role:
         membership.role = role
     membership.save(update_fields=["status", "joined_at", "role", "updated_at"])
+    if not was_active:
+        member_counted_in(membership=membership)
     listeners.membership_joined(membership)

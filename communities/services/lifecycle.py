@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from communities.models import Community, Membership, Visibility
 from communities.permissions import access_managed_community, can_create_community
+from communities.services.counts import member_counted_in
 from communities.services.invariants import ensure_open_for_changes, lock_community
 from members.audit import audit_record
 from members.markup import markdown_to_html
@@ -69,13 +70,14 @@ def community_create(
     community.save()
     if tags:
         community.tags.set(tags_normalise(tags))
-    Membership.objects.create(
+    membership = Membership.objects.create(
         user=acting_user,
         community=community,
         role=Role.STEWARD,
         status=Status.ACTIVE,
         joined_at=community.created_at,
     )
+    member_counted_in(membership=membership)
     return community
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from communities import listeners
 from communities.access import access_community, membership_of
 from communities.models import Community, Membership
+from communities.services.counts import member_counted_out
 from communities.services.errors import MembershipError
 from communities.services.invariants import (
     activate,
@@ -128,6 +129,7 @@ def community_leave(*, acting_user, community: Community) -> Membership | None:
     membership.role = Role.MEMBER
     membership.save(update_fields=["status", "role", "updated_at"])
     if was_active:
+        member_counted_out(membership=membership)
         listeners.membership_left(membership)
     return membership
 

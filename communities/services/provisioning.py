@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities.models import Community, Membership, ProvisionedGroup
+from communities.services.counts import member_counted_out
 from communities.services.invariants import (
     activate,
     lock_community,
@@ -68,6 +69,7 @@ def membership_deprovision(*, user, community: Community) -> Membership | None:
     membership.status = Status.LEFT
     membership.role = Role.MEMBER
     membership.save(update_fields=["status", "role", "updated_at"])
+    member_counted_out(membership=membership)
     return membership
 
 

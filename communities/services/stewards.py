@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from communities import listeners
 from communities.models import Community, Membership
 from communities.permissions import access_managed_community
+from communities.services.counts import member_counted_out, members_changed
 from communities.services.errors import MembershipError
 from communities.services.invariants import (
     activate,
@@ -135,6 +136,8 @@ def membership_promote(*, acting_user, membership: Membership) -> Membership:
         return membership
     membership.role = Role.STEWARD
     membership.save(update_fields=["role", "updated_at"])
+    # Stewards come first in the page's member overview.
+    members_changed(community.pk)
     _audit(acting_user, AuditAction.STEWARD_PROMOTED, membership)
     notify(
         recipient=membership.user,
@@ -165,6 +168,8 @@ def membership_demote(*, acting_user, membership: Membership) -> Membership:
     )
     membership.role = Role.MEMBER
     membership.save(update_fields=["role", "updated_at"])
+    # Stewards come first in the page's member overview.
+    members_changed(community.pk)
     _audit(acting_user, AuditAction.STEWARD_DEMOTED, membership)
     notify(
         recipient=membership.user,
@@ -199,6 +204,7 @@ def membership_remove(*, acting_user, membership: Membership) -> Membership:
     membership.save(update_fields=["status", "role", "updated_at"])
     _audit(acting_user, AuditAction.MEMBER_REMOVED, membership)
     if was_active:
+        member_counted_out(membership=membership)
         listeners.membership_left(membership)
         notify(
             recipient=membership.user,

@@ -11,6 +11,11 @@ from django.utils.translation import gettext as _
 
 from communities import listeners
 from communities.models import Membership
+from communities.services.counts import (
+    member_counted_in,
+    member_counted_out,
+    members_changed,
+)
 from communities.services.errors import MembershipError
 from communities.services.invariants import ensure_open_for_changes, lock_community
 from members.permissions import check_signed_in
@@ -66,7 +71,11 @@ def check_membership_undo(*, acting_user, token: str) -> Membership:
     membership.role = role
     membership.save(update_fields=["status", "role", "updated_at"])
     if membership.is_active and not was_active:
+        member_counted_in(membership=membership)
         listeners.membership_joined(membership)
     elif was_active and not membership.is_active:
+        member_counted_out(membership=membership)
         listeners.membership_left(membership)
+    else:
+        members_changed(membership.community_id)  # a steward again
     return membership
