@@ -140,9 +140,15 @@ def generate(scale: float):
         batch_size=5000,
         ignore_conflicts=True,
     )
+    origin = dict(Item.objects.values_list("pk", "community_id"))
     Adoption.objects.bulk_create(
         (
-            Adoption(item_id=pk, community_id=c, created_at=when())
+            Adoption(
+                item_id=pk,
+                community_id=c,
+                origin_community_id=origin[pk],
+                created_at=when(),
+            )
             for pk, c in {
                 (rng.choice(items)[0], rng.choice(communities))
                 for _ in range(n_items // 100)

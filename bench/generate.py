@@ -617,6 +617,10 @@ def generate(
                     },
                     "FROM bench_comm bc WHERE bc.k = 1",
                 )
+                # The active-member counters, as the membership services keep them.
+                from communities.services.counts import member_counts_recount
+
+                member_counts_recount()
 
             with progress.step("plan"):
                 cur.execute(
@@ -750,6 +754,7 @@ def generate(
                     {
                         "item": "p.id",
                         "community": "c2.id",
+                        "origin_community": "i.{Item.community}",
                         "recorded_by": "a2.user_id",
                         "note": "'We run this now, with small changes.'",
                         "created_at": "i.{Item.created_at} + (i.{Item.last_activity_at} "

@@ -126,6 +126,13 @@ class Membership(models.Model):
                 name="membership_comm_status",
             ),
             models.Index(fields=["user", "status"], name="membership_user_status"),
+            # A community's stewards (its page, every steward check) without
+            # walking its thousands of active members.
+            models.Index(
+                fields=["community"],
+                condition=models.Q(status="active", role="steward"),
+                name="membership_stewards",
+            ),
         ]
 
     def __str__(self):

@@ -355,6 +355,12 @@ class Adoption(models.Model):
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="adoptions"
     )
+    # The item's own community (items never move), copied here so a
+    # community's stick rate reads its adoptions by index instead of joining
+    # every item it has. Set by save().
+    origin_community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="+", editable=False
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -368,6 +374,11 @@ class Adoption(models.Model):
 
     def __str__(self):
         return f"{self.community} adopted {self.item}"
+
+    def save(self, *args, **kwargs):
+        if self.origin_community_id is None:
+            self.origin_community_id = self.item.community_id
+        super().save(*args, **kwargs)
 
 
 class CheckInAnswer(models.TextChoices):

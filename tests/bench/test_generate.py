@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.test import override_settings
 
 from bench.generate import BENCH_PASSWORD, STAFF_EMAIL, generate, insert_sql
-from communities.models import Community, Membership
+from communities.models import Community, MemberCount, Membership
 from knowledge.models import Adoption, HelpfulMark, Item, ItemTag, Reply
 from members.models import User
 from mentoring.models import MentoringRequest, MentorOffer
@@ -84,6 +84,18 @@ def test_counters_and_search_vectors_are_true(generated):
         assert item.accepted_reply.hidden_at is None
     first = Item.objects.filter(reply_count__gt=0, first_reply_at__isnull=True)
     assert not first.exists()
+    # The active-member counters equal a count from scratch, and every
+    # adoption carries its item's community.
+    counted = {
+        (row.community_id, row.leadership_role): row.active
+        for row in MemberCount.objects.filter(active__gt=0)
+    }
+    scratch = Membership.objects.filter(status="active").values_list(
+        "community_id", "user__leadership_role"
+    )
+    assert counted == {(c, r): n for c, r, n in scratch.annotate(n=Count("pk"))}
+    assert sum(counted.values()) == Membership.objects.filter(status="active").count()
+    assert not Adoption.objects.exclude(origin_community=F("item__community")).exists()
 
 
 def test_authors_are_active_members_of_the_community(generated):

@@ -16,10 +16,11 @@ ROLES = list(LeadershipRole)
 
 # session, user, unread badge, count, page, tags prefetch, tag filter options
 LIST_QUERIES = 7
-# session, user, badge, community, membership, tags, stewards, role counts,
-# role sample, the viewer's follow of it (knowledge's follow form), the
-# knowledge feed panel's page of items, and the practice balance panel's
-# balance and stick rate (+2, knowledge.panels.practice_balance_panel)
+# session, user, badge, community, membership, tags, stewards, role counts
+# (the counters), role sample (computed, or its cached ids read back), the
+# viewer's follow of it (knowledge's follow form), the knowledge feed panel's
+# page of items, and the practice balance panel's balance and stick rate
+# (+2, knowledge.panels.practice_balance_panel)
 DETAIL_QUERIES = 13
 # + newcomers (count, recent, quiet) and pending count for stewards
 DETAIL_QUERIES_STEWARD = 17
@@ -51,9 +52,12 @@ def test_list_queries_do_not_grow(client, member, size, django_assert_num_querie
 
 @pytest.mark.parametrize("size", [2, 40])
 @pytest.mark.parametrize("as_steward", [False, True])
+@pytest.mark.parametrize("warm", [False, True])
 def test_community_page_queries_do_not_grow(
-    client, size, as_steward, django_assert_num_queries
+    client, size, as_steward, warm, django_assert_num_queries
 ):
+    """The same count whether the member overview's sample is computed
+    (cold cache) or read back by id (warm)."""
     community = CommunityFactory(tags=["lean", "safety"])
     viewer = MembershipFactory(community=community, steward=as_steward).user
     MembershipFactory(community=community, steward=True)
@@ -65,6 +69,8 @@ def test_community_page_queries_do_not_grow(
         )
     MembershipFactory(community=community, pending=True)
     client.force_login(viewer)
+    if warm:
+        client.get(community.get_absolute_url())
     limit = DETAIL_QUERIES_STEWARD if as_steward else DETAIL_QUERIES
     with django_assert_num_queries(limit):
         response = client.get(community.get_absolute_url())

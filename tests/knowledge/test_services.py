@@ -159,6 +159,17 @@ def test_adoption_is_unique_and_notifies_the_author(story, other_member):
     assert "Plant Valencia" in note.message
 
 
+def test_adoption_carries_the_community_its_item_comes_from(story, other_member):
+    """The stick rate reads a community's adoptions by this copy."""
+    team = CommunityFactory()
+    MembershipFactory(user=other_member, community=team)
+    adoption = services.adoption_record(
+        item=story, community=team, acting_user=other_member
+    )
+    adoption.refresh_from_db()
+    assert adoption.origin_community_id == story.community_id != team.pk
+
+
 def test_adoption_needs_an_active_membership_in_the_adopting_community(
     story, other_member
 ):
