@@ -39,8 +39,12 @@ def _upsert(
     or, given `user_id`, for that member's current role."""
     counts = MemberCount._meta.db_table
     if user_id is not None:
+        # FOR SHARE: a leadership role being changed at this moment
+        # (members.services.leadership_role_set updates the row, then moves
+        # the member's counters) is waited for, so this counts the role the
+        # member ends up with, or the move sees this membership.
         users = User._meta.db_table
-        role_sql = f"(SELECT leadership_role FROM {users} WHERE id = %s)"  # noqa: S608
+        role_sql = f"(SELECT leadership_role FROM {users} WHERE id = %s FOR SHARE)"  # noqa: S608
         role_param = user_id
     else:
         role_sql, role_param = "%s", leadership_role

@@ -5,7 +5,7 @@ click that sends two joins at once makes one membership."""
 import pytest
 
 from communities import services
-from communities.models import Membership
+from communities.models import MemberCount, Membership
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.concurrency import run_together
 from tests.members.factories import UserFactory
@@ -74,3 +74,19 @@ def test_simultaneous_requests_tell_the_steward_once():
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert steward.notifications.count() == 1
+
+
+def test_members_joining_at_once_are_all_counted_once():
+    """The counters are changed by upserts, not read-then-write: three
+    members and a double click joining together count three, each once."""
+    community = CommunityFactory()
+    users = UserFactory.create_batch(3)
+    calls = [
+        lambda u=u: services.community_join(acting_user=u, community=community)
+        for u in users
+    ]
+    calls.append(calls[0])  # a double click
+    results = run_together(*calls)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    counted = MemberCount.objects.get(community=community, leadership_role="none")
+    assert counted.active == 3
