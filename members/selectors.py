@@ -10,6 +10,9 @@ from members.versioned_cache import cached
 
 # The cache version (members.versioned_cache) of the expertise in use.
 EXPERTISE_VERSION = "member-expertise"
+# ... and of what others see of a member besides: their name and leadership
+# role (mentoring's broker console ranks and names mentors by them).
+PROFILE_VERSION = "member-profile"
 
 
 def member_directory(

@@ -19,7 +19,7 @@ from members.markup import markdown_to_html
 from members.model_update import model_update
 from members.models import AuditAction, LeadershipRole, ScimToken, User, name_from_email
 from members.permissions import can_set_leadership_role
-from members.selectors import EXPERTISE_VERSION
+from members.selectors import EXPERTISE_VERSION, PROFILE_VERSION
 from members.tags import tags_normalise
 from members.timezones import valid_language, valid_time_zone
 from members.versioned_cache import bump
@@ -71,12 +71,13 @@ def profile_update(
         data["time_zone"] = valid_time_zone(time_zone)
     if language is not None:
         data["language"] = valid_language(language)
-    model_update(
+    if model_update(
         instance=member,
         fields=[*PROFILE_FIELDS, "bio_html"],
         data=data,
         clean_exclude=["password"],
-    )
+    ):
+        bump(PROFILE_VERSION)
     if expertise is not None:
         member.expertise.set(tags_normalise(expertise))
         bump(EXPERTISE_VERSION)
@@ -141,6 +142,7 @@ def leadership_role_set(*, actor: User, member: User, role: str) -> User:
     member.leadership_role = role
     member.save(update_fields=["leadership_role"])
     deactivation.run("leadership_role", member=member, before=before)
+    bump(PROFILE_VERSION)
     audit_record(
         actor=actor,
         action=AuditAction.ROLE_SET,
@@ -324,6 +326,8 @@ def member_provision_update(*, member: User, **data) -> bool:
         data=data,
         clean_exclude=["password"],
     )
+    if changed:
+        bump(PROFILE_VERSION)
     if "email" in data:
         _verified_address_set(member=member)
     return changed

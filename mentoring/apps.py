@@ -17,3 +17,9 @@ class MentoringConfig(AppConfig):
         from mentoring.services.accounts import mentoring_withdraw_for
 
         deactivation.register("deactivate", mentoring_withdraw_for)
+
+        from communities import listeners
+        from mentoring.suggestions import membership_changed
+
+        listeners.on_joined(membership_changed)
+        listeners.on_left(membership_changed)

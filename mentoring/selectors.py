@@ -86,6 +86,16 @@ def open_requests():
     )
 
 
+def open_request_ids():
+    """The broker console's open requests as ids, in its order: the page's
+    rows come from mentoring.console."""
+    return (
+        MentoringRequest.objects.filter(status=MentoringRequest.Status.OPEN)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def offer_of(user):
     return MentorOffer.objects.filter(user=user).prefetch_related("topics").first()
 

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 
 from knowledge.models import Item, ItemTag, Reply
 from mentoring.models import MentorOffer, TopicStrength
+from mentoring.suggestions import matching_changed
 
 _LOCK_KEY = 0x3E7A0517  # pg_advisory_xact_lock: one refresh at a time
 
@@ -67,4 +68,6 @@ def strengths_refresh() -> int:
             GROUP BY user_id, tag_id, community_id
             """  # noqa: S608 - table names from the models
         )
+        # Unconditional: the refresh rewrites every row (every few minutes).
+        matching_changed()
         return cursor.rowcount

@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from communities.access import visible_communities_q
 from communities.models import Membership
 from members.models import ExpertiseTag, LeadershipRole
+from members.versioned_cache import bump
 from members.wording import in_sentence
 from mentoring.models import (
     FORMAT_FIELDS,
@@ -89,6 +90,11 @@ class Weights:
 
 
 WEIGHTS = Weights()
+
+# The cache version (members.versioned_cache) of what mentoring itself holds
+# that suggestions are computed from: requests, offers, pairs and the shown
+# knowledge (mentoring.console caches the broker console under it).
+MATCHING_VERSION = "mentoring-matching"
 
 # Candidate pool per request scored in Python (step 1 above).
 MAX_CANDIDATES = 200
@@ -141,6 +147,19 @@ _NOTHING_SHOWN = {}
 _NO_ROW = (None, None, 0, 0)
 
 
+def matching_changed() -> None:
+    """A request, an offer, a pair or the shown knowledge changed: what was
+    cached from them is not read again (members.versioned_cache.bump). Every
+    mentoring service that changes one calls this."""
+    bump(MATCHING_VERSION)
+
+
+def membership_changed(*, membership) -> None:
+    """A membership started or ended (communities.listeners): the bridging
+    factor and its reasons read who is in which community."""
+    matching_changed()
+
+
 class Suggestion(NamedTuple):
     mentor: object  # members.User, with .mentor_offer loaded
     score: int
@@ -177,7 +196,8 @@ def mentor_suggestions_for(request, *, viewer, limit: int = 10) -> list[Suggesti
 
 def suggestions_for_requests(requests, *, viewer, limit: int = 10) -> dict:
     """{request id: ranked suggestions} for a page of requests, in a fixed
-    number of queries. Pass requests with `mentee` already selected.
+    number of queries. Pass requests with `mentee` already selected (and
+    their topics prefetched, which saves a query).
 
     Scores and reasons use only what `viewer` (the broker) may see: marks and
     accepted answers inside a private community the broker is not in count
@@ -451,6 +471,11 @@ def _plain_rows(queryset) -> list[tuple]:
 
 def _wanted_tags(requests) -> dict:
     wanted = {r.pk: {} for r in requests}
+    if all("topics" in getattr(r, "_prefetched_objects_cache", ()) for r in requests):
+        # Prefetched with the page (mentoring.selectors.open_requests).
+        for r in requests:
+            wanted[r.pk] = {tag.pk: tag.name for tag in r.topics.all()}
+        return wanted
     rows = RequestTopic.objects.filter(content_object_id__in=wanted).values_list(
         "content_object_id", "tag_id", "tag__name"
     )

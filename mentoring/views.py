@@ -15,6 +15,7 @@ from members.confirm import confirmation_page, needs_confirmation
 from members.pagination import paginate
 from members.wording import in_sentence
 from mentoring import permissions, selectors
+from mentoring.console import console_rows
 from mentoring.forms import (
     AssumptionForm,
     AssumptionUpdateForm,
@@ -51,10 +52,9 @@ from mentoring.services.thinking import (
     check_commitment_review,
     check_followups_share_set,
 )
-from mentoring.suggestions import mentor_suggestions_for, suggestions_for_requests
+from mentoring.suggestions import mentor_suggestions_for
 
 BROKER_PAGE_SIZE = 10
-SUGGESTIONS_SHOWN = 5
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -286,11 +286,8 @@ def _next_url(request, default: str) -> str:
 @login_required
 def broker_console(request):
     permissions.check_broker(request.user)
-    page = paginate(selectors.open_requests(), request.GET, size=BROKER_PAGE_SIZE)
-    suggestions = suggestions_for_requests(
-        page.object_list, viewer=request.user, limit=SUGGESTIONS_SHOWN
-    )
-    rows = [(req, suggestions.get(req.pk, [])) for req in page.object_list]
+    page = paginate(selectors.open_request_ids(), request.GET, size=BROKER_PAGE_SIZE)
+    rows = console_rows(list(page.object_list), viewer=request.user)
     return render(
         request,
         "mentoring/broker.html",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from mentoring.models import MentoringRequest, MentorOffer, Pair
 from mentoring.services.pairs import pair_decline
 from mentoring.services.requests import request_withdraw
+from mentoring.suggestions import matching_changed
 
 
 def mentoring_withdraw_for(*, member) -> None:
@@ -17,6 +18,7 @@ def mentoring_withdraw_for(*, member) -> None:
     if offer is not None:
         offer.available = False
         offer.save(update_fields=["available", "updated_at"])
+        matching_changed()
     live = MentoringRequest.objects.filter(
         mentee_id=member.pk,
         status__in=[MentoringRequest.Status.OPEN, MentoringRequest.Status.PROPOSED],

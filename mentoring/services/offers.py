@@ -8,6 +8,7 @@ from members.model_update import model_update
 from members.permissions import check_signed_in
 from members.tags import tags_normalise
 from mentoring.models import FORMAT_FIELDS, MentorOffer
+from mentoring.suggestions import matching_changed
 
 
 @transaction.atomic
@@ -39,6 +40,7 @@ def offer_save(
         topics = list(acting_user.expertise.names())
     if topics is not None:
         offer.topics.set(tags_normalise(topics))
+    matching_changed()
     return offer
 
 

@@ -11,6 +11,7 @@ from members.permissions import check_signed_in
 from mentoring.models import MentoringRequest, Pair
 from mentoring.permissions import access_pair_for, can_try_ending, is_party
 from mentoring.services.welcome import connect_step
+from mentoring.suggestions import matching_changed
 from notifications.services import notify
 
 
@@ -62,6 +63,7 @@ def pair_accept(*, pair: Pair, acting_user) -> Pair:
     field = f"{role}_accepted_at"
     setattr(pair, field, now)
     fields = [field]
+    matching_changed()
     if pair.mentor_accepted_at and pair.mentee_accepted_at:
         pair.status = Pair.Status.ACTIVE
         pair.started_at = now
@@ -109,6 +111,7 @@ def pair_decline(*, pair: Pair, acting_user, reason: str = "") -> Pair:
     pair.declined_by = acting_user
     pair.decline_reason = reason.strip()[:300]
     pair.save(update_fields=["status", "declined_at", "declined_by", "decline_reason"])
+    matching_changed()
     req = pair.request
     if req.status == MentoringRequest.Status.PROPOSED:
         req.status = MentoringRequest.Status.OPEN
@@ -135,6 +138,7 @@ def pair_complete(*, pair: Pair, acting_user) -> Pair:
     pair.status = Pair.Status.COMPLETED
     pair.ended_at = timezone.now()
     pair.save(update_fields=["status", "ended_at"])
+    matching_changed()
     event_emit(event="mentoring.pair_closed", object_id=pair.pk)
     tell_pair(
         pair,
@@ -159,6 +163,7 @@ def pair_close(*, pair: Pair, acting_user, reason: str) -> Pair:
     pair.ended_at = timezone.now()
     pair.closed_reason = reason[:300]
     pair.save(update_fields=["status", "ended_at", "closed_reason"])
+    matching_changed()
     event_emit(event="mentoring.pair_closed", object_id=pair.pk)
     tell_pair(
         pair,

@@ -10,6 +10,7 @@ from members.events import event_emit
 from members.permissions import check_signed_in
 from mentoring.models import MentoringRequest, MentorOffer, Pair
 from mentoring.permissions import access_request, check_broker
+from mentoring.suggestions import matching_changed
 from notifications.services import notify
 
 
@@ -61,6 +62,7 @@ def pair_create(*, req, mentor, broker, note: str) -> Pair:
         ) from exc
     req.status = MentoringRequest.Status.PROPOSED
     req.save(update_fields=["status", "updated_at"])
+    matching_changed()
     event_emit(event="mentoring.pair_created", object_id=pair.pk)
     url = pair.get_absolute_url()
     if direct:

@@ -14,6 +14,7 @@ from mentoring.models import MentoringRequest, Pair
 from mentoring.permissions import access_request, can_withdraw
 from mentoring.services.proposals import ensure_mentor_free, pair_create
 from mentoring.services.welcome import connect_step
+from mentoring.suggestions import matching_changed
 from notifications.services import notify
 
 
@@ -56,6 +57,7 @@ def request_create(
     connect_step(mentee=acting_user, community=community)
     if requested_mentor is not None:
         pair_create(req=req, mentor=requested_mentor, broker=None, note="")
+    matching_changed()
     return req
 
 
@@ -85,6 +87,7 @@ def request_withdraw(*, req: MentoringRequest, acting_user) -> MentoringRequest:
         )
     req.status = MentoringRequest.Status.WITHDRAWN
     req.save(update_fields=["status", "updated_at"])
+    matching_changed()
     return req
 
 
