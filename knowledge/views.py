@@ -36,6 +36,7 @@ from knowledge.forms import (
     ShareForm,
     story_template,
 )
+from knowledge.item_rows import item_rows
 from knowledge.mention_views import report_mentions
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
@@ -537,6 +538,7 @@ def tag_detail(request, tag):
         {
             "tag": tag,
             "page": page,
+            "rows": item_rows(page.object_list, show_community=True),
             "experts": experts,
             "follow": follow_button(request, kind="tag", target=tag, key=tag, name=tag),
         },
@@ -560,7 +562,7 @@ def search(request):
     viewer = request.user
     communities = communities_visible_to(viewer).values_list("slug", "name")
     form = SearchForm(request.GET or None, communities=communities)
-    page, capped, cap = None, False, selectors.SEARCH_CAP
+    page, rows, capped, cap = None, [], False, selectors.SEARCH_CAP
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         community = None
@@ -587,6 +589,7 @@ def search(request):
             )
             for item in page.object_list:
                 item.snippet = selectors.search_snippet(item, data["q"])
+            rows = item_rows(page.object_list, show_community=True)
             capped, cap = results.capped, results.cap
     return render(
         request,
@@ -594,6 +597,7 @@ def search(request):
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "capped": capped,
             "cap": cap,
             **search_people_and_communities(request, form),
