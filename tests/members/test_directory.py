@@ -47,6 +47,44 @@ def test_search_by_name_is_case_insensitive(member_client):
 
 
 @pytest.mark.django_db
+def test_a_name_search_lists_matches_in_name_order_across_pages(
+    member_client, settings
+):
+    """From three letters the matches come from the trigram index and are
+    sorted there: the order is still the case-insensitive name order."""
+    settings.PAGE_SIZE = 2
+    for name in ["marta Zed", "Anna Marta", "Tom Becker", "MARTA Ames", "Bo Umarta"]:
+        UserFactory(display_name=name)
+    first = member_client.get(URL, {"q": "marta"})
+    second = member_client.get(URL, {"q": "marta", "page": 2})
+    assert _names(first) + _names(second) == [
+        "Anna Marta",
+        "Bo Umarta",
+        "MARTA Ames",
+        "marta Zed",
+    ]
+    assert first.context["page_obj"].paginator.count == 4
+    # Fewer letters (no trigram): the names walked in order, as before.
+    assert _names(member_client.get(URL, {"q": "ma"}))[:2] == [
+        "Anna Marta",
+        "Bo Umarta",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_filters_keep_the_chosen_options_selected(member_client):
+    UserFactory(
+        display_name="Nia Networker",
+        leadership_role=LeadershipRole.NETWORKER,
+        expertise=["lean"],
+    )
+    html = member_client.get(URL, {"tag": "lean", "role": "networker"}).content.decode()
+    assert '<option value="lean" selected>lean</option>' in html
+    assert '<option value="networker" selected>' in html
+    assert '<option value="">Any expertise</option>' in html
+
+
+@pytest.mark.django_db
 def test_filter_by_leadership_role(member_client):
     UserFactory(display_name="Line Leader", leadership_role=LeadershipRole.LINE_LEADER)
     UserFactory(display_name="Exec", leadership_role=LeadershipRole.EXECUTIVE)
@@ -161,3 +199,7 @@ def test_query_count_does_not_grow_with_the_number_of_members(
         response = member_client.get(URL, {"tag": "lean", "role": "networker"})
     assert response.status_code == 200
     assert len(response.context["page_obj"]) > 0
+    # A name search (sorted from the trigram index's matches): the same six.
+    with django_assert_num_queries(6):
+        response = member_client.get(URL, {"q": "person"})
+    assert len(response.context["page_obj"]) == min(size, 20)
