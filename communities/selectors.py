@@ -28,6 +28,12 @@ from communities.models import Community, CommunityTag, Membership
 from members.models import LeadershipRole
 
 Status = Membership.Status
+
+# The cache version (members.versioned_cache) of communities' names, slugs
+# and purposes as lists show them (the search page's filter and "communities
+# matching"); community_create and community_update bump it. Who may see a
+# community is never left to it: such lists are keyed by the visible set.
+COMMUNITY_NAMES_VERSION = "community-names"
 Role = Membership.Role
 
 # Size and activity sort only the communities whose figures the member may

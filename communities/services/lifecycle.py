@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from communities.models import Community, Membership, Visibility
 from communities.permissions import access_managed_community, can_create_community
+from communities.selectors import COMMUNITY_NAMES_VERSION
 from communities.services.invariants import ensure_open_for_changes, lock_community
 from members.audit import audit_record
 from members.markup import markdown_to_html
@@ -14,6 +15,7 @@ from members.model_update import model_update
 from members.models import AuditAction
 from members.permissions import check_signed_in
 from members.tags import tags_normalise
+from members.versioned_cache import bump
 
 Status = Membership.Status
 Role = Membership.Role
@@ -76,6 +78,7 @@ def community_create(
         status=Status.ACTIVE,
         joined_at=community.created_at,
     )
+    bump(COMMUNITY_NAMES_VERSION)
     return community
 
 
@@ -106,6 +109,7 @@ def community_update(
         },
     )
     community.tags.set(tags_normalise(tags))
+    bump(COMMUNITY_NAMES_VERSION)
     return community
 
 

@@ -1,5 +1,6 @@
 """Search: ranked, capped candidates, one page's rows and their snippets."""
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -12,11 +13,15 @@ from django.db.models.functions import RowNumber
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+from communities.access import communities_visible_to
 from communities.models import Community
+from communities.selectors import COMMUNITY_NAMES_VERSION
 from knowledge.models import Item, ItemKind
+from knowledge.selectors.finder import communities_matching
 from knowledge.selectors.tags import _tag_links
 from knowledge.selectors.visibility import LIST_RELATED, visible_items
 from members.models import User
+from members.versioned_cache import cached
 
 # Search ranks at most this many of the most recent matches.
 SEARCH_CAP = 1000
@@ -128,6 +133,30 @@ def search_items(
     capped = len(rows) > cap
     ids = [row_id for row_id, n in rows if n <= cap]
     return SearchResults(ids=ids, capped=capped, cap=cap)
+
+
+def search_filter_communities(*, viewer, visible: str) -> list[tuple[str, str]]:
+    """(slug, name) of every community `viewer` may see, for the search
+    page's filter: hundreds of rows, the same for everyone who sees the same
+    communities. Cached under `visible` (visible_communities_key, read fresh
+    on each view, so joining, leaving or a community turning private changes
+    the key at once) until a community is created or renamed."""
+    return cached(
+        f"search-filter-communities:{visible}",
+        [COMMUNITY_NAMES_VERSION],
+        lambda: list(communities_visible_to(viewer).values_list("slug", "name")),
+    )
+
+
+def search_communities_found(*, viewer, visible: str, q: str) -> list[Community]:
+    """finder.communities_matching for the search page, cached like the
+    filter's communities (under the visible set and the words)."""
+    digest = hashlib.sha256(q.strip().encode()).hexdigest()[:24]
+    return cached(
+        f"search-communities-found:{visible}:{digest}",
+        [COMMUNITY_NAMES_VERSION],
+        lambda: communities_matching(viewer=viewer, q=q),
+    )
 
 
 def _plain_text(body_html):

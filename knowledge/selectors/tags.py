@@ -182,7 +182,7 @@ def tag_versions(names) -> list[str]:
     return [f"tag:{name}" for name in names]
 
 
-def _visible_key(viewer) -> str:
+def visible_communities_key(viewer) -> str:
     """Which communities `viewer` may see inside, as a short key: viewers
     who see the same communities share cached figures, and joining, leaving
     or a community turning private changes the key at once."""
@@ -218,7 +218,7 @@ def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
         )[:limit]
 
     ranked = cached(
-        f"tag-experts:{tag}:{limit}:{_visible_key(viewer)}",
+        f"tag-experts:{tag}:{limit}:{visible_communities_key(viewer)}",
         tag_versions([tag]),
         ranking,
     )
