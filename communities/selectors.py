@@ -31,6 +31,12 @@ from members.models import LeadershipRole
 from members.versioned_cache import cached
 
 Status = Membership.Status
+
+# The cache version (members.versioned_cache) of communities' names, slugs
+# and purposes as lists show them (the search page's filter and "communities
+# matching"); community_create and community_update bump it. Who may see a
+# community is never left to it: such lists are keyed by the visible set.
+COMMUNITY_NAMES_VERSION = "community-names"
 Role = Membership.Role
 
 # Size and activity sort only the communities whose figures the member may

@@ -228,6 +228,7 @@ class SearchForm(forms.Form):
         label=_("Kind"),
         required=False,
         choices=[("", _("Any kind"))] + list(ItemKind.choices),
+        widget=LongSelect,
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=MAX_TAG_LENGTH)
     author = forms.CharField(label=_("Author"), required=False, max_length=60)

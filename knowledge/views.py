@@ -36,6 +36,7 @@ from knowledge.forms import (
     ShareForm,
     story_template,
 )
+from knowledge.item_rows import item_rows
 from knowledge.mention_views import report_mentions
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
@@ -537,13 +538,14 @@ def tag_detail(request, tag):
         {
             "tag": tag,
             "page": page,
+            "rows": item_rows(page.object_list, show_community=True),
             "experts": experts,
             "follow": follow_button(request, kind="tag", target=tag, key=tag, name=tag),
         },
     )
 
 
-def search_people_and_communities(request, form) -> dict:
+def search_people_and_communities(request, form, visible: str) -> dict:
     """The search page's other groups: people and communities matching the
     words, on its first page only (they are not paged)."""
     if not form.is_bound or form.errors or request.GET.get("page", "1") != "1":
@@ -551,21 +553,32 @@ def search_people_and_communities(request, form) -> dict:
     q = form.cleaned_data["q"]
     return {
         "people": finder.people_matching(q=q),
-        "communities_found": finder.communities_matching(viewer=request.user, q=q),
+        "communities_found": selectors.search_communities_found(
+            viewer=request.user, visible=visible, q=q
+        ),
     }
 
 
 @login_required
 def search(request):
     viewer = request.user
-    communities = communities_visible_to(viewer).values_list("slug", "name")
+    visible = selectors.visible_communities_key(viewer)
+    communities = selectors.search_filter_communities(viewer=viewer, visible=visible)
     form = SearchForm(request.GET or None, communities=communities)
-    page, capped, cap = None, False, selectors.SEARCH_CAP
+    page, rows, capped, cap = None, [], False, selectors.SEARCH_CAP
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         community = None
         if data["community"]:
-            community = communities_visible_to(viewer).get(slug=data["community"])
+            # Checked again here: the filter's list may be a few minutes old
+            # after an edit in the admin (no bump there).
+            community = (
+                communities_visible_to(viewer).filter(slug=data["community"]).first()
+            )
+            if community is None:
+                form.add_error(
+                    "community", _("No community you can see has that name.")
+                )
         author = None
         if data["author"]:
             author = User.objects.filter(username=data["author"]).first()
@@ -587,6 +600,7 @@ def search(request):
             )
             for item in page.object_list:
                 item.snippet = selectors.search_snippet(item, data["q"])
+            rows = item_rows(page.object_list, show_community=True)
             capped, cap = results.capped, results.cap
     return render(
         request,
@@ -594,8 +608,9 @@ def search(request):
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "capped": capped,
             "cap": cap,
-            **search_people_and_communities(request, form),
+            **search_people_and_communities(request, form, visible),
         },
     )

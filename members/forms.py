@@ -15,6 +15,7 @@ from members.timezones import (
     valid_language,
     valid_time_zone,
 )
+from members.widgets import LongSelect
 
 
 class SignupForm(AllauthSignupForm):
@@ -208,6 +209,7 @@ class DirectoryFilterForm(forms.Form):
         label=_("Leadership role"),
         required=False,
         choices=[("", _("Any role")), *LeadershipRole.choices],
+        widget=LongSelect,
     )
     tag = forms.SlugField(label=_("Expertise"), max_length=100, required=False)
     interest = forms.SlugField(
@@ -216,7 +218,9 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, tags=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tag"].widget = forms.Select(
+        # Sixty options through Django's per-option widget templates took
+        # most of the page's rendering (LongSelect: the same <select>).
+        self.fields["tag"].widget = LongSelect(
             choices=[("", _("Any expertise")), *((t.slug, t.name) for t in tags)]
         )
 

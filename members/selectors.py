@@ -1,6 +1,6 @@
 """Reads about members: the directory and profiles."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import CharField, Count, F, Func, QuerySet, Value
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from taggit.models import Tag
@@ -13,6 +13,9 @@ EXPERTISE_VERSION = "member-expertise"
 # ... and of what others see of a member besides: their name and leadership
 # role (mentoring's broker console ranks and names mentors by them).
 PROFILE_VERSION = "member-profile"
+# Letters of a name search from which the trigram index (member_name_trgm)
+# can answer it: shorter, a trigram-less LIKE reads the members in name order.
+NAME_SEARCH_MIN = 3
 
 
 def member_directory(
@@ -35,7 +38,23 @@ def member_directory(
         members = members.filter(interests__slug=interest)
     # Lower(display_name) matches the member_name_lower index; pk breaks ties
     # so pages never overlap.
-    return members.prefetch_related("expertise").order_by(Lower("display_name"), "pk")
+    by_name = Lower("display_name")
+    if len(query) >= NAME_SEARCH_MIN:
+        # The same order, written so that member_name_lower cannot give it:
+        # PostgreSQL then takes the matches from the trigram index and sorts
+        # only those. Walking the names in order until a page of them matched
+        # read every name before the first "Marta" (9,177 rows, 9,040
+        # buffers, 20.8 ms at 20,000 members) for a page of 754 matches
+        # (480 buffers, the matches sorted).
+        by_name = Lower(
+            Func(
+                F("display_name"),
+                Value(""),
+                function="CONCAT",
+                output_field=CharField(),
+            )
+        )
+    return members.prefetch_related("expertise").order_by(by_name, "pk")
 
 
 def expertise_tags_in_use(*, limit: int = 60, include: str = "") -> list[Tag]:

@@ -19,6 +19,7 @@ from django.views.i18n import set_language
 from members import sections, selectors, services
 from members.avatars import AVATAR_SIZES, avatar_path
 from members.confirm import confirmation_page, needs_confirmation
+from members.directory_cards import member_cards
 from members.forms import DirectoryFilterForm, LeadershipRoleForm, ProfileForm
 from members.pagination import paginate
 from members.permissions import (
@@ -43,6 +44,7 @@ def directory(request):
         {
             "form": form,
             "page_obj": page,
+            "cards": member_cards(page.object_list, query=request.GET),
             "filtered": any(filters.values()),
             "interest": filters["interest"],
         },

@@ -7,7 +7,11 @@ from django.utils.text import slugify
 
 from communities.models import Community, Membership, Visibility
 from communities.permissions import access_managed_community, can_create_community
+<<<<<<< HEAD
 from communities.services.counts import member_counted_in
+=======
+from communities.selectors import COMMUNITY_NAMES_VERSION
+>>>>>>> search
 from communities.services.invariants import ensure_open_for_changes, lock_community
 from members.audit import audit_record
 from members.markup import markdown_to_html
@@ -15,6 +19,7 @@ from members.model_update import model_update
 from members.models import AuditAction
 from members.permissions import check_signed_in
 from members.tags import tags_normalise
+from members.versioned_cache import bump
 
 Status = Membership.Status
 Role = Membership.Role
@@ -77,7 +82,11 @@ def community_create(
         status=Status.ACTIVE,
         joined_at=community.created_at,
     )
+<<<<<<< HEAD
     member_counted_in(membership=membership)
+=======
+    bump(COMMUNITY_NAMES_VERSION)
+>>>>>>> search
     return community
 
 
@@ -108,6 +117,7 @@ def community_update(
         },
     )
     community.tags.set(tags_normalise(tags))
+    bump(COMMUNITY_NAMES_VERSION)
     return community
 
 

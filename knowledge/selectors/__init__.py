@@ -9,7 +9,8 @@ selectors`), which names everything public:
   could answer" and "latest in my communities"
 - items: one item's replies, adoptions, shares and targets
 - tags: a tag's items, tag_expertise_scores, experts_for_tag
-- search: search_items, search_page_items, search_snippet
+- search: search_items, search_page_items, search_snippet, the filter's
+  communities and the communities matching (cached per visible set)
 - contributions: contributions_of (the profile section)
 
 Public reads other apps may use:
@@ -44,6 +45,8 @@ from knowledge.selectors.items import (
 from knowledge.selectors.search import (
     SEARCH_CAP,
     SearchResults,
+    search_communities_found,
+    search_filter_communities,
     search_items,
     search_page_items,
     search_snippet,
@@ -53,6 +56,7 @@ from knowledge.selectors.tags import (
     experts_for_tag,
     tag_expertise_scores,
     tag_items,
+    visible_communities_key,
 )
 from knowledge.selectors.visibility import LIST_RELATED, visible_items
 from members.pagination import Cursor
@@ -81,11 +85,14 @@ __all__ = [
     "latest_in_my_communities",
     "most_helpful_items",
     "questions_you_could_answer",
+    "search_communities_found",
+    "search_filter_communities",
     "search_items",
     "search_page_items",
     "search_snippet",
     "share_targets",
     "tag_expertise_scores",
     "tag_items",
+    "visible_communities_key",
     "visible_items",
 ]

@@ -1,20 +1,27 @@
 """Search: ranked, capped candidates, one page's rows and their snippets."""
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
 
 import nh3
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import F, Func, Q, Value
+from django.db import connections, router
+from django.db.models import F, Func, Q, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+from communities.access import communities_visible_to
 from communities.models import Community
+from communities.selectors import COMMUNITY_NAMES_VERSION
 from knowledge.models import Item, ItemKind
+from knowledge.selectors.finder import communities_matching
 from knowledge.selectors.tags import _tag_links
 from knowledge.selectors.visibility import LIST_RELATED, visible_items
 from members.models import User
+from members.versioned_cache import cached
 
 # Search ranks at most this many of the most recent matches.
 SEARCH_CAP = 1000
@@ -86,36 +93,70 @@ def search_items(
 
     if tag:
         # Walk the tag's links newest first: a rare tag never scans every item.
-        newest = (
+        walk = (
             _tag_links(tags=[tag], viewer=viewer)
             .filter(where("content_object__"))
             .order_by("-item_created_at", "-content_object_id")
-            .values_list("content_object_id", "item_created_at")
         )
-        candidates = newest.values("content_object_id")[: cap + 1]
-    else:
-        newest = (
-            visible_items(viewer)
-            .filter(where())
-            .order_by("-created_at", "-id")
-            .values_list("id", "created_at")
-        )
-        candidates = newest.values("id")[: cap + 1]
-    if ranked:
-        rows = list(
-            Item.objects.filter(pk__in=candidates)
-            .annotate(rank=SearchRank(F("search_vector"), _search_query(q)))
-            .order_by("-rank", "-created_at", "-id")
-            .values_list("id", "created_at")
+        pk, created, vector = (
+            "content_object_id",
+            "item_created_at",
+            "content_object__search_vector",
         )
     else:
-        rows = list(newest[: cap + 1])
+        walk = visible_items(viewer).filter(where()).order_by("-created_at", "-id")
+        pk, created, vector = "id", "created_at", "search_vector"
+    if not ranked:
+        # Newest first is the walk's own order: the one past the cap is last.
+        ids = list(walk.values_list(pk, flat=True)[: cap + 1])
+        capped = len(ids) > cap
+        return SearchResults(ids=ids[:cap], capped=capped, cap=cap)
+    # The candidates are ranked in the walk that finds them: each row is read
+    # once (ranking them by id afterwards read all 1,001 again, 4,000 more
+    # buffers), and only integers come back (no created_at parsed 1,001
+    # times). `n` is a candidate's place in the walk; the one past the cap is
+    # the oldest, left out wherever it ranked.
+    candidates = walk.annotate(
+        rank=SearchRank(F(vector), _search_query(q)),
+        n=Window(RowNumber(), order_by=walk.query.order_by),
+    ).values_list(pk, created, "rank", "n")[: cap + 1]
+    sql, params = candidates.query.sql_with_params()
+    # On the replica the router picks for reads, as the ORM's queries are.
+    with connections[router.db_for_read(Item)].cursor() as cursor:
+        # Column 1 is the id, 2 the date, 3 the rank, 4 the place in the walk.
+        cursor.execute(
+            f"SELECT walk.col1, walk.col4 FROM ({sql}) walk(col1, col2, col3, col4)"  # noqa: S608 - the ORM's SQL
+            " ORDER BY walk.col3 DESC, walk.col2 DESC, walk.col1 DESC",
+            params,
+        )
+        rows = cursor.fetchall()
     capped = len(rows) > cap
-    if capped:
-        # The one candidate past the cap is the oldest, wherever it ranked.
-        rows.remove(min(rows, key=lambda row: (row[1], row[0])))
-    ids = [pk for pk, _created in rows]
+    ids = [row_id for row_id, n in rows if n <= cap]
     return SearchResults(ids=ids, capped=capped, cap=cap)
+
+
+def search_filter_communities(*, viewer, visible: str) -> list[tuple[str, str]]:
+    """(slug, name) of every community `viewer` may see, for the search
+    page's filter: hundreds of rows, the same for everyone who sees the same
+    communities. Cached under `visible` (visible_communities_key, read fresh
+    on each view, so joining, leaving or a community turning private changes
+    the key at once) until a community is created or renamed."""
+    return cached(
+        f"search-filter-communities:{visible}",
+        [COMMUNITY_NAMES_VERSION],
+        lambda: list(communities_visible_to(viewer).values_list("slug", "name")),
+    )
+
+
+def search_communities_found(*, viewer, visible: str, q: str) -> list[Community]:
+    """finder.communities_matching for the search page, cached like the
+    filter's communities (under the visible set and the words)."""
+    digest = hashlib.sha256(q.strip().encode()).hexdigest()[:24]
+    return cached(
+        f"search-communities-found:{visible}:{digest}",
+        [COMMUNITY_NAMES_VERSION],
+        lambda: communities_matching(viewer=viewer, q=q),
+    )
 
 
 def _plain_text(body_html):

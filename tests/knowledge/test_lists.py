@@ -2,9 +2,10 @@
 query counts that do not grow with the data."""
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from communities.services import community_leave, community_update
 from knowledge import services
 from knowledge.home import panel as home_panel
 from knowledge.models import Item, ItemKind
@@ -282,18 +283,90 @@ def test_search_anonymous_redirects(client):
     assert search(client, q="x").status_code == 302
 
 
+# session, user, badge, the visible communities' key, the filter's
+# communities, the ranked matches (one walk), the page's rows, the people and
+# the communities matching the words
+SEARCH_QUERIES = 9
+# The filter's communities and the communities matching come from the cache.
+SEARCH_QUERIES_CACHED = 7
+
+
+@pytest.mark.parametrize("batches", [0, 3])
 def test_search_query_count_is_flat(
-    client, member, community, django_assert_max_num_queries
+    client, member, community, batches, django_assert_num_queries
 ):
     client = login(client, member)
     fill(community, 3)
-    # 6, and the people and communities matching the words (2).
-    with django_assert_max_num_queries(8):
+    for _ in range(batches):
+        fill(community, 10)
+    with django_assert_num_queries(SEARCH_QUERIES):
         search(client, q="Item")
-    fill(community, 30)
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(SEARCH_QUERIES_CACHED):
         response = search(client, q="Item")
-    assert len(response.context["page"].object_list) == 20
+    assert len(response.context["page"].object_list) == (3 if not batches else 20)
+    # Other words: only the communities matching them are counted again.
+    with django_assert_num_queries(SEARCH_QUERIES_CACHED + 1):
+        search(client, q="item")
+
+
+def _filter_names(response) -> list[str]:
+    return [
+        name for _slug, name in response.context["form"].fields["community"].choices
+    ]
+
+
+def test_search_filter_lists_only_visible_communities_and_follows_changes(
+    client, member, other_member, steward, community, private
+):
+    """Cached per set of visible communities: leaving, a community turning
+    private and a rename show at once; a private name never reaches an
+    outsider."""
+    outsider = login(Client(), other_member)
+    assert "Key Accounts" not in _filter_names(search(outsider, q="x"))
+    inside = login(client, member)
+    assert "Key Accounts" in _filter_names(search(inside, q="x"))
+    assert "Key Accounts" not in _filter_names(search(outsider, q="x"))
+    community_update(
+        community=community,
+        acting_user=steward,
+        name="Night Leads",
+        slug=community.slug,
+        purpose="Leads of the night shift",
+        visibility=community.visibility,
+    )
+    assert "Night Leads" in _filter_names(search(outsider, q="x"))
+    found = search(outsider, q="night").context["communities_found"]
+    assert [c.name for c in found] == ["Night Leads"]
+    community_leave(acting_user=member, community=private)
+    assert "Key Accounts" not in _filter_names(search(inside, q="x"))
+    community_update(
+        community=community,
+        acting_user=steward,
+        name="Night Leads",
+        slug=community.slug,
+        purpose="Leads of the night shift",
+        visibility="private",
+    )
+    assert "Night Leads" not in _filter_names(search(outsider, q="x"))
+    assert search(outsider, q="night").context["communities_found"] == []
+
+
+def test_search_by_a_community_no_longer_visible_is_a_form_error(
+    client, other_member, private, monkeypatch
+):
+    """The filter's list may be minutes old after an admin edit: the
+    community is checked again, and a stale choice is an error, not a 500."""
+    from knowledge import selectors as knowledge_selectors
+
+    monkeypatch.setattr(
+        knowledge_selectors,
+        "search_filter_communities",
+        lambda **kwargs: [(private.slug, private.name)],
+    )
+    response = search(login(client, other_member), q="x", community=private.slug)
+    assert response.status_code == 200
+    assert response.context["page"] is None
+    assert "No community you can see has that name." in response.content.decode()
 
 
 # --- Home panel --------------------------------------------------------------

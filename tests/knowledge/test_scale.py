@@ -89,6 +89,28 @@ def test_search_tag_filter_lists_newest_first_and_hides_private(
     assert "Secret pricing" not in response.content.decode()
 
 
+def test_ranked_search_ranks_the_newest_candidates_best_first(
+    member, other_member, community, private, monkeypatch
+):
+    """Ranked in the walk that finds them, with or without a tag: the
+    newest SEARCH_CAP matches, the title match first, the oldest left out,
+    nothing private for an outsider."""
+    monkeypatch.setattr(selectors.search, "SEARCH_CAP", 3)
+    oldest = make(member, community, "Huddle board", tags=["lean"], days_ago=9)
+    body_only = make(member, community, "Monday", body="A huddle.", days_ago=3)
+    title = make(member, community, "Huddle notes", days_ago=2)
+    body_too = make(member, community, "Friday", body="Huddle again.", days_ago=1)
+    make(member, private, "Huddle secrets")
+    for tag in ("", "lean"):
+        found = selectors.search_items(viewer=other_member, q="huddle", tag=tag)
+        assert found.capped and found.ids[0] == title.pk
+        assert set(found.ids) == {body_only.pk, title.pk, body_too.pk}
+        assert oldest.pk not in found.ids
+    # Equal ranks: newest first.
+    found = selectors.search_items(viewer=other_member, q="friday or monday")
+    assert found.ids == [body_too.pk, body_only.pk] and not found.capped
+
+
 def test_tag_page_orders_by_item_date_not_by_id(client, member, community):
     backdated = make(member, community, "Written last, dated old", days_ago=30)
     recent = make(member, community, "Dated today")

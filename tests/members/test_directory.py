@@ -3,7 +3,15 @@
 import pytest
 from django.urls import reverse
 
+from members import selectors as members_selectors
 from members.models import LeadershipRole
+from members.services import (
+    deactivate_member,
+    language_set,
+    leadership_role_set,
+    profile_tags_set,
+    profile_update,
+)
 from tests.members.factories import UserFactory
 
 URL = reverse("members:directory")
@@ -44,6 +52,44 @@ def test_search_by_name_is_case_insensitive(member_client):
     response = member_client.get(URL, {"q": "fisch"})
     assert _names(response) == ["Lena Fischer"]
     assert 'value="fisch"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_name_search_lists_matches_in_name_order_across_pages(
+    member_client, settings
+):
+    """From three letters the matches come from the trigram index and are
+    sorted there: the order is still the case-insensitive name order."""
+    settings.PAGE_SIZE = 2
+    for name in ["marta Zed", "Anna Marta", "Tom Becker", "MARTA Ames", "Bo Umarta"]:
+        UserFactory(display_name=name)
+    first = member_client.get(URL, {"q": "marta"})
+    second = member_client.get(URL, {"q": "marta", "page": 2})
+    assert _names(first) + _names(second) == [
+        "Anna Marta",
+        "Bo Umarta",
+        "MARTA Ames",
+        "marta Zed",
+    ]
+    assert first.context["page_obj"].paginator.count == 4
+    # Fewer letters (no trigram): the names walked in order, as before.
+    assert _names(member_client.get(URL, {"q": "ma"}))[:2] == [
+        "Anna Marta",
+        "Bo Umarta",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_filters_keep_the_chosen_options_selected(member_client):
+    UserFactory(
+        display_name="Nia Networker",
+        leadership_role=LeadershipRole.NETWORKER,
+        expertise=["lean"],
+    )
+    html = member_client.get(URL, {"tag": "lean", "role": "networker"}).content.decode()
+    assert '<option value="lean" selected>lean</option>' in html
+    assert '<option value="networker" selected>' in html
+    assert '<option value="">Any expertise</option>' in html
 
 
 @pytest.mark.django_db
@@ -161,3 +207,101 @@ def test_query_count_does_not_grow_with_the_number_of_members(
         response = member_client.get(URL, {"tag": "lean", "role": "networker"})
     assert response.status_code == 200
     assert len(response.context["page_obj"]) > 0
+    # A name search (sorted from the trigram index's matches): the same six.
+    with django_assert_num_queries(6):
+        response = member_client.get(URL, {"q": "person"})
+    assert len(response.context["page_obj"]) == min(size, 20)
+
+
+# --- Cards read from the cache by what they show ------------------------------
+
+
+def _card(response, name: str) -> str:
+    html = response.content.decode()
+    return html.split(f">{name}</a></h2>")[1].split("</article>")[0]
+
+
+@pytest.mark.django_db
+def test_a_card_is_the_card_template_and_a_hit_is_the_same(member_client):
+    from django.template.loader import render_to_string
+
+    from members.directory_cards import member_cards
+
+    person = UserFactory(
+        display_name="Ana Lead",
+        leadership_role=LeadershipRole.LINE_LEADER,
+        job_title="Shift lead",
+        location="Porto",
+        expertise=["lean", "kaizen"],
+    )
+    first = member_client.get(URL, {"q": "ana"})
+    again = member_client.get(URL, {"q": "ana"})
+    assert [str(card) for card in first.context["cards"]] == [
+        str(card) for card in again.context["cards"]
+    ]
+    people = list(members_selectors.member_directory(query="ana"))
+    query = first.wsgi_request.GET
+    expected = render_to_string(
+        "members/_member_card.html", {"person": people[0], "query": query}
+    )
+    assert [str(card) for card in member_cards(people, query=query)] == [expected]
+    assert person.get_absolute_url() in expected and "Shift lead" in expected
+    assert "q=ana&amp;tag=kaizen" in expected
+
+
+@pytest.mark.django_db
+def test_every_value_a_card_shows_is_in_its_key(member):
+    from django.http import QueryDict
+
+    from members.directory_cards import _shown
+
+    UserFactory(display_name="Ana Lead", expertise=["lean"])
+    query = QueryDict("q=ana")
+
+    def person():
+        return list(members_selectors.member_directory(query="Ana Lead"))[0]
+
+    before = _shown(person(), query)
+    for name, value in {
+        "username": "other",
+        "display_name": "Ana Other",
+        "avatar_version": "v2",
+        "leadership_role": LeadershipRole.EXECUTIVE,
+        "job_title": "Chief",
+        "business_unit": "Ops",
+        "location": "Oslo",
+        "email": "someone-else@example.com",
+    }.items():
+        changed = person()
+        setattr(changed, name, value)
+        assert _shown(changed, query) != before, name
+    assert _shown(person(), QueryDict("q=an")) != before
+    profile_tags_set(member=person(), expertise=["lean", "kaizen"], interests=[])
+    assert _shown(person(), query) != before
+
+
+@pytest.mark.django_db
+def test_a_profile_edit_a_role_and_a_deactivation_show_at_once(member_client, staff):
+    person = UserFactory(display_name="Ana Lead", job_title="Shift lead")
+    assert "Shift lead" in _card(member_client.get(URL), "Ana Lead")
+    profile_update(member=person, display_name="Ana Lead", job_title="Plant manager")
+    card = _card(member_client.get(URL), "Ana Lead")
+    assert "Plant manager" in card and "Shift lead" not in card
+    leadership_role_set(actor=staff, member=person, role=LeadershipRole.NETWORKER)
+    assert "role-networker" in _card(member_client.get(URL), "Ana Lead")
+    profile_update(member=person, display_name="Ana Renamed", job_title="x")
+    html = member_client.get(URL).content.decode()
+    assert ">Ana Renamed</a>" in html and ">Ana Lead</a>" not in html
+    deactivate_member(member=person)
+    assert "Ana Renamed" not in member_client.get(URL).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_card_in_one_language_is_not_served_in_another(member_client, member):
+    UserFactory(display_name="Ana Lead", leadership_role=LeadershipRole.NETWORKER)
+    english = _card(member_client.get(URL), "Ana Lead")
+    language_set(member=member, language="de")
+    german = _card(member_client.get(URL), "Ana Lead")
+    assert english != german
+    language_set(member=member, language="en")
+    assert _card(member_client.get(URL), "Ana Lead") == english
