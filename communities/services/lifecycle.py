@@ -7,11 +7,8 @@ from django.utils.text import slugify
 
 from communities.models import Community, Membership, Visibility
 from communities.permissions import access_managed_community, can_create_community
-<<<<<<< HEAD
-from communities.services.counts import member_counted_in
-=======
 from communities.selectors import COMMUNITY_NAMES_VERSION
->>>>>>> search
+from communities.services.counts import member_counted_in
 from communities.services.invariants import ensure_open_for_changes, lock_community
 from members.audit import audit_record
 from members.markup import markdown_to_html
@@ -82,11 +79,8 @@ def community_create(
         status=Status.ACTIVE,
         joined_at=community.created_at,
     )
-<<<<<<< HEAD
     member_counted_in(membership=membership)
-=======
     bump(COMMUNITY_NAMES_VERSION)
->>>>>>> search
     return community
 
 
