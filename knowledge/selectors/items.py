@@ -43,12 +43,35 @@ def answer_order(value) -> str:
     return value if value in ANSWER_ORDERS else ANSWER_ORDERS[0]
 
 
+# What the item page reads of a reply and of the people it names (a reply
+# is shown with its author's name and avatar, and its recommender's name):
+# the page reads 40-odd of them on every view.
+_REPLY_SHOWN = (
+    "item_id",
+    "author_id",
+    "body_html",
+    "created_at",
+    "edited_at",
+    "hidden_at",
+    "helpful_count",
+    "recommended_at",
+    "recommended_by_id",
+)
+
+
+def _people_shown(relation: str) -> list[str]:
+    fields = ("username", "display_name", "email", "avatar_version")
+    return [f"{relation}__{field}" for field in fields]
+
+
 def item_replies(*, item: Item, viewer=None, order: str = "oldest"):
     """The item's replies, each with .marked (the viewer marked it helpful),
     in one query. `order` "helpful" (questions only): the accepted answer,
     then recommended ones, then by helpful marks; hidden replies last."""
-    replies = Reply.objects.filter(item=item).select_related(
-        "author", "hidden_by", "recommended_by"
+    replies = (
+        Reply.objects.filter(item=item)
+        .select_related("author", "recommended_by")
+        .only(*_REPLY_SHOWN, *_people_shown("author"), *_people_shown("recommended_by"))
     )
     if viewer is not None and viewer.is_authenticated:
         replies = replies.annotate(
