@@ -15,13 +15,17 @@ from knowledge.selectors.follows import follow_level, follows_of
 from members.pagination import paginate
 
 
-def follow_button(request, *, kind: str, target, key, name: str, next_url=None):
+def follow_button(
+    request, *, kind: str, target, key, name: str, next_url=None, level=None
+):
     """What templates/knowledge/_follow_button.html needs for `target`, or
-    None when the viewer may not follow it."""
+    None when the viewer may not follow it. `level`: the viewer's follow
+    level when the caller has read it already ("" for none)."""
     user = request.user
     if not user.is_authenticated:
         return None
-    level = follow_level(user=user, kind=kind, target=target)
+    if level is None:
+        level = follow_level(user=user, kind=kind, target=target)
     return {
         "kind": kind,
         "key": key,

@@ -174,6 +174,7 @@ def do_answer_recommend(*, reply: Reply, acting_user, recommended: bool) -> bool
         if not changed:
             return False
         reply.recommended_at, reply.recommended_by = now, acting_user
+        services.item_page_changed(item_id=reply.item_id)
         item = reply.item
         services.notify_if_visible(
             recipient=reply.author,
@@ -189,4 +190,5 @@ def do_answer_recommend(*, reply: Reply, acting_user, recommended: bool) -> bool
     )
     if changed:
         reply.recommended_at, reply.recommended_by = None, None
+        services.item_page_changed(item_id=reply.item_id)
     return bool(changed)

@@ -31,6 +31,7 @@ from knowledge.models import (
     Reply,
     activity_for_kind,
 )
+from knowledge.reply_fragments import item_version
 from knowledge.selectors.tags import tag_versions
 from knowledge.similarity import similarity_refresh_later
 from members.audit import audit_record
@@ -113,8 +114,16 @@ def tag_pages_changed(*, item: Item, tags=()) -> None:
     """What the pages of `item`'s tags (and of `tags`) show from it changed:
     its place among a tag's latest items, its helpful marks, its accepted
     answer, its replies' marks, whether it is hidden. Their cached experts
-    are recomputed after this transaction commits."""
-    bump(*tag_versions([*item.tag_names.split(), *tags]))
+    are recomputed after this transaction commits, and so are the item's
+    own page's replies (each of these changes shows there too)."""
+    bump(item_version(item.pk), *tag_versions([*item.tag_names.split(), *tags]))
+
+
+def item_page_changed(*, item_id: int) -> None:
+    """What the item's page shows of its replies changed (a new reply, an
+    edit, a recommendation): their cached parts (knowledge.reply_fragments)
+    are rendered afresh after this transaction commits."""
+    bump(item_version(item_id))
 
 
 def _item_insert(
@@ -349,6 +358,7 @@ def _reply_insert(*, item: Item, author, body: str, submission_token) -> Reply:
     reply.full_clean()
     reply.save()
     attachments.attachments_link(acting_user=author, item=item, reply=reply, body=body)
+    item_page_changed(item_id=item.pk)
     Item.objects.filter(pk=item.pk).update(
         reply_count=F("reply_count") + 1,
         first_reply_at=Coalesce(F("first_reply_at"), Value(now)),
@@ -382,6 +392,7 @@ def reply_update(*, reply: Reply, acting_user, body: str) -> Reply:
     reply.full_clean()
     reply.save(update_fields=["body", "body_html", "edited_at"])
     attachments.attachments_link(acting_user=acting_user, reply=reply, body=body)
+    item_page_changed(item_id=reply.item_id)
     revisions.revision_add(item=None, reply=reply, acting_user=acting_user)
     mentions.mentions_record(reply=reply, author=acting_user)
     return reply

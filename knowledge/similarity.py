@@ -424,14 +424,18 @@ def items_needing_similarity(*, limit: int) -> list[int]:
     return ids
 
 
-def related_for(*, item: Item, viewer, limit: int = RELATED_SHOWN) -> list[Item]:
+def related_for(
+    *, item: Item, viewer, limit: int = RELATED_SHOWN, stored=None
+) -> list[Item]:
     """ "How others handle this": the stored neighbours of `item` that
-    `viewer` may see now, in other communities, best first. Two queries."""
-    stored = (
-        ItemSimilarity.objects.filter(item_id=item.pk)
-        .values_list("related_ids", flat=True)
-        .first()
-    )
+    `viewer` may see now, in other communities, best first. Two queries
+    (one when the caller passes the `stored` ids, none when there are none)."""
+    if stored is None:
+        stored = (
+            ItemSimilarity.objects.filter(item_id=item.pk)
+            .values_list("related_ids", flat=True)
+            .first()
+        )
     if not stored:
         return []
     visible = visible_items(viewer).exclude(community_id=item.community_id)

@@ -40,6 +40,7 @@ from knowledge.item_rows import item_rows
 from knowledge.mention_views import report_mentions
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
+from knowledge.reply_fragments import reply_parts
 from knowledge.selectors import finder
 from knowledge.selectors.items import submitted_item
 from knowledge.similarity import related_for, similar_items
@@ -58,10 +59,65 @@ def _page_size():
 
 def _item_context(request, item, membership, *, reply_form):
     user = request.user
-    moderator = can_moderate(user, item.community, membership)
+    facts = selectors.item_page_facts(item=item, viewer=user)
     order = selectors.answer_order(request.GET.get("answers"))
     replies = selectors.item_replies(item=item, viewer=user, order=order)
-    files, reply_files = attachments.item_attachments(item=item)
+    files, reply_files = [], {}
+    if facts.has_files:
+        files, reply_files = attachments.item_attachments(item=item)
+    _reply_permissions(user, item, membership, replies, reply_files)
+    adoptions, private_adoptions = [], 0
+    if facts.has_adoptions:
+        adoptions, private_adoptions = selectors.item_adoptions(item=item, viewer=user)
+    origin = item.shared_from
+    return {
+        "item": item,
+        "community": item.community,
+        "membership": membership,
+        "replies": replies,
+        "answer_order": order,
+        "reply_form": reply_form,
+        "adoptions": adoptions,
+        "private_adoptions": private_adoptions,
+        "shares": selectors.item_shares(item=item, viewer=user)
+        if facts.has_shares
+        else [],
+        "origin": origin,
+        "origin_visible": origin is not None
+        and perms.can_view_item(
+            user, origin, perms.membership_or_outsider(user, origin.community)
+        ),
+        "has_marked": facts.marked,
+        "can_edit": perms.can_edit_item(user, item, membership),
+        "can_hide": perms.can_hide_item(user, item, membership),
+        "can_restore": perms.can_restore_item(user, item, membership),
+        "can_reply": perms.can_reply(user, item, membership),
+        "can_accept": perms.can_accept(user, item, membership),
+        "can_mark_helpful": perms.can_mark_helpful(user, item, membership),
+        "can_share": perms.can_share(user, item, membership),
+        "can_adopt": perms.can_adopt(user, item, membership),
+        "follow": follow_button(
+            request,
+            kind="item",
+            target=item,
+            key=item.pk,
+            name=item.title,
+            level=facts.follow_level,
+        )
+        if watching.can_follow_item(user, item, membership)
+        else None,
+        "files": files,
+        **editor.upload_context(),
+        "related": related_for(item=item, viewer=user, stored=facts.related_ids),
+        **_experiment_context(user, item, membership),
+    }
+
+
+def _reply_permissions(user, item, membership, replies, reply_files) -> None:
+    """What the viewer may see and do with each reply (booleans the
+    template reads), and each reply's rendered parts (the same for
+    everyone, cached: knowledge.reply_fragments)."""
+    moderator = can_moderate(user, item.community, membership)
     for reply in replies:
         reply.files = reply_files.get(reply.pk, [])
         reply.can_mark_helpful = reply_marks.can_mark_reply_helpful(
@@ -74,42 +130,9 @@ def _item_context(request, item, membership, *, reply_form):
         reply.can_hide = perms.can_hide_reply(user, reply, item, membership)
         reply.can_restore = perms.can_restore_reply(user, reply, item, membership)
         reply.show_body = not reply.is_hidden or moderator or reply.author_id == user.pk
-    adoptions, private_adoptions = selectors.item_adoptions(item=item, viewer=user)
-    origin = item.shared_from
-    return {
-        "item": item,
-        "community": item.community,
-        "membership": membership,
-        "replies": replies,
-        "answer_order": order,
-        "reply_form": reply_form,
-        "adoptions": adoptions,
-        "private_adoptions": private_adoptions,
-        "shares": selectors.item_shares(item=item, viewer=user),
-        "origin": origin,
-        "origin_visible": origin is not None
-        and perms.can_view_item(
-            user, origin, perms.membership_or_outsider(user, origin.community)
-        ),
-        "has_marked": selectors.has_marked_helpful(item=item, user=user),
-        "can_edit": perms.can_edit_item(user, item, membership),
-        "can_hide": perms.can_hide_item(user, item, membership),
-        "can_restore": perms.can_restore_item(user, item, membership),
-        "can_reply": perms.can_reply(user, item, membership),
-        "can_accept": perms.can_accept(user, item, membership),
-        "can_mark_helpful": perms.can_mark_helpful(user, item, membership),
-        "can_share": perms.can_share(user, item, membership),
-        "can_adopt": perms.can_adopt(user, item, membership),
-        "follow": follow_button(
-            request, kind="item", target=item, key=item.pk, name=item.title
-        )
-        if watching.can_follow_item(user, item, membership)
-        else None,
-        "files": files,
-        **editor.upload_context(),
-        "related": related_for(item=item, viewer=user),
-        **_experiment_context(user, item, membership),
-    }
+    parts = reply_parts(item=item, replies=replies)
+    for reply in replies:
+        reply.parts = parts[reply.pk]
 
 
 def _experiment_context(user, item, membership) -> dict:

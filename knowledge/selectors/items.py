@@ -1,12 +1,16 @@
 """The item page: replies, helpful marks, adoptions, shares and where an item
 may go next."""
 
+from dataclasses import dataclass
+
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BooleanField,
     Case,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Subquery,
     Value,
@@ -19,8 +23,11 @@ from communities.models import Community, Membership
 from knowledge.models import (
     Adoption,
     AdoptionCheckIn,
+    Attachment,
+    Follow,
     HelpfulMark,
     Item,
+    ItemSimilarity,
     Reply,
     ReplyHelpfulMark,
 )
@@ -36,12 +43,35 @@ def answer_order(value) -> str:
     return value if value in ANSWER_ORDERS else ANSWER_ORDERS[0]
 
 
+# What the item page reads of a reply and of the people it names (a reply
+# is shown with its author's name and avatar, and its recommender's name):
+# the page reads 40-odd of them on every view.
+_REPLY_SHOWN = (
+    "item_id",
+    "author_id",
+    "body_html",
+    "created_at",
+    "edited_at",
+    "hidden_at",
+    "helpful_count",
+    "recommended_at",
+    "recommended_by_id",
+)
+
+
+def _people_shown(relation: str) -> list[str]:
+    fields = ("username", "display_name", "email", "avatar_version")
+    return [f"{relation}__{field}" for field in fields]
+
+
 def item_replies(*, item: Item, viewer=None, order: str = "oldest"):
     """The item's replies, each with .marked (the viewer marked it helpful),
     in one query. `order` "helpful" (questions only): the accepted answer,
     then recommended ones, then by helpful marks; hidden replies last."""
-    replies = Reply.objects.filter(item=item).select_related(
-        "author", "hidden_by", "recommended_by"
+    replies = (
+        Reply.objects.filter(item=item)
+        .select_related("author", "recommended_by")
+        .only(*_REPLY_SHOWN, *_people_shown("author"), *_people_shown("recommended_by"))
     )
     if viewer is not None and viewer.is_authenticated:
         replies = replies.annotate(
@@ -66,6 +96,50 @@ def item_replies(*, item: Item, viewer=None, order: str = "oldest"):
     else:
         replies = replies.order_by("created_at", "id")
     return list(replies)
+
+
+@dataclass(frozen=True)
+class ItemPageFacts:
+    """What the item page needs to know before reading more, from one query:
+    the viewer's helpful mark and follow level, the stored related item ids,
+    and whether there is anything to read for the files, adoptions and
+    shares (most items have none of them, and their queries are skipped)."""
+
+    marked: bool
+    follow_level: str
+    related_ids: list
+    has_files: bool
+    has_adoptions: bool
+    has_shares: bool
+
+
+def item_page_facts(*, item: Item, viewer) -> ItemPageFacts:
+    pk = OuterRef("pk")
+    row = (
+        Item.objects.filter(pk=item.pk)
+        .values(
+            marked=Exists(HelpfulMark.objects.filter(item=pk, user_id=viewer.pk)),
+            follow_level=Subquery(
+                Follow.objects.filter(item=pk, user_id=viewer.pk).values("level")[:1]
+            ),
+            related_ids=Subquery(
+                ItemSimilarity.objects.filter(item=pk).values("related_ids")[:1],
+                output_field=ArrayField(IntegerField()),
+            ),
+            has_files=Exists(Attachment.objects.filter(item=pk)),
+            has_adoptions=Exists(Adoption.objects.filter(item=pk)),
+            has_shares=Exists(Item.objects.filter(shared_from=pk)),
+        )
+        .first()
+    ) or {}
+    return ItemPageFacts(
+        marked=bool(row.get("marked")),
+        follow_level=row.get("follow_level") or "",
+        related_ids=row.get("related_ids") or [],
+        has_files=bool(row.get("has_files")),
+        has_adoptions=bool(row.get("has_adoptions")),
+        has_shares=bool(row.get("has_shares")),
+    )
 
 
 def has_marked_helpful(*, item: Item, user) -> bool:

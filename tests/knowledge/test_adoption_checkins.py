@@ -18,7 +18,10 @@ from tests.members.factories import UserFactory
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CHECKIN_PAGE_QUERIES = 8
-ITEM_PAGE_QUERIES = 12
+# Session, member, item, membership, the page's facts (one query: the viewer's
+# mark and follow, related ids, whether files, adoptions or shares exist),
+# replies, adoptions, unread notifications.
+ITEM_PAGE_QUERIES = 8
 
 
 @pytest.fixture

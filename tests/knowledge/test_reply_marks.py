@@ -585,9 +585,10 @@ def test_question_page_query_count_is_pinned(
         assert len(response.context["replies"]) == size
 
 
-# As before this feature: the page's own 10, the viewer's follow of the item
-# and the related items' ids (their rows are not read: none are related).
-QUESTION_PAGE_QUERIES = 12
+# Session, member, item, membership, the page's facts (one query: the
+# viewer's mark and follow, related ids, whether files, adoptions or shares
+# exist), replies, unread notifications.
+QUESTION_PAGE_QUERIES = 7
 
 
 # --- Who knows most and mentor suggestions --------------------------------------
