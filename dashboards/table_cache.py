@@ -9,12 +9,22 @@ the first view after a run counts afresh, so a run shows at once. The
 rollup jobs count the organisation's standard periods ahead of the next
 view (organisation_tables_warm).
 
-Only tables that depend on nothing but the scope and the period are cached:
-the spread and mentoring tables, which filter or link by who is looking,
-are always counted for the viewer. The key still names the audience (staff
-or steward) besides the scope, so one kind of viewer's page is never served
-to another, and a community's figures are only ever read under that
-community's scope, which its permission check guards.
+Only tables that depend on nothing but the scope and the period are cached
+for a steward: the spread and mentoring tables, which filter or link by who
+is looking, are counted for each steward at every view. Staff see every
+community and may open every pair, so for staff those tables depend on
+nothing else either and are cached too (like join requests, pockets and the
+activity balance, they are then as of the rollups' last run, a few minutes
+at most). The key names the audience (staff or steward) besides the scope,
+so one kind of viewer's page is never served to another, and a community's
+figures are only ever read under that community's scope, which its
+permission check guards.
+
+For staff the whole rendered body of the page (period form, tables and
+notes: everything below the page's own heading) is cached as well
+(page_body), so a repeat view is one cache read and no table is touched.
+Its key adds the snapshot the page shows and the whole query string (the
+period form, each table's page and the links built from them).
 
 A table read from a list keeps every row (the weekly chart reads them all);
 one read from a queryset (or another lazy sequence) keeps the page shown
@@ -22,7 +32,8 @@ and the count, so a cached
 page costs no more than the page itself. CSV downloads are always counted.
 """
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.core.cache import cache
@@ -67,7 +78,7 @@ def page_tables(report, query: QueryDict, *, version) -> dict[str, Table]:
         keys = {
             name: _key(report, table, query, version)
             for name, table in tables.items()
-            if name not in VIEWER_TABLES and table.as_of is None
+            if _cacheable(report, name, table)
         }
     found = cache.get_many(list(keys.values())) if keys else {}
     fresh = {}
@@ -83,11 +94,39 @@ def page_tables(report, query: QueryDict, *, version) -> dict[str, Table]:
     return tables
 
 
+def page_body(report, query: QueryDict, *, version, render: Callable[[], str]) -> str:
+    """The page's rendered body for staff, from the cache when the rollups
+    and the snapshot shown have not changed since it was rendered; `render()`
+    otherwise (and always for a steward, whose spread and mentoring tables
+    are their own)."""
+    if version is None or not _is_staff(report.viewer):
+        return render()
+    key = _body_key(report, query, version)
+    body = cache.get(key)
+    if body is None:
+        body = str(render())
+        cache.set(key, body, TIMEOUT)
+    return body
+
+
+def _is_staff(viewer) -> bool:
+    return bool(getattr(viewer, "is_staff", False))
+
+
+def _cacheable(report, name: str, table: Table) -> bool:
+    if table.as_of is not None:  # read from the snapshot
+        return False
+    return name not in VIEWER_TABLES or _is_staff(report.viewer)
+
+
 class _Staff:
     """The audience the organisation's tables are counted for ahead of a
-    view (no viewer-dependent table is counted for it)."""
+    view: staff, who see every community and may open every pair."""
 
     is_staff = True
+    is_authenticated = True
+    is_active = True
+    pk = None
 
 
 def organisation_tables_warm(*, now=None) -> int:
@@ -114,10 +153,8 @@ def organisation_tables_warm(*, now=None) -> int:
             )
             query = QueryDict(f"period={days}")
             for name in report.table_names:
-                if name in VIEWER_TABLES:
-                    continue
                 table = report.table(name)
-                if table.as_of is not None:
+                if not _cacheable(report, name, table):
                     continue
                 table.paginate(query)
                 stored[_key(report, table, query, state.version)] = _stored(table)
@@ -126,31 +163,44 @@ def organisation_tables_warm(*, now=None) -> int:
 
 
 def _key(report, table: Table, query: QueryDict, version) -> str:
+    page = query.get(table.page_param, "")
+    if not (page.isdigit() and len(page) <= _PAGE_DIGITS):
+        page = ""
+    return ":".join([*_key_parts(report, version), table.name, page])
+
+
+def _body_key(report, query: QueryDict, version) -> str:
+    snapshot = report.snapshot
+    shown = (
+        f"snapshot-{snapshot.pk}-{snapshot.built_at:%Y%m%d%H%M%S%f}"
+        if snapshot is not None
+        else "live"
+    )
+    # Every parameter, in a stable order: the body's links repeat them all.
+    asked = sorted((k, v) for k in query for v in query.getlist(k))
+    digest = hashlib.sha256(repr(asked).encode()).hexdigest()[:32]
+    return ":".join([*_key_parts(report, version), "body", shown, digest])
+
+
+def _key_parts(report, version) -> list[str]:
     scope = report.scope
     where = (
         "organisation"
         if scope.is_organisation
         else "communities-" + "-".join(map(str, sorted(scope.community_ids)))
     )
-    audience = "staff" if report.viewer.is_staff else "steward"
+    audience = "staff" if _is_staff(report.viewer) else "steward"
     first, last = period_days(report.period)
-    page = query.get(table.page_param, "")
-    if not (page.isdigit() and len(page) <= _PAGE_DIGITS):
-        page = ""
-    return ":".join(
-        [
-            "dashboards",
-            str(version),
-            where,
-            audience,
-            report.period.key,
-            f"{first:%Y%m%d}-{last:%Y%m%d}",
-            translation.get_language() or "",
-            timezone.get_current_timezone_name(),
-            table.name,
-            page,
-        ]
-    )
+    return [
+        "dashboards",
+        str(version),
+        where,
+        audience,
+        report.period.key,
+        f"{first:%Y%m%d}-{last:%Y%m%d}",
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+    ]
 
 
 def _stored(table: Table) -> dict:
@@ -160,12 +210,20 @@ def _stored(table: Table) -> dict:
     else:
         rows = [encode_cells(cells) for cells in table.rows]
         start = page.start_index() - 1 if page.paginator.count else 0
-    return {"count": page.paginator.count, "start": start, "rows": rows}
+    return {
+        "count": page.paginator.count,
+        "start": start,
+        "rows": rows,
+        # The matrix's columns are its places, counted with its rows.
+        "columns": [str(column) for column in table.columns],
+    }
 
 
 def _restore(table: Table, stored: dict) -> None:
     table.source = RowWindow(stored["count"], stored["start"], stored["rows"])
     table.row = decode_cells
+    if "columns" in stored:  # not in what an older release stored
+        table.columns = stored["columns"]
 
 
 class RowWindow(Sequence):
