@@ -62,6 +62,14 @@ VIEWER_TABLES = frozenset(
         "mentoring_brokers",
     }
 )
+# Tables whose figures do not depend on the period (single-expert risk,
+# pockets and stick rates count adoptions and answers at any time; join
+# requests, quiet pairs and the activity balance are as of now): one entry
+# serves every period, so the first view of a custom period reads what the
+# standard periods counted.
+PERIOD_FREE_TABLES = frozenset(
+    {"balance", "experts", "join_waiting", "mentoring_quiet", "pockets", "stick"}
+)
 # Until the next rollup run changes the version; this only bounds what an
 # idle cache keeps.
 TIMEOUT = 24 * 60 * 60
@@ -166,7 +174,10 @@ def _key(report, table: Table, query: QueryDict, version) -> str:
     page = query.get(table.page_param, "")
     if not (page.isdigit() and len(page) <= _PAGE_DIGITS):
         page = ""
-    return ":".join([*_key_parts(report, version), table.name, page])
+    return ":".join(
+        [*_key_parts(report, version, any_period=table.name in PERIOD_FREE_TABLES)]
+        + [table.name, page]
+    )
 
 
 def _body_key(report, query: QueryDict, version) -> str:
@@ -182,7 +193,7 @@ def _body_key(report, query: QueryDict, version) -> str:
     return ":".join([*_key_parts(report, version), "body", shown, digest])
 
 
-def _key_parts(report, version) -> list[str]:
+def _key_parts(report, version, *, any_period: bool = False) -> list[str]:
     scope = report.scope
     where = (
         "organisation"
@@ -190,14 +201,17 @@ def _key_parts(report, version) -> list[str]:
         else "communities-" + "-".join(map(str, sorted(scope.community_ids)))
     )
     audience = "staff" if _is_staff(report.viewer) else "steward"
-    first, last = period_days(report.period)
+    if any_period:
+        period = ["any", "any"]
+    else:
+        first, last = period_days(report.period)
+        period = [report.period.key, f"{first:%Y%m%d}-{last:%Y%m%d}"]
     return [
         "dashboards",
         str(version),
         where,
         audience,
-        report.period.key,
-        f"{first:%Y%m%d}-{last:%Y%m%d}",
+        *period,
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
     ]
