@@ -11,7 +11,8 @@ view (organisation_tables_warm).
 
 Only tables that depend on nothing but the scope and the period are cached
 for a steward: the spread and mentoring tables, which filter or link by who
-is looking, are counted for each steward at every view. Staff see every
+is looking, are counted for each steward, and kept only in that steward's
+own cached body (below). Staff see every
 community and may open every pair, so for staff those tables depend on
 nothing else either and are cached too (like join requests, pockets and the
 activity balance, they are then as of the rollups' last run, a few minutes
@@ -20,11 +21,14 @@ so one kind of viewer's page is never served to another, and a community's
 figures are only ever read under that community's scope, which its
 permission check guards.
 
-For staff the whole rendered body of the page (period form, tables and
-notes: everything below the page's own heading) is cached as well
-(page_body), so a repeat view is one cache read and no table is touched.
-Its key adds the snapshot the page shows and the whole query string (the
-period form, each table's page and the links built from them).
+The whole rendered body of the page (period form, tables and notes:
+everything below the page's own heading) is cached as well (page_body), so
+a repeat view is one cache read and no table is touched. Its key adds the
+snapshot the page shows and the whole query string (the period form, each
+table's page and the links built from them), and for a steward the viewer
+and the communities hidden from them (one query), so a steward's body,
+which holds their own spread and mentoring tables, is never read by
+another viewer, nor by them after a permission change.
 
 A table read from a list keeps every row (the weekly chart reads them all);
 one read from a queryset (or another lazy sequence) keeps the page shown
@@ -40,6 +44,8 @@ from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone, translation
 
+from communities.access import visible_communities_q
+from communities.models import Community
 from dashboards.models import cells as decode_cells
 from dashboards.models import encode_cells
 from dashboards.periods import PRESET_DAYS, preset_period
@@ -107,18 +113,31 @@ def page_tables(report, query: QueryDict, *, version) -> dict[str, Table]:
 
 
 def page_body(report, query: QueryDict, *, version, render: Callable[[], str]) -> str:
-    """The page's rendered body for staff, from the cache when the rollups
-    and the snapshot shown have not changed since it was rendered; `render()`
-    otherwise (and always for a steward, whose spread and mentoring tables
-    are their own)."""
-    if version is None or not _is_staff(report.viewer):
+    """The page's rendered body, from the cache when the rollups and the
+    snapshot shown have not changed since it was rendered, `render()`
+    otherwise. Staff's body is shared by all staff; a steward's is their
+    own (pair links) and keyed by the communities hidden from them (spread
+    labels, stick rates), so a permission change shows at once."""
+    if version is None:
         return render()
-    key = _body_key(report, query, version)
+    key = _body_key(report, query, version) + ":" + _viewer_key(report.viewer)
     body = cache.get(key)
     if body is None:
         body = str(render())
         cache.set(key, body, BODY_TIMEOUT)
     return body
+
+
+def _viewer_key(viewer) -> str:
+    if _is_staff(viewer):
+        return "all"
+    hidden = list(
+        Community.objects.exclude(visible_communities_q(viewer))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    digest = hashlib.sha256(repr(hidden).encode()).hexdigest()[:32]
+    return f"viewer-{viewer.pk}-hidden-{digest}"
 
 
 def _is_staff(viewer) -> bool:
