@@ -52,8 +52,9 @@ def community(request, slug):
 
 def _respond(request, form, report, page, extra=None):
     """`page` names the page's template and that of its body
-    ("dashboards/index": index.html around _index_body.html); staff's body
-    comes from the cache while the rollups and snapshot are unchanged."""
+    ("dashboards/index": index.html around _index_body.html). The body comes
+    from the cache while the rollups and the snapshot are unchanged (one for
+    all staff, a steward's own: dashboards.table_cache.page_body)."""
     if request.GET.get("format") == "csv":
         name = request.GET.get("table", "")
         try:
