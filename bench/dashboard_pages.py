@@ -11,7 +11,10 @@ client in this process (template rendering included, no network): the staff
 365 days, and the dashboard of the largest community as its steward. Each
 page is requested `--rounds` times in a row; the first request of a round
 after the cache is emptied ("cold") counts everything, the next ones
-("repeat") may read cached figures. `--no-clear` keeps the cache. It only
+("repeat") may read cached figures. `--no-clear` keeps the cache;
+`--warm` counts what the rollup jobs count into the emptied cache before the
+first request (organisation_tables_warm: the staff dashboard's standard
+periods, whose period-free tables a custom period then reads). It only
 uses URLs and the test client, so the same file times another checkout's
 code: `cd /work/main && PYTHONPATH=/work/main .venv/bin/python
 /work/wt/<name>/bench/dashboard_pages.py`. BENCH_SLOW_QUERIES=1 lists each
@@ -33,6 +36,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", default="")
     parser.add_argument("--no-clear", action="store_true")
+    parser.add_argument("--warm", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
@@ -102,6 +106,10 @@ def main():
         client.force_login(user)
         if not args.no_clear:
             cache.clear()
+            if args.warm:
+                from dashboards.table_cache import organisation_tables_warm
+
+                organisation_tables_warm()
         times, counts, cpu, sql = [], [], [], []
         for n in range(args.rounds):
             with CaptureQueriesContext(connection) as queries:

@@ -1,6 +1,8 @@
 """How ideas spread: flows between communities, who learns from whom, pockets
 of innovation."""
 
+from collections.abc import Callable, Sequence
+
 from django.utils.translation import gettext as _
 
 from dashboards import spread as figures
@@ -25,8 +27,30 @@ def flows(report) -> Table:
     )
 
 
+class _Columns(Sequence):
+    """Column names counted on first use: the matrix's columns are its
+    places, which a table read from the cache (dashboards.table_cache) has
+    with its rows, without counting the flows."""
+
+    def __init__(self, names: Callable[[], list[str]]):
+        self._names, self._found = names, None
+
+    def _all(self) -> list[str]:
+        if self._found is None:
+            self._found = self._names()
+        return self._found
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 def matrix(report) -> Table:
-    places = report.spread_figures.matrix_places
+    def places():
+        return report.spread_figures.matrix_places
+
     return Table(
         name="matrix",
         title=_("Who learns from whom"),
@@ -35,8 +59,8 @@ def matrix(report) -> Table:
             "community in the column (the %(n)s most connected)."
         )
         % {"n": figures.MATRIX_SIZE},
-        columns=[_("From \\ to")] + [p.name for p in places],
-        source=lambda: list(zip(places, report.spread_figures.matrix, strict=True)),
+        columns=_Columns(lambda: [_("From \\ to")] + [p.name for p in places()]),
+        source=lambda: list(zip(places(), report.spread_figures.matrix, strict=True)),
         row=lambda pair: [Cell(pair[0].name)] + [Cell(n) for n in pair[1]],
         empty=_("Nothing was shared or adopted between communities."),
         page_size=figures.MATRIX_SIZE,
