@@ -54,7 +54,7 @@ def wire(email, **kwargs):
         {"body": "\n\n.starts with a dot\rold mac line\nFrom here\n"},
         {"subject": "Was Ihre Communities in der Woche vom 23. November gelernt haben"},
         {"subject": "Ce que vos communautés ont appris la semaine du 23 novembre"},
-        {"subject": "What your communities learned in the week of 23 November, at length"},
+        {"subject": "What your communities learned in the week of 23 November" * 2},
         {"from_email": "Prâctica Digest <digest@example.com>"},
         {"body": "a line just short enough " + "é" * 480 + "\n"},
     ],
