@@ -581,16 +581,19 @@ def digest_build(
 
 
 def digests_for(
-    *, community_ids, period: str, start, save: bool = True
+    *, community_ids, period: str, start, save: bool = True, defer_content=False
 ) -> dict[int, Digest]:
     """Each community's digest for the period, building any still missing
-    (with save=False, in memory only: for dry runs)."""
-    found = {
-        d.community_id: d
-        for d in Digest.objects.filter(
-            period=period, start=start, community_id__in=community_ids
-        ).select_related("community")
-    }
+    (with save=False, in memory only: for dry runs). With `defer_content`,
+    stored digests come without their content and archive HTML (a batch
+    whose parts are already rendered in this process does not decode them
+    again: compose.digests_with_content loads what is still needed)."""
+    stored = Digest.objects.filter(
+        period=period, start=start, community_id__in=community_ids
+    ).select_related("community")
+    if defer_content:
+        stored = stored.defer("content", "html")
+    found = {d.community_id: d for d in stored}
     missing = set(community_ids) - set(found)
     for community in Community.objects.filter(pk__in=missing):
         if save:

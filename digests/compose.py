@@ -1,10 +1,15 @@
-"""The digest e-mail: one per member per period, HTML and plain text, built
-with notifications' member_message (one-click unsubscribe headers).
+"""The digest e-mail: one per member per period, HTML and plain text, with
+the one-click unsubscribe headers of every member e-mail.
 
-Each community's part is rendered once per batch (and language) and reused
-for every member who gets it. What differs between readers is left in that
-rendering as marked blocks, cut apart once, and settled per reader by a walk
-over the blocks (no template, no query):
+Nothing is rendered by the template engine per member. Each community's
+part (with its heading) is rendered once per process and language and
+reused for every member who gets it, in every batch; the wrapper
+(digest.html/.txt, the notifications folded in) is rendered once per
+process, language and period with slot markers that are filled per reader
+with escaped text; the MIME message is written directly (digests/mime.py).
+What differs between readers inside a part is left in its rendering as
+marked blocks, cut apart once, and settled per reader by a walk over the
+blocks (no template, no query):
 - times are written in the reader's zone, named ("Tue 3 Nov, 10:00 JST");
 - "Reply by e-mail" under each item carries that reader's own signed
   address (notifications/reply_addresses.py), only in communities where the
@@ -23,21 +28,23 @@ import re
 import secrets
 import time
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from digests.models import DigestPeriod
+from digests.mime import DigestEmail
+from digests.models import Digest, DigestPeriod
 from members.timezones import member_zone, zone_of
-from notifications.emails import member_message, site_url
+from notifications.emails import site_url, unsubscribe_headers
 from notifications.reply_addresses import (
     LOCAL_PREFIX,
     reply_domain,
     reply_enabled,
     reply_token,
 )
-from notifications.unsubscribe import DIGESTS
+from notifications.unsubscribe import DIGESTS, unsubscribe_url
 
 MARK = secrets.token_hex(6)
 # [[<mark>:<kind>:<a>:<b>]]...[[<mark>:end]]; no block holds another.
@@ -116,9 +123,10 @@ def _cut(rendered: str) -> list:
 
 
 def digest_section(digest, *, base_url: str) -> dict:
-    """One community's part of the e-mail, HTML and text, the same for every
-    member who gets it (a batch renders it once: `sections`), cut into the
-    plain text and the blocks settled per reader."""
+    """One community's part of the e-mail with its heading, HTML and text,
+    the same for every member who gets it (rendered once per process and
+    language: `_section_for`), cut into the plain text and the blocks
+    settled per reader."""
     content = email_content(digest.content)
     context = {
         "content": content,
@@ -130,8 +138,9 @@ def digest_section(digest, *, base_url: str) -> dict:
     return {
         "content": digest.content,
         "community_id": digest.community_id,
-        "html": _cut(render_to_string("digests/email/_section.html", context)),
-        "text": _cut(render_to_string("digests/email/_section.txt", context)),
+        "html": _cut(render_to_string("digests/email/_part.html", context)),
+        "text": _cut(render_to_string("digests/email/_part.txt", context)),
+        "toc": render_to_string("digests/email/_toc_entry.html", context),
         "experts": {
             q["id"]: {p["id"] for p in q.get("who_could_answer") or []}
             for q in content["open_questions"] + content["still_waiting"]
@@ -139,13 +148,76 @@ def digest_section(digest, *, base_url: str) -> dict:
     }
 
 
+# {key: section} of this process, across batches: a run's 40 batches share
+# each community's rendering. Keyed by the digest's row and build (a digest
+# is only ever changed by a build, which stamps a new built_at: a redacted
+# one is never served from here) and what else enters the rendering.
+_SECTIONS: dict[tuple, dict] = {}
+SECTIONS_KEPT = 2000
+
+
+def _section_for(digest, *, language: str, base_url: str, batch: dict) -> dict:
+    key = (digest.pk, language)
+    if key in batch:
+        return batch[key]
+    shared = None
+    if digest.pk is not None:
+        shared = (
+            digest.pk,
+            digest.built_at,
+            digest.inputs,
+            language,
+            base_url,
+            reply_enabled(),
+        )
+        section = _SECTIONS.get(shared)
+        if section is not None:
+            batch[key] = section
+            return section
+    section = digest_section(digest, base_url=base_url)
+    if shared is not None:
+        if len(_SECTIONS) >= SECTIONS_KEPT:
+            _SECTIONS.clear()
+        _SECTIONS[shared] = section
+    batch[key] = section
+    return section
+
+
+def digests_with_content(digests) -> None:
+    """Load, in one query, the content of those of `digests` (fetched
+    without it) whose part this process has not rendered yet."""
+    rendered = {(key[0], key[1], key[2]) for key in _SECTIONS}
+    needed = {
+        d.pk: d
+        for d in digests
+        if "content" in d.get_deferred_fields()
+        and (d.pk, d.built_at, d.inputs) not in rendered
+    }
+    if not needed:
+        return
+    for pk, content in Digest.objects.filter(pk__in=needed).values_list(
+        "pk", "content"
+    ):
+        needed[pk].content = content
+
+
+def sections_forget() -> None:
+    """Drop this process's rendered parts (tests; a deploy restarts it)."""
+    _SECTIONS.clear()
+    _FRAMES.clear()
+
+
 class Reader:
     """What settles the blocks for one member: their addresses (signed once
     per item) and their zone's times (formatted once per moment)."""
 
-    def __init__(self, *, member_id: int, zone, issued_at=None, times=None):
+    def __init__(
+        self, *, member_id: int, zone, issued_at=None, times=None, language=None
+    ):
         self.member_id = member_id
         self.zone = zone
+        # Times are written in the language active when they are settled.
+        self.language = language
         self.issued = int(time.time() if issued_at is None else issued_at)
         self.addresses = {}
         self.domain = reply_domain()
@@ -163,7 +235,7 @@ class Reader:
         return self.addresses[item_id]
 
     def time(self, epoch: int) -> str:
-        key = (self.zone.key, translation.get_language(), epoch)
+        key = (self.zone.key, self.language or translation.get_language(), epoch)
         if key not in self.times:
             moment = dt.datetime.fromtimestamp(epoch, tz=self.zone)
             self.times[key] = date_format(moment, TIME_FORMAT)
@@ -206,6 +278,82 @@ def personalise(section: dict, *, reader: Reader, may_reply: bool):
     )
 
 
+# {(template, language, variant): chunks} of this process: the templates
+# around the communities' parts, rendered once with [[mark:slot:name]]
+# markers (see _frame) and filled per reader by string joins.
+_FRAMES: dict[tuple, list] = {}
+SLOT = re.compile(r"\[\[" + MARK + r":slot:(\w+)\]\]")
+
+
+class _Slots(dict):
+    """Template context value: slots.<name> renders the marker of <name>."""
+
+    def __missing__(self, name):
+        return f"[[{MARK}:slot:{name}]]"
+
+
+def _frame(template: str, **context) -> list:
+    """`template` rendered in the current language with each slots.<name> as
+    a marker: [text, name, text, name, ..., text]. Once per process."""
+    key = (template, translation.get_language(), tuple(sorted(context.items())))
+    if key not in _FRAMES:
+        rendered = render_to_string(template, {**context, "slots": _Slots()})
+        _FRAMES[key] = SLOT.split(rendered)
+    return _FRAMES[key]
+
+
+def _fill(chunks: list, values: dict) -> str:
+    """A frame's text with each slot's value (already escaped for it)."""
+    out = chunks[:]
+    for i in range(1, len(out), 2):
+        out[i] = values.get(out[i], "")
+    return "".join(out)
+
+
+def _note_time(moment, zone) -> str:
+    """As {{ created_at|date:"SHORT_DATETIME_FORMAT" }} {{ created_at|date:"T" }}
+    in the reader's zone and language."""
+    local = moment.astimezone(zone)
+    return f"{date_format(local, 'SHORT_DATETIME_FORMAT')} {date_format(local, 'T')}"
+
+
+def _notifications(notifications, more: int, *, base: str, zone):
+    """(html, text) of the notifications folded into the e-mail."""
+    if not notifications:
+        return "", ""
+    html_notes, text_notes = [], []
+    for note in notifications:
+        url = note.url or ""
+        if url.startswith("/"):
+            url = base + url
+        values = {"message": note.message, "time": _note_time(note.created_at, zone)}
+        link = bool(url)
+        text_notes.append(
+            _fill(_frame("digests/email/_note.txt", link=link), {**values, "url": url})
+        )
+        escaped = {name: html_lib.escape(value) for name, value in values.items()}
+        escaped["url"] = html_lib.escape(url)
+        html_notes.append(_fill(_frame("digests/email/_note.html", link=link), escaped))
+    more_html = more_text = ""
+    if more:
+        more_html = _fill(
+            _frame("digests/email/_more_notifications.html", more=more), {}
+        )
+        more_text = _fill(
+            _frame("digests/email/_more_notifications.txt", more=more), {}
+        )
+    return (
+        _fill(
+            _frame("digests/email/_notifications.html"),
+            {"notes": "".join(html_notes), "more": more_html},
+        ),
+        _fill(
+            _frame("digests/email/_notifications.txt"),
+            {"notes": "".join(text_notes), "more": more_text},
+        ),
+    )
+
+
 def digest_message(
     *,
     member,
@@ -220,40 +368,68 @@ def digest_message(
     """One e-mail covering all of `digests` (already limited to communities
     the member may read) and the notifications folded into it. `sections`
     ({(digest pk, language): section}, and "times") keeps each community's
-    part rendered once per batch. Items of `reply_communities` (where the
-    member is an active member) carry their reply-by-e-mail address."""
+    part at hand for the batch (it is rendered once per process). Items of
+    `reply_communities` (where the member is an active member) carry their
+    reply-by-e-mail address. No template is rendered per member: the
+    wrapper (digest.html/.txt) is rendered once per process, language and
+    period with markers, and filled in here."""
     base = site_url()
     if sections is None:
         sections = {}
-    reader = Reader(
-        member_id=member.pk,
-        zone=zone_of(member),
-        times=sections.setdefault("times", {}),
-    )
-    parts = []
-    # In the member's language (and zone) as member_message renders the rest.
+    zone = zone_of(member)
+    html_parts, text_parts, toc = [], [], []
+    # In the member's language and zone.
     with member_zone(member):
         language = translation.get_language()
+        reader = Reader(
+            member_id=member.pk,
+            zone=zone,
+            times=sections.setdefault("times", {}),
+            language=language,
+        )
         for d in digests:
-            key = (d.pk, language)
-            if key not in sections:
-                sections[key] = digest_section(d, base_url=base)
-            section = sections[key]
+            section = _section_for(d, language=language, base_url=base, batch=sections)
             html, text = personalise(
                 section, reader=reader, may_reply=d.community_id in reply_communities
             )
-            parts.append({"content": section["content"], "html": html, "text": text})
-        subject = digest_subject(period, start)
-    return member_message(
-        member=member,
+            html_parts.append(html)
+            text_parts.append(text)
+            toc.append(section["toc"])
+        subject_key = ("subject", language, period, start)
+        if subject_key not in sections:
+            sections[subject_key] = digest_subject(period, start)
+        subject = sections[subject_key]
+        notes_html, notes_text = _notifications(
+            notifications, more_notifications, base=base, zone=zone
+        )
+        unsubscribe = unsubscribe_url(member, DIGESTS)
+        name = member.display_name
+        html_values = {
+            "name": html_lib.escape(name),
+            "unsubscribe": html_lib.escape(unsubscribe),
+            "notifications": notes_html,
+            "sections": "".join(html_parts),
+            "toc": (
+                _fill(_frame("digests/email/_toc.html"), {"entries": " · ".join(toc)})
+                if len(toc) > 1
+                else ""
+            ),
+        }
+        text_values = {
+            "name": name,
+            "unsubscribe": unsubscribe,
+            "notifications": notes_text,
+            "sections": "".join(text_parts),
+        }
+        frame = {"period": period, "site_url": base}
+        html = _fill(_frame("digests/email/digest.html", **frame), html_values)
+        text = _fill(_frame("digests/email/digest.txt", **frame), text_values)
+    message = DigestEmail(
         subject=subject,
-        template="digests/email/digest",
-        context={
-            "period": period,
-            "sections": parts,
-            "notifications": notifications,
-            "more_notifications": more_notifications,
-            "start": start,
-        },
-        scope=DIGESTS,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[member.email],
+        headers=unsubscribe_headers(unsubscribe),
     )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -21,6 +21,7 @@ For each member in a batch:
    delivery, so a mail system can spot a repeat.
 """
 
+import json
 import logging
 import socket
 import uuid
@@ -36,7 +37,7 @@ from django.utils import timezone
 
 from communities.models import Membership
 from digests.build import digests_for
-from digests.compose import digest_message
+from digests.compose import digest_message, digests_with_content
 from digests.models import DigestDelivery
 from digests.periods import period_end
 from knowledge.selectors.follows import digest_follow_choices, digest_followers_q
@@ -157,8 +158,13 @@ def plan_batch(
             communities_of.pop(pk, None)
     all_communities = {c for ids in communities_of.values() for c in ids}
     digests = digests_for(
-        community_ids=all_communities, period=period, start=start, save=save
+        community_ids=all_communities,
+        period=period,
+        start=start,
+        save=save,
+        defer_content=True,
     )
+    digests_with_content([d for d in digests.values() if d.has_news])
 
     folded = notifications_to_fold(members=members.values(), before=end)
 
@@ -247,6 +253,32 @@ def _fail(deliveries, error) -> None:
         pk__in=[d.pk for d in deliveries],
         claim_token__in={d.claim_token for d in deliveries},
     ).update(status=DigestDelivery.Status.FAILED, last_error=str(error)[:2000])
+
+
+def _mark_sent(delivery, *, last_error, digest_ids, notification_count) -> None:
+    """The record is sent: committed at once, one UPDATE by primary key per
+    e-mail (written here once: the ORM compiled the same statement for every
+    member, 0.3 ms each)."""
+    fields = {f.name: f.column for f in DigestDelivery._meta.concrete_fields}
+    quote = db_connection.ops.quote_name
+    columns = ("status", "sent_at", "last_error", "digest_ids", "notification_count")
+    assignments = ", ".join(
+        f"{quote(fields[name])} = %s" + ("::jsonb" if name == "digest_ids" else "")
+        for name in columns
+    )
+    table = quote(DigestDelivery._meta.db_table)
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} WHERE {quote(fields['id'])} = %s",  # noqa: S608
+            [
+                DigestDelivery.Status.SENT,
+                timezone.now(),
+                last_error,
+                json.dumps(digest_ids),
+                notification_count,
+                delivery.pk,
+            ],
+        )
 
 
 def message_id(delivery: DigestDelivery) -> str:
@@ -344,9 +376,8 @@ def _send_planned(*, period, start, plans, result) -> None:
             continue
         else:
             last_error = ""
-        DigestDelivery.objects.filter(pk=delivery.pk).update(
-            status=DigestDelivery.Status.SENT,
-            sent_at=timezone.now(),
+        _mark_sent(
+            delivery,
             last_error=last_error[:2000],
             digest_ids=[d.pk for d in plan.digests],
             notification_count=len(notes),

@@ -58,6 +58,16 @@ def stable_message_id(kind: str, key) -> str:
     return f"<{kind}-{key}@{domain}>"
 
 
+def unsubscribe_headers(unsubscribe: str) -> dict:
+    """The headers of every e-mail to a member: one-click unsubscribe
+    (RFC 8058) and "not a person writing" (RFC 3834)."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+
+
 def member_message(
     *, member, subject, template, context, scope
 ) -> EmailMultiAlternatives:
@@ -79,11 +89,7 @@ def member_message(
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[member.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
+        headers=unsubscribe_headers(unsubscribe),
     )
     message.attach_alternative(html, "text/html")
     return message
