@@ -2,6 +2,7 @@
 (registered with members.sections, page "home", from KnowledgeConfig.ready())."""
 
 from knowledge import selectors
+from knowledge.item_rows import item_rows
 
 
 def panel(request):
@@ -14,5 +15,7 @@ def panel(request):
         "template": "knowledge/_home_panel.html",
         "questions": questions,
         "latest": latest,
+        "question_rows": item_rows(questions, show_community=True),
+        "latest_rows": item_rows(latest, show_community=True),
         "has_expertise": bool(questions) or user.expertise.exists(),
     }

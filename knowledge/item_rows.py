@@ -1,5 +1,6 @@
 """The rows of a list of items (templates/knowledge/_item_row.html) on the
-search results and tag pages, read from the cache by what they show
+search results and tag pages, a community's feed and the home page's
+knowledge panel, read from the cache by what they show
 (members.fragment_cache).
 
 A row shows nothing about who is looking but their language and time zone,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.access import can_moderate, can_view_content
 from knowledge import selectors
+from knowledge.item_rows import item_rows
 from knowledge.models import ItemKind
 from knowledge.permissions import can_post, membership_or_outsider
 from members.pagination import Position
@@ -43,6 +44,7 @@ def community_feed_panel(request, community, membership):
         "community": community,
         "page": page,
         "items": page.object_list,
+        "rows": item_rows(page.object_list),
         "tab": tab,
         "tabs": [(key, TAB_LABELS[key]) for key in tabs],
         "can_post": can_post(user, community, membership),

@@ -1,6 +1,7 @@
-"""Item rows of the search results and tag pages, cached by what they show
-(knowledge.item_rows): the same HTML as the row template, and a change to
-anything a row shows reaches the next view at once."""
+"""Item rows of the search results, tag pages, community feeds and the home
+page's knowledge panel, cached by what they show (knowledge.item_rows): the
+same HTML as the row template, and a change to anything a row shows reaches
+the next view at once."""
 
 import zoneinfo
 
@@ -166,3 +167,29 @@ def test_a_private_row_is_never_served_to_an_outsider(
         client.get(reverse("knowledge:search"), {"q": "renewal"}),
     ):
         assert secret.title not in response.content.decode()
+
+
+def test_the_feed_and_home_show_a_reply_an_edit_and_a_hide_at_once(
+    client, member, steward, community, story
+):
+    """The community feed and home's "latest in your communities" read their
+    rows from the same cache: each change reaches the next view."""
+    client = login(client, member)
+    feed = reverse("knowledge:feed", kwargs={"slug": community.slug})
+    for url in (feed, reverse("home")):
+        assert "0 replies" in client.get(url).content.decode()
+    services.reply_create(item=story, author=steward, body="Nice")
+    services.item_update(
+        item=Item.objects.get(pk=story.pk),
+        acting_user=member,
+        kind=story.kind,
+        title="How we rebuilt the night handover",
+        body=story.body,
+        tags=["shift-handover", "lean"],
+    )
+    for url in (feed, reverse("home")):
+        html = client.get(url).content.decode()
+        assert "1 reply" in html and "How we rebuilt" in html
+    services.item_hide(item=Item.objects.get(pk=story.pk), acting_user=steward)
+    for url in (feed, reverse("home")):
+        assert "How we rebuilt" not in client.get(url).content.decode()
