@@ -85,3 +85,26 @@ def cached(
         value = compute()
         cache.set(full_key, value, timeout)
     return value
+
+
+def cached_many(
+    depends_on: dict[str, str],
+    compute_missing: Callable[[list[str]], dict],
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+) -> dict:
+    """`cached` for several keys at once, each depending on one version
+    (`depends_on`: key -> version name): two cache reads, and one call of
+    `compute_missing(keys)` for the keys that missed, which must return a
+    value (not None) for each of them."""
+    keys = list(depends_on)
+    tokens = versions(depends_on[key] for key in keys)
+    full_keys = {key: f"{key}@{token}" for key, token in zip(keys, tokens, strict=True)}
+    found = cache.get_many(list(full_keys.values()))
+    values = {key: found[full] for key, full in full_keys.items() if full in found}
+    missing = [key for key in keys if key not in values]
+    if missing:
+        computed = compute_missing(missing)
+        cache.set_many({full_keys[key]: computed[key] for key in missing}, timeout)
+        values.update(computed)
+    return values

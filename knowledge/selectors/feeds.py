@@ -7,8 +7,10 @@ from communities.access import active_community_ids
 from communities.models import Community
 from knowledge.models import Item, ItemKind, ItemTag
 from knowledge.permissions import ADOPTABLE_KINDS
+from knowledge.selectors.tags import tag_versions
 from knowledge.selectors.visibility import LIST_RELATED
 from members.pagination import KeysetPage, Position, keyset_page
+from members.versioned_cache import cached_many
 
 FEED_TABS = ("new", "helpful", "open")
 MOST_HELPFUL_TOP = 10
@@ -82,27 +84,32 @@ def questions_you_could_answer(*, user, limit: int = 5) -> list[Item]:
     expertise, newest first, among the latest ANSWERABLE_RECENT_PER_TAG items
     of each of those tags.
 
-    Each tag's window is a bounded walk down its (tag, item_created_at)
-    index, then the items are read by id and filtered: one query whose cost
-    follows the number of tags, not the organisation. Asked as a join of the
-    tag links with every open question of the member's communities,
-    PostgreSQL hashed all of them (12,000 rows, 80-150 ms for a member of the
-    largest community at full scale)."""
-    tag_ids = list(user.expertise.values_list("id", flat=True))
-    if not tag_ids:
+    Each tag's open questions among its latest items (`_open_questions_of`)
+    are the same for every reader, so they are cached under the tag's
+    version, which every change to an item of the tag bumps (create, share,
+    edit, hide, restore, accept: knowledge.services.tag_pages_changed). Who
+    may see what is decided here on every view: the one query reads those
+    ids again and keeps the open questions of the member's active,
+    unarchived communities, so a join, a leave, an archive or a hide shows at
+    once. Asked as a join of the tag links with every open question of the
+    member's communities, PostgreSQL hashed all of them (12,000 rows,
+    80-150 ms for a member of the largest community at full scale)."""
+    tags = dict(user.expertise.values_list("id", "name"))
+    if not tags:
         return []
-    windows = [
-        ItemTag.objects.filter(tag_id=tag_id)
-        .order_by("-item_created_at", "-content_object_id")
-        .values("content_object_id")[:ANSWERABLE_RECENT_PER_TAG]
-        for tag_id in tag_ids
-    ]
-    recent = (
-        windows[0].union(*windows[1:], all=True) if len(windows) > 1 else windows[0]
+    per_tag = cached_many(
+        {
+            f"open-questions-of-tag:{tag_id}": tag_versions([name])[0]
+            for tag_id, name in tags.items()
+        },
+        _open_questions_of,
     )
+    candidates = {pk for ids in per_tag.values() for pk in ids}
+    if not candidates:
+        return []
     return list(
         Item.objects.filter(
-            pk__in=recent,
+            pk__in=candidates,
             community_id__in=active_community_ids(user),
             community__archived_at__isnull=True,
             kind=ItemKind.QUESTION,
@@ -113,6 +120,31 @@ def questions_you_could_answer(*, user, limit: int = 5) -> list[Item]:
         .select_related(*LIST_RELATED)
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def _open_questions_of(keys: list[str]) -> dict[str, list[int]]:
+    """For each key "open-questions-of-tag:<id>", the ids of the open,
+    visible questions among that tag's latest items: a bounded walk down each
+    tag's (tag, item_created_at) index, all tags in one query."""
+    tag_ids = {int(key.rsplit(":", 1)[1]): key for key in keys}
+    windows = [
+        ItemTag.objects.filter(tag_id=tag_id)
+        .order_by("-item_created_at", "-content_object_id")
+        .values("pk")[:ANSWERABLE_RECENT_PER_TAG]
+        for tag_id in tag_ids
+    ]
+    recent = (
+        windows[0].union(*windows[1:], all=True) if len(windows) > 1 else windows[0]
+    )
+    found = {key: [] for key in keys}
+    for tag_id, item_id in ItemTag.objects.filter(
+        pk__in=recent,
+        content_object__kind=ItemKind.QUESTION,
+        content_object__accepted_reply__isnull=True,
+        content_object__hidden_at__isnull=True,
+    ).values_list("tag_id", "content_object_id"):
+        found[tag_ids[tag_id]].append(item_id)
+    return found
 
 
 def latest_in_my_communities(*, user, limit: int = 8) -> list[Item]:

@@ -486,3 +486,54 @@ def test_questions_tagged_with_two_skills_count_once(community, make_item):
     assert titles == [f"Question {n}" for n in (5, 4, 3, 2, 1)]
     assert len({item.pk for item in questions}) == 5
     assert asked[0].pk not in {item.pk for item in questions}
+
+
+def test_questions_you_could_answer_follow_every_change_at_once(
+    member, steward, community, private, make_item
+):
+    """Each tag's open questions are cached for every reader under the
+    tag's version; what a member may see is decided on every view."""
+    expert = UserFactory(expertise=["lean"])
+    MembershipFactory(user=expert, community=community)
+
+    def titles():
+        return [item.title for item in home_panel(_request(expert))["questions"]]
+
+    first = make_item(
+        author=member,
+        community=community,
+        kind=ItemKind.QUESTION,
+        title="First",
+        tags=["lean"],
+    )
+    make_item(
+        author=member,
+        community=private,
+        kind=ItemKind.QUESTION,
+        title="Secret",
+        tags=["lean"],
+    )
+    # The member of both fills the tag's cache; the expert still never sees
+    # the private community's question.
+    insider = UserFactory(expertise=["lean"])
+    MembershipFactory(user=insider, community=private)
+    assert "Secret" in [i.title for i in home_panel(_request(insider))["questions"]]
+    assert titles() == ["First"]
+    second = make_item(
+        author=member,
+        community=community,
+        kind=ItemKind.QUESTION,
+        title="Second",
+        tags=["lean"],
+    )
+    assert titles() == ["Second", "First"]
+    reply = services.reply_create(item=second, author=steward, body="Like this")
+    services.answer_accept(item=second, reply=reply, acting_user=member)
+    assert titles() == ["First"]
+    services.item_hide(item=first, acting_user=steward)
+    assert titles() == []
+    # Joining shows the private community's question at once, leaving hides it.
+    MembershipFactory(user=expert, community=private)
+    assert titles() == ["Secret"]
+    community_leave(acting_user=expert, community=private)
+    assert titles() == []
