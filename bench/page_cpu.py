@@ -1,0 +1,101 @@
+"""Every page of `bench.run`, in this process: CPU, wall and queries per view.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/practica_bench \\
+        REDIS_URL=redis://127.0.0.1:6379/6 \\
+        .venv/bin/python -m bench.page_cpu [--only home,search] [--views 40] \\
+        [--profile home]
+
+The same subjects as `bench.run` (the largest open community, one of its
+members, its busiest item, the most common tag, a rare title word) and the
+floor view, requested through Django's test client with the Redis cache:
+no network, no gunicorn, so on a machine busy with other work the CPU time
+of this process still says what a page costs (the wall time is then mostly
+waiting for a core). Each page gets `--warm` views first, then `--views`
+measured ones; "x floor" is the page's median CPU over the floor's.
+`--profile NAME` prints cProfile's 30 costliest functions (cumulative) over
+the measured views of the pages whose names contain NAME.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", default="", help="pages whose name contains a,b")
+    parser.add_argument("--views", type=int, default=40)
+    parser.add_argument("--warm", type=int, default=3)
+    parser.add_argument("--profile", default="")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import clear_url_caches
+
+    from bench.run import pages, pick_subjects
+    from members.models import User
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.ROOT_URLCONF = "bench.urls"
+    clear_url_caches()
+    subjects = pick_subjects(1)
+    clients = {}
+    for who, email in (
+        ("member", subjects["emails"][0]),
+        ("staff", subjects["staff_email"]),
+    ):
+        clients[who] = Client(HTTP_X_FORWARDED_PROTO="https")
+        clients[who].force_login(User.objects.get(email=email))
+    slug = subjects["community"].slug
+    measured = [("floor", f"/bench/floor/?pk={subjects['community'].pk}", "member")]
+    # The feed's 2,000-deep cursor needs `rel="next"` hops; the first page's
+    # keyset costs the same per view.
+    measured += pages(subjects, f"/communities/{slug}/items/")
+    wanted = [w for w in args.only.split(",") if w]
+    floor_cpu = None
+    print(f"{'page':28} {'q':>3} {'cpu p50':>8} {'wall p50':>9} {'x floor':>8}")
+    for label, path, who in measured:
+        if label != "floor" and wanted and not any(w in label for w in wanted):
+            continue
+        client = clients[who]
+        for _ in range(args.warm):
+            response = client.get(path)
+            assert response.status_code == 200, (label, path, response.status_code)
+        profiled = bool(args.profile) and args.profile in label
+        profiler = cProfile.Profile() if profiled else None
+        cpu, wall, queries = [], [], 0
+        for _ in range(args.views):
+            with CaptureQueriesContext(connection) as captured:
+                started, cpu_started = time.perf_counter(), time.process_time()
+                if profiler:
+                    profiler.enable()
+                client.get(path)
+                if profiler:
+                    profiler.disable()
+                cpu.append(time.process_time() - cpu_started)
+                wall.append(time.perf_counter() - started)
+            queries = len(captured)
+        cpu_p50 = statistics.median(cpu) * 1000
+        if label == "floor":
+            floor_cpu = cpu_p50
+        print(
+            f"{label:28} {queries:>3} {cpu_p50:7.1f}ms "
+            f"{statistics.median(wall) * 1000:8.1f}ms {cpu_p50 / floor_cpu:7.1f}x",
+            flush=True,
+        )
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
