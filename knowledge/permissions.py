@@ -11,7 +11,11 @@ Reading goes through the one gate in communities/access.py. On top of it:
 - A private community's item may be shared only by its active members.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.http import Http404
+from django.utils import timezone
 
 from communities.access import can_moderate, can_view_content, membership_of
 from knowledge.models import Item, ItemKind, Reply
@@ -75,6 +79,67 @@ def can_hide_reply(user, reply, item, membership) -> bool:
 
 def can_restore_reply(user, reply, item, membership) -> bool:
     return reply.is_hidden and can_moderate(user, item.community, membership)
+
+
+def can_read_reply(user, reply, item, membership) -> bool:
+    """A hidden reply's body is read by its author and the stewards; others
+    see that it was hidden."""
+    return (
+        not reply.is_hidden
+        or reply.author_id == user.pk
+        or can_moderate(user, item.community, membership)
+    )
+
+
+@dataclass(frozen=True)
+class ReplyActions:
+    """What a viewer may read and do with one reply."""
+
+    read: bool
+    mark_helpful: bool
+    recommend: bool
+    accept: bool
+    edit: bool
+    hide: bool
+    restore: bool
+
+
+def reply_actions(user, item, membership) -> Callable[[object], ReplyActions]:
+    """`for_reply(reply)`: what `user` may read and do with each of `item`'s
+    replies (rows with `author_id` and `is_hidden`). The rules above and
+    reply_marks' read nothing of a reply but whether it is the viewer's own
+    and whether it is hidden, so each is asked once for each of those four
+    cases, not once per reply (six rules for 44 replies cost 1.4 ms a
+    view); tests/knowledge/test_reply_actions.py holds the two ways equal."""
+    from knowledge import reply_marks
+
+    other = (user.pk or 0) + 1  # any author but the viewer
+    accept = can_accept(user, item, membership)
+    table = {}
+    for own in (True, False):
+        for hidden in (True, False):
+            reply = Reply(
+                author_id=user.pk if own else other,
+                hidden_at=timezone.now() if hidden else None,
+            )
+            table[own, hidden] = ReplyActions(
+                read=can_read_reply(user, reply, item, membership),
+                mark_helpful=reply_marks.can_mark_reply_helpful(
+                    user, reply, item, membership
+                ),
+                recommend=reply_marks.can_recommend_answer(
+                    user, reply, item, membership
+                ),
+                accept=accept and not reply.is_hidden,
+                edit=can_edit_reply(user, reply, item, membership),
+                hide=can_hide_reply(user, reply, item, membership),
+                restore=can_restore_reply(user, reply, item, membership),
+            )
+
+    def for_reply(reply) -> ReplyActions:
+        return table[reply.author_id == user.pk, reply.is_hidden]
+
+    return for_reply
 
 
 def can_accept(user, item, membership) -> bool:

@@ -2,6 +2,8 @@
 may go next."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
@@ -43,11 +45,45 @@ def answer_order(value) -> str:
     return value if value in ANSWER_ORDERS else ANSWER_ORDERS[0]
 
 
-# What the item page reads of a reply and of the people it names (a reply
-# is shown with its author's name and avatar, and its recommender's name):
-# the page reads 40-odd of them on every view.
-_REPLY_SHOWN = (
-    "item_id",
+class Person(NamedTuple):
+    """Whoever a reply names (its author, its recommender), as the page
+    shows them: name, avatar and the address an empty name falls back to."""
+
+    pk: int
+    username: str
+    display_name: str
+    email: str
+    avatar_version: str
+
+
+class ReplyRow(NamedTuple):
+    """A reply as the item page reads it on every view: plain values, no
+    model instances (44 replies with their authors were 130 instances a
+    view). What a viewer gets of it is decided from these
+    (knowledge.permissions.reply_actions); its rendered parts come from
+    knowledge.reply_fragments' cache and are rendered from these on a miss."""
+
+    pk: int
+    author_id: int
+    body_html: str
+    created_at: datetime
+    edited_at: datetime | None
+    hidden_at: datetime | None
+    helpful_count: int
+    recommended_at: datetime | None
+    recommended_by_id: int | None
+    marked: bool  # the viewer marked it helpful
+    author: Person
+    recommended_by: Person | None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+_PERSON = ("id", "username", "display_name", "email", "avatar_version")
+_REPLY_COLUMNS = (
+    "id",
     "author_id",
     "body_html",
     "created_at",
@@ -56,23 +92,18 @@ _REPLY_SHOWN = (
     "helpful_count",
     "recommended_at",
     "recommended_by_id",
+    "marked",
+    *(f"author__{field}" for field in _PERSON),
+    *(f"recommended_by__{field}" for field in _PERSON),
 )
 
 
-def _people_shown(relation: str) -> list[str]:
-    fields = ("username", "display_name", "email", "avatar_version")
-    return [f"{relation}__{field}" for field in fields]
-
-
-def item_replies(*, item: Item, viewer=None, order: str = "oldest"):
-    """The item's replies, each with .marked (the viewer marked it helpful),
-    in one query. `order` "helpful" (questions only): the accepted answer,
-    then recommended ones, then by helpful marks; hidden replies last."""
-    replies = (
-        Reply.objects.filter(item=item)
-        .select_related("author", "recommended_by")
-        .only(*_REPLY_SHOWN, *_people_shown("author"), *_people_shown("recommended_by"))
-    )
+def item_replies(*, item: Item, viewer=None, order: str = "oldest") -> list[ReplyRow]:
+    """The item's replies as ReplyRow, each with .marked (the viewer marked
+    it helpful), in one query. `order` "helpful" (questions only): the
+    accepted answer, then recommended ones, then by helpful marks; hidden
+    replies last."""
+    replies = Reply.objects.filter(item=item)
     if viewer is not None and viewer.is_authenticated:
         replies = replies.annotate(
             marked=Exists(
@@ -95,7 +126,14 @@ def item_replies(*, item: Item, viewer=None, order: str = "oldest"):
         )
     else:
         replies = replies.order_by("created_at", "id")
-    return list(replies)
+    return [
+        ReplyRow(
+            *row[:10],
+            author=Person(*row[10:15]),
+            recommended_by=Person(*row[15:]) if row[8] is not None else None,
+        )
+        for row in replies.values_list(*_REPLY_COLUMNS)
+    ]
 
 
 @dataclass(frozen=True)
