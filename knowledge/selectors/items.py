@@ -3,6 +3,7 @@ may go next."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import NamedTuple
 
 from django.contrib.postgres.fields import ArrayField
@@ -22,6 +23,7 @@ from django.db.models.functions import Coalesce
 
 from communities.access import visible_communities_q
 from communities.models import Community, Membership
+from config import compiled_queries
 from knowledge.models import (
     Adoption,
     AdoptionCheckIn,
@@ -102,23 +104,41 @@ def item_replies(*, item: Item, viewer=None, order: str = "oldest") -> list[Repl
     """The item's replies as ReplyRow, each with .marked (the viewer marked
     it helpful), in one query. `order` "helpful" (questions only): the
     accepted answer, then recommended ones, then by helpful marks; hidden
-    replies last."""
-    replies = Reply.objects.filter(item=item)
-    if viewer is not None and viewer.is_authenticated:
-        replies = replies.annotate(
-            marked=Exists(
-                ReplyHelpfulMark.objects.filter(reply=OuterRef("pk"), user_id=viewer.pk)
-            )
+    replies last. The query is compiled once per process and order
+    (config.compiled_queries): building it cost 2 ms a view."""
+    helpful = order == "helpful" and item.is_question
+    signed_in = viewer is not None and viewer.is_authenticated
+    values = {"item_id": item.pk, "viewer_id": viewer.pk if signed_in else 0}
+    if helpful:
+        # No reply has id 0: without an accepted answer, none sorts first.
+        values["accepted_id"] = item.accepted_reply_id or 0
+    found = compiled_queries.rows(
+        f"item-replies:{'helpful' if helpful else 'oldest'}",
+        partial(_replies_query, helpful=helpful),
+        **values,
+    )
+    return [
+        ReplyRow(
+            *row[:10],
+            author=Person(*row[10:15]),
+            recommended_by=Person(*row[15:]) if row[8] is not None else None,
         )
-    else:
-        replies = replies.annotate(marked=Value(False))
-    if order == "helpful" and item.is_question:
+        for row in found
+    ]
+
+
+def _replies_query(*, helpful, item_id, viewer_id, accepted_id=None):
+    """Stand-in values in, the shape of item_replies()'s query out. An
+    anonymous viewer (id 0) has marked nothing: no member has id 0."""
+    replies = Reply.objects.filter(item_id=item_id).annotate(
+        marked=Exists(
+            ReplyHelpfulMark.objects.filter(reply=OuterRef("pk"), user_id=viewer_id)
+        )
+    )
+    if helpful:
         replies = replies.order_by(
             F("hidden_at").asc(nulls_first=True),
-            Case(
-                When(pk=item.accepted_reply_id, then=Value(0)),
-                default=Value(1),
-            ),
+            Case(When(pk=accepted_id, then=Value(0)), default=Value(1)),
             F("recommended_at").asc(nulls_last=True),
             "-helpful_count",
             "created_at",
@@ -126,14 +146,7 @@ def item_replies(*, item: Item, viewer=None, order: str = "oldest") -> list[Repl
         )
     else:
         replies = replies.order_by("created_at", "id")
-    return [
-        ReplyRow(
-            *row[:10],
-            author=Person(*row[10:15]),
-            recommended_by=Person(*row[15:]) if row[8] is not None else None,
-        )
-        for row in replies.values_list(*_REPLY_COLUMNS)
-    ]
+    return replies.values_list(*_REPLY_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -152,31 +165,36 @@ class ItemPageFacts:
 
 
 def item_page_facts(*, item: Item, viewer) -> ItemPageFacts:
-    pk = OuterRef("pk")
-    row = (
-        Item.objects.filter(pk=item.pk)
-        .values(
-            marked=Exists(HelpfulMark.objects.filter(item=pk, user_id=viewer.pk)),
-            follow_level=Subquery(
-                Follow.objects.filter(item=pk, user_id=viewer.pk).values("level")[:1]
-            ),
-            related_ids=Subquery(
-                ItemSimilarity.objects.filter(item=pk).values("related_ids")[:1],
-                output_field=ArrayField(IntegerField()),
-            ),
-            has_files=Exists(Attachment.objects.filter(item=pk)),
-            has_adoptions=Exists(Adoption.objects.filter(item=pk)),
-            has_shares=Exists(Item.objects.filter(shared_from=pk)),
-        )
-        .first()
-    ) or {}
+    """Compiled once per process (config.compiled_queries): building and
+    compiling its six subqueries cost 2.4 ms a view, running it 0.1 ms."""
+    found = compiled_queries.rows(
+        "item-page-facts", _facts_query, item_id=item.pk, viewer_id=viewer.pk
+    )
+    if not found:
+        return ItemPageFacts(False, "", [], False, False, False)
+    marked, follow_level, related_ids, has_files, has_adoptions, has_shares = found[0]
     return ItemPageFacts(
-        marked=bool(row.get("marked")),
-        follow_level=row.get("follow_level") or "",
-        related_ids=row.get("related_ids") or [],
-        has_files=bool(row.get("has_files")),
-        has_adoptions=bool(row.get("has_adoptions")),
-        has_shares=bool(row.get("has_shares")),
+        marked=bool(marked),
+        follow_level=follow_level or "",
+        related_ids=related_ids or [],
+        has_files=bool(has_files),
+        has_adoptions=bool(has_adoptions),
+        has_shares=bool(has_shares),
+    )
+
+
+def _facts_query(*, item_id, viewer_id):
+    pk = OuterRef("pk")
+    return Item.objects.filter(pk=item_id).values_list(
+        Exists(HelpfulMark.objects.filter(item=pk, user_id=viewer_id)),
+        Subquery(Follow.objects.filter(item=pk, user_id=viewer_id).values("level")[:1]),
+        Subquery(
+            ItemSimilarity.objects.filter(item=pk).values("related_ids")[:1],
+            output_field=ArrayField(IntegerField()),
+        ),
+        Exists(Attachment.objects.filter(item=pk)),
+        Exists(Adoption.objects.filter(item=pk)),
+        Exists(Item.objects.filter(shared_from=pk)),
     )
 
 
