@@ -6,8 +6,9 @@ depends on who looks, so each reply's parts are rendered once and cached
 (members.versioned_cache) until a knowledge service changes what the item
 shows (`item_version`, bumped by `knowledge.services.item_page_changed`).
 
-Nothing that depends on the viewer is inside: the view decides, from the
-replies read fresh on every request, which parts this viewer gets: the
+Nothing that depends on the viewer is inside: `replies_html` decides, from
+the replies read fresh on every request and the viewer's permissions
+(knowledge.permissions.reply_actions), which parts this viewer gets: the
 reply's body or the "hidden by a steward" text, and which buttons. The
 buttons carry no form and no CSRF token of their own: they submit the page's
 one `reply-actions` form (HTML's `form` and `formaction` attributes), so
@@ -76,7 +77,8 @@ def replies_html(*, item, replies, files, actions) -> SafeString:
             part["restore"] if allowed.restore else "",
             "\n      </div>\n    </article>\n  ",
         ]
-    return mark_safe("".join(html))  # noqa: S308 - rendered by the template
+    # The parts were rendered (and escaped) by knowledge/_reply_part.html.
+    return mark_safe("".join(html))  # noqa: S308
 
 
 _BETWEEN = "\n        "
