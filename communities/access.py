@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from communities.models import Community, Membership, Visibility
+from config import compiled_queries
 
 
 def active_community_ids(user) -> QuerySet:
@@ -39,7 +40,17 @@ def communities_visible_to(user) -> QuerySet:
 def membership_of(user, community):
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user_id=user.pk, community=community).first()
+    found = compiled_queries.instances(
+        "membership-of", _membership, user_id=user.pk, community_id=community.pk
+    )
+    return found[0] if found else None
+
+
+def _membership(*, user_id, community_id):
+    """One row at most (membership_unique). Compiled once per process
+    (config.compiled_queries): nearly every inside page reads it, and
+    building it cost more than running it."""
+    return Membership.objects.filter(user_id=user_id, community_id=community_id)
 
 
 def can_view_content(user, community, membership=None) -> bool:

@@ -21,7 +21,6 @@ from knowledge import (
     checks,
     editor,
     experiments,
-    reply_marks,
     selectors,
     services,
     watching,
@@ -40,7 +39,7 @@ from knowledge.item_rows import item_rows
 from knowledge.mention_views import report_mentions
 from knowledge.models import ItemKind
 from knowledge.panels import community_feed_panel
-from knowledge.reply_fragments import reply_parts
+from knowledge.reply_fragments import replies_html
 from knowledge.selectors import finder
 from knowledge.selectors.items import submitted_item
 from knowledge.similarity import related_for, similar_items
@@ -65,7 +64,6 @@ def _item_context(request, item, membership, *, reply_form):
     files, reply_files = [], {}
     if facts.has_files:
         files, reply_files = attachments.item_attachments(item=item)
-    _reply_permissions(user, item, membership, replies, reply_files)
     adoptions, private_adoptions = [], 0
     if facts.has_adoptions:
         adoptions, private_adoptions = selectors.item_adoptions(item=item, viewer=user)
@@ -75,6 +73,12 @@ def _item_context(request, item, membership, *, reply_form):
         "community": item.community,
         "membership": membership,
         "replies": replies,
+        "replies_html": replies_html(
+            item=item,
+            replies=replies,
+            files=reply_files,
+            actions=perms.reply_actions(user, item, membership),
+        ),
         "answer_order": order,
         "reply_form": reply_form,
         "adoptions": adoptions,
@@ -111,28 +115,6 @@ def _item_context(request, item, membership, *, reply_form):
         "related": related_for(item=item, viewer=user, stored=facts.related_ids),
         **_experiment_context(user, item, membership),
     }
-
-
-def _reply_permissions(user, item, membership, replies, reply_files) -> None:
-    """What the viewer may see and do with each reply (booleans the
-    template reads), and each reply's rendered parts (the same for
-    everyone, cached: knowledge.reply_fragments)."""
-    moderator = can_moderate(user, item.community, membership)
-    for reply in replies:
-        reply.files = reply_files.get(reply.pk, [])
-        reply.can_mark_helpful = reply_marks.can_mark_reply_helpful(
-            user, reply, item, membership
-        )
-        reply.can_recommend = reply_marks.can_recommend_answer(
-            user, reply, item, membership
-        )
-        reply.can_edit = perms.can_edit_reply(user, reply, item, membership)
-        reply.can_hide = perms.can_hide_reply(user, reply, item, membership)
-        reply.can_restore = perms.can_restore_reply(user, reply, item, membership)
-        reply.show_body = not reply.is_hidden or moderator or reply.author_id == user.pk
-    parts = reply_parts(item=item, replies=replies)
-    for reply in replies:
-        reply.parts = parts[reply.pk]
 
 
 def _experiment_context(user, item, membership) -> dict:
