@@ -120,7 +120,7 @@ def community_detail(request, slug):
     context = {
         "community": community,
         "membership": membership,
-        "tags": list(community.tags.all()),
+        "tags": selectors.community_topics(community),
         "people": people,
         "steward_names": people.steward_names,
         "panels": sections.sections_for(

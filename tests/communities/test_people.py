@@ -212,3 +212,40 @@ def test_another_communitys_people_are_never_served(client, lean, member):
     assert "Olga Other" not in _aside(client.get(community.get_absolute_url()))
     assert "Mia Member" not in _aside(client.get(other.get_absolute_url()))
     assert "Olga Other" in _aside(client.get(other.get_absolute_url()))
+
+
+def test_new_topics_and_a_new_name_show_at_once(client, lean, member):
+    """The header's topics are cached under COMMUNITY_NAMES_VERSION, which
+    community_update bumps."""
+    community, steward = lean
+    community.tags.set(["kaizen"])
+    client.force_login(member)
+    page = client.get(community.get_absolute_url()).content.decode()
+    assert "?tag=kaizen" in page
+
+    services.community_update(
+        community=community,
+        acting_user=steward,
+        name="Lean Renamed",
+        slug=community.slug,
+        purpose=community.purpose,
+        tags=["five-s", "andon"],
+        visibility=community.visibility,
+    )
+    page = client.get(community.get_absolute_url()).content.decode()
+    assert "Lean Renamed" in page
+    assert "?tag=kaizen" not in page
+    assert page.index("?tag=andon") < page.index("?tag=five-s")
+
+
+def test_a_private_communitys_topics_never_reach_an_outsider(
+    client, member, other_member
+):
+    secret = CommunityFactory(name="Secret", private=True, tags=["merger"])
+    MembershipFactory(community=secret, user=member)
+    client.force_login(member)
+    assert "?tag=merger" in client.get(secret.get_absolute_url()).content.decode()
+    client.force_login(other_member)
+    response = client.get(secret.get_absolute_url())
+    assert response.status_code == 404
+    assert "merger" not in response.content.decode()

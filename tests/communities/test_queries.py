@@ -16,14 +16,15 @@ ROLES = list(LeadershipRole)
 
 # session, user, unread badge, count, page, tags prefetch, tag filter options
 LIST_QUERIES = 7
-# session, user, badge, community, membership, tags, the viewer's follow of
-# it (knowledge's follow form), the knowledge feed panel's page of items, and
+# session, user, badge, community, membership, the viewer's follow of it
+# (knowledge's follow form), the knowledge feed panel's page of items, and
 # the practice balance panel's balance and stick rate (+2,
 # knowledge.panels.practice_balance_panel). The people part (stewards, role
-# counters, role sample) is one cache read (communities.people) ...
-DETAIL_QUERIES = 10
-# ... or, on a cold cache or after a member change, three queries more.
-DETAIL_QUERIES_COLD = DETAIL_QUERIES + 3
+# counters, role sample; communities.people) and the topics are cache reads
+# ...
+DETAIL_QUERIES = 9
+# ... or, on a cold cache or after a change, four queries more.
+DETAIL_QUERIES_COLD = DETAIL_QUERIES + 4
 # + newcomers (count, recent, quiet) and pending count for stewards
 STEWARD_EXTRA = 4
 
