@@ -119,6 +119,21 @@ def popular_tags(*, user, limit: int = 30) -> list[Tag]:
 # --- One community ------------------------------------------------------------------
 
 
+def community_topics(community) -> list[dict]:
+    """The community's topics ({"slug", "name"}, by name) for its page's
+    header: cached until a community is created or updated (the services
+    that set topics bump COMMUNITY_NAMES_VERSION). Looked up only for a
+    community the page has let the viewer see."""
+    return cached(
+        f"community-topics:{community.pk}",
+        [COMMUNITY_NAMES_VERSION],
+        lambda: [
+            {"slug": tag.slug, "name": tag.name}
+            for tag in community.tags.order_by("name")
+        ],
+    )
+
+
 def community_stewards(community) -> list[Membership]:
     return list(
         Membership.objects.filter(

@@ -22,6 +22,7 @@ from communities.forms import (
     MemberFilterForm,
 )
 from communities.models import Community, Membership
+from communities.people import community_people
 from communities.services.errors import MembershipError
 from communities.services.lifecycle import (
     check_community_archive,
@@ -114,14 +115,14 @@ def community_create(request):
 def community_detail(request, slug):
     community, membership = access.access_community(request.user, slug)
     user = request.user
-    stewards = selectors.community_stewards(community)
+    people = community_people(community)
     can_manage = permissions.can_manage(user, community, membership)
     context = {
         "community": community,
         "membership": membership,
-        "tags": list(community.tags.all()),
-        "stewards": stewards,
-        "overview": selectors.member_overview(community),
+        "tags": selectors.community_topics(community),
+        "people": people,
+        "steward_names": people.steward_names,
         "panels": sections.sections_for(
             "community", request, community=community, membership=membership
         ),
@@ -133,7 +134,7 @@ def community_detail(request, slug):
         ),
         "can_manage": can_manage,
         "is_last_steward": bool(
-            membership and membership.is_steward and len(stewards) == 1
+            membership and membership.is_steward and len(people.steward_names) == 1
         ),
         "show_welcome": bool(
             membership and membership.is_newcomer and not membership.welcome_done

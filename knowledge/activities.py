@@ -13,7 +13,7 @@ same figures in words), like dashboards' diagrams.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db import connection
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -74,22 +74,25 @@ class Balance:
 
 def balances(*, communities, now: datetime | None = None) -> dict[int, Balance]:
     """Each community's balance over the last BALANCE_DAYS (visible items,
-    shared copies included: bringing research in counts). One query."""
+    shared copies included: bringing research in counts). One query, in
+    SQL: built with the ORM it cost the community page ~1 ms of CPU a view,
+    five times the query's own (an index-only read of item_balance_recent)."""
     now = now or timezone.now()
     since = now - timedelta(days=BALANCE_DAYS)
     communities = list(communities)
     counts: dict[int, dict[str, int]] = {c.pk: {} for c in communities}
-    rows = (
-        Item.objects.filter(
-            community_id__in=list(counts),
-            hidden_at__isnull=True,
-            created_at__gte=since,
-            created_at__lt=now,
-        )
-        .values_list("community_id", "activity")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    sql = f"""
+        SELECT community_id, activity, COUNT(*) FROM {Item._meta.db_table}
+        WHERE community_id = ANY(%s::bigint[]) AND hidden_at IS NULL
+          AND created_at >= %s AND created_at < %s
+        GROUP BY 1, 2
+    """  # noqa: S608 - the table name from the model
+    if counts:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(counts), since, now])
+            rows = cursor.fetchall()
+    else:
+        rows = []
     for community_id, activity, n in rows:
         counts[community_id][activity] = n
     return {

@@ -10,8 +10,9 @@ from members.versioned_cache import cached
 
 # The cache version (members.versioned_cache) of the expertise in use.
 EXPERTISE_VERSION = "member-expertise"
-# ... and of what others see of a member besides: their name and leadership
-# role (mentoring's broker console ranks and names mentors by them).
+# ... and of what others see of a member besides: their name, job, place,
+# photo and leadership role (mentoring's broker console ranks and names
+# mentors by them; a community page's people part shows them).
 PROFILE_VERSION = "member-profile"
 # Letters of a name search from which the trigram index (member_name_trgm)
 # can answer it: shorter, a trigram-less LIKE reads the members in name order.

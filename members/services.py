@@ -110,6 +110,7 @@ def avatar_set(*, member: User, images: dict[int, bytes]) -> User:
     version = avatar_files_save(member_id=member.pk, images=images)
     member.avatar_version = version
     member.save(update_fields=["avatar_version"])
+    bump(PROFILE_VERSION)
     transaction.on_commit(
         lambda: avatar_files_delete(member_id=member.pk, version=previous)
     )
@@ -124,6 +125,7 @@ def avatar_remove(*, member: User) -> bool:
         return False
     member.avatar_version = ""
     member.save(update_fields=["avatar_version"])
+    bump(PROFILE_VERSION)
     transaction.on_commit(
         lambda: avatar_files_delete(member_id=member.pk, version=previous)
     )

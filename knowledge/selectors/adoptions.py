@@ -4,11 +4,18 @@ adoptions."""
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from communities.access import visible_communities_q
-from knowledge.models import LASTING_ANSWERS, Adoption, AdoptionCheckIn, CheckInAnswer
+from communities.access import visible_communities_sql
+from knowledge.models import (
+    LASTING_ANSWERS,
+    Adoption,
+    AdoptionCheckIn,
+    CheckInAnswer,
+    Item,
+)
 
 # The outcome of an adoption with no answered check-in yet.
 UNKNOWN = "unknown"
@@ -60,32 +67,50 @@ def stick_rates(*, community_ids, viewer) -> dict[int, StickRate]:
     communities fared: lasted (kept or adapted at the latest answered
     check-in), dropped, or not yet known. Adoptions by communities the viewer
     may not see are left out, so no figure about a private community reaches
-    anyone outside it. One query."""
-    adoptions = (
-        adoptions_with_outcome(
-            Adoption.objects.filter(
-                visible_communities_q(viewer, "community__"),
-                # By the adoption's own copy of the item's community: an
-                # index read of the community's adoptions, not a join with
-                # every item it has.
-                origin_community_id__in=community_ids,
-                item__hidden_at__isnull=True,
-            )
-        )
-        .exclude(community_id=F("origin_community_id"))
-        .values("origin_community_id", "outcome")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    anyone outside it. One query, written in SQL: built with the ORM
+    (adoptions_with_outcome, visible_communities_q) it cost the community
+    page ~2.5 ms of CPU a view to compile, the query itself 0.2 ms."""
+    visible = visible_communities_sql(viewer, "a.community_id")
+    if isinstance(community_ids, QuerySet):
+        # A subquery of ids (the dashboards' whole organisation).
+        ids_sql, ids_params = community_ids.query.sql_with_params()
+        origins_sql, origins_params = f"IN ({ids_sql})", list(ids_params)
+    else:
+        origins_sql, origins_params = "= ANY(%s::bigint[])", [list(community_ids)]
+        if not origins_params[0]:
+            return {}
+    if visible is None:
+        return {}
+    visible_sql, visible_params = visible
+    adoptions = Adoption._meta.db_table
+    checkins = AdoptionCheckIn._meta.db_table
+    items = Item._meta.db_table
+    # The outcome is latest_answer(): the latest answered check-in's answer.
+    sql = f"""
+        SELECT a.origin_community_id, COALESCE((
+            SELECT ch.answer FROM {checkins} ch
+            WHERE ch.adoption_id = a.id AND ch.answer <> ''
+            ORDER BY ch.day DESC LIMIT 1
+        ), %s) AS outcome, COUNT(*)
+        FROM {adoptions} a JOIN {items} i ON i.id = a.item_id
+        WHERE a.origin_community_id {origins_sql}
+          AND i.hidden_at IS NULL
+          AND a.community_id <> a.origin_community_id
+          {"AND " + visible_sql if visible_sql else ""}
+        GROUP BY 1, 2
+    """  # noqa: S608 - table names from the models
     counts: dict[int, list[int]] = {}
-    for row in adoptions:
-        slot = counts.setdefault(row["origin_community_id"], [0, 0, 0])
-        if row["outcome"] in LASTING_ANSWERS:
-            slot[0] += row["n"]
-        elif row["outcome"] == CheckInAnswer.DROPPED:
-            slot[1] += row["n"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [UNKNOWN, *origins_params, *visible_params])
+        rows = cursor.fetchall()
+    for origin_id, outcome, n in rows:
+        slot = counts.setdefault(origin_id, [0, 0, 0])
+        if outcome in LASTING_ANSWERS:
+            slot[0] += n
+        elif outcome == CheckInAnswer.DROPPED:
+            slot[1] += n
         else:
-            slot[2] += row["n"]
+            slot[2] += n
     return {pk: StickRate(*slot) for pk, slot in counts.items()}
 
 

@@ -3,12 +3,13 @@ only adoptions that lasted, and each origin community's stick rate, on a
 fixture whose answer is known."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from dashboards.scope import Scope
 from dashboards.spread import pockets_of_innovation, stick_rate_rows
 from knowledge.models import AdoptionCheckIn
-from knowledge.selectors.adoptions import stick_rate
+from knowledge.selectors.adoptions import stick_rate, stick_rates
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.dashboards.factories import days_ago, item
 from tests.knowledge.factories import AdoptionFactory
@@ -94,6 +95,44 @@ def test_stick_rate_leaves_out_adopters_the_viewer_cannot_see(world):
     # P's lasting adoption is not counted for someone outside P.
     assert (rate.lasted, rate.dropped, rate.unknown) == (3, 1, 2)
     assert rate.rate == pytest.approx(3 / 4)
+
+
+def test_stick_rate_counts_a_private_adopter_for_its_active_members_only(world):
+    """The SQL's visibility condition is communities.access's rule: P's
+    members see its adoption counted, someone asking to join P does not."""
+    insider = MembershipFactory(community=world["private"]).user
+    asking = MembershipFactory(community=world["private"], pending=True).user
+
+    rate = stick_rate(community=world["origin"], viewer=insider)
+    assert (rate.lasted, rate.dropped, rate.unknown) == (4, 1, 2)
+    rate = stick_rate(community=world["origin"], viewer=asking)
+    assert (rate.lasted, rate.dropped, rate.unknown) == (3, 1, 2)
+    assert stick_rates(community_ids=[world["origin"].pk], viewer=AnonymousUser()) == {}
+
+
+def test_stick_rate_leaves_out_hidden_items_and_adoptions_at_home(world, staff):
+    """Per origin community at once; an adoption by the item's own community
+    and the adoptions of a hidden item do not count."""
+    home = AdoptionFactory(item=world["practice"], community=world["origin"])
+    _answers(home, "kept")
+    other_origin = world["B"]
+    shared = item(other_origin, UserFactory(), days=120, kind="practice")
+    _answers(AdoptionFactory(item=shared, community=world["C"]), "dropped")
+
+    rates = stick_rates(
+        community_ids=[world["origin"].pk, other_origin.pk, world["E"].pk],
+        viewer=staff,
+    )
+    assert set(rates) == {world["origin"].pk, other_origin.pk}
+    origin = rates[world["origin"].pk]
+    assert (origin.lasted, origin.dropped, origin.unknown) == (4, 1, 2)
+    assert (rates[other_origin.pk].dropped, rates[other_origin.pk].total) == (1, 1)
+
+    world["practice"].hidden_at = days_ago(0)
+    world["practice"].save(update_fields=["hidden_at"])
+    rate = stick_rate(community=world["origin"], viewer=staff)
+    # Only the second practice's adoptions are left: C kept, E unknown.
+    assert (rate.lasted, rate.dropped, rate.unknown) == (1, 0, 1)
 
 
 def test_stick_rate_table_lists_origins_with_their_rate(world, staff):

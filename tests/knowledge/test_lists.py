@@ -11,8 +11,9 @@ from knowledge.home import panel as home_panel
 from knowledge.models import Item, ItemKind
 from members.sections import sections_for
 from notifications.models import Notification
-from tests.communities.factories import MembershipFactory
+from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.knowledge.conftest import login
+from tests.knowledge.factories import ItemFactory, ReplyFactory
 from tests.members.factories import UserFactory
 from tests.pages import page_link, walk
 
@@ -537,3 +538,34 @@ def test_questions_you_could_answer_follow_every_change_at_once(
     assert titles() == ["Secret"]
     community_leave(acting_user=expert, community=private)
     assert titles() == []
+
+
+def test_feed_rows_of_every_shape_read_nothing_more(
+    client, member, community, django_assert_max_num_queries
+):
+    """The feed reads only the columns its rows show (feeds.FEED_ROW): a
+    cold render of a shared item, an answered question, an open one and a
+    tagged story loads no deferred field."""
+    author = UserFactory(display_name="Ada Author")
+    origin = CommunityFactory(name="Origin Guild")
+    source = ItemFactory(community=origin, author=author, title="Borrowed idea")
+    ItemFactory(
+        community=community,
+        author=author,
+        title="Borrowed idea",
+        shared_from=source,
+        shared_by=author,
+    )
+    answered = ItemFactory(community=community, kind=ItemKind.QUESTION, author=author)
+    answered.accepted_reply = ReplyFactory(item=answered)
+    answered.save(update_fields=["accepted_reply"])
+    ItemFactory(community=community, kind=ItemKind.QUESTION, title="Still open?")
+    ItemFactory(community=community, tags=["andon"], title="Tagged story")
+    client = login(client, member)
+    with django_assert_max_num_queries(6):
+        html = client.get(feed_url(community)).content.decode()
+    assert "shared from Origin Guild" in html
+    assert "by Ada Author" in html
+    assert "✓ answered" in html
+    assert "Still open?" in html
+    assert "/tags/andon/" in html
