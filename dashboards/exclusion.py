@@ -260,16 +260,22 @@ def gaps_of(scope: Scope, asked) -> list[StatusGap]:
             group[offset] += 1
             if answered_at is not None:
                 group[offset + 1].append(answered_at - created_at)
-    gaps = [
-        StatusGap(
-            community=places.get(key),
-            asked_by_members=g[0],
-            median_members=statistics.median(g[1]) if g[1] else None,
-            asked_by_leaders=g[2],
-            median_leaders=statistics.median(g[3]) if g[3] else None,
-        )
-        for key, g in groups.items()
-    ]
+    return sort_gaps(
+        [
+            StatusGap(
+                community=places.get(key),
+                asked_by_members=g[0],
+                median_members=statistics.median(g[1]) if g[1] else None,
+                asked_by_leaders=g[2],
+                median_leaders=statistics.median(g[3]) if g[3] else None,
+            )
+            for key, g in groups.items()
+        ]
+    )
+
+
+def sort_gaps(gaps: list[StatusGap]) -> list[StatusGap]:
+    """All communities together first, then the widest gap first."""
     gaps.sort(
         key=lambda g: (
             g.community is not None,

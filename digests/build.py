@@ -10,7 +10,7 @@ import time
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
@@ -134,6 +134,34 @@ def _newcomer_firsts(community, period_items, end) -> set[int]:
         first_by_author.setdefault(author_id, item_id)
     period_ids = {item.pk for item in period_items}
     return {pk for pk in first_by_author.values() if pk in period_ids}
+
+
+def _reply_authors(community, start, end) -> list[int]:
+    """The author of each visible reply written in the period on a visible
+    item here. Only items active since the period's start can have one (a
+    reply raises its item's last_activity_at to its own time: reply_create),
+    found on their (community, last_activity_at) index, then each one's
+    replies in the period on the (item, created_at) index: a week's rows,
+    however long the history. (Joined the other way, PostgreSQL hashed every
+    item of the community: 10x the history read 6x the buffers.) OFFSET 0
+    keeps the per-item lookup from being flattened into such a join."""
+    item, reply = (connection.ops.quote_name(m._meta.db_table) for m in (Item, Reply))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT r.author_id FROM {item} i
+            CROSS JOIN LATERAL (
+                SELECT author_id FROM {reply}
+                WHERE item_id = i.id AND created_at >= %s AND created_at < %s
+                  AND hidden_at IS NULL
+                OFFSET 0
+            ) r
+            WHERE i.community_id = %s AND i.hidden_at IS NULL
+              AND i.last_activity_at >= %s
+            """,  # noqa: S608
+            [start, end, community.pk, start],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _tag_counts(community, start, end) -> Counter:
@@ -434,15 +462,7 @@ def digest_content(*, community, period: str, start, end=None) -> dict:
     )
     newcomer_items = [i for i in period_items if i.pk in firsts]
 
-    reply_authors = list(
-        Reply.objects.filter(
-            item__community=community,
-            created_at__gte=start,
-            created_at__lt=end,
-            hidden_at__isnull=True,
-            item__hidden_at__isnull=True,
-        ).values_list("author_id", flat=True)
-    )
+    reply_authors = _reply_authors(community, start, end)
     helpful_users = HelpfulMark.objects.filter(
         item__community=community, created_at__gte=start, created_at__lt=end
     ).values_list("user_id", flat=True)

@@ -185,6 +185,14 @@ class Item(models.Model):
                 condition=models.Q(hidden_at__isnull=True),
                 name="item_balance_recent",
             ),
+            # Digests: the items of a community with a reply since a time (a
+            # reply raises last_activity_at to its own), so a period's reply
+            # authors are found without reading the whole history.
+            models.Index(
+                fields=["community", "last_activity_at"],
+                condition=models.Q(hidden_at__isnull=True),
+                name="item_community_active",
+            ),
             # Digests: questions answered in a period, per community.
             models.Index(
                 fields=["community", "first_reply_at"],

@@ -177,9 +177,21 @@ def everything(scope, period):
         figures[name] = [
             [i.pk for i in f(scope, period)] for f in both(name, exclusion)
         ]
+    # The rolled-up list is counted apart from its pages: the same number.
+    figures["unanswered_count"] = [
+        exclusion.unanswered_questions(scope, period).count(),
+        len(rollup_figures.unanswered_questions(scope, period)),
+    ]
     figures["askers"] = [
         [
-            (u.pk, u.questions, u.latest_question_id, u.latest_question_at)
+            (
+                u.pk,
+                u.questions,
+                u.latest_question_id,
+                u.latest_question_at,
+                u.latest_question_title,
+                u.latest_question_slug,
+            )
             for u in f(scope, period)
         ]
         for f in both("askers_never_answered", exclusion)

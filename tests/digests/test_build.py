@@ -1,6 +1,7 @@
 """Each digest section on a constructed week with a known answer."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 
@@ -13,7 +14,8 @@ from digests.periods import (
     period_end,
     previous_start,
 )
-from knowledge.models import ItemKind
+from knowledge.models import Item, ItemKind
+from knowledge.services import reply_create
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.digests.factories import END, START, at
 from tests.knowledge.factories import (
@@ -347,3 +349,26 @@ def test_periods_are_the_last_complete_day_and_iso_week():
     assert parse_start("weekly", "2026-11-05") == START
     with pytest.raises(ValueError):
         period_bounds("monthly", wednesday)
+
+
+def test_a_reply_in_the_period_to_a_long_idle_item_counts(db):
+    """The build finds the period's replies through the items active since
+    its start: reply_create raises an item's last_activity_at to the reply's
+    time, so a reply to an item idle for months still counts, and an item
+    still idle adds nothing."""
+    community = CommunityFactory()
+    revived = ItemFactory(community=community, created_at=at(-300))
+    idle = ItemFactory(community=community, created_at=at(-200))
+    Item.objects.filter(pk__in=[revived.pk, idle.pk]).update(last_activity_at=at(-199))
+    ReplyFactory(item=idle, created_at=at(-199))
+    replier = UserFactory()
+    MembershipFactory(community=community, user=replier)
+    with mock.patch("django.utils.timezone.now", return_value=at(2)):
+        reply_create(item=revived, author=replier, body="Still relevant here.")
+
+    figures = digest_content(community=community, period="weekly", start=START)[
+        "figures"
+    ]
+
+    assert figures["replies"] == 1
+    assert figures["active_members"] == 1
