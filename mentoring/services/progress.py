@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mentoring.models import CheckIn, Goal, Pair
 from members.versioned_cache import bump
+from mentoring.models import CheckIn, Goal, Pair
 from mentoring.permissions import is_party
 from mentoring.selectors import CHECKIN_VERSION
 from mentoring.services.pairs import access_pair_as, lock_pair
