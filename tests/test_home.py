@@ -21,10 +21,13 @@ HOME_QUERIES_COLD = HOME_QUERIES + 5
 
 
 def _grow(member, size):
+    inviter = UserFactory(display_name="Ivy Inviter")
     for _ in range(size):
         community = CommunityFactory()
         MembershipFactory(user=member, community=community)
-        MembershipFactory(user=member, status="invited", joined_at=None)
+        MembershipFactory(
+            user=member, status="invited", joined_at=None, invited_by=inviter
+        )
         ItemFactory(community=community, kind=ItemKind.QUESTION, tags=["lean"])
         ItemFactory(community=community, kind=ItemKind.STORY)
         PairFactory(request=MentoringRequestFactory(mentee=member), active=True)
@@ -57,6 +60,7 @@ def test_home_page_queries_do_not_grow(
     ):
         assert template in [t.name for t in response.templates]
     assert "What we learned" in html
+    assert "from Ivy Inviter" in html
 
 
 @pytest.mark.django_db
