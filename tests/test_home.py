@@ -10,14 +10,14 @@ from tests.members.factories import UserFactory
 from tests.mentoring.factories import MentoringRequestFactory, PairFactory
 
 # session, user, unread badge; communities (communities, invitations);
-# knowledge (the member's communities, expertise, the rows of both lists);
-# journeys (open 90-day plans). Mentoring's panel and which items
-# knowledge's lists hold come from the cache.
-HOME_QUERIES = 9
+# knowledge (the member's communities, expertise, the rows of both lists).
+# Mentoring's and journeys' panels and which items knowledge's lists hold
+# come from the cache.
+HOME_QUERIES = 8
 # On a cold cache also: knowledge's expertise tags' open questions, the
 # questions you could answer and the latest items; mentoring's proposals and
-# active pairs.
-HOME_QUERIES_COLD = HOME_QUERIES + 5
+# active pairs; journeys' open 90-day plans.
+HOME_QUERIES_COLD = HOME_QUERIES + 6
 
 
 def _grow(member, size):
