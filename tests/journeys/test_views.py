@@ -15,6 +15,7 @@ from journeys.services.plans import story_steps_sync
 from journeys.services.stages import stage_snapshot_build
 from journeys.services.tours import tour_add
 from knowledge.models import ItemKind
+from tests.communities.factories import CommunityFactory
 from tests.dashboards.test_views import csv_rows, page_rows
 from tests.journeys.conftest import START
 from tests.knowledge.factories import ItemFactory
@@ -165,6 +166,22 @@ def test_home_plans_follow_the_story_job_at_once(client, org):
     ItemFactory(author=org.newcomer, community=org.lean, kind=ItemKind.STORY)
     assert story_steps_sync() == 1
     assert "Lean</a>: 1 of" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_home_plans_panel_queries_do_not_grow(rf, org, size, django_assert_num_queries):
+    """One query for the plans on a cold cache, none from the cache."""
+    from journeys.panels import home_panel
+
+    for n in range(size):
+        community = CommunityFactory(name=f"Open {n}", slug=f"open-{n}")
+        communities.community_join(acting_user=org.newcomer, community=community)
+    request = rf.get("/")
+    request.user = org.newcomer
+    with django_assert_num_queries(1):
+        assert len(home_panel(request)["plans"]) == size
+    with django_assert_num_queries(0):
+        assert len(home_panel(request)["plans"]) == size
 
 
 # --- Marking steps done, reading the tour -----------------------------------

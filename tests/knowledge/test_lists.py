@@ -413,6 +413,9 @@ def test_home_panel_query_count_is_flat(
     # latest open questions, the questions, the latest items, the rows.
     with django_assert_num_queries(6):
         panel = home_panel(_request(expert))
+    with django_assert_num_queries(3):
+        panel = home_panel(_request(expert))
+    assert len(panel["questions"]) == 2
     fill(community, 30, kind=ItemKind.QUESTION)
     with django_assert_num_queries(6):
         panel = home_panel(_request(expert))
