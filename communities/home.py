@@ -4,6 +4,8 @@ members.sections, page "home", from CommunitiesConfig.ready())."""
 from communities import selectors
 
 SHOWN = 6
+# What the panel shows of an invitation (communities/_home_panel.html).
+INVITATION_SHOWN = ("community__name", "community__slug", "invited_by__display_name")
 
 
 def panel(request) -> dict | None:
@@ -11,7 +13,7 @@ def panel(request) -> dict | None:
     if not user.is_authenticated:
         return None
     communities = list(selectors.my_communities(user)[: SHOWN + 1])
-    invitations = list(selectors.my_invitations(user)[:SHOWN])
+    invitations = list(selectors.my_invitations(user).only(*INVITATION_SHOWN)[:SHOWN])
     invitation_count = len(invitations)
     if invitation_count == SHOWN:
         invitation_count = selectors.my_invitations(user).count()

@@ -312,11 +312,14 @@ def open_invitations(community) -> QuerySet:
 
 
 def my_communities(user) -> QuerySet:
-    """Communities where `user` is active, most recently active first."""
+    """Communities where `user` is active, most recently active first, with
+    what the home panel shows of them and nothing else (the long
+    descriptions are not read for a list of names)."""
     return (
         Community.objects.filter(
             memberships__user_id=user.pk, memberships__status=Status.ACTIVE
         )
+        .only("name", "slug", "archived_at", "last_activity_at")
         .annotate(size=active_member_count())
         .order_by("-last_activity_at", "pk")
     )

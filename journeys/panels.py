@@ -1,17 +1,42 @@
 """Journeys' sections on pages it does not own (registered with
 members.sections from JourneysConfig.ready())."""
 
+from typing import NamedTuple
+
+from django.utils import timezone
+
+from communities.selectors import COMMUNITY_NAMES_VERSION
 from journeys import selectors
 from journeys.models import PLAN_DAYS
 from journeys.next_step import next_step_for
+from members.versioned_cache import cached
+
+
+class HomePlan(NamedTuple):
+    """An open plan as the home panel shows it."""
+
+    slug: str  # its community's
+    name: str
+    done: int
+    total: int
 
 
 def home_panel(request) -> dict | None:
-    """My open 90-day plans (one query); nothing when there are none."""
+    """My open 90-day plans; nothing when there are none. Cached per member
+    and day (which plans are open depends on the day) under their plans'
+    version and the communities' names (members.versioned_cache)."""
     user = request.user
     if not user.is_authenticated:
         return None
-    plans = selectors.open_plans_of(user=user)
+    today = timezone.localdate()
+    plans = cached(
+        f"journeys-home:{user.pk}:{today.isoformat()}",
+        [selectors.plans_version(user.pk), COMMUNITY_NAMES_VERSION],
+        lambda: [
+            HomePlan(plan.community.slug, plan.community.name, plan.done, plan.total)
+            for plan in selectors.open_plans_of(user=user, today=today)
+        ],
+    )
     if not plans:
         return None
     return {"template": "journeys/_home_panel.html", "plans": plans}

@@ -49,6 +49,13 @@ def plan_of(*, user, community) -> Plan | None:
     )
 
 
+def plans_version(user_id: int) -> str:
+    """The cache version (members.versioned_cache) of a member's plans as
+    their home panel shows them: bumped by journeys.services.plans when a
+    plan opens, reopens or closes and when a step is done."""
+    return f"journeys-plans:{user_id}"
+
+
 def open_plans_of(*, user, today=None) -> list[Plan]:
     """The member's open plans of the last NEWCOMER_WINDOW_DAYS, newest
     first, with how many steps are done."""

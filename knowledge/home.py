@@ -9,13 +9,13 @@ def panel(request):
     user = request.user
     if not user.is_authenticated:
         return None
-    questions = selectors.questions_you_could_answer(user=user)
-    latest = selectors.latest_in_my_communities(user=user)
+    questions, latest, has_expertise = selectors.home_items(user=user)
+    rows = item_rows([*questions, *latest], show_community=True)
     return {
         "template": "knowledge/_home_panel.html",
         "questions": questions,
         "latest": latest,
-        "question_rows": item_rows(questions, show_community=True),
-        "latest_rows": item_rows(latest, show_community=True),
-        "has_expertise": bool(questions) or user.expertise.exists(),
+        "question_rows": rows[: len(questions)],
+        "latest_rows": rows[len(questions) :],
+        "has_expertise": has_expertise,
     }

@@ -32,6 +32,7 @@ from knowledge.models import (
     activity_for_kind,
 )
 from knowledge.reply_fragments import item_version
+from knowledge.selectors.feeds import community_items_version
 from knowledge.selectors.tags import tag_versions
 from knowledge.similarity import similarity_refresh_later
 from members.audit import audit_record
@@ -115,8 +116,13 @@ def tag_pages_changed(*, item: Item, tags=()) -> None:
     its place among a tag's latest items, its helpful marks, its accepted
     answer, its replies' marks, whether it is hidden. Their cached experts
     are recomputed after this transaction commits, and so are the item's
-    own page's replies (each of these changes shows there too)."""
-    bump(item_version(item.pk), *tag_versions([*item.tag_names.split(), *tags]))
+    own page's replies (each of these changes shows there too), and which
+    items its community's lists on the home page hold."""
+    bump(
+        item_version(item.pk),
+        community_items_version(item.community_id),
+        *tag_versions([*item.tag_names.split(), *tags]),
+    )
 
 
 def item_page_changed(*, item_id: int) -> None:

@@ -55,6 +55,11 @@ def pairs_of(user):
     )
 
 
+# The cache version (members.versioned_cache) of the pairs' check-ins as the
+# home panel shows them (mentoring.home); bumped by every check-in.
+CHECKIN_VERSION = "mentoring-checkins"
+
+
 def pending_proposals_for(user):
     """Proposals waiting for this member's answer."""
     return (

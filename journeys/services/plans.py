@@ -22,8 +22,10 @@ from journeys.models import (
     StepKind,
 )
 from journeys.permissions import can_complete_step
+from journeys.selectors import plans_version
 from knowledge.models import Item, ItemKind
 from members.permissions import check_signed_in
+from members.versioned_cache import bump
 
 
 class StepError(Exception):
@@ -49,6 +51,7 @@ def plan_open_for(*, membership: Membership) -> Plan | None:
         if plan.closed_at is not None:
             plan.closed_at = None
             plan.save(update_fields=["closed_at"])
+            bump(plans_version(plan.user_id))
         return plan
     joined = membership.joined_at or timezone.now()
     started_on = timezone.localdate(joined)
@@ -88,6 +91,7 @@ def plan_open_for(*, membership: Membership) -> Plan | None:
             )
         )
     PlanStep.objects.bulk_create(steps)
+    bump(plans_version(plan.user_id))
     return plan
 
 
@@ -133,11 +137,14 @@ def plan_people_fill(*, plan: Plan) -> int:
 @transaction.atomic
 def plan_close_for(*, membership: Membership) -> int:
     """The member left (or was removed): their plan stops, its reminders too."""
-    return Plan.objects.filter(
+    closed = Plan.objects.filter(
         user_id=membership.user_id,
         community_id=membership.community_id,
         closed_at__isnull=True,
     ).update(closed_at=timezone.now())
+    if closed:
+        bump(plans_version(membership.user_id))
+    return closed
 
 
 def _complete(step: PlanStep, *, by, at=None) -> bool:
@@ -149,6 +156,7 @@ def _complete(step: PlanStep, *, by, at=None) -> bool:
     step.completed_by = by
     step.save(update_fields=["done_at", "completed_by"])
     _plan_check_complete(step.plan_id, at=step.done_at)
+    bump(plans_version(step.plan.user_id))
     return True
 
 
@@ -225,4 +233,5 @@ def story_steps_sync(*, plan_ids=None) -> int:
                 done_at=now, completed_by_id=user_id
             )
             _plan_check_complete(plan_id, at=now)
+        bump(*(plans_version(user_id) for _, _, user_id in ticked))
     return len(ticked)

@@ -96,6 +96,7 @@ def tour_mark_read(*, plan: Plan, item_id: int, by) -> bool:
             .first()
         )
         if step is not None:
+            step.plan = plan  # the same row: _complete reads its member
             _complete(step, by=by, at=timezone.now())
     return created
 

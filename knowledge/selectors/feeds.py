@@ -1,16 +1,18 @@
 """A community's feed, its hidden items, its most helpful, and the home
 page's "questions you could answer" and "latest in my communities"."""
 
+import hashlib
+from typing import NamedTuple
+
 from django.db.models import Q
 
-from communities.access import active_community_ids
-from communities.models import Community
+from communities.models import Community, Membership
 from knowledge.models import Item, ItemKind, ItemTag
 from knowledge.permissions import ADOPTABLE_KINDS
 from knowledge.selectors.tags import tag_versions
 from knowledge.selectors.visibility import LIST_RELATED
 from members.pagination import KeysetPage, Position, keyset_page
-from members.versioned_cache import cached_many
+from members.versioned_cache import cached, cached_many
 
 FEED_TABS = ("new", "helpful", "open")
 # The columns a feed's rows show (knowledge.item_rows._shown) and its keyset
@@ -94,25 +96,123 @@ def is_among_most_helpful(item: Item) -> bool:
 # "Questions you could answer" look among this many of the latest items of
 # each of the member's expertise tags.
 ANSWERABLE_RECENT_PER_TAG = 500
+QUESTIONS_SHOWN = 5
+LATEST_SHOWN = 8
+
+# What an item row (knowledge.item_rows) reads of an item, its community, its
+# author and the community it was shared from, and what home_items checks
+# again on every view: the rows are read with nothing else.
+HOME_ROW_FIELDS = (
+    "id",
+    "community_id",
+    "kind",
+    "title",
+    "accepted_reply_id",
+    "author_id",
+    "created_at",
+    "helpful_count",
+    "reply_count",
+    "shared_from_id",
+    "hidden_at",
+    "tag_names",
+    "community__slug",
+    "community__name",
+    "community__archived_at",
+    "author__display_name",
+    "shared_from__community",
+    "shared_from__community__name",
+)
 
 
-def questions_you_could_answer(*, user, limit: int = 5) -> list[Item]:
-    """Open questions in the member's communities tagged with their
-    expertise, newest first, among the latest ANSWERABLE_RECENT_PER_TAG items
-    of each of those tags.
+def community_items_version(community_id: int) -> str:
+    """The cache version (members.versioned_cache) of which items a
+    community's lists hold: bumped with its items' tag pages
+    (knowledge.services.tag_pages_changed: create, share, edit, hide,
+    restore, accept, marks)."""
+    return f"community-items:{community_id}"
 
-    Each tag's open questions among its latest items (`_open_questions_of`)
+
+class HomeItems(NamedTuple):
+    questions: list[Item]  # open questions the member could answer
+    latest: list[Item]  # latest in the member's communities
+    has_expertise: bool
+
+
+def home_items(*, user) -> HomeItems:
+    """The home page's "questions you could answer" (open questions in the
+    member's communities tagged with their expertise, newest first, among
+    the latest ANSWERABLE_RECENT_PER_TAG items of each of those tags) and
+    "latest in my communities".
+
+    Which items each list holds is cached per member, keyed by their active
+    communities with whether each is archived and by their expertise tags
+    (read on every view: a join, a leave, an archive or a new skill changes
+    the key at once), under the versions of those communities' items and of
+    those tags, which every create, share, edit, hide, restore and accept
+    bumps. The rows themselves are read again on every view by primary key
+    (so an edit, a new reply or a rename shows at once) and checked again:
+    a hidden item, an answered question or a community left never shows,
+    even from an entry that a write round the services left behind."""
+    memberships = list(
+        Membership.objects.filter(
+            user_id=user.pk, status=Membership.Status.ACTIVE
+        ).values_list("community_id", "community__archived_at")
+    )
+    tags = dict(user.expertise.values_list("id", "name"))
+    if not memberships:
+        return HomeItems([], [], bool(tags))
+    community_ids = sorted(pk for pk, _ in memberships)
+    unarchived = sorted(pk for pk, archived in memberships if archived is None)
+    shape = (community_ids, unarchived, sorted(tags), QUESTIONS_SHOWN, LATEST_SHOWN)
+    digest = hashlib.sha256(repr(shape).encode()).hexdigest()[:32]
+    question_ids, latest_ids = cached(
+        f"home-items:{user.pk}:{digest}",
+        [
+            *(community_items_version(pk) for pk in community_ids),
+            *tag_versions(tags.values()),
+        ],
+        lambda: (
+            _question_ids(user, tags=tags, community_ids=unarchived),
+            _latest_ids(community_ids),
+        ),
+    )
+    rows = (
+        Item.objects.filter(pk__in={*question_ids, *latest_ids})
+        .select_related(*LIST_RELATED)
+        .only(*HOME_ROW_FIELDS)
+        .in_bulk()
+    )
+    active, open_communities = set(community_ids), set(unarchived)
+    questions = [
+        item
+        for pk in question_ids
+        if (item := rows.get(pk)) is not None
+        and item.hidden_at is None
+        and item.is_open_question
+        and item.community_id in open_communities
+        and item.author_id != user.pk
+    ]
+    latest = [
+        item
+        for pk in latest_ids
+        if (item := rows.get(pk)) is not None
+        and item.hidden_at is None
+        and item.community_id in active
+    ]
+    return HomeItems(questions, latest, bool(tags))
+
+
+def questions_you_could_answer(*, user) -> list[Item]:
+    return home_items(user=user).questions
+
+
+def _question_ids(user, *, tags: dict[int, str], community_ids: list[int]) -> list:
+    """Each tag's open questions among its latest items (`_open_questions_of`)
     are the same for every reader, so they are cached under the tag's
-    version, which every change to an item of the tag bumps (create, share,
-    edit, hide, restore, accept: knowledge.services.tag_pages_changed). Who
-    may see what is decided here on every view: the one query reads those
-    ids again and keeps the open questions of the member's active,
-    unarchived communities, so a join, a leave, an archive or a hide shows at
-    once. Asked as a join of the tag links with every open question of the
+    version. Asked as a join of the tag links with every open question of the
     member's communities, PostgreSQL hashed all of them (12,000 rows,
     80-150 ms for a member of the largest community at full scale)."""
-    tags = dict(user.expertise.values_list("id", "name"))
-    if not tags:
+    if not tags or not community_ids:
         return []
     per_tag = cached_many(
         {
@@ -127,15 +227,22 @@ def questions_you_could_answer(*, user, limit: int = 5) -> list[Item]:
     return list(
         Item.objects.filter(
             pk__in=candidates,
-            community_id__in=active_community_ids(user),
-            community__archived_at__isnull=True,
+            community_id__in=community_ids,
             kind=ItemKind.QUESTION,
             accepted_reply__isnull=True,
             hidden_at__isnull=True,
         )
         .exclude(author_id=user.pk)
-        .select_related(*LIST_RELATED)
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)[:QUESTIONS_SHOWN]
+    )
+
+
+def _latest_ids(community_ids: list[int]) -> list:
+    return list(
+        Item.objects.filter(community_id__in=community_ids, hidden_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)[:LATEST_SHOWN]
     )
 
 
@@ -162,13 +269,3 @@ def _open_questions_of(keys: list[str]) -> dict[str, list[int]]:
     ).values_list("tag_id", "content_object_id"):
         found[tag_ids[tag_id]].append(item_id)
     return found
-
-
-def latest_in_my_communities(*, user, limit: int = 8) -> list[Item]:
-    return list(
-        Item.objects.filter(
-            community_id__in=active_community_ids(user), hidden_at__isnull=True
-        )
-        .select_related(*LIST_RELATED)
-        .order_by("-created_at", "-id")[:limit]
-    )

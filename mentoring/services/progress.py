@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.versioned_cache import bump
 from mentoring.models import CheckIn, Goal, Pair
 from mentoring.permissions import is_party
+from mentoring.selectors import CHECKIN_VERSION
 from mentoring.services.pairs import access_pair_as, lock_pair
 from notifications.services import notify
 
@@ -82,6 +84,7 @@ def checkin_add(
     checkin.save()
     pair.last_checkin_at = timezone.now()
     pair.save(update_fields=["last_checkin_at"])
+    bump(CHECKIN_VERSION)  # the home panel's "last check-in"
     notify(
         recipient=pair.other_party(acting_user),
         kind="mentoring.checkin",

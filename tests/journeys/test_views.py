@@ -11,8 +11,11 @@ from communities import services as communities
 from communities.models import Membership
 from journeys.models import Plan, PlanStep, StepKind, TourStop
 from journeys.services.cohorts import cohort_snapshot_build
+from journeys.services.plans import story_steps_sync
 from journeys.services.stages import stage_snapshot_build
 from journeys.services.tours import tour_add
+from knowledge.models import ItemKind
+from tests.communities.factories import CommunityFactory
 from tests.dashboards.test_views import csv_rows, page_rows
 from tests.journeys.conftest import START
 from tests.knowledge.factories import ItemFactory
@@ -123,6 +126,62 @@ def test_home_lists_my_open_plans(client, joined):
     content = client.get("/").content.decode()
     assert "Your first 90 days" in content
     assert reverse("journeys:plan", args=["skunkworks"]) in content
+
+
+def test_home_plans_follow_every_change_at_once(client, org):
+    """The panel is cached per member and day (journeys.panels): joining,
+    a step done, a rename, leaving and rejoining each show at the next
+    view; the newcomer's plans never reach another member."""
+    client.force_login(org.newcomer)
+    assert "Your first 90 days" not in client.get("/").content.decode()
+    communities.community_join(acting_user=org.newcomer, community=org.lean)
+    content = client.get("/").content.decode()
+    assert "Lean</a>: 0 of" in content
+    step = step_of(org, org.lean, StepKind.PEER)
+    assert client.post(reverse("journeys:step_done", args=[step.pk])).status_code == 302
+    assert "Lean</a>: 1 of" in client.get("/").content.decode()
+    communities.community_update(
+        community=org.lean,
+        acting_user=org.steward,
+        name="Lean Ops",
+        slug="lean",
+        purpose=org.lean.purpose,
+        visibility=org.lean.visibility,
+    )
+    assert "Lean Ops</a>: 1 of" in client.get("/").content.decode()
+    client.force_login(org.member)
+    assert "Your first 90 days" not in client.get("/").content.decode()
+    client.force_login(org.newcomer)
+    communities.community_leave(acting_user=org.newcomer, community=org.lean)
+    assert "Your first 90 days" not in client.get("/").content.decode()
+    communities.community_join(acting_user=org.newcomer, community=org.lean)
+    assert "Lean Ops</a>: 1 of" in client.get("/").content.decode()
+
+
+def test_home_plans_follow_the_story_job_at_once(client, org):
+    """The job that ticks "what I learned" bumps each member's plans."""
+    communities.community_join(acting_user=org.newcomer, community=org.lean)
+    client.force_login(org.newcomer)
+    assert "Lean</a>: 0 of" in client.get("/").content.decode()
+    ItemFactory(author=org.newcomer, community=org.lean, kind=ItemKind.STORY)
+    assert story_steps_sync() == 1
+    assert "Lean</a>: 1 of" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_home_plans_panel_queries_do_not_grow(rf, org, size, django_assert_num_queries):
+    """One query for the plans on a cold cache, none from the cache."""
+    from journeys.panels import home_panel
+
+    for n in range(size):
+        community = CommunityFactory(name=f"Open {n}", slug=f"open-{n}")
+        communities.community_join(acting_user=org.newcomer, community=community)
+    request = rf.get("/")
+    request.user = org.newcomer
+    with django_assert_num_queries(1):
+        assert len(home_panel(request)["plans"]) == size
+    with django_assert_num_queries(0):
+        assert len(home_panel(request)["plans"]) == size
 
 
 # --- Marking steps done, reading the tour -----------------------------------

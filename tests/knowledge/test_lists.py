@@ -402,7 +402,7 @@ def test_home_leaves_out_answered_and_private_questions(
 
 
 def test_home_panel_query_count_is_flat(
-    client, community, make_item, member, django_assert_max_num_queries
+    client, community, make_item, member, django_assert_num_queries
 ):
     """The knowledge panel of the home page; the whole page is pinned in
     tests/test_home.py."""
@@ -410,18 +410,87 @@ def test_home_panel_query_count_is_flat(
     MembershipFactory(user=expert, community=community)
     client = login(client, expert)
     fill(community, 2, kind=ItemKind.QUESTION)
-    # expertise, the questions' tag links, the questions, the latest items
-    with django_assert_max_num_queries(4):
+    # After a change: the member's communities, their expertise, the tags'
+    # latest open questions, the questions, the latest items, the rows.
+    with django_assert_num_queries(6):
         panel = home_panel(_request(expert))
-        questions, latest = list(panel["questions"]), list(panel["latest"])
+    with django_assert_num_queries(3):
+        panel = home_panel(_request(expert))
+    assert len(panel["questions"]) == 2
     fill(community, 30, kind=ItemKind.QUESTION)
-    with django_assert_max_num_queries(4):
+    with django_assert_num_queries(6):
+        panel = home_panel(_request(expert))
+    # Nothing changed: the communities, the expertise, the rows.
+    with django_assert_num_queries(3):
         panel = home_panel(_request(expert))
         questions, latest = list(panel["questions"]), list(panel["latest"])
     assert len(questions) == 5
     assert len(latest) == 8
     response = client.get("/")
     assert response.content.decode().count('class="kind kind-question"') == 5 + 8
+
+
+def test_latest_in_my_communities_follows_every_change_at_once(
+    member, steward, community, private, make_item
+):
+    """Which items "latest in my communities" holds is cached per member
+    under their communities' versions (knowledge.selectors.home_items): a
+    new item, an edit, a hide, a restore, a share, a rename, a join and a
+    leave each show at the next view."""
+    reader = UserFactory()
+    MembershipFactory(user=reader, community=community)
+
+    def titles(user=reader):
+        return [item.title for item in home_panel(_request(user))["latest"]]
+
+    first = make_item(author=member, community=community, title="First")
+    make_item(author=member, community=private, title="Secret")
+    assert titles() == ["First"]
+    second = make_item(author=member, community=community, title="Second")
+    assert titles() == ["Second", "First"]
+    services.item_update(
+        item=second,
+        acting_user=member,
+        kind=second.kind,
+        title="Second, again",
+        body="Body.",
+    )
+    assert titles() == ["Second, again", "First"]
+    services.item_hide(item=second, acting_user=steward)
+    assert titles() == ["First"]
+    services.item_restore(item=second, acting_user=steward)
+    assert titles() == ["Second, again", "First"]
+    from members.services import profile_update
+
+    profile_update(member=member, display_name="Mara Renamed")
+    assert "Mara Renamed" in login(Client(), reader).get("/").content.decode()
+    # Joining shows the private community's items at once, leaving hides them.
+    MembershipFactory(user=reader, community=private)
+    assert titles() == ["Second, again", "Secret", "First"]
+    community_leave(acting_user=reader, community=private)
+    assert titles() == ["Second, again", "First"]
+    # A share into the reader's community shows there at once.
+    elsewhere = UserFactory()
+    other = MembershipFactory(user=elsewhere).community
+    shared = make_item(author=elsewhere, community=other, title="From elsewhere")
+    MembershipFactory(user=elsewhere, community=community)
+    services.item_share(item=shared, community=community, acting_user=elsewhere)
+    assert titles()[0] == "From elsewhere"
+    assert first.title in titles()
+
+
+def test_latest_in_my_communities_is_never_another_members(
+    client, member, community, private, secret, story
+):
+    """The member of a private community fills their own entry; an outsider
+    with the same open community never gets its items."""
+    assert secret.title in [i.title for i in home_panel(_request(member))["latest"]]
+    outsider = UserFactory()
+    MembershipFactory(user=outsider, community=community)
+    latest = home_panel(_request(outsider))["latest"]
+    assert [i.title for i in latest] == [story.title]
+    html = login(client, outsider).get("/").content.decode()
+    assert secret.title not in html and story.title in html
 
 
 def test_home_without_expertise_invites_to_add_it(client, other_member):

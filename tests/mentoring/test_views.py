@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from members import services as members_services
 from members.models import LeadershipRole
 from mentoring import services
 from mentoring.models import (
@@ -557,6 +558,59 @@ def test_home_panel_shows_pending_proposals_and_active_pairs(client, world):
 def test_home_panel_is_absent_with_nothing_to_show(client, member):
     client.force_login(member)
     assert "mentoring-panel-title" not in client.get(reverse("home")).content.decode()
+
+
+def test_home_panel_follows_every_change_at_once(client, world, own_cache):
+    """The panel is cached per member (mentoring.home): a proposal, an
+    acceptance, a check-in, a rename and a broker's open count each show at
+    the next view."""
+    client.force_login(world.mentor)
+    assert "mentoring-panel-title" not in client.get(reverse("home")).content.decode()
+    pair = world.propose()
+    body = client.get(reverse("home")).content.decode()
+    assert "Mentor Mona Mentee?" in body
+    services.pair_accept(pair=pair, acting_user=world.mentor)
+    services.pair_accept(pair=pair, acting_user=world.mentee)
+    body = client.get(reverse("home")).content.decode()
+    assert "Mentoring Mona Mentee" in body and "no check-in yet" in body
+    services.checkin_add(
+        pair=pair,
+        acting_user=world.mentee,
+        on=timezone.localdate(),
+        notes="Went well.",
+        progress=40,
+    )
+    body = client.get(reverse("home")).content.decode()
+    assert "last check-in" in body and "no check-in yet" not in body
+    members_services.profile_update(member=world.mentee, display_name="Mia Mentee")
+    body = client.get(reverse("home")).content.decode()
+    assert "Mentoring Mia Mentee" in body and "Mona" not in body
+    services.pair_complete(pair=pair, acting_user=world.mentor)
+    assert "Mentoring Mia" not in client.get(reverse("home")).content.decode()
+
+    client.force_login(world.broker)
+    assert "open mentoring request" not in client.get(reverse("home")).content.decode()
+    services.request_create(
+        acting_user=world.users["member"],
+        topics=["lean"],
+        goals="More.",
+        format="mentoring",
+    )
+    assert "1 open mentoring request" in client.get(reverse("home")).content.decode()
+
+
+def test_home_panel_is_never_another_members(client, world, own_cache):
+    """Each member's panel is their own: the mentor's cached panel never
+    reaches the mentee (same pair, other wording) or a bystander."""
+    pair = world.activate()
+    client.force_login(world.mentor)
+    assert "Mentoring Mona Mentee" in client.get(reverse("home")).content.decode()
+    client.force_login(world.mentee)
+    body = client.get(reverse("home")).content.decode()
+    assert "Mentored by Max Mentor" in body and "Mentoring Mona" not in body
+    client.force_login(world.users["member"])
+    body = client.get(reverse("home")).content.decode()
+    assert "mentoring-panel-title" not in body and pair.get_absolute_url() not in body
 
 
 def test_empty_states(client, member):
