@@ -1,9 +1,7 @@
 """Tag pages and expertise: a tag's items, and who knows most about a tag."""
 
-import hashlib
 from collections import defaultdict
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
@@ -15,12 +13,10 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    TextField,
 )
-from django.db.models.functions import Cast
 from taggit.models import Tag
 
-from communities.access import communities_visible_to
+from communities.access import communities_visible_to, visible_communities_key
 from knowledge.models import Item, ItemTag, Reply
 from knowledge.selectors.visibility import LIST_RELATED
 from members.models import User
@@ -180,18 +176,6 @@ def tag_expertise_scores(
 def tag_versions(names) -> list[str]:
     """The cache versions (members.versioned_cache) of these tags' pages."""
     return [f"tag:{name}" for name in names]
-
-
-def visible_communities_key(viewer) -> str:
-    """Which communities `viewer` may see inside, as a short key: viewers
-    who see the same communities share cached figures, and joining, leaving
-    or a community turning private changes the key at once."""
-    # The ids joined in PostgreSQL: one short string instead of a row per
-    # community (300 of them, read and joined here on every view).
-    ids = communities_visible_to(viewer).aggregate(
-        ids=StringAgg(Cast("pk", TextField()), ",", order_by="pk", default="")
-    )["ids"]
-    return hashlib.sha256(ids.encode()).hexdigest()[:24]
 
 
 def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
