@@ -18,7 +18,7 @@ from taggit.models import Tag
 
 from communities.access import communities_visible_to, visible_communities_key
 from knowledge.models import Item, ItemTag, Reply
-from knowledge.selectors.visibility import LIST_RELATED
+from knowledge.selectors.visibility import LIST_RELATED, LIST_ROW_FIELDS
 from members.models import User
 from members.pagination import KeysetPage, Position, keyset_page
 from members.versioned_cache import cached
@@ -76,9 +76,11 @@ def tag_items(*, tag: str, viewer, position: Position, size: int) -> KeysetPage:
     are fetched, in the same query."""
 
     def items_of(links):
-        return Item.objects.filter(
-            pk__in=links.values("content_object_id")
-        ).select_related(*LIST_RELATED)
+        return (
+            Item.objects.filter(pk__in=links.values("content_object_id"))
+            .select_related(*LIST_RELATED)
+            .only(*LIST_ROW_FIELDS)
+        )
 
     return keyset_page(
         _tag_links(tags=[tag], viewer=viewer),
@@ -206,7 +208,9 @@ def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
         tag_versions([tag]),
         ranking,
     )
-    users = User.objects.in_bulk([user_id for _s, user_id, _h, _a in ranked])
+    users = User.objects.only("username", "display_name", "is_active").in_bulk(
+        [user_id for _s, user_id, _h, _a in ranked]
+    )
     experts = []
     for score, user_id, helpful, accepted in ranked:
         user = users.get(user_id)
