@@ -43,10 +43,10 @@ def visible_communities_key(viewer) -> str:
     """Which communities `viewer` may see inside, as a short key: viewers
     who see the same communities share cached figures, and joining, leaving
     or a community turning private changes the key at once."""
-    return hashlib.sha256(_visible_ids_text(viewer).encode()).hexdigest()[:24]
+    return hashlib.sha256(visible_community_ids_text(viewer).encode()).hexdigest()[:24]
 
 
-def _visible_ids_text(viewer) -> str:
+def visible_community_ids_text(viewer) -> str:
     """The ids of communities_visible_to(viewer), joined in PostgreSQL in id
     order ("3,7,12"): one short string instead of a row per community. The
     statement is written out because building it with the ORM's aggregate

@@ -51,7 +51,7 @@ def community_cards(communities, *, viewer) -> list[SafeString]:
             if community.show_details
             else None
         )
-    topics = selectors.community_topics(c.pk for c in communities if c.show_details)
+    topics = selectors.topics_by_community(c.pk for c in communities if c.show_details)
     for community in communities:
         community.topics = topics.get(community.pk, [])
     return rendered_fragments(

@@ -90,7 +90,7 @@ def community_list(
 ) -> QuerySet:
     """Every community (private ones too: the page shows them by name and
     purpose only), the member's own first, then by `sort`. Without
-    `prefetch_tags`, read a page's topics with community_topics()."""
+    `prefetch_tags`, read a page's topics with topics_by_community()."""
     mine = Membership.objects.filter(community=OuterRef("pk"), user_id=user.pk)
     inside = access.visible_communities_q(user) or Q(pk__isnull=False)  # staff: all
     qs = Community.objects.annotate(
@@ -111,7 +111,7 @@ def community_list(
     return qs.order_by(F("is_mine").desc(), *order, "name", "pk")
 
 
-def community_topics(community_ids) -> dict[int, list[tuple[str, str]]]:
+def topics_by_community(community_ids) -> dict[int, list[tuple[str, str]]]:
     """{community id: [(tag slug, name), ...] by name} in one query:
     taggit's prefetch of the same took longer (4.7 ms of CPU a page of 20)."""
     topics = {pk: [] for pk in community_ids}
@@ -130,7 +130,7 @@ def popular_tags(*, user, limit: int = 30) -> list[Tag]:
     Cached per set of visible communities until a community's topics change
     (community create and update bump COMMUNITY_NAMES_VERSION)."""
     return cached(
-        f"community-topics:{limit}:{access.visible_communities_key(user)}",
+        f"topic-filter:{limit}:{access.visible_communities_key(user)}",
         [COMMUNITY_NAMES_VERSION],
         lambda: list(
             Tag.objects.filter(

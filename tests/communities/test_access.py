@@ -5,9 +5,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from communities.access import (
-    _visible_ids_text,
     communities_visible_to,
     visible_communities_key,
+    visible_community_ids_text,
 )
 from communities.models import Membership
 from tests.communities.factories import CommunityFactory, MembershipFactory
@@ -36,15 +36,17 @@ def test_the_key_lists_what_the_orm_rule_lets_through(world):
         world.steward,
         world.staff,
     ):
-        assert _visible_ids_text(user) == _orm_ids(user), user
-    assert str(world.private.pk) in _visible_ids_text(world.member).split(",")
-    assert str(world.private.pk) not in _visible_ids_text(world.pending).split(",")
-    assert str(left.pk) not in _visible_ids_text(world.member).split(",")
+        assert visible_community_ids_text(user) == _orm_ids(user), user
+    assert str(world.private.pk) in visible_community_ids_text(world.member).split(",")
+    assert str(world.private.pk) not in visible_community_ids_text(world.pending).split(
+        ","
+    )
+    assert str(left.pk) not in visible_community_ids_text(world.member).split(",")
 
 
 def test_anonymous_sees_nothing_without_a_query(django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert _visible_ids_text(AnonymousUser()) == ""
+        assert visible_community_ids_text(AnonymousUser()) == ""
 
 
 def test_joining_and_a_community_turning_private_change_the_key_at_once(world):
