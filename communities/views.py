@@ -21,6 +21,7 @@ from communities.forms import (
     InviteForm,
     MemberFilterForm,
 )
+from communities.list_cards import community_cards
 from communities.models import Community, Membership
 from communities.people import community_people
 from communities.services.errors import MembershipError
@@ -68,16 +69,14 @@ def _back(request, default: str) -> str:
 def community_list(request):
     filters = CommunityFilterForm(request.GET or None)
     values = filters.values()
-    page = paginate(selectors.community_list(user=request.user, **values), request.GET)
-    for community in page:
-        community.show_details = permissions.can_see_listing_details(
-            request.user, community
-        )
+    rows = selectors.community_list(user=request.user, prefetch_tags=False, **values)
+    page = paginate(rows, request.GET)
     return render(
         request,
         "communities/list.html",
         {
             "page": page,
+            "cards": community_cards(page.object_list, viewer=request.user),
             "filters": filters,
             "values": values,
             "tags": selectors.popular_tags(user=request.user),

@@ -43,6 +43,7 @@ from knowledge.reply_fragments import replies_html
 from knowledge.selectors import finder
 from knowledge.selectors.items import submitted_item
 from knowledge.similarity import related_for, similar_items
+from knowledge.tag_experts import tag_experts_html
 from members.confirm import confirmation_page, needs_confirmation, offer_undo
 from members.models import User
 from members.pagination import Position, paginate
@@ -545,6 +546,7 @@ def tag_detail(request, tag):
             "page": page,
             "rows": item_rows(page.object_list, show_community=True),
             "experts": experts,
+            "experts_html": tag_experts_html(tag, experts),
             "follow": follow_button(request, kind="tag", target=tag, key=tag, name=tag),
         },
     )

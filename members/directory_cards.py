@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils.safestring import SafeString
 
 from members.fragment_cache import rendered_fragments
+from members.selectors import expertise_of
 
 CARD_TEMPLATE = "members/_member_card.html"
 
@@ -29,14 +30,19 @@ def _shown(person, query: QueryDict) -> tuple:
         person.business_unit,
         person.location,
         person.email.split("@")[0],
-        tuple((tag.slug, tag.name) for tag in person.expertise.all()),
+        tuple(person.expertise_tags),
         query.urlencode(),
     )
 
 
 def member_cards(people, *, query: QueryDict) -> list[SafeString]:
-    """The rendered cards of `people` (with their expertise prefetched), in
-    their order; `query` is the page's query string, which the tag links keep."""
+    """The rendered cards of `people` (members.selectors.member_directory),
+    in their order, with their expertise read here in one query; `query` is
+    the page's query string, which the tag links keep."""
+    people = list(people)
+    expertise = expertise_of(person.pk for person in people)
+    for person in people:
+        person.expertise_tags = expertise[person.pk]
     return rendered_fragments(
         CARD_TEMPLATE,
         people,

@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
-from members.models import User
+from members.models import ExpertiseTag, User
 from members.versioned_cache import cached
 
 # The cache version (members.versioned_cache) of the expertise in use.
@@ -19,15 +19,31 @@ PROFILE_VERSION = "member-profile"
 NAME_SEARCH_MIN = 3
 
 
+# The columns a directory card (members.directory_cards) reads.
+CARD_FIELDS = (
+    "username",
+    "display_name",
+    "avatar_version",
+    "leadership_role",
+    "job_title",
+    "business_unit",
+    "location",
+    "email",
+)
+
+
 def member_directory(
     *,
     query: str = "",
     role: str = "",
     expertise: str = "",
     interest: str = "",
+    for_cards: bool = False,
 ) -> QuerySet[User]:
     """Active members, by name, optionally narrowed by a name search, a
-    leadership role and an expertise or interest tag (by slug)."""
+    leadership role and an expertise or interest tag (by slug). `for_cards`:
+    only the columns a card shows, and no expertise prefetched (the cards
+    read it with expertise_of(), cheaper than taggit's prefetch)."""
     members = User.objects.filter(is_active=True)
     if query:
         members = members.filter(display_name__icontains=query)
@@ -55,7 +71,22 @@ def member_directory(
                 output_field=CharField(),
             )
         )
+    if for_cards:
+        return members.only(*CARD_FIELDS).order_by(by_name, "pk")
     return members.prefetch_related("expertise").order_by(by_name, "pk")
+
+
+def expertise_of(user_ids) -> dict[int, list[tuple[str, str]]]:
+    """{user id: [(tag slug, name), ...] by name} in one short query."""
+    found = {pk: [] for pk in user_ids}
+    if found:
+        for pk, slug, name in (
+            ExpertiseTag.objects.filter(content_object_id__in=list(found))
+            .order_by("tag__name", "tag_id")
+            .values_list("content_object_id", "tag__slug", "tag__name")
+        ):
+            found[pk].append((slug, name))
+    return found
 
 
 def expertise_tags_in_use(*, limit: int = 60, include: str = "") -> list[Tag]:

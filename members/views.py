@@ -37,7 +37,7 @@ def directory(request):
         tags=selectors.expertise_tags_in_use(include=request.GET.get("tag", "")),
     )
     filters = form.filters()
-    page = paginate(selectors.member_directory(**filters), request.GET)
+    page = paginate(selectors.member_directory(for_cards=True, **filters), request.GET)
     return render(
         request,
         "members/directory.html",

@@ -1,9 +1,7 @@
 """Tag pages and expertise: a tag's items, and who knows most about a tag."""
 
-import hashlib
 from collections import defaultdict
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
@@ -15,14 +13,12 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    TextField,
 )
-from django.db.models.functions import Cast
 from taggit.models import Tag
 
-from communities.access import communities_visible_to
+from communities.access import communities_visible_to, visible_communities_key
 from knowledge.models import Item, ItemTag, Reply
-from knowledge.selectors.visibility import LIST_RELATED
+from knowledge.selectors.visibility import LIST_RELATED, LIST_ROW_FIELDS
 from members.models import User
 from members.pagination import KeysetPage, Position, keyset_page
 from members.versioned_cache import cached
@@ -80,9 +76,11 @@ def tag_items(*, tag: str, viewer, position: Position, size: int) -> KeysetPage:
     are fetched, in the same query."""
 
     def items_of(links):
-        return Item.objects.filter(
-            pk__in=links.values("content_object_id")
-        ).select_related(*LIST_RELATED)
+        return (
+            Item.objects.filter(pk__in=links.values("content_object_id"))
+            .select_related(*LIST_RELATED)
+            .only(*LIST_ROW_FIELDS)
+        )
 
     return keyset_page(
         _tag_links(tags=[tag], viewer=viewer),
@@ -182,18 +180,6 @@ def tag_versions(names) -> list[str]:
     return [f"tag:{name}" for name in names]
 
 
-def visible_communities_key(viewer) -> str:
-    """Which communities `viewer` may see inside, as a short key: viewers
-    who see the same communities share cached figures, and joining, leaving
-    or a community turning private changes the key at once."""
-    # The ids joined in PostgreSQL: one short string instead of a row per
-    # community (300 of them, read and joined here on every view).
-    ids = communities_visible_to(viewer).aggregate(
-        ids=StringAgg(Cast("pk", TextField()), ",", order_by="pk", default="")
-    )["ids"]
-    return hashlib.sha256(ids.encode()).hexdigest()[:24]
-
-
 def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
     """Members who know most about `tag`: helpful marks received (on their
     items and their replies) plus accepted answers (an accepted answer weighs
@@ -222,7 +208,9 @@ def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
         tag_versions([tag]),
         ranking,
     )
-    users = User.objects.in_bulk([user_id for _s, user_id, _h, _a in ranked])
+    users = User.objects.only("username", "display_name", "is_active").in_bulk(
+        [user_id for _s, user_id, _h, _a in ranked]
+    )
     experts = []
     for score, user_id, helpful, accepted in ranked:
         user = users.get(user_id)

@@ -133,3 +133,54 @@ def test_a_deactivated_expert_leaves_at_once(client, member, marked, author):
     assert experts(client) == {"Ada Author": 1}
     deactivate_member(member=author)
     assert experts(client) == {}
+
+
+# --- The rendered list (knowledge.tag_experts, keyed by what it shows) -------
+
+
+def _experts_html(client, tag="lean") -> str:
+    html = client.get(reverse("knowledge:tag", kwargs={"tag": tag})).content.decode()
+    return html.split('id="experts-title"')[1].split("</aside>")[0]
+
+
+def test_every_value_the_experts_list_shows_is_in_its_key(author):
+    from knowledge.tag_experts import _shown
+
+    author.helpful, author.accepted = 2, 1
+    before = _shown("lean", [author])
+    for name, value in {
+        "username": "someone-else",
+        "display_name": "Ada Renamed",
+        "helpful": 3,
+        "accepted": 0,
+    }.items():
+        original = getattr(author, name)
+        setattr(author, name, value)
+        assert _shown("lean", [author]) != before, name
+        setattr(author, name, original)
+    assert _shown("lean", [author]) == before
+    assert _shown("safety", [author]) != before
+    assert _shown("lean", []) != before
+
+
+def test_a_renamed_expert_shows_at_once_in_the_list(client, member, marked, author):
+    from members.services import profile_update
+
+    client.force_login(member)
+    assert "Ada Author" in _experts_html(client)
+    profile_update(member=author, display_name="Ada Lovelace")
+    html = _experts_html(client)
+    assert "Ada Lovelace" in html and "Ada Author" not in html
+    assert author.get_absolute_url() in html and "1 helpful mark" in html
+
+
+def test_the_list_of_insiders_is_never_served_to_an_outsider(
+    client, member, other_member, make_item, author, private, steward
+):
+    secret = make_item(author=author, community=private, title="Secret", tags=["lean"])
+    services.helpful_set(item=secret, acting_user=steward, helpful=True)
+    client.force_login(member)
+    assert "Ada Author" in _experts_html(client)  # rendered and cached
+    client.force_login(other_member)
+    html = _experts_html(client)
+    assert "Ada Author" not in html and "Nobody yet" in html
