@@ -26,6 +26,11 @@ from members.versioned_cache import cached
 # Search ranks at most this many of the most recent matches.
 SEARCH_CAP = 1000
 
+# Bumped by the knowledge services whenever what search finds, or how it
+# ranks it, may change: an item created, edited (title, body, tags, kind),
+# hidden or restored, an answer accepted or unaccepted, tags renamed.
+SEARCH_RESULTS_VERSION = "search-results"
+
 
 # Sentinels PostgreSQL puts around matches; swapped for <mark> after escaping.
 _HL_START, _HL_STOP = "\x02", "\x03"
@@ -47,6 +52,48 @@ class SearchResults:
 
 def _search_query(q: str):
     return SearchQuery(q, search_type="websearch", config="english")
+
+
+def _filters_q(
+    prefix: str = "",
+    *,
+    q: str,
+    community: Community | None,
+    kind: str,
+    author: User | None,
+    open_only: bool,
+) -> Q:
+    """The words and the filters (but the tag) on an item reached through
+    `prefix`."""
+    found = Q()
+    if community is not None:
+        found &= Q(**{f"{prefix}community_id": community.pk})
+    if kind:
+        found &= Q(**{f"{prefix}kind": kind})
+    if author is not None:
+        found &= Q(**{f"{prefix}author_id": author.pk})
+    if open_only:
+        found &= Q(
+            **{
+                f"{prefix}kind": ItemKind.QUESTION,
+                f"{prefix}accepted_reply__isnull": True,
+            }
+        )
+    if q:
+        found &= Q(**{f"{prefix}search_vector": _search_query(q)})
+    return found
+
+
+# websearch_to_tsquery reads "OR" and "or" alike and the english
+# configuration folds case; only ASCII is folded here, where Python and
+# PostgreSQL surely agree (other letters just make another key).
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def search_words(q: str) -> str:
+    """`q` as search reads it: the same words in any case or spacing are
+    one search (one cache entry)."""
+    return " ".join(q.translate(_ASCII_LOWER).split())
 
 
 def search_items(
@@ -72,24 +119,14 @@ def search_items(
     ranked = bool(q)
 
     def where(prefix: str = "") -> Q:
-        """The filters on an item reached through `prefix`."""
-        found = Q()
-        if community is not None:
-            found &= Q(**{f"{prefix}community_id": community.pk})
-        if kind:
-            found &= Q(**{f"{prefix}kind": kind})
-        if author is not None:
-            found &= Q(**{f"{prefix}author_id": author.pk})
-        if open_only:
-            found &= Q(
-                **{
-                    f"{prefix}kind": ItemKind.QUESTION,
-                    f"{prefix}accepted_reply__isnull": True,
-                }
-            )
-        if ranked:
-            found &= Q(**{f"{prefix}search_vector": _search_query(q)})
-        return found
+        return _filters_q(
+            prefix,
+            q=q,
+            community=community,
+            kind=kind,
+            author=author,
+            open_only=open_only,
+        )
 
     if tag:
         # Walk the tag's links newest first: a rare tag never scans every item.
@@ -135,6 +172,49 @@ def search_items(
     return SearchResults(ids=ids, capped=capped, cap=cap)
 
 
+def search_results(
+    *,
+    viewer,
+    visible: str,
+    q: str,
+    community: Community | None = None,
+    kind: str = "",
+    tag: str = "",
+    author: User | None = None,
+    open_only: bool = False,
+) -> SearchResults:
+    """search_items for the search page, cached per set of visible
+    communities (`visible`: visible_communities_key, read fresh on each
+    view) and the words and filters, until the knowledge services bump
+    SEARCH_RESULTS_VERSION (a new, edited, hidden or restored item, an
+    answer accepted or unaccepted). Ranking up to SEARCH_CAP candidates is
+    most of a search's SQL; the page's own rows are read and checked again
+    on every view (search_page_rows)."""
+    words = search_words(q)
+    filters = (
+        words,
+        community.pk if community is not None else None,
+        kind,
+        tag,
+        author.pk if author is not None else None,
+        open_only,
+    )
+    digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
+    return cached(
+        f"search-results:{visible}:{digest}",
+        [SEARCH_RESULTS_VERSION],
+        lambda: search_items(
+            viewer=viewer,
+            q=words,
+            community=community,
+            kind=kind,
+            tag=tag,
+            author=author,
+            open_only=open_only,
+        ),
+    )
+
+
 def search_filter_communities(*, viewer, visible: str) -> list[tuple[str, str]]:
     """(slug, name) of every community `viewer` may see, for the search
     page's filter: hundreds of rows, the same for everyone who sees the same
@@ -176,25 +256,92 @@ def _readable(text: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
+def _headline(q: str) -> SearchHeadline:
+    return SearchHeadline(
+        _plain_text(F("body_html")),
+        _search_query(q),
+        config="english",
+        start_sel=_HL_START,
+        stop_sel=_HL_STOP,
+        max_words=35,
+        min_words=15,
+        max_fragments=2,
+    )
+
+
 def search_page_items(*, ids, q: str) -> list[Item]:
     """The rows of one page of search results, in the order of `ids`, with a
     highlighted headline computed for these rows only."""
     items = Item.objects.filter(pk__in=ids).select_related(*LIST_RELATED)
     q = q.strip()
     if q:
-        items = items.annotate(
-            headline=SearchHeadline(
-                _plain_text(F("body_html")),
-                _search_query(q),
-                config="english",
-                start_sel=_HL_START,
-                stop_sel=_HL_STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-            )
-        )
+        items = items.annotate(headline=_headline(q))
     by_id = {item.pk: item for item in items}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# What the search page's rows read (knowledge/_item_row.html, search_snippet).
+_ROW_FIELDS = (
+    "community_id",
+    "kind",
+    "title",
+    "body_html",
+    "tag_names",
+    "author_id",
+    "created_at",
+    "helpful_count",
+    "reply_count",
+    "shared_from_id",
+    "hidden_at",
+    "accepted_reply_id",
+    "community__slug",
+    "community__name",
+    "author__display_name",
+    "shared_from__community_id",
+    "shared_from__community__name",
+)
+
+
+def search_page_rows(
+    *,
+    ids,
+    q: str,
+    visible_ids,
+    community: Community | None = None,
+    kind: str = "",
+    tag: str = "",
+    author: User | None = None,
+    open_only: bool = False,
+) -> list[Item]:
+    """search_page_items for the search page, where `ids` may come from the
+    cache (search_results): of the rows read now, only those in a community
+    the viewer may see (`visible_ids`, read fresh on this view), not hidden,
+    and still passing the filters are kept, so a write that did not bump
+    the cache (the admin, a bulk job) never shows a hidden or private item
+    or one the filters leave out. The words need no such check: the stored
+    vector is only written by search_vectors_refresh and
+    items_tag_names_refresh, which bump. Checked here rather than in SQL:
+    the rows are read anyway, and the ORM's SQL for the gate cost more than
+    the check."""
+    items = (
+        Item.objects.filter(pk__in=ids).select_related(*LIST_RELATED).only(*_ROW_FIELDS)
+    )
+    q = q.strip()
+    if q:
+        items = items.annotate(headline=_headline(q))
+
+    def shown(item: Item) -> bool:
+        return (
+            item.community_id in visible_ids
+            and item.hidden_at is None
+            and (community is None or item.community_id == community.pk)
+            and (not kind or item.kind == kind)
+            and (author is None or item.author_id == author.pk)
+            and (not open_only or item.is_open_question)
+            and (not tag or tag in item.tag_list)
+        )
+
+    by_id = {item.pk: item for item in items if shown(item)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
@@ -182,16 +183,32 @@ def tag_versions(names) -> list[str]:
     return [f"tag:{name}" for name in names]
 
 
-def visible_communities_key(viewer) -> str:
-    """Which communities `viewer` may see inside, as a short key: viewers
-    who see the same communities share cached figures, and joining, leaving
+@dataclass(frozen=True)
+class VisibleCommunities:
+    """The communities `viewer` may see inside: their ids, and a short key
+    for them (viewers who see the same communities share cached figures)."""
+
+    key: str
+    ids: frozenset
+
+
+def visible_communities(viewer) -> VisibleCommunities:
+    """Which communities `viewer` may see inside, read now: joining, leaving
     or a community turning private changes the key at once."""
     # The ids joined in PostgreSQL: one short string instead of a row per
     # community (300 of them, read and joined here on every view).
     ids = communities_visible_to(viewer).aggregate(
         ids=StringAgg(Cast("pk", TextField()), ",", order_by="pk", default="")
     )["ids"]
-    return hashlib.sha256(ids.encode()).hexdigest()[:24]
+    return VisibleCommunities(
+        key=hashlib.sha256(ids.encode()).hexdigest()[:24],
+        ids=frozenset(int(pk) for pk in ids.split(",") if pk),
+    )
+
+
+def visible_communities_key(viewer) -> str:
+    """visible_communities(viewer).key"""
+    return visible_communities(viewer).key
 
 
 def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:
