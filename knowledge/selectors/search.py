@@ -22,6 +22,7 @@ from knowledge.selectors.tags import _tag_links
 from knowledge.selectors.visibility import LIST_RELATED, visible_items
 from members.models import User
 from members.versioned_cache import cached
+from members.widgets import RenderedOptions
 
 # Search ranks at most this many of the most recent matches.
 SEARCH_CAP = 1000
@@ -215,16 +216,19 @@ def search_results(
     )
 
 
-def search_filter_communities(*, viewer, visible: str) -> list[tuple[str, str]]:
+def search_filter_communities(*, viewer, visible: str) -> RenderedOptions:
     """(slug, name) of every community `viewer` may see, for the search
-    page's filter: hundreds of rows, the same for everyone who sees the same
-    communities. Cached under `visible` (visible_communities_key, read fresh
-    on each view, so joining, leaving or a community turning private changes
-    the key at once) until a community is created or renamed."""
+    page's filter, with their <option>s rendered: hundreds of rows, the same
+    for everyone who sees the same communities. Cached under `visible`
+    (visible_communities_key, read fresh on each view, so joining, leaving
+    or a community turning private changes the key at once) until a
+    community is created or renamed."""
     return cached(
-        f"search-filter-communities:{visible}",
+        f"search-filter-options:{visible}",
         [COMMUNITY_NAMES_VERSION],
-        lambda: list(communities_visible_to(viewer).values_list("slug", "name")),
+        lambda: RenderedOptions(
+            communities_visible_to(viewer).values_list("slug", "name")
+        ),
     )
 
 
