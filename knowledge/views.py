@@ -625,8 +625,6 @@ def search(request):
             page.object_list = selectors.search_page_rows(
                 ids=list(page.object_list), visible_ids=seen.ids, **filters
             )
-            for item in page.object_list:
-                item.snippet = selectors.search_snippet(item, data["q"])
             rows = item_rows(page.object_list, show_community=True)
             capped, cap = results.capped, results.cap
     return render(

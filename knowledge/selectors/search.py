@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import nh3
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import F, Func, Q, Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import MD5, RowNumber
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -284,12 +285,12 @@ def search_page_items(*, ids, q: str) -> list[Item]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-# What the search page's rows read (knowledge/_item_row.html, search_snippet).
+# What the search page's rows read (knowledge/_item_row.html); the body only
+# for the snippets of a search without words (search_snippet).
 _ROW_FIELDS = (
     "community_id",
     "kind",
     "title",
-    "body_html",
     "tag_names",
     "author_id",
     "created_at",
@@ -326,13 +327,22 @@ def search_page_rows(
     vector is only written by search_vectors_refresh and
     items_tag_names_refresh, which bump. Checked here rather than in SQL:
     the rows are read anyway, and the ORM's SQL for the gate cost more than
-    the check."""
-    items = (
-        Item.objects.filter(pk__in=ids).select_related(*LIST_RELATED).only(*_ROW_FIELDS)
-    )
+    the check.
+
+    Each row comes with its `snippet` (search_snippet); with words, those
+    of earlier views are read from the cache (_snippets_known, checked
+    against a digest of each body read now). PostgreSQL computes headlines
+    in the same query when some are not cached, and in a second one only
+    for a body that changed since its snippet was cached."""
     q = q.strip()
-    if q:
-        items = items.annotate(headline=_headline(q))
+    words = search_words(q)
+    fields = _ROW_FIELDS if words else (*_ROW_FIELDS, "body_html")
+    items = Item.objects.filter(pk__in=ids).select_related(*LIST_RELATED).only(*fields)
+    found, known = _snippets_known(ids, words) if words else (0, {})
+    if words:
+        items = items.annotate(body_digest=MD5("body_html"))
+        if found < len(ids):
+            items = items.annotate(headline=_headline(q))
 
     def shown(item: Item) -> bool:
         return (
@@ -346,7 +356,56 @@ def search_page_rows(
         )
 
     by_id = {item.pk: item for item in items if shown(item)}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    rows = [by_id[pk] for pk in ids if pk in by_id]
+    if not words:
+        for item in rows:
+            item.snippet = search_snippet(item, q)
+        return rows
+    edited = [
+        item
+        for item in rows
+        if item.body_digest not in known and not hasattr(item, "headline")
+    ]
+    if edited:
+        headlines = dict(
+            Item.objects.filter(pk__in=[item.pk for item in edited])
+            .annotate(headline=_headline(q))
+            .values_list("pk", "headline")
+        )
+        for item in edited:
+            item.headline = headlines.get(item.pk) or ""
+    new = {}
+    for item in rows:
+        if item.body_digest in known:
+            item.snippet = known[item.body_digest]
+        else:
+            item.snippet = search_snippet(item, q)
+            new[_snippet_key(item.pk, words)] = (item.body_digest, str(item.snippet))
+    if new:
+        cache.set_many(new, SNIPPET_TIMEOUT)
+    return rows
+
+
+# A snippet is only a function of the body and the words: nothing to
+# invalidate, so this only bounds what an idle cache keeps.
+SNIPPET_TIMEOUT = 60 * 60
+
+
+def _snippet_key(pk: int, words: str) -> str:
+    digest = hashlib.sha256(words.encode()).hexdigest()[:24]
+    return f"search-snippet:{pk}:{digest}"
+
+
+def _snippets_known(ids, words: str) -> tuple[int, dict]:
+    """How many of these items have a snippet for `words` cached by earlier
+    views, and {digest of the body it was cut from: the snippet}: an entry
+    whose body has changed since is not matched by the row's digest (and is
+    replaced)."""
+    found = cache.get_many([_snippet_key(pk, words) for pk in ids])
+    return len(found), {
+        digest: mark_safe(snippet)  # noqa: S308 - cleaned by search_snippet
+        for digest, snippet in found.values()
+    }
 
 
 def search_snippet(item: Item, q: str) -> str:

@@ -134,3 +134,23 @@ def test_a_write_that_does_not_bump_never_shows_a_row_it_should_not(
     Item.objects.filter(pk=story.pk).update(community=private)
     assert titles(outsider, q="") == []
     assert story.title in titles(client, q="")
+
+
+def test_a_cached_snippet_follows_the_body_at_once(client, member, community, story):
+    """Snippets are cached per item and words with a digest of the body they
+    were cut from: an edit (or any write of the body) gives a new one."""
+    client = login(client, member)
+
+    def snippet():
+        response = client.get(reverse("knowledge:search"), {"q": "checklist"})
+        return str(response.context["page"].object_list[0].snippet)
+
+    first = snippet()
+    assert "one-page <mark>checklist</mark>" in first
+    assert snippet() == first
+    Item.objects.filter(pk=story.pk).update(
+        body_html="<p>A <em>new</em> checklist for nights.</p>"
+    )
+    assert "<mark>checklist</mark> for nights" in snippet()
+    _edit(story, acting_user=member, body="The checklist, again & again.")
+    assert "<mark>checklist</mark>, again &amp; again" in snippet()
