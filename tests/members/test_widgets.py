@@ -47,7 +47,8 @@ def test_rendered_options_render_what_plain_choices_render():
     from members.widgets import RenderedOptions
 
     choices = [("a", "Lean <ops>"), ("b", "B & co"), ("c&d", 'C "quoted"')]
-    rendered = pickle.loads(pickle.dumps(RenderedOptions(choices)))
+    # Through pickle, as the cache stores it.
+    rendered = pickle.loads(pickle.dumps(RenderedOptions(choices)))  # noqa: S301
     for data in ({}, {"community": "b"}, {"community": "c&d"}, {"community": "x"}):
         plain = PickForm(data or None, choices=choices)
         fast = PickForm(data or None)
