@@ -391,9 +391,14 @@ def search_page_rows(
 SNIPPET_TIMEOUT = 60 * 60
 
 
+# Part of every snippet's key: change it with search_snippet's output, so a
+# deploy never serves snippets cut the old way.
+_SNIPPET_FORMAT = 1
+
+
 def _snippet_key(pk: int, words: str) -> str:
     digest = hashlib.sha256(words.encode()).hexdigest()[:24]
-    return f"search-snippet:{pk}:{digest}"
+    return f"search-snippet:{_SNIPPET_FORMAT}:{pk}:{digest}"
 
 
 def _snippets_known(ids, words: str) -> tuple[int, dict]:
