@@ -62,7 +62,12 @@ def visible_communities_key(viewer) -> str:
     """Which communities `viewer` may see inside, as a short key: viewers
     who see the same communities share cached figures, and joining, leaving
     or a community turning private changes the key at once."""
-    return hashlib.sha256(visible_community_ids_text(viewer).encode()).hexdigest()[:24]
+    return visible_communities_key_of(visible_community_ids_text(viewer))
+
+
+def visible_communities_key_of(ids_text: str) -> str:
+    """The key of visible_community_ids_text()'s answer."""
+    return hashlib.sha256(ids_text.encode()).hexdigest()[:24]
 
 
 def visible_community_ids_text(viewer) -> str:

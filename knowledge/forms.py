@@ -15,7 +15,7 @@ from knowledge.models import (
 )
 from members.forms import SubmissionTokenField, TagListField
 from members.tags import MAX_TAG_LENGTH
-from members.widgets import LongSelect
+from members.widgets import LongSelect, RenderedOptions
 
 # The story template inserts headings only; the prompts are shown beside the
 # editor, so nothing prompt-like is ever published unedited.
@@ -236,9 +236,11 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, communities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].choices = [("", _("All communities"))] + list(
-            communities
-        )
+        # Hundreds of (slug, name), usually with their options rendered
+        # (selectors.search_filter_communities caches them so).
+        if not isinstance(communities, RenderedOptions):
+            communities = RenderedOptions(communities)
+        self.fields["community"].choices = communities.first("", _("All communities"))
 
 
 class CheckInAnswerForm(forms.Form):

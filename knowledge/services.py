@@ -33,6 +33,7 @@ from knowledge.models import (
 )
 from knowledge.reply_fragments import item_version
 from knowledge.selectors.feeds import community_items_version
+from knowledge.selectors.search import SEARCH_RESULTS_VERSION
 from knowledge.selectors.tags import tag_versions
 from knowledge.similarity import similarity_refresh_later
 from members.audit import audit_record
@@ -54,11 +55,20 @@ def search_vector_expression():
     )
 
 
+def search_results_changed() -> None:
+    """What search finds or how it ranks it may have changed (an item's
+    words, tags or kind, whether it is hidden, whether a question is open):
+    every cached list of results (selectors.search_results) is searched
+    afresh, now and once this transaction commits."""
+    bump(SEARCH_RESULTS_VERSION)
+
+
 def search_vectors_refresh(*, item_ids) -> None:
     """Recompute the stored search vector of these items."""
     Item.objects.filter(pk__in=list(item_ids)).update(
         search_vector=search_vector_expression()
     )
+    search_results_changed()
 
 
 def items_tag_names_refresh(*, item_model=Item, link_model=ItemTag) -> int:
@@ -89,6 +99,8 @@ def items_tag_names_refresh(*, item_model=Item, link_model=ItemTag) -> int:
     item_model.objects.filter(pk__in=changed).update(
         search_vector=search_vector_expression()
     )
+    if changed:
+        search_results_changed()
     return len(changed)
 
 
@@ -310,6 +322,7 @@ def item_hide(*, item: Item, acting_user) -> None:
     item.save(update_fields=["hidden_at", "hidden_by"])
     _audit(acting_user, AuditAction.ITEM_HIDDEN, item, item.community_id)
     tag_pages_changed(item=item)
+    search_results_changed()
 
 
 @transaction.atomic
@@ -321,6 +334,7 @@ def item_restore(*, item: Item, acting_user) -> None:
     if was_hidden:
         _audit(acting_user, AuditAction.ITEM_RESTORED, item, item.community_id)
         tag_pages_changed(item=item)
+        search_results_changed()
 
 
 def item_opened(*, acting_user, item: Item, membership) -> None:
@@ -419,9 +433,10 @@ def reply_hide(*, reply: Reply, acting_user) -> bool:
         reply_count=F("reply_count") - 1
     )
     # A hidden reply cannot stand as the accepted answer.
-    Item.objects.filter(pk=reply.item_id, accepted_reply=reply).update(
+    if Item.objects.filter(pk=reply.item_id, accepted_reply=reply).update(
         accepted_reply=None
-    )
+    ):
+        search_results_changed()  # the question is open again
     tag_pages_changed(item=reply.item)
     return True
 
@@ -456,6 +471,7 @@ def answer_accept(*, item: Item, reply: Reply, acting_user) -> None:
     if not changed:
         return
     tag_pages_changed(item=item)
+    search_results_changed()
     event_emit(event="answer.accepted", object_id=reply.pk)
     _notify_if_visible(
         recipient=reply.author,
@@ -490,6 +506,7 @@ def answer_unaccept(*, item: Item, acting_user) -> None:
     item.accepted_reply = None
     item.save(update_fields=["accepted_reply"])
     tag_pages_changed(item=item)
+    search_results_changed()
 
 
 @transaction.atomic

@@ -569,7 +569,8 @@ def search_people_and_communities(request, form, visible: str) -> dict:
 @login_required
 def search(request):
     viewer = request.user
-    visible = selectors.visible_communities_key(viewer)
+    seen = selectors.visible_communities(viewer)
+    visible = seen.key
     communities = selectors.search_filter_communities(viewer=viewer, visible=visible)
     form = SearchForm(request.GET or None, communities=communities)
     page, rows, capped, cap = None, [], False, selectors.SEARCH_CAP
@@ -592,21 +593,22 @@ def search(request):
             if author is None:
                 form.add_error("author", _("No member with that username."))
         if not form.errors:
-            results = selectors.search_items(
-                viewer=viewer,
-                q=data["q"],
-                community=community,
-                kind=data["kind"],
-                tag=tag_normalise(data["tag"]),
-                author=author,
-                open_only=data["open"],
+            filters = {
+                "q": data["q"],
+                "community": community,
+                "kind": data["kind"],
+                "tag": tag_normalise(data["tag"]),
+                "author": author,
+                "open_only": data["open"],
+            }
+            results = selectors.search_results(
+                viewer=viewer, visible=visible, **filters
             )
             page = paginate(results.ids, request.GET, size=_page_size())
-            page.object_list = selectors.search_page_items(
-                ids=list(page.object_list), q=data["q"]
+            # Read, and checked again, for this viewer: the ids may be cached.
+            page.object_list = selectors.search_page_rows(
+                ids=list(page.object_list), visible_ids=seen.ids, **filters
             )
-            for item in page.object_list:
-                item.snippet = selectors.search_snippet(item, data["q"])
             rows = item_rows(page.object_list, show_community=True)
             capped, cap = results.capped, results.cap
     return render(

@@ -9,8 +9,9 @@ selectors`), which names everything public:
   could answer" and "latest in my communities"
 - items: one item's replies, adoptions, shares and targets
 - tags: a tag's items, tag_expertise_scores, experts_for_tag
-- search: search_items, search_page_items, search_snippet, the filter's
-  communities and the communities matching (cached per visible set)
+- search: search_items, search_results (search_items cached per visible set
+  under SEARCH_RESULTS_VERSION), search_page_items, search_snippet, the
+  filter's communities and the communities matching (cached per visible set)
 - contributions: contributions_of (the profile section)
 
 Public reads other apps may use:
@@ -46,11 +47,14 @@ from knowledge.selectors.items import (
 )
 from knowledge.selectors.search import (
     SEARCH_CAP,
+    SEARCH_RESULTS_VERSION,
     SearchResults,
     search_communities_found,
     search_filter_communities,
     search_items,
     search_page_items,
+    search_page_rows,
+    search_results,
     search_snippet,
 )
 from knowledge.selectors.tags import (
@@ -58,6 +62,7 @@ from knowledge.selectors.tags import (
     experts_for_tag,
     tag_expertise_scores,
     tag_items,
+    visible_communities,
     visible_communities_key,
 )
 from knowledge.selectors.visibility import LIST_RELATED, visible_items
@@ -71,6 +76,7 @@ __all__ = [
     "MOST_HELPFUL_TOP",
     "PROFILE_ITEMS",
     "SEARCH_CAP",
+    "SEARCH_RESULTS_VERSION",
     "Cursor",
     "SearchResults",
     "adoption_targets",
@@ -93,10 +99,13 @@ __all__ = [
     "search_filter_communities",
     "search_items",
     "search_page_items",
+    "search_page_rows",
+    "search_results",
     "search_snippet",
     "share_targets",
     "tag_expertise_scores",
     "tag_items",
+    "visible_communities",
     "visible_communities_key",
     "visible_items",
 ]

@@ -1,6 +1,7 @@
 """Tag pages and expertise: a tag's items, and who knows most about a tag."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -16,7 +17,12 @@ from django.db.models import (
 )
 from taggit.models import Tag
 
-from communities.access import communities_visible_to, visible_communities_key
+from communities.access import (
+    communities_visible_to,
+    visible_communities_key,
+    visible_communities_key_of,
+    visible_community_ids_text,
+)
 from knowledge.models import Item, ItemTag, Reply
 from knowledge.selectors.visibility import LIST_RELATED, LIST_ROW_FIELDS
 from members.models import User
@@ -178,6 +184,26 @@ def tag_expertise_scores(
 def tag_versions(names) -> list[str]:
     """The cache versions (members.versioned_cache) of these tags' pages."""
     return [f"tag:{name}" for name in names]
+
+
+@dataclass(frozen=True)
+class VisibleCommunities:
+    """The communities `viewer` may see inside: their ids, and a short key
+    for them (viewers who see the same communities share cached figures)."""
+
+    key: str
+    ids: frozenset
+
+
+def visible_communities(viewer) -> VisibleCommunities:
+    """Which communities `viewer` may see inside, read now: joining, leaving
+    or a community turning private changes the key at once. The key is
+    communities.access.visible_communities_key's, from the same one query."""
+    ids = visible_community_ids_text(viewer)
+    return VisibleCommunities(
+        key=visible_communities_key_of(ids),
+        ids=frozenset(int(pk) for pk in ids.split(",") if pk),
+    )
 
 
 def experts_for_tag(*, tag: str, viewer, limit: int = 10) -> list[User]:

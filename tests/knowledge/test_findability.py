@@ -259,9 +259,9 @@ def test_search_page_query_count_is_pinned(
     with django_assert_num_queries(9):
         response = client.get(reverse("knowledge:search"), {"q": "night"})
     assert response.status_code == 200
-    # Again: the filter's options and the matching communities come from the
-    # cache kept for that set of visible communities.
-    with django_assert_num_queries(7):
+    # Again: the filter's options, the ranked matches and the matching
+    # communities come from the cache kept for that set of visible communities.
+    with django_assert_num_queries(6):
         response = client.get(reverse("knowledge:search"), {"q": "night"})
     assert response.status_code == 200
 

@@ -288,8 +288,9 @@ def test_search_anonymous_redirects(client):
 # communities, the ranked matches (one walk), the page's rows, the people and
 # the communities matching the words
 SEARCH_QUERIES = 9
-# The filter's communities and the communities matching come from the cache.
-SEARCH_QUERIES_CACHED = 7
+# The filter's communities, the ranked matches and the communities matching
+# come from the cache.
+SEARCH_QUERIES_CACHED = 6
 
 
 @pytest.mark.parametrize("batches", [0, 3])
@@ -305,9 +306,13 @@ def test_search_query_count_is_flat(
     with django_assert_num_queries(SEARCH_QUERIES_CACHED):
         response = search(client, q="Item")
     assert len(response.context["page"].object_list) == (3 if not batches else 20)
-    # Other words: only the communities matching them are counted again.
+    # The same words in another case: the same ranked matches; only the
+    # communities matching them are counted again.
     with django_assert_num_queries(SEARCH_QUERIES_CACHED + 1):
         search(client, q="item")
+    # Other words: ranked, and their communities counted.
+    with django_assert_num_queries(SEARCH_QUERIES_CACHED + 2):
+        search(client, q="body")
 
 
 def _filter_names(response) -> list[str]:

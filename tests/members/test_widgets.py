@@ -37,3 +37,22 @@ def test_the_chosen_option_is_selected_and_labels_are_escaped():
 def test_nothing_chosen_selects_the_empty_option():
     html = str(PickForm(choices=[("a", "A")])["community"])
     assert _options(html) == [' value="" selected', ' value="a"']
+
+
+def test_rendered_options_render_what_plain_choices_render():
+    """Options rendered once (and cached with the choices) give the same
+    <select> as the same choices rendered per request, chosen or not."""
+    import pickle
+
+    from members.widgets import RenderedOptions
+
+    choices = [("a", "Lean <ops>"), ("b", "B & co"), ("c&d", 'C "quoted"')]
+    # Through pickle, as the cache stores it.
+    rendered = pickle.loads(pickle.dumps(RenderedOptions(choices)))  # noqa: S301
+    for data in ({}, {"community": "b"}, {"community": "c&d"}, {"community": "x"}):
+        plain = PickForm(data or None, choices=choices)
+        fast = PickForm(data or None)
+        fast.fields["community"].choices = rendered.first("", "All")
+        assert list(fast.fields["community"].choices) == [("", "All"), *choices]
+        assert fast.is_valid() == plain.is_valid()
+        assert str(fast["community"]) == str(plain["community"])
