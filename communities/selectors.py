@@ -28,6 +28,7 @@ from communities import access
 from communities.models import Community, CommunityTag, MemberCount, Membership
 from communities.services.counts import members_version
 from members.models import LeadershipRole
+from members.tags import tags_of
 from members.versioned_cache import cached
 
 Status = Membership.Status
@@ -112,17 +113,8 @@ def community_list(
 
 
 def topics_by_community(community_ids) -> dict[int, list[tuple[str, str]]]:
-    """{community id: [(tag slug, name), ...] by name} in one query:
-    taggit's prefetch of the same took longer (4.7 ms of CPU a page of 20)."""
-    topics = {pk: [] for pk in community_ids}
-    if topics:
-        for pk, slug, name in (
-            CommunityTag.objects.filter(content_object_id__in=list(topics))
-            .order_by("tag__name", "tag_id")
-            .values_list("content_object_id", "tag__slug", "tag__name")
-        ):
-            topics[pk].append((slug, name))
-    return topics
+    """{community id: [(tag slug, name), ...] by name} in one query."""
+    return tags_of(CommunityTag, community_ids)
 
 
 def popular_tags(*, user, limit: int = 30) -> list[Tag]:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
 from members.models import ExpertiseTag, User
+from members.tags import tags_of
 from members.versioned_cache import cached
 
 # The cache version (members.versioned_cache) of the expertise in use.
@@ -78,15 +79,7 @@ def member_directory(
 
 def expertise_of(user_ids) -> dict[int, list[tuple[str, str]]]:
     """{user id: [(tag slug, name), ...] by name} in one short query."""
-    found = {pk: [] for pk in user_ids}
-    if found:
-        for pk, slug, name in (
-            ExpertiseTag.objects.filter(content_object_id__in=list(found))
-            .order_by("tag__name", "tag_id")
-            .values_list("content_object_id", "tag__slug", "tag__name")
-        ):
-            found[pk].append((slug, name))
-    return found
+    return tags_of(ExpertiseTag, user_ids)
 
 
 def expertise_tags_in_use(*, limit: int = 60, include: str = "") -> list[Tag]:

@@ -10,7 +10,7 @@ from communities.models import Community, Membership
 from knowledge.models import Item, ItemKind, ItemTag
 from knowledge.permissions import ADOPTABLE_KINDS
 from knowledge.selectors.tags import tag_versions
-from knowledge.selectors.visibility import LIST_RELATED
+from knowledge.selectors.visibility import LIST_RELATED, LIST_ROW_FIELDS
 from members.pagination import KeysetPage, Position, keyset_page
 from members.versioned_cache import cached, cached_many
 
@@ -99,29 +99,9 @@ ANSWERABLE_RECENT_PER_TAG = 500
 QUESTIONS_SHOWN = 5
 LATEST_SHOWN = 8
 
-# What an item row (knowledge.item_rows) reads of an item, its community, its
-# author and the community it was shared from, and what home_items checks
-# again on every view: the rows are read with nothing else.
-HOME_ROW_FIELDS = (
-    "id",
-    "community_id",
-    "kind",
-    "title",
-    "accepted_reply_id",
-    "author_id",
-    "created_at",
-    "helpful_count",
-    "reply_count",
-    "shared_from_id",
-    "hidden_at",
-    "tag_names",
-    "community__slug",
-    "community__name",
-    "community__archived_at",
-    "author__display_name",
-    "shared_from__community",
-    "shared_from__community__name",
-)
+# What home_items reads of each item: an item row's columns
+# (knowledge.item_rows) and what it checks again on every view.
+HOME_ROW_FIELDS = (*LIST_ROW_FIELDS, "community__archived_at")
 
 
 def community_items_version(community_id: int) -> str:

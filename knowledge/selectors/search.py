@@ -20,7 +20,11 @@ from communities.selectors import COMMUNITY_NAMES_VERSION
 from knowledge.models import Item, ItemKind
 from knowledge.selectors.finder import communities_matching
 from knowledge.selectors.tags import _tag_links
-from knowledge.selectors.visibility import LIST_RELATED, visible_items
+from knowledge.selectors.visibility import (
+    LIST_RELATED,
+    LIST_ROW_FIELDS,
+    visible_items,
+)
 from members.models import User
 from members.versioned_cache import cached
 from members.widgets import RenderedOptions
@@ -285,26 +289,8 @@ def search_page_items(*, ids, q: str) -> list[Item]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-# What the search page's rows read (knowledge/_item_row.html); the body only
-# for the snippets of a search without words (search_snippet).
-_ROW_FIELDS = (
-    "community_id",
-    "kind",
-    "title",
-    "tag_names",
-    "author_id",
-    "created_at",
-    "helpful_count",
-    "reply_count",
-    "shared_from_id",
-    "hidden_at",
-    "accepted_reply_id",
-    "community__slug",
-    "community__name",
-    "author__display_name",
-    "shared_from__community_id",
-    "shared_from__community__name",
-)
+# The body is read only for the snippets of a search without words
+# (search_snippet).
 
 
 def search_page_rows(
@@ -336,7 +322,7 @@ def search_page_rows(
     for a body that changed since its snippet was cached."""
     q = q.strip()
     words = search_words(q)
-    fields = _ROW_FIELDS if words else (*_ROW_FIELDS, "body_html")
+    fields = LIST_ROW_FIELDS if words else (*LIST_ROW_FIELDS, "body_html")
     items = Item.objects.filter(pk__in=ids).select_related(*LIST_RELATED).only(*fields)
     found, known = _snippets_known(ids, words) if words else (0, {})
     if words:
