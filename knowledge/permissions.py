@@ -87,7 +87,7 @@ def can_read_reply(user, reply, item, membership) -> bool:
     see that it was hidden."""
     return (
         not reply.is_hidden
-        or reply.author_id == user.pk
+        or (user.pk is not None and reply.author_id == user.pk)
         or can_moderate(user, item.community, membership)
     )
 
@@ -141,7 +141,8 @@ def reply_actions(user, item, membership) -> Callable[[object], ReplyActions]:
             )
 
     def for_reply(reply) -> ReplyActions:
-        return table[reply.author_id == user.pk, reply.is_hidden]
+        own = user.pk is not None and reply.author_id == user.pk
+        return table[own, reply.is_hidden]
 
     return for_reply
 
