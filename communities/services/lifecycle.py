@@ -128,6 +128,7 @@ def community_archive(*, community: Community, acting_user) -> Community:
             target=community,
             community_id=community.pk,
         )
+        bump(COMMUNITY_NAMES_VERSION)  # lists of live communities change
     return community
 
 
@@ -143,6 +144,7 @@ def community_reopen(*, community: Community, acting_user) -> Community:
             target=community,
             community_id=community.pk,
         )
+        bump(COMMUNITY_NAMES_VERSION)  # lists of live communities change
     return community
 
 

@@ -471,12 +471,14 @@ def test_spread_next_and_home_query_counts(
     manual_rollups()
     client.force_login(networker)
 
-    with django_assert_num_queries(SPREAD_QUERIES):
+    with django_assert_num_queries(SPREAD_QUERIES + 1):  # the topics, once
         response = client.get(SPREAD)
     assert len(response.context["tables"]["ready"].rows) == size
     with django_assert_num_queries(HOME_QUERIES):
         response = client.get(reverse("home"))
     assert "Ready to spread" in response.text
+    with django_assert_num_queries(SPREAD_QUERIES):
+        client.get(SPREAD)
 
 
 # Session, user, badge 3 (+2 community and membership); the snapshot 1; the
@@ -489,13 +491,15 @@ LEADERS_QUERIES = 13
 COMMUNITY_LEADERS_QUERIES = 15
 # The request's own (session, user, notification badge); the snapshot 1;
 # ready to spread 4 (the viewer's communities, their most marked items merged,
-# those items, the communities' topics); missing bridges count + page 2.
+# those items, the key of the communities they see, by which the communities'
+# topics are cached: one query more on a cold cache); missing bridges count +
+# page 2.
 SPREAD_QUERIES = 9
 # The home page's first view (nothing cached yet) with every panel a
 # networker gets (the 90-day plans panel included; knowledge's lists read
 # which items they hold, then the rows: tests/test_home.py); this section
 # adds 4 (the networker's communities, their most marked items merged, those
-# items, the communities' topics).
+# items, the key of the communities they see; the topics by it are cached).
 HOME_QUERIES = 16
 
 
@@ -520,3 +524,37 @@ def test_the_nightly_job_goes_through_the_outbox_and_replaces_the_day(
     )
     assert NetworkSnapshot.objects.count() == 1
     assert BridgeScore.objects.filter(community=None).count() == 4
+
+
+def test_the_topic_index_follows_community_changes_and_never_leaks():
+    """The communities by topic are cached per set of visible communities:
+    an insider's index (with a private community) never reaches an
+    outsider, and a topic change or an archive shows at once."""
+    from communities.services.lifecycle import community_archive, community_update
+    from dashboards.spread_next import topic_index
+
+    open_one = CommunityFactory(name="Alpha", tags=["pumps"])
+    private = CommunityFactory(name="Hidden", private=True, tags=["pumps"])
+    insider = member_of(private, user=UserFactory()).user
+    outsider = UserFactory()
+    steward = member_of(open_one, user=UserFactory(), role="steward").user
+
+    def names(viewer, tag):
+        return sorted(name for _pk, name, _slug in topic_index(viewer).get(tag, []))
+
+    assert names(insider, "pumps") == ["Alpha", "Hidden"]
+    assert names(outsider, "pumps") == ["Alpha"]
+    community_update(
+        community=open_one,
+        acting_user=steward,
+        name="Alpha",
+        slug=open_one.slug,
+        purpose=open_one.purpose,
+        tags=["valves"],
+        visibility=open_one.visibility,
+    )
+    assert names(outsider, "pumps") == []
+    assert names(outsider, "valves") == ["Alpha"]
+    community_archive(community=open_one, acting_user=steward)
+    assert names(outsider, "valves") == []
+    assert names(insider, "pumps") == ["Hidden"]
