@@ -109,6 +109,12 @@ def _membership(*, user_id, community_id):
     return Membership.objects.filter(user_id=user_id, community_id=community_id)
 
 
+def _community(*, slug):
+    """One row at most (slug is unique). Compiled once per process
+    (config.compiled_queries): every page inside a community reads it."""
+    return Community.objects.filter(slug=slug)
+
+
 def can_view_content(user, community, membership=None) -> bool:
     if not user.is_authenticated:
         return False
@@ -134,9 +140,10 @@ def can_moderate(user, community, membership=None) -> bool:
 
 def access_community(user, slug: str) -> tuple[Community, Membership | None]:
     """Fetch a community for an inside page, or 404 for those who may not see it."""
-    community = Community.objects.filter(slug=slug).first()
-    if community is None:
+    found = compiled_queries.instances("community-by-slug", _community, slug=slug)
+    if not found:
         raise Http404
+    community = found[0]
     membership = membership_of(user, community)
     if community.is_private and not can_view_content(user, community, membership):
         raise Http404

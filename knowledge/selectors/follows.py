@@ -2,11 +2,13 @@
 what digests need to honour them."""
 
 from collections import defaultdict
+from functools import partial
 
 from django.db.models import Q
 
 from communities.access import visible_communities_q
 from communities.models import Visibility
+from config import compiled_queries
 from knowledge.models import Follow, FollowLevel
 
 NOTIFYING = (FollowLevel.WATCHING, FollowLevel.NEW_ITEMS)
@@ -34,12 +36,25 @@ def follow_level(*, user, kind: str, target) -> str:
     """The level `user` follows `target` at, or "" when they do not."""
     if not user.is_authenticated:
         return ""
-    level = (
-        Follow.objects.filter(user=user, **{kind: target})
-        .values_list("level", flat=True)
-        .first()
+    # A tag is followed by its name, everything else by its row's id.
+    column, value = (kind, target) if kind == "tag" else (f"{kind}_id", target.pk)
+    found = compiled_queries.rows(
+        f"follow-level:{column}",
+        partial(_level_query, column=column),
+        user_id=user.pk,
+        target=value,
     )
-    return level or ""
+    return found[0][0] if found else ""
+
+
+def _level_query(*, column, user_id, target):
+    """Compiled once per process and kind (config.compiled_queries): a
+    follow button is on every community, item, tag and profile page."""
+    return (
+        Follow.objects.filter(user_id=user_id, **{column: target})
+        .order_by("pk")
+        .values_list("level")[:1]
+    )
 
 
 def digest_follow_choices(*, user_ids) -> tuple[dict, dict]:

@@ -435,3 +435,31 @@ def test_digest_honours_muted_and_followed_communities():
     assert "News of Followed Guild" in message.body
     assert "Muted Guild" not in message.body
     assert "Secret Squad" not in message.body
+
+
+def test_a_follow_button_reads_each_kind_s_level_for_its_own_target():
+    """follow_level's query is compiled once per kind
+    (config.compiled_queries): each later call answers for its own user and
+    target, as the ORM does."""
+    from knowledge.selectors.follows import follow_level
+
+    alice, bob = UserFactory(), UserFactory()
+    one, two = CommunityFactory(), CommunityFactory()
+    item = ItemFactory(community=one)
+    follow(alice, community=one)
+    follow(bob, level=FollowLevel.MUTED, community=two)
+    follow(alice, level=FollowLevel.NEW_ITEMS, item=item)
+    follow(alice, person=bob)
+    follow(bob, level=FollowLevel.NEW_ITEMS, tag="lean")
+
+    assert follow_level(user=alice, kind="community", target=one) == "watching"
+    assert follow_level(user=alice, kind="community", target=two) == ""
+    assert follow_level(user=bob, kind="community", target=two) == "muted"
+    assert follow_level(user=bob, kind="community", target=one) == ""
+    assert follow_level(user=alice, kind="item", target=item) == "new_items"
+    assert follow_level(user=bob, kind="item", target=item) == ""
+    assert follow_level(user=alice, kind="person", target=bob) == "watching"
+    assert follow_level(user=bob, kind="person", target=alice) == ""
+    assert follow_level(user=bob, kind="tag", target="lean") == "new_items"
+    assert follow_level(user=alice, kind="tag", target="lean") == ""
+    assert follow_level(user=bob, kind="tag", target="safety") == ""
