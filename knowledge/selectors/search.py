@@ -289,10 +289,6 @@ def search_page_items(*, ids, q: str) -> list[Item]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-# The body is read only for the snippets of a search without words
-# (search_snippet).
-
-
 def search_page_rows(
     *,
     ids,
@@ -322,6 +318,7 @@ def search_page_rows(
     for a body that changed since its snippet was cached."""
     q = q.strip()
     words = search_words(q)
+    # The body only for the snippets of a search without words (search_snippet).
     fields = LIST_ROW_FIELDS if words else (*LIST_ROW_FIELDS, "body_html")
     items = Item.objects.filter(pk__in=ids).select_related(*LIST_RELATED).only(*fields)
     found, known = _snippets_known(ids, words) if words else (0, {})
