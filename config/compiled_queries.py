@@ -12,8 +12,9 @@ returns them, as the ORM's do for fields that need no conversion from the
 database (plain columns, booleans, dates, UUIDs, arrays). `instances()`
 takes a plain queryset and makes model instances with `Model.from_db()`, as
 the ORM does, with the foreign keys named in `related` loaded as
-`select_related()` loads them; its models' fields must need no conversion
-either (`tests/knowledge/test_compiled_queries.py` checks the ones used).
+`select_related()` loads them (and with `only`, just the fields `only()`
+would read); its models' fields must need no conversion either
+(`tests/knowledge/test_compiled_queries.py` checks the ones used).
 
 Values must be int or str, which the ORM passes as parameters, never
 writes into the SQL: compiling checks that every stand-in became a
@@ -43,6 +44,8 @@ class _Compiled:
 
 
 _compiled: dict[str, _Compiled] = {}
+# instances(): per name, the models read and their columns.
+_layouts: dict[str, list] = {}
 
 
 def rows(name: str, build: Callable[..., QuerySet], **values) -> list[tuple]:
@@ -62,17 +65,28 @@ def rows(name: str, build: Callable[..., QuerySet], **values) -> list[tuple]:
 
 
 def instances(
-    name: str, build: Callable[..., QuerySet], *, related: tuple = (), **values
+    name: str,
+    build: Callable[..., QuerySet],
+    *,
+    related: tuple = (),
+    only: tuple = (),
+    **values,
 ) -> list[Model]:
     """`list(build(**values).select_related(*related))`, compiled once as
-    `rows()` is: `related` are foreign keys of the queryset's model."""
+    `rows()` is: `related` are relations of the queryset's model, followed
+    with "__" as select_related() follows them. With `only` (field names in
+    only()'s notation, "author__display_name"), just those fields are read,
+    as `.select_related(...).only(*only)` reads them: the relations they
+    name are followed, and the rest of each model's fields are deferred."""
+    layout = _layouts.get(name)
+    if layout is None:
+        layout = _layouts[name] = _layout(build(**values).model, related, only)
 
     def flat(**stand_ins):
-        queryset = build(**stand_ins)
-        return queryset.values_list(
+        return build(**stand_ins).values_list(
             *(
-                f"{relation}__{attname}" if relation else attname
-                for relation, _model, attnames in _layout(queryset.model, related)
+                f"{path}__{attname}" if path else attname
+                for path, _model, attnames in layout
                 for attname in attnames
             )
         )
@@ -80,39 +94,57 @@ def instances(
     found = rows(name, flat, **values)
     if not found:
         return []
-    layout = _layout(_compiled[name].model, related)
-    db = router.db_for_read(_compiled[name].model)
+    db = router.db_for_read(layout[0][1])
     made = []
     for row in found:
         start = 0
-        instance = None
-        for relation, model, attnames in layout:
+        loaded = {}
+        for path, model, attnames in layout:
             part = row[start : start + len(attnames)]
             start += len(attnames)
-            if relation is None:
-                instance = model.from_db(db, attnames, part)
-            else:  # the related row's primary key is None when there is none
-                setattr(
-                    instance,
-                    relation,
-                    model.from_db(db, attnames, part) if part[0] is not None else None,
-                )
-        made.append(instance)
+            # The related row's primary key is None when there is none.
+            pk = part[attnames.index(model._meta.pk.attname)]
+            made_one = None if pk is None else model.from_db(db, attnames, part)
+            loaded[path] = made_one
+            if path:
+                parent, _, relation = path.rpartition("__")
+                if loaded.get(parent) is not None:
+                    setattr(loaded[parent], relation, made_one)
+        made.append(loaded[""])
     return made
 
 
-def _layout(model, related) -> list[tuple[str | None, type[Model], list[str]]]:
-    """The model's columns, then each related model's, primary key first."""
+def _layout(model, related, only=()) -> list[tuple[str, type[Model], list[str]]]:
+    """Per model read, parents first: its path from the queryset's model
+    ("" for the model itself) and the columns read (all of them, or with
+    `only` its primary key, the named ones and the foreign keys that reach
+    the next model)."""
+    paths = {"": model}
+    wanted: dict[str, list[str]] = {"": []}
+    for entry in [*related, *only]:
+        parts = entry.split("__")
+        is_field = entry in only
+        relations, field_name = (parts[:-1], parts[-1]) if is_field else (parts, None)
+        path, current = "", model
+        for part in relations:
+            field = current._meta.get_field(part)
+            wanted[path].append(field.attname)
+            path = f"{path}__{part}" if path else part
+            current = paths.setdefault(path, field.related_model)
+            wanted.setdefault(path, [])
+        if field_name is not None:
+            wanted[path].append(current._meta.get_field(field_name).attname)
 
-    def attnames(of):
-        pk = of._meta.pk.attname
-        return [pk] + [f.attname for f in of._meta.concrete_fields if f.attname != pk]
+    def attnames(path, of):
+        # In the model's order, as from_db() takes a subset of its fields.
+        names = {of._meta.pk.attname, *wanted[path]}
+        return [
+            f.attname
+            for f in of._meta.concrete_fields
+            if not only or f.attname in names
+        ]
 
-    return [(None, model, attnames(model))] + [
-        (relation, related_model, attnames(related_model))
-        for relation in related
-        for related_model in [model._meta.get_field(relation).related_model]
-    ]
+    return [(path, of, attnames(path, of)) for path, of in paths.items()]
 
 
 def _compile(build, values) -> _Compiled:

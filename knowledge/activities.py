@@ -11,7 +11,7 @@ same figures in words), like dashboards' diagrams.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -19,6 +19,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from knowledge.models import Activity, Item
+from knowledge.selectors.feeds import community_items_version
+from members.versioned_cache import cached
 
 BALANCE_DAYS = 90
 # Drawing order, left to right.
@@ -72,13 +74,16 @@ class Balance:
         }
 
 
-def balances(*, communities, now: datetime | None = None) -> dict[int, Balance]:
-    """Each community's balance over the last BALANCE_DAYS (visible items,
-    shared copies included: bringing research in counts). One query, in
-    SQL: built with the ORM it cost the community page ~1 ms of CPU a view,
-    five times the query's own (an index-only read of item_balance_recent)."""
+def balances(
+    *, communities, now: datetime | None = None, since: datetime | None = None
+) -> dict[int, Balance]:
+    """Each community's balance over the last BALANCE_DAYS, or from `since`
+    (visible items, shared copies included: bringing research in counts).
+    One query, in SQL: built with the ORM it cost the community page ~1 ms
+    of CPU a view, five times the query's own (an index-only read of
+    item_balance_recent)."""
     now = now or timezone.now()
-    since = now - timedelta(days=BALANCE_DAYS)
+    since = since or now - timedelta(days=BALANCE_DAYS)
     communities = list(communities)
     counts: dict[int, dict[str, int]] = {c.pk: {} for c in communities}
     sql = f"""
@@ -108,6 +113,24 @@ def balances(*, communities, now: datetime | None = None) -> dict[int, Balance]:
 
 def balance_of(community, *, now: datetime | None = None) -> Balance:
     return balances(communities=[community], now=now)[community.pk]
+
+
+def community_balance(community, *, now: datetime | None = None) -> Balance:
+    """The balance on a community's page: its items since midnight (UTC)
+    BALANCE_DAYS days ago, cached per community and day under the version of
+    its items, which every create, share, edit (a new activity), hide and
+    restore in it bumps; the day in the key moves the window on. On the
+    largest community the count reads ~1,800 index pages (1.4 ms of
+    PostgreSQL a view); now once a day and after each change."""
+    now = now or timezone.now()
+    since = datetime.combine(
+        (now - timedelta(days=BALANCE_DAYS)).astimezone(UTC).date(), time.min, UTC
+    )
+    return cached(
+        f"community-balance:{community.pk}:{since.date().isoformat()}",
+        [community_items_version(community.pk)],
+        lambda: balances(communities=[community], now=now, since=since)[community.pk],
+    )
 
 
 def balance_svg(balance: Balance, *, chart_id: str):

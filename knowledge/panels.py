@@ -57,14 +57,14 @@ def practice_balance_panel(request, community, membership):
     practice) with its bar, how its adopted items fared elsewhere (stick
     rate), and, for its stewards, the "fire-fighting only" flag. Two
     queries."""
-    from knowledge.activities import balance_of, balance_svg
+    from knowledge.activities import balance_svg, community_balance
     from knowledge.selectors.adoptions import stick_rate
 
     user = request.user
     membership = membership_or_outsider(user, community, membership)
     if not can_view_content(user, community, membership):
         return None
-    balance = balance_of(community)
+    balance = community_balance(community)
     return {
         "template": "knowledge/_community_balance.html",
         "community": community,

@@ -36,14 +36,24 @@ def _template_digest(template_name: str) -> str:
 
 
 def fragment_key(template_name: str, shown: tuple) -> str:
-    values = (
+    return _keys(template_name)(shown)
+
+
+def _keys(template_name: str) -> Callable[[tuple], str]:
+    """fragment_key() for one template in this request's language and time
+    zone, which are asked once (they cost ~30 us a call, a list's keys ~0.6
+    ms), not once per row."""
+    context = (
         _template_digest(template_name),
         translation.get_language(),
         timezone.get_current_timezone_name(),
-        shown,
     )
-    digest = hashlib.sha256(repr(values).encode()).hexdigest()[:32]
-    return f"fragment:{template_name}:{digest}"
+
+    def key(shown: tuple) -> str:
+        digest = hashlib.sha256(repr((*context, shown)).encode()).hexdigest()[:32]
+        return f"fragment:{template_name}:{digest}"
+
+    return key
 
 
 def rendered_fragments(
@@ -56,7 +66,8 @@ def rendered_fragments(
     """`template_name` rendered with `context(obj)` for each of `objects`, in
     their order; `shown(obj)` is every value that rendering reads."""
     objects = list(objects)
-    keys = [fragment_key(template_name, shown(obj)) for obj in objects]
+    key = _keys(template_name)
+    keys = [key(shown(obj)) for obj in objects]
     found = cache.get_many(keys) if keys else {}
     fragments, missing = [], {}
     template = get_template(template_name)

@@ -176,6 +176,32 @@ def _beyond(queryset, cursor: Cursor, *, newer: bool, field_name: str, id_field:
     )
 
 
+def first_window(queryset, *, size: int, order: tuple[str, str] = ("created_at", "id")):
+    """The rows keyset_page() reads for the top of `queryset`: its first
+    size + 1 in descending `order`. For a caller that runs this query its
+    own way (compiled once: config.compiled_queries) and hands the rows to
+    first_page()."""
+    field_name, id_field = order
+    return queryset.order_by(f"-{field_name}", f"-{id_field}")[: size + 1]
+
+
+def first_page(rows: list, *, size: int, order: tuple[str, str] = ("created_at", "id")):
+    """keyset_page() at the top, from the rows of first_window()."""
+    field_name, id_field = order
+    more = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(
+        object_list=rows,
+        next_cursor=(
+            Cursor.of(getattr(rows[-1], field_name), getattr(rows[-1], id_field))
+            if more
+            else None
+        ),
+        is_first=True,
+        position=Position(),
+    )
+
+
 def keyset_page(
     queryset,
     position: Position,

@@ -21,13 +21,13 @@ LIST_QUERIES = 7
 LIST_QUERIES_COLD = 8
 # session, user, badge, community, membership, the viewer's follow of it
 # (knowledge's follow form), the knowledge feed panel's page of items, and
-# the practice balance panel's balance and stick rate (+2,
-# knowledge.panels.practice_balance_panel). The people part (stewards, role
-# counters, role sample; communities.people) and the topics are cache reads
+# the practice balance panel's stick rate (knowledge.panels.
+# practice_balance_panel). The people part (stewards, role counters, role
+# sample; communities.people), the topics and the balance are cache reads
 # ...
-DETAIL_QUERIES = 9
-# ... or, on a cold cache or after a change, four queries more.
-DETAIL_QUERIES_COLD = DETAIL_QUERIES + 4
+DETAIL_QUERIES = 8
+# ... or, on a cold cache or after a change, five queries more.
+DETAIL_QUERIES_COLD = DETAIL_QUERIES + 5
 # + newcomers (count, recent, quiet) and pending count for stewards
 STEWARD_EXTRA = 4
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from dashboards.knowledge import activity_balances
 from dashboards.scope import Scope
 from knowledge import services
-from knowledge.activities import balance_of, balance_svg
+from knowledge.activities import balance_of, balance_svg, community_balance
 from knowledge.guides import GUIDES, guides_data
 from knowledge.models import ACTIVITY_FOR_KIND, Activity, Item, ItemKind
 from tests.communities.factories import CommunityFactory, MembershipFactory
@@ -136,6 +136,72 @@ def test_balance_and_fire_fighting_flag_have_known_answers(balances_world):
     )
     assert not balance_of(balances_world["newborn"]).fire_fighting_only
     assert not balance_of(balances_world["quiet"]).fire_fighting_only
+
+
+def _counts(balance):
+    return (balance.research, balance.capacity, balance.practice)
+
+
+def test_the_community_pages_balance_is_cached_and_changes_at_once(
+    balances_world, django_assert_num_queries
+):
+    """Cached per community and day under the version of its items: a
+    second read runs no query, and a new item, an edit that changes the
+    activity, a hide and a restore show on the next read."""
+    community = balances_world["balanced"]
+    assert _counts(community_balance(community)) == (2, 1, 3)
+    with django_assert_num_queries(0):
+        assert _counts(community_balance(community)) == (2, 1, 3)
+
+    author = UserFactory()
+    MembershipFactory(community=community, user=author)
+    item = services.item_create(
+        author=author, community=community, kind="lesson", title="T", body="B"
+    )
+    assert _counts(community_balance(community)) == (3, 1, 3)
+    services.item_update(
+        item=item,
+        acting_user=author,
+        kind="lesson",
+        title="T",
+        body="B",
+        activity=Activity.PRACTICE,
+    )
+    assert _counts(community_balance(community)) == (2, 1, 4)
+    steward = MembershipFactory(community=community, steward=True).user
+    services.item_hide(item=item, acting_user=steward)
+    assert _counts(community_balance(community)) == (2, 1, 3)
+    services.item_restore(item=item, acting_user=steward)
+    assert _counts(community_balance(community)) == (2, 1, 4)
+    # Another community's changes leave this one's entry alone.
+    services.item_create(
+        author=author,
+        community=balances_world["fire"],
+        kind="lesson",
+        title="F",
+        body="B",
+    )
+    with django_assert_num_queries(0):
+        assert _counts(community_balance(community)) == (2, 1, 4)
+
+
+def test_the_community_pages_balance_window_starts_at_midnight(db):
+    """The cached window runs from midnight (UTC) BALANCE_DAYS days ago, so
+    an entry is good for the whole day: an item from 90 days and a few hours
+    ago counts until the day turns, one from 91 days ago does not."""
+    community = _old_community("Edges")
+    author = UserFactory()
+    now = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    for days, hours in ((90, 6), (91, 0)):
+        ItemFactory(
+            community=community,
+            author=author,
+            activity=Activity.RESEARCH,
+            created_at=now - timedelta(days=days, hours=hours),
+        )
+    assert community_balance(community, now=now).research == 1
+    tomorrow = now + timedelta(days=1)
+    assert community_balance(community, now=tomorrow).research == 0
 
 
 def test_the_balance_bar_is_svg_with_a_text_alternative(balances_world):

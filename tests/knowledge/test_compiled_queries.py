@@ -85,6 +85,41 @@ def test_instances_are_the_orm_s_with_their_related_rows(two_items, member):
         assert not got._state.adding and got._state.db == "default"
 
 
+def test_instances_with_only_read_what_only_reads(two_items, member, community):
+    """With `only`, the fields only() names are loaded, the rest deferred,
+    and relations followed through "__" (a shared item's original's
+    community), or None where the foreign key is empty."""
+    first, second = two_items
+    elsewhere = CommunityFactory()
+    MembershipFactory(user=member, community=elsewhere)
+    copy = services.item_share(item=first, community=elsewhere, acting_user=member)
+    only = ("title", "author__display_name", "shared_from__community__name")
+    for item in (first, second, copy):
+        found = compiled_queries.instances(
+            "test-only",
+            lambda pk: Item.objects.filter(pk=pk),
+            only=only,
+            pk=item.pk,
+        )
+        orm = (
+            Item.objects.select_related("author", "shared_from__community")
+            .only(*only)
+            .get(pk=item.pk)
+        )
+        got = found[0]
+        assert got.get_deferred_fields() == orm.get_deferred_fields()
+        assert (got.pk, got.title, got.author_id) == (orm.pk, orm.title, orm.author_id)
+        assert got.author.display_name == orm.author.display_name
+        assert got.author.get_deferred_fields() == orm.author.get_deferred_fields()
+        if item is copy:
+            assert got.shared_from.community.name == first.community.name
+            assert got.shared_from.get_deferred_fields() == (
+                orm.shared_from.get_deferred_fields()
+            )
+        else:
+            assert got.shared_from is None and got.shared_from_id is None
+
+
 def test_no_row_no_instance(member, community):
     found = compiled_queries.instances(
         "test-membership",

@@ -614,6 +614,44 @@ def test_questions_you_could_answer_follow_every_change_at_once(
     assert titles() == []
 
 
+@pytest.mark.parametrize("tab", ["new", "helpful", "open"])
+def test_the_compiled_first_page_is_the_keyset_page(member, community, tab):
+    """The feed's first page comes from a query compiled once per process;
+    it holds the rows, the values and the next cursor that keyset_page()
+    finds with the ORM, for every tab, in every community."""
+    from knowledge.selectors import feeds
+    from members.pagination import Position, keyset_page
+
+    fill(community, 25, kind=ItemKind.QUESTION)
+    other = CommunityFactory()
+    fill(other, 3)
+    order = ("helpful_count", "id") if tab == "helpful" else ("created_at", "id")
+    for place in (community, other):
+        page = feeds.community_feed(
+            community=place, tab=tab, position=Position(), size=20
+        )
+        orm = keyset_page(
+            feeds._feed_items(place.pk, tab).select_related(
+                "author", "shared_from__community"
+            ),
+            Position(),
+            size=20,
+            order=order,
+        )
+        assert [row.pk for row in page] == [row.pk for row in orm]
+        assert page.next_cursor == orm.next_cursor
+        assert page.is_first and page.previous_cursor is None
+        for mine, theirs in zip(page, orm, strict=True):
+            for name in feeds.FEED_ROW:
+                assert _path(mine, name) == _path(theirs, name), name
+
+
+def _path(obj, name):
+    for part in name.split("__"):
+        obj = getattr(obj, part, None) if obj is not None else None
+    return obj
+
+
 def test_feed_rows_of_every_shape_read_nothing_more(
     client, member, community, django_assert_max_num_queries
 ):
