@@ -40,9 +40,16 @@ def people(transactional_db):
     return writer, steward
 
 
-def image_loaded(page, selector) -> bool:
-    return page.locator(selector).first.evaluate(
-        "img => img.complete && img.naturalWidth > 0"
+def wait_image_loaded(page, selector) -> None:
+    """Until the first image matching `selector` has loaded and decoded (a
+    broken one never does, and the wait times out). It is scrolled into
+    view first: a lazy image (the files' thumbnails) loads only there, and
+    the browser may not have got to it when the page is first shown."""
+    page.locator(selector).first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "selector => { const i = document.querySelector(selector);"
+        " return i && i.complete && i.naturalWidth > 0; }",
+        arg=selector,
     )
 
 
@@ -88,10 +95,7 @@ def test_a_story_with_a_photo_from_draft_to_restored_revision(people, open_as):
     wendy.get_by_role("button", name="Preview").click()
     preview = ".preview img"
     expect(wendy.locator(preview)).to_have_count(1)
-    wendy.wait_for_function(
-        "() => { const i = document.querySelector('.preview img');"
-        " return i && i.complete && i.naturalWidth > 0; }"
-    )
+    wait_image_loaded(wendy, ".preview img")
 
     # Published: the photo shows inline in the story, a thumbnail below it.
     wendy.get_by_role("button", name="Publish").click()
@@ -99,11 +103,8 @@ def test_a_story_with_a_photo_from_draft_to_restored_revision(people, open_as):
         "The board that ended our Monday scramble"
     )
     story_url = wendy.url
-    wendy.wait_for_function(
-        "() => { const i = document.querySelector('.item-body img');"
-        " return i && i.complete && i.naturalWidth > 0; }"
-    )
-    assert image_loaded(wendy, ".files img")
+    wait_image_loaded(wendy, ".item-body img")
+    wait_image_loaded(wendy, ".files img")
 
     # An edit loses the photo by mistake.
     wendy.get_by_role("button", name="Edit").first.click()
@@ -121,7 +122,4 @@ def test_a_story_with_a_photo_from_draft_to_restored_revision(people, open_as):
     expect(sid.get_by_text("Version 1 restored as a new version.")).to_be_visible()
     sid.goto(story_url)
     expect(sid.locator(".item-body")).to_contain_text("Mondays started with a scramble")
-    sid.wait_for_function(
-        "() => { const i = document.querySelector('.item-body img');"
-        " return i && i.complete && i.naturalWidth > 0; }"
-    )
+    wait_image_loaded(sid, ".item-body img")
