@@ -185,18 +185,25 @@ def first_window(queryset, *, size: int, order: tuple[str, str] = ("created_at",
     return queryset.order_by(f"-{field_name}", f"-{id_field}")[: size + 1]
 
 
-def first_page(rows: list, *, size: int, order: tuple[str, str] = ("created_at", "id")):
-    """keyset_page() at the top, from the rows of first_window()."""
+def first_page(
+    rows: list,
+    *,
+    size: int,
+    order: tuple[str, str] = ("created_at", "id"),
+    row_key: Callable | None = None,
+) -> KeysetPage:
+    """keyset_page() at the top, from the rows of first_window() (or, with
+    `row_key` as keyset_page() takes it, the rows read for that window)."""
     field_name, id_field = order
+    row_key = row_key or (
+        lambda row: (getattr(row, field_name), getattr(row, id_field))
+    )
+    rows = sorted(rows, key=row_key, reverse=True)
     more = len(rows) > size
     rows = rows[:size]
     return KeysetPage(
         object_list=rows,
-        next_cursor=(
-            Cursor.of(getattr(rows[-1], field_name), getattr(rows[-1], id_field))
-            if more
-            else None
-        ),
+        next_cursor=Cursor.of(*row_key(rows[-1])) if more else None,
         is_first=True,
         position=Position(),
     )

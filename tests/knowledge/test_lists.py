@@ -646,6 +646,50 @@ def test_the_compiled_first_page_is_the_keyset_page(member, community, tab):
                 assert _path(mine, name) == _path(theirs, name), name
 
 
+@pytest.mark.parametrize("who", ["member", "staff", "outsider"])
+def test_the_compiled_first_tag_page_is_the_keyset_page(
+    member, community, private, who
+):
+    """A tag page's first page comes from a query compiled once per process
+    per kind of viewer; it holds exactly the rows, values and next cursor
+    that keyset_page() finds with the ORM: a member sees their private
+    community's items, an outsider never, staff everything."""
+    from knowledge.selectors import tags
+    from knowledge.selectors.visibility import LIST_ROW_FIELDS
+    from members.pagination import Position, keyset_page
+
+    fill(community, 23, tags=("andon",))
+    fill(private, 4, tags=("andon",))
+    fill(community, 2, tags=("other",))
+    viewer = {
+        "member": member,
+        "staff": UserFactory(is_staff=True),
+        "outsider": UserFactory(),
+    }[who]
+    for tag in ("andon", "other", "none"):
+        page = tags.tag_items(tag=tag, viewer=viewer, position=Position(), size=20)
+        orm = keyset_page(
+            tags._tag_links(tags=[tag], viewer=viewer),
+            Position(),
+            size=20,
+            order=("item_created_at", "content_object_id"),
+            rows_of=tags._items_of,
+            row_key=tags._item_key,
+        )
+        assert [row.pk for row in page] == [row.pk for row in orm]
+        assert page.next_cursor == orm.next_cursor
+        for mine, theirs in zip(page, orm, strict=True):
+            for name in LIST_ROW_FIELDS:
+                assert _path(mine, name) == _path(theirs, name), name
+    secret = {
+        row.community_id
+        for row in tags.tag_items(
+            tag="andon", viewer=viewer, position=Position(), size=30
+        )
+    }
+    assert (private.pk in secret) == (who != "outsider")
+
+
 def _path(obj, name):
     for part in name.split("__"):
         obj = getattr(obj, part, None) if obj is not None else None
