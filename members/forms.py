@@ -15,7 +15,7 @@ from members.timezones import (
     valid_language,
     valid_time_zone,
 )
-from members.widgets import LongSelect
+from members.widgets import LongSelect, TextInput
 
 
 class SignupForm(AllauthSignupForm):
@@ -204,7 +204,10 @@ class DirectoryFilterForm(forms.Form):
     """The directory's search box and filters (GET). Unknown values are form
     errors, shown next to the filter, and the filter is ignored."""
 
-    q = forms.CharField(label=_("Name"), max_length=120, required=False)
+    # Written in Python (members.widgets.TextInput): the same <input>.
+    q = forms.CharField(
+        label=_("Name"), max_length=120, required=False, widget=TextInput
+    )
     role = forms.ChoiceField(
         label=_("Leadership role"),
         required=False,

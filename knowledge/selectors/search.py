@@ -6,12 +6,11 @@ import re
 from dataclasses import dataclass
 
 import nh3
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connections, router
-from django.db.models import BigIntegerField, BooleanField, F, Func, Q, Value, Window
-from django.db.models.functions import MD5, Cast, RowNumber
+from django.db.models import F, Func, Q, Value, Window
+from django.db.models.functions import MD5, RowNumber
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -298,14 +297,7 @@ def _page_rows_query(*, ids: str, q: str = "", body: bool, headline: bool):
     process (config.compiled_queries). With `body` the body itself (a
     snippet cut in Python), else its digest (cached snippets are checked
     against it); with `headline` PostgreSQL's headline for `q` as well."""
-    # "id = ANY(%s::bigint[])"
-    in_page = Func(
-        F("pk"),
-        Cast(Value(ids), ArrayField(BigIntegerField())),
-        arg_joiner=" = ANY(",
-        template="%(expressions)s)",
-        output_field=BooleanField(),
-    )
+    in_page = compiled_queries.any_of("pk", ids)
     extra = {} if body else {"body_digest": MD5("body_html")}
     if headline:
         extra["headline"] = _headline(q)
@@ -356,7 +348,7 @@ def _page_items(ids, q: str, *, body: bool, headline: bool) -> list[Item]:
     """The items of `ids` (in no order) as `.select_related(*LIST_RELATED)
     .only(*LIST_ROW_FIELDS)` reads them, with `body_html` or `body_digest`,
     and `headline` when asked for."""
-    values = {"ids": "{" + ",".join(str(int(pk)) for pk in ids) + "}"}
+    values = {"ids": compiled_queries.id_array(ids)}
     if headline:
         values["q"] = q
     found = compiled_queries.rows(
