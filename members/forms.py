@@ -15,7 +15,7 @@ from members.timezones import (
     valid_language,
     valid_time_zone,
 )
-from members.widgets import LongSelect, TextInput
+from members.widgets import LongSelect, RenderedOptions, TextInput
 
 
 class SignupForm(AllauthSignupForm):
@@ -222,9 +222,13 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, tags=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Sixty options through Django's per-option widget templates took
-        # most of the page's rendering (LongSelect: the same <select>).
+        # most of the page's rendering (LongSelect: the same <select>), and
+        # usually come with their options rendered
+        # (selectors.expertise_filter_options).
+        if not isinstance(tags, RenderedOptions):
+            tags = RenderedOptions((t.slug, t.name) for t in tags)
         self.fields["tag"].widget = LongSelect(
-            choices=[("", _("Any expertise")), *((t.slug, t.name) for t in tags)]
+            choices=tags.first("", _("Any expertise"))
         )
 
     def filters(self) -> dict:
