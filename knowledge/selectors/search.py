@@ -339,8 +339,9 @@ def _row_layout() -> tuple:
     )
 
 
-# The ORM built and compiled the rows' query on every view: 1.4 ms of the
-# page's CPU for a query that runs in 0.2 ms.
+# The ORM built and compiled the rows' query on every view: search_page_rows
+# took 2.6-2.7 ms of CPU that way, 1.8-1.9 ms compiled (20 rows, 200 calls);
+# the query runs in ~0.2 ms.
 _ROW_LAYOUT = _row_layout()
 
 
