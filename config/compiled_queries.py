@@ -27,8 +27,18 @@ could change (a setting, the time).
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections, router
-from django.db.models import Model, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    F,
+    Func,
+    Model,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast
 
 # Stand-ins no real value equals: ids are positive, strings have no NUL.
 _INT_STAND_IN = -7_351_000_000_000
@@ -166,3 +176,23 @@ def _compile(build, values) -> _Compiled:
         if key not in slots or str(stand_in) in sql:
             raise ValueError(f"{key} is not a parameter of the compiled query")
     return _Compiled(sql, tuple(params), slots, queryset.model)
+
+
+def id_array(ids) -> str:
+    """`ids` (integers) as one PostgreSQL array literal, "{3,1,2}": a value
+    for any_of(), so a list of any length is one parameter and the query
+    keeps one shape."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+
+
+def any_of(field: str, ids) -> Func:
+    """A condition for filter(): `field = ANY(ids::bigint[])`, `ids` an
+    id_array() (or its stand-in). `field__in=[...]` writes one parameter
+    per id, a new shape for each length of the list."""
+    return Func(
+        F(field),
+        Cast(Value(ids), ArrayField(BigIntegerField())),
+        arg_joiner=" = ANY(",
+        template="%(expressions)s)",
+        output_field=BooleanField(),
+    )

@@ -15,7 +15,7 @@ from members.timezones import (
     valid_language,
     valid_time_zone,
 )
-from members.widgets import LongSelect
+from members.widgets import LongSelect, RenderedOptions, TextInput
 
 
 class SignupForm(AllauthSignupForm):
@@ -204,7 +204,10 @@ class DirectoryFilterForm(forms.Form):
     """The directory's search box and filters (GET). Unknown values are form
     errors, shown next to the filter, and the filter is ignored."""
 
-    q = forms.CharField(label=_("Name"), max_length=120, required=False)
+    # Written in Python (members.widgets.TextInput): the same <input>.
+    q = forms.CharField(
+        label=_("Name"), max_length=120, required=False, widget=TextInput
+    )
     role = forms.ChoiceField(
         label=_("Leadership role"),
         required=False,
@@ -219,9 +222,13 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, tags=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Sixty options through Django's per-option widget templates took
-        # most of the page's rendering (LongSelect: the same <select>).
+        # most of the page's rendering (LongSelect: the same <select>), and
+        # usually come with their options rendered
+        # (selectors.expertise_filter_options).
+        if not isinstance(tags, RenderedOptions):
+            tags = RenderedOptions((t.slug, t.name) for t in tags)
         self.fields["tag"].widget = LongSelect(
-            choices=[("", _("Any expertise")), *((t.slug, t.name) for t in tags)]
+            choices=tags.first("", _("Any expertise"))
         )
 
     def filters(self) -> dict:

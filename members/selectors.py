@@ -8,6 +8,7 @@ from taggit.models import Tag
 from members.models import ExpertiseTag, User
 from members.tags import tags_of
 from members.versioned_cache import cached
+from members.widgets import RenderedOptions
 
 # The cache version (members.versioned_cache) of the expertise in use.
 EXPERTISE_VERSION = "member-expertise"
@@ -102,6 +103,26 @@ def expertise_tags_in_use(*, limit: int = 60, include: str = "") -> list[Tag]:
     if include and all(tag.slug != include for tag in popular):
         popular.extend(Tag.objects.filter(slug=include))
     return sorted(popular, key=lambda tag: tag.name.lower())
+
+
+def expertise_filter_options(*, include: str = "") -> RenderedOptions:
+    """expertise_tags_in_use() as the directory's filter shows them: (slug,
+    name) with their <option>s rendered, cached with them under the same
+    version (unpickling sixty tags and rendering their options on every
+    view cost ~0.8 ms of the directory's CPU). `include`, a slug not among
+    them, is added as expertise_tags_in_use adds it (not cached)."""
+    options = cached(
+        "expertise-filter-options:60",
+        [EXPERTISE_VERSION],
+        lambda: RenderedOptions(
+            (tag.slug, tag.name) for tag in expertise_tags_in_use()
+        ),
+    )
+    if include and all(slug != include for slug, _name in options):
+        return RenderedOptions(
+            (tag.slug, tag.name) for tag in expertise_tags_in_use(include=include)
+        )
+    return options
 
 
 def member_with_avatar(*, username: str, version: str) -> User | None:

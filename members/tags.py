@@ -21,6 +21,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config import compiled_queries
+
 # One limit each, for every kind of tag. MAX_TAGS names of MAX_TAG_LENGTH
 # fit knowledge's space-joined Item.tag_names (500); a test keeps it so.
 MAX_TAGS = 10
@@ -99,16 +101,26 @@ def tags_to_string(tags) -> str:
 def tags_of(link_model, object_ids) -> dict[int, list[tuple[str, str]]]:
     """{object id: [(tag slug, name), ...] by name} of `link_model` (a
     taggit through model: ExpertiseTag, CommunityTag, ...) in one short
-    query; taggit's prefetch of the same cost ~4.7 ms of CPU for a page of 20."""
+    query; taggit's prefetch of the same cost ~4.7 ms of CPU for a page of 20.
+    Compiled once per process (config.compiled_queries): building the ORM's
+    query cost ~0.8 ms of the directory's CPU, running it ~0.1 ms."""
     found = {pk: [] for pk in object_ids}
     if found:
-        for pk, slug, name in (
-            link_model.objects.filter(content_object_id__in=list(found))
-            .order_by("tag__name", "tag_id")
-            .values_list("content_object_id", "tag__slug", "tag__name")
+        for pk, slug, name in compiled_queries.rows(
+            f"tags-of:{link_model._meta.label}",
+            lambda ids: _tags_query(link_model, ids),
+            ids=compiled_queries.id_array(found),
         ):
             found[pk].append((slug, name))
     return found
+
+
+def _tags_query(link_model, ids: str):
+    return (
+        link_model.objects.filter(compiled_queries.any_of("content_object_id", ids))
+        .order_by("tag__name", "tag_id")
+        .values_list("content_object_id", "tag__slug", "tag__name")
+    )
 
 
 def _links(tag_model) -> list:

@@ -34,7 +34,7 @@ from members.served_files import private_file_response
 def directory(request):
     form = DirectoryFilterForm(
         request.GET,
-        tags=selectors.expertise_tags_in_use(include=request.GET.get("tag", "")),
+        tags=selectors.expertise_filter_options(include=request.GET.get("tag", "")),
     )
     filters = form.filters()
     page = paginate(selectors.member_directory(for_cards=True, **filters), request.GET)

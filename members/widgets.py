@@ -8,6 +8,59 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 
+def _attrs(attrs) -> str:
+    """django/forms/attrs.html (and widgets/attrs.html) in Python."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        + ("" if value is True else f'="{conditional_escape(value)}"')
+        for name, value in (attrs or {}).items()
+        if value is not False
+    )
+
+
+class _InputInPython:
+    """An <input> widget whose tag is written in Python instead of through
+    django/forms/widgets/input.html (and its attrs include): Django's
+    context (attributes, the value as the widget formats it) is kept, only
+    the template is skipped. Rendering a search page's four filter inputs
+    through their templates cost ~0.75 ms of CPU a view; the same HTML."""
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        value = widget["value"]
+        return mark_safe(  # noqa: S308 - every value escaped
+            f'<input type="{conditional_escape(widget["type"])}"'
+            f' name="{conditional_escape(widget["name"])}"'
+            + ("" if value is None else f' value="{conditional_escape(value)}"')
+            + f"{_attrs(widget['attrs'])}>"
+        )
+
+
+class TextInput(_InputInPython, forms.TextInput):
+    """forms.TextInput, written in Python (_InputInPython)."""
+
+
+class CheckboxInput(_InputInPython, forms.CheckboxInput):
+    """forms.CheckboxInput, written in Python (_InputInPython)."""
+
+
+class LabelsInPython:
+    """A form mixin: `{{ field.label_tag }}` written in Python instead of
+    through django/forms/label.html (the same HTML; ~0.13 ms of CPU each
+    through the template, five on the search page)."""
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if template_name != self.template_name_label or renderer is not None:
+            return super().render(template_name, context, renderer)
+        label = conditional_escape(context["label"])
+        if not context["use_tag"]:
+            return mark_safe(label)  # noqa: S308 - escaped
+        tag = conditional_escape(context["tag"])
+        return mark_safe(  # noqa: S308 - escaped
+            f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>"
+        )
+
+
 class LongSelect(forms.Select):
     """A flat <select> whose options are joined in Python. Django renders
     every option through a template include (about 0.1 ms each): the search

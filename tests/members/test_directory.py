@@ -116,6 +116,38 @@ def test_filter_by_expertise_tag(member_client):
 
 
 @pytest.mark.django_db
+def test_the_expertise_options_follow_a_change_at_once(member_client, member):
+    """The options are cached with their HTML (expertise_filter_options)
+    until a member's expertise changes or a member leaves; a tag outside
+    the sixty most common is offered when it is the one chosen, and only
+    then."""
+    lean = UserFactory(display_name="Lean One", expertise=["lean"])
+    body = member_client.get(URL).content.decode()
+    assert '<option value="lean">lean</option>' in body
+    assert '<option value="kaizen"' not in body
+    profile_tags_set(member=member, expertise=["kaizen"], interests=[])
+    body = member_client.get(URL).content.decode()
+    assert '<option value="kaizen">kaizen</option>' in body
+    deactivate_member(member=lean)
+    assert '"lean"' not in member_client.get(URL).content.decode()
+    # Sixty tags used twice each push kaizen (once) out of the options ...
+    for n in range(60):
+        profile_tags_set(
+            member=UserFactory(),
+            expertise=[f"skill-{n:02}", f"skill-{(n + 1) % 60:02}"],
+            interests=[],
+        )
+    body = member_client.get(URL).content.decode()
+    assert '<option value="kaizen"' not in body
+    assert '<option value="skill-07">' in body
+    # ... but it is kept when chosen.
+    body = member_client.get(URL, {"tag": "kaizen"}).content.decode()
+    assert '<option value="kaizen" selected>kaizen</option>' in body
+    assert _names(member_client.get(URL, {"tag": "kaizen"})) == ["Mia Member"]
+    assert '<option value="kaizen"' not in member_client.get(URL).content.decode()
+
+
+@pytest.mark.django_db
 def test_filter_by_learning_interest(member_client):
     UserFactory(display_name="Lean Expert", expertise=["lean"])
     UserFactory(display_name="Learner", interests=["lean"])
