@@ -9,6 +9,7 @@ from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from communities.access import visible_communities_sql
+from communities.models import Community
 from knowledge.models import (
     LASTING_ANSWERS,
     Adoption,
@@ -16,6 +17,8 @@ from knowledge.models import (
     CheckInAnswer,
     Item,
 )
+from knowledge.selectors.feeds import community_items_version
+from members.versioned_cache import cached
 
 # The outcome of an adoption with no answered check-in yet.
 UNKNOWN = "unknown"
@@ -99,25 +102,110 @@ def stick_rates(*, community_ids, viewer) -> dict[int, StickRate]:
           {"AND " + visible_sql if visible_sql else ""}
         GROUP BY 1, 2
     """  # noqa: S608 - table names from the models
-    counts: dict[int, list[int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [UNKNOWN, *origins_params, *visible_params])
-        rows = cursor.fetchall()
-    for origin_id, outcome, n in rows:
-        slot = counts.setdefault(origin_id, [0, 0, 0])
+        counts = _by_outcome(cursor.fetchall())
+    return {pk: StickRate(*slot) for pk, slot in counts.items()}
+
+
+def adoptions_version(origin_id: int) -> str:
+    """The cache version (members.versioned_cache) of how a community's
+    items fared where they were adopted: bumped by every adoption of one of
+    its items (knowledge.services.adoption_record) and every answered
+    check-in of one (knowledge.adoptions.adoption_checkin_answer). Hiding
+    or restoring one of its items bumps community_items_version(origin)."""
+    return f"adoptions:{origin_id}"
+
+
+def stick_rate(*, community, viewer) -> StickRate:
+    """stick_rates() for one community's page. Its adoptions' outcomes
+    per adopting community are the same for every viewer, so they are
+    cached (`_stick_breakdown`); which of those communities the viewer may
+    see is asked again on every view (`_visible_among`), so a leave or a
+    community turning private shows at once. Computed fresh on every view
+    it cost the largest community 0.95 ms of execution and 0.35 ms of
+    planning in PostgreSQL (719 buffers); now a short lookup of at most a
+    few dozen community ids."""
+    if not viewer.is_authenticated:
+        return StickRate()
+    breakdown = _stick_breakdown(community.pk)
+    if not breakdown:
+        return StickRate()
+    shown = (
+        breakdown
+        if viewer.is_staff
+        else {pk: breakdown[pk] for pk in _visible_among(viewer, breakdown)}
+    )
+    return StickRate(
+        lasted=sum(slot[0] for slot in shown.values()),
+        dropped=sum(slot[1] for slot in shown.values()),
+        unknown=sum(slot[2] for slot in shown.values()),
+    )
+
+
+def _stick_breakdown(origin_id: int) -> dict[int, tuple[int, int, int]]:
+    """{adopting community id: (lasted, dropped, unknown)} over the
+    adoptions of the origin's visible items by other communities, whoever
+    may see them: cached until one of its items is adopted, hidden or
+    restored or an adoption's check-in answered."""
+
+    def breakdown():
+        adoptions = Adoption._meta.db_table
+        checkins = AdoptionCheckIn._meta.db_table
+        items = Item._meta.db_table
+        # The outcome is latest_answer(): the latest answered check-in's answer.
+        sql = f"""
+            SELECT a.community_id, COALESCE((
+                SELECT ch.answer FROM {checkins} ch
+                WHERE ch.adoption_id = a.id AND ch.answer <> ''
+                ORDER BY ch.day DESC LIMIT 1
+            ), %s) AS outcome, COUNT(*)
+            FROM {adoptions} a JOIN {items} i ON i.id = a.item_id
+            WHERE a.origin_community_id = %s
+              AND i.hidden_at IS NULL
+              AND a.community_id <> a.origin_community_id
+            GROUP BY 1, 2
+        """  # noqa: S608 - table names from the models
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [UNKNOWN, origin_id])
+            return {
+                pk: tuple(slot) for pk, slot in _by_outcome(cursor.fetchall()).items()
+            }
+
+    return cached(
+        f"stick-breakdown:{origin_id}",
+        [community_items_version(origin_id), adoptions_version(origin_id)],
+        breakdown,
+    )
+
+
+def _visible_among(viewer, community_ids) -> set[int]:
+    """Which of these communities `viewer` may see inside, asked now."""
+    visible = visible_communities_sql(viewer, "c.id")
+    if visible is None:
+        return set()
+    condition, params = visible
+    communities = Community._meta.db_table
+    sql = f"SELECT c.id FROM {communities} c WHERE c.id = ANY(%s::bigint[])"  # noqa: S608 - table names from the models
+    if condition:
+        sql += f" AND {condition}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(community_ids), *params])
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+def _by_outcome(rows) -> dict[int, list[int]]:
+    """(id, outcome, count) rows summed per id as [lasted, dropped, unknown]."""
+    counts: dict[int, list[int]] = {}
+    for pk, outcome, n in rows:
+        slot = counts.setdefault(pk, [0, 0, 0])
         if outcome in LASTING_ANSWERS:
             slot[0] += n
         elif outcome == CheckInAnswer.DROPPED:
             slot[1] += n
         else:
             slot[2] += n
-    return {pk: StickRate(*slot) for pk, slot in counts.items()}
-
-
-def stick_rate(*, community, viewer) -> StickRate:
-    return stick_rates(community_ids=[community.pk], viewer=viewer).get(
-        community.pk, StickRate()
-    )
+    return counts
 
 
 def adoption_checkins(*, adoption_ids) -> dict[int, list[AdoptionCheckIn]]:
