@@ -15,6 +15,7 @@ import heapq
 from collections import defaultdict
 from itertools import combinations
 
+from django.db import router
 from django.db.models import Exists, F, OuterRef, QuerySet
 
 from communities.access import (
@@ -23,6 +24,7 @@ from communities.access import (
 )
 from communities.models import Community, CommunityTag, Membership
 from communities.selectors import COMMUNITY_NAMES_VERSION
+from config import compiled_queries
 from dashboards.models import MissingBridge
 from knowledge.models import Adoption, Item
 from knowledge.selectors.feeds import community_items_version
@@ -136,23 +138,47 @@ def _ready_of(keys: list[str]) -> dict[str, list[tuple[int, int]]]:
     }
 
 
+# What the lists show of an item and its community, and what is checked again.
+ROW_FIELDS = {"id", "title", "tag_names", "helpful_count", "hidden_at", "community_id"}
+ROW_COMMUNITY_FIELDS = {"id", "name", "slug", "archived_at"}
+
+
+def _in_model_order(model, attnames: set) -> list[str]:
+    """Model.from_db() takes a subset of the columns in the model's order."""
+    return [f.attname for f in model._meta.concrete_fields if f.attname in attnames]
+
+
 def _rows(pks: list[int], limit: int) -> list:
-    return list(
-        Item.objects.filter(pk__in=pks)
-        .select_related("community")
-        # Only what the lists show, and what is checked again.
-        .only(
-            "pk",
-            "title",
-            "tag_names",
-            "helpful_count",
-            "hidden_at",
-            "community_id",
-            "community__name",
-            "community__slug",
-            "community__archived_at",
-        )
-        .order_by("-helpful_count", "-pk")[:limit]
+    """These items (at most `limit`), most marked first, with only the
+    columns the lists show loaded (as .only() would) and their community's
+    name, slug and archive date. The query has one shape per `limit` (the
+    ids padded with 0, which no item has), so it is compiled once per
+    process (config.compiled_queries): built with the ORM on every view it
+    cost a networker's home ~2 ms of CPU, running it 0.1 ms."""
+    pks = pks[:limit]
+    values = {f"pk{n}": pk for n, pk in enumerate(pks + [0] * (limit - len(pks)))}
+    found = compiled_queries.rows(
+        f"ready-to-spread-rows:{limit}", _rows_query, **values
+    )
+    db = router.db_for_read(Item)
+    fields = _in_model_order(Item, ROW_FIELDS)
+    community_fields = _in_model_order(Community, ROW_COMMUNITY_FIELDS)
+    items = []
+    for row in found:
+        item = Item.from_db(db, fields, row[: len(fields)])
+        item.community = Community.from_db(db, community_fields, row[len(fields) :])
+        items.append(item)
+    items.sort(key=lambda item: (-item.helpful_count, -item.pk))
+    return items
+
+
+def _rows_query(**pks):
+    return Item.objects.filter(pk__in=list(pks.values())).values_list(
+        *_in_model_order(Item, ROW_FIELDS),
+        *(
+            f"community__{name}"
+            for name in _in_model_order(Community, ROW_COMMUNITY_FIELDS)
+        ),
     )
 
 

@@ -125,3 +125,33 @@ def test_a_private_communitys_items_never_reach_a_non_member(client, world):
     page = home(client, world["nell"])
     assert "Pump checklist" in page
     assert "Secret recipe" not in page
+
+
+def test_the_compiled_rows_are_the_orms(world):
+    """_rows reads its query compiled once per limit (config.compiled_queries):
+    the same items, most marked first, the same loaded columns, for any
+    number of ids up to the limit."""
+    from dashboards.spread_next import _rows
+    from knowledge.models import Item
+
+    pks = [world["recipe"].pk, world["valve"].pk, world["pump"].pk]
+    for limit, asked in [(5, pks), (5, pks[:1]), (2, pks), (3, [])]:
+        found = _rows(asked, limit)
+        expected = list(
+            Item.objects.filter(pk__in=asked[:limit])
+            .select_related("community")
+            .order_by("-helpful_count", "-pk")
+        )
+        assert [
+            (i.pk, i.title, i.tag_names, i.helpful_count, i.hidden_at)
+            + (i.community.name, i.community.slug, i.community.archived_at)
+            for i in found
+        ] == [
+            (i.pk, i.title, i.tag_names, i.helpful_count, i.hidden_at)
+            + (i.community.name, i.community.slug, i.community.archived_at)
+            for i in expected
+        ]
+        assert [i.get_absolute_url() for i in found] == [
+            i.get_absolute_url() for i in expected
+        ]
+        assert all("body" in i.get_deferred_fields() for i in found)
