@@ -82,13 +82,14 @@ def _ready_in_own_communities(viewer, limit: int) -> list:
     archived, still well marked), so an entry left behind by a write round
     the services can only shorten the list, never show an item of a
     community the viewer is not in. Built on every view as a UNION of one
-    walk per community, it cost an internal networker of the largest
-    community ~7 ms of CPU and three queries."""
+    walk per community, the home section of an internal networker of the
+    largest community (bench5, 5 communities) cost 11-15 ms of CPU and
+    three queries; now 2.3-2.7 ms and two (in-process, load 3-4)."""
     live = sorted(
         pk
-        for pk, archived in Membership.objects.filter(
-            user_id=viewer.pk, status=Membership.Status.ACTIVE
-        ).values_list("community_id", "community__archived_at")
+        for pk, archived in compiled_queries.rows(
+            "ready-to-spread-communities", _own_communities, user_id=viewer.pk
+        )
         if archived is None
     )
     if not live:
@@ -111,6 +112,14 @@ def _ready_in_own_communities(viewer, limit: int) -> list:
         and item.community.archived_at is None
         and item.helpful_count >= READY_MARKS
     ]
+
+
+def _own_communities(*, user_id):
+    """(id, archived_at) of the member's active communities. Compiled once
+    per process (config.compiled_queries), as the rows are."""
+    return Membership.objects.filter(
+        user_id=user_id, status=Membership.Status.ACTIVE
+    ).values_list("community_id", "community__archived_at")
 
 
 def _ready_of(keys: list[str]) -> dict[str, list[tuple[int, int]]]:
@@ -154,7 +163,7 @@ def _rows(pks: list[int], limit: int) -> list:
     name, slug and archive date. The query has one shape per `limit` (the
     ids padded with 0, which no item has), so it is compiled once per
     process (config.compiled_queries): built with the ORM on every view it
-    cost a networker's home ~2 ms of CPU, running it 0.1 ms."""
+    cost a networker's home ~1.5 ms of CPU more."""
     pks = pks[:limit]
     values = {f"pk{n}": pk for n, pk in enumerate(pks + [0] * (limit - len(pks)))}
     found = compiled_queries.rows(
