@@ -29,7 +29,9 @@ from knowledge.models import (
     AdoptionCheckIn,
     CheckInAnswer,
 )
+from knowledge.selectors.adoptions import adoptions_version
 from members.permissions import check_signed_in
+from members.versioned_cache import bump
 from notifications.services import notify
 
 
@@ -253,6 +255,7 @@ def adoption_checkin_answer(
     checkin.save(
         update_fields=["answer", "note", "answered_by", "answered_at", "variant"]
     )
+    bump(adoptions_version(adoption.origin_community_id))  # its stick rate
     return checkin
 
 

@@ -55,8 +55,11 @@ def community_feed_panel(request, community, membership):
 def practice_balance_panel(request, community, membership):
     """The community's three-part balance (research, capacity building,
     practice) with its bar, how its adopted items fared elsewhere (stick
-    rate), and, for its stewards, the "fire-fighting only" flag. Two
-    queries."""
+    rate), and, for its stewards, the "fire-fighting only" flag. Both
+    figures are cached (knowledge.activities.community_balance,
+    knowledge.selectors.adoptions.stick_rate): one query, which of the
+    adopting communities the viewer may see, and none when nothing of the
+    community was adopted elsewhere."""
     from knowledge.activities import balance_svg, community_balance
     from knowledge.selectors.adoptions import stick_rate
 

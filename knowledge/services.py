@@ -32,6 +32,7 @@ from knowledge.models import (
     activity_for_kind,
 )
 from knowledge.reply_fragments import item_version
+from knowledge.selectors.adoptions import adoptions_version
 from knowledge.selectors.feeds import community_items_version
 from knowledge.selectors.search import SEARCH_RESULTS_VERSION
 from knowledge.selectors.tags import tag_versions
@@ -574,6 +575,8 @@ def item_share(*, item: Item, community, acting_user, note: str = "") -> Item:
         body, author, tags = note, acting_user, []
     else:
         body, author, tags = item.body, item.author, item.tags.names()
+    # The original is no longer ready to spread (dashboards.spread_next).
+    bump(community_items_version(item.community_id))
     return _item_insert(
         author=author,
         community=community,
@@ -609,6 +612,12 @@ def adoption_record(*, item: Item, community, acting_user, note: str = "") -> Ad
     from knowledge.adoptions import adoption_checkins_schedule
 
     adoption_checkins_schedule(adoption=adoption)
+    # Its origin's stick rate changed and the item is no longer ready to
+    # spread (dashboards.spread_next).
+    bump(
+        adoptions_version(item.community_id),
+        community_items_version(item.community_id),
+    )
     Item.objects.filter(pk=item.pk).update(
         last_activity_at=Greatest(F("last_activity_at"), Value(adoption.created_at))
     )

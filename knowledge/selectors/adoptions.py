@@ -9,6 +9,7 @@ from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from communities.access import visible_communities_sql
+from communities.models import Community
 from knowledge.models import (
     LASTING_ANSWERS,
     Adoption,
@@ -16,6 +17,8 @@ from knowledge.models import (
     CheckInAnswer,
     Item,
 )
+from knowledge.selectors.feeds import community_items_version
+from members.versioned_cache import cached
 
 # The outcome of an adoption with no answered check-in yet.
 UNKNOWN = "unknown"
@@ -99,25 +102,114 @@ def stick_rates(*, community_ids, viewer) -> dict[int, StickRate]:
           {"AND " + visible_sql if visible_sql else ""}
         GROUP BY 1, 2
     """  # noqa: S608 - table names from the models
-    counts: dict[int, list[int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [UNKNOWN, *origins_params, *visible_params])
-        rows = cursor.fetchall()
-    for origin_id, outcome, n in rows:
-        slot = counts.setdefault(origin_id, [0, 0, 0])
+        counts = _by_outcome(cursor.fetchall())
+    return {pk: StickRate(*slot) for pk, slot in counts.items()}
+
+
+def adoptions_version(origin_id: int) -> str:
+    """The cache version (members.versioned_cache) of how a community's
+    items fared where they were adopted: bumped by every adoption of one of
+    its items (knowledge.services.adoption_record) and every answered
+    check-in of one (knowledge.adoptions.adoption_checkin_answer). Hiding
+    or restoring one of its items bumps community_items_version(origin)."""
+    return f"adoptions:{origin_id}"
+
+
+def stick_rate(*, community, viewer) -> StickRate:
+    """stick_rates() for one community's page. Its adoptions' outcomes
+    per adopting community are the same for every viewer, so they are
+    cached (`_stick_breakdown`); which communities the viewer may not see
+    is asked again on every view (`_hidden_from`), so a leave or a
+    community turning private shows at once. Computed fresh on every view
+    the largest community's (186 adoptions by 137 communities) cost 1.0 ms
+    of execution and 0.37 ms of planning in PostgreSQL (719 buffers); the
+    communities hidden from a member 0.16 ms and 0.09 ms (48 buffers)."""
+    if not viewer.is_authenticated:
+        return StickRate()
+    breakdown = _stick_breakdown(community.pk)
+    if not breakdown:
+        return StickRate()
+    hidden = set() if viewer.is_staff else _hidden_from(viewer)
+    shown = [slot for pk, slot in breakdown.items() if pk not in hidden]
+    return StickRate(
+        lasted=sum(slot[0] for slot in shown),
+        dropped=sum(slot[1] for slot in shown),
+        unknown=sum(slot[2] for slot in shown),
+    )
+
+
+def _stick_breakdown(origin_id: int) -> dict[int, tuple[int, int, int]]:
+    """{adopting community id: (lasted, dropped, unknown)} over the
+    adoptions of the origin's visible items by other communities, whoever
+    may see them: cached until one of its items is adopted, hidden or
+    restored or an adoption's check-in answered."""
+
+    def breakdown():
+        adoptions = Adoption._meta.db_table
+        checkins = AdoptionCheckIn._meta.db_table
+        items = Item._meta.db_table
+        # The outcome is latest_answer(): the latest answered check-in's answer.
+        sql = f"""
+            SELECT a.community_id, COALESCE((
+                SELECT ch.answer FROM {checkins} ch
+                WHERE ch.adoption_id = a.id AND ch.answer <> ''
+                ORDER BY ch.day DESC LIMIT 1
+            ), %s) AS outcome, COUNT(*)
+            FROM {adoptions} a JOIN {items} i ON i.id = a.item_id
+            WHERE a.origin_community_id = %s
+              AND i.hidden_at IS NULL
+              AND a.community_id <> a.origin_community_id
+            GROUP BY 1, 2
+        """  # noqa: S608 - table names from the models
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [UNKNOWN, origin_id])
+            return {
+                pk: tuple(slot) for pk, slot in _by_outcome(cursor.fetchall()).items()
+            }
+
+    return cached(
+        f"stick-breakdown:{origin_id}",
+        [community_items_version(origin_id), adoptions_version(origin_id)],
+        breakdown,
+    )
+
+
+def _hidden_from(viewer) -> set[int]:
+    """The communities `viewer` may not see inside, asked now: the
+    private ones they are not an active member of (30 of 300 at full
+    scale). Asked this way round, the query carries no list of ids: asking
+    which of the largest community's 137 adopters the viewer may see cost
+    ~0.2 ms of CPU to send the ids alone. NOT is safe here: the rule's
+    subqueries return no NULL ids."""
+    visible = visible_communities_sql(viewer, "c.id")
+    communities = Community._meta.db_table
+    sql = f"SELECT c.id FROM {communities} c"  # noqa: S608 - table names from the models
+    if visible is None:
+        params = []
+    else:
+        condition, params = visible
+        if not condition:
+            return set()
+        sql += f" WHERE NOT {condition}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+def _by_outcome(rows) -> dict[int, list[int]]:
+    """(id, outcome, count) rows summed per id as [lasted, dropped, unknown]."""
+    counts: dict[int, list[int]] = {}
+    for pk, outcome, n in rows:
+        slot = counts.setdefault(pk, [0, 0, 0])
         if outcome in LASTING_ANSWERS:
             slot[0] += n
         elif outcome == CheckInAnswer.DROPPED:
             slot[1] += n
         else:
             slot[2] += n
-    return {pk: StickRate(*slot) for pk, slot in counts.items()}
-
-
-def stick_rate(*, community, viewer) -> StickRate:
-    return stick_rates(community_ids=[community.pk], viewer=viewer).get(
-        community.pk, StickRate()
-    )
+    return counts
 
 
 def adoption_checkins(*, adoption_ids) -> dict[int, list[AdoptionCheckIn]]:

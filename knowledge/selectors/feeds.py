@@ -133,7 +133,9 @@ def community_items_version(community_id: int) -> str:
     """The cache version (members.versioned_cache) of which items a
     community's lists hold: bumped with its items' tag pages
     (knowledge.services.tag_pages_changed: create, share, edit, hide,
-    restore, accept, marks)."""
+    restore, accept, marks), and when one of its items is shared into or
+    adopted by another community (its "ready to spread" candidates and
+    stick rate change)."""
     return f"community-items:{community_id}"
 
 

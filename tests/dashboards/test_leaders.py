@@ -471,7 +471,8 @@ def test_spread_next_and_home_query_counts(
     manual_rollups()
     client.force_login(networker)
 
-    with django_assert_num_queries(SPREAD_QUERIES + 1):  # the topics, once
+    # Once: the topics, and the communities' most marked items merged.
+    with django_assert_num_queries(SPREAD_QUERIES + 2):
         response = client.get(SPREAD)
     assert len(response.context["tables"]["ready"].rows) == size
     with django_assert_num_queries(HOME_QUERIES):
@@ -490,17 +491,17 @@ def test_spread_next_and_home_query_counts(
 LEADERS_QUERIES = 13
 COMMUNITY_LEADERS_QUERIES = 15
 # The request's own (session, user, notification badge); the snapshot 1;
-# ready to spread 4 (the viewer's communities, their most marked items merged,
-# those items, the key of the communities they see, by which the communities'
-# topics are cached: one query more on a cold cache); missing bridges count +
-# page 2.
-SPREAD_QUERIES = 9
+# ready to spread 3 (the viewer's communities, those items, the key of the
+# communities they see, by which the communities' topics are cached; each
+# community's most marked items are cached too: one query more each on a
+# cold cache); missing bridges count + page 2.
+SPREAD_QUERIES = 8
 # The home page's first view (nothing cached yet) with every panel a
 # networker gets (the 90-day plans panel included; knowledge's lists read
 # which items they hold, then the rows: tests/test_home.py); this section
-# adds 4 (the networker's communities, their most marked items merged, those
-# items, the key of the communities they see; the topics by it are cached).
-HOME_QUERIES = 16
+# adds 3 (the networker's communities, those items, the key of the
+# communities they see; their most marked items and the topics are cached).
+HOME_QUERIES = 15
 
 
 # --- The nightly job ----------------------------------------------------------------
