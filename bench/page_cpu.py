@@ -85,6 +85,7 @@ def main():
     floor_cpu = None
     if not args.callgrind_dir:
         print(f"{'page':28} {'q':>3} {'cpu p50':>8} {'wall p50':>9} {'x floor':>8}")
+    measured_here = []
     for label, path, who in measured:
         if label != "floor" and wanted and not any(w in label for w in wanted):
             continue
@@ -97,7 +98,10 @@ def main():
             for _ in range(args.views):
                 client.get(path)
             _callgrind("-i", "off")
-            _callgrind(f"--dump={label}")
+            # A dump's name is one plain word (callgrind_control takes a
+            # comma in it as the end of the option); the order gives the page.
+            _callgrind(f"--dump=page{len(measured_here)}")
+            measured_here.append(label)
             continue
         profiled = bool(args.profile) and args.profile in label
         profiler = cProfile.Profile() if profiled else None
@@ -123,7 +127,9 @@ def main():
         )
         if profiler:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
-    if not args.callgrind_dir:
+    if args.callgrind_dir:
+        (Path(args.callgrind_dir) / "labels").write_text("\n".join(measured_here))
+    else:
         print(f"load average {os.getloadavg()[0]:.1f}")
 
 
@@ -154,12 +160,14 @@ def count_instructions(args):
             f"--callgrind-dir={folder}",
         ]
         subprocess.run(command, check=True, capture_output=True)  # noqa: S603
-        counts = {}
-        for dump in sorted(Path(folder).glob("out.*.*")):
+        found = {}
+        for dump in Path(folder).glob("out.*.*"):
             text = dump.read_text()
-            label = text.split("desc: Trigger: dump ", 1)[1].split("\n", 1)[0]
+            name = text.split("desc: Trigger: dump page", 1)[1].split("\n", 1)[0]
             total = int(text.split("\ntotals: ", 1)[1].split("\n", 1)[0])
-            counts[label] = total / args.views
+            found[int(name)] = total / args.views
+        labels = (Path(folder) / "labels").read_text().splitlines()
+        counts = {labels[n]: found[n] for n in sorted(found)}
     print(f"{'page':28} {'instructions/view':>18} {'x floor':>8}")
     for label, count in counts.items():
         print(f"{label:28} {count / 1e6:16.2f} M {count / counts['floor']:7.2f}x")
