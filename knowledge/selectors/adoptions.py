@@ -85,27 +85,37 @@ def stick_rates(*, community_ids, viewer) -> dict[int, StickRate]:
     if visible is None:
         return {}
     visible_sql, visible_params = visible
+    sql = _outcomes_sql(
+        by="a.origin_community_id", origins=origins_sql, visible=visible_sql
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [UNKNOWN, *origins_params, *visible_params])
+        counts = _by_outcome(cursor.fetchall())
+    return {pk: StickRate(*slot) for pk, slot in counts.items()}
+
+
+def _outcomes_sql(*, by: str, origins: str, visible: str = "") -> str:
+    """(`by`, outcome, count) over the adoptions by other communities of the
+    visible items of the origins (`origins`: a condition on
+    a.origin_community_id), `visible` narrowing the adopting communities.
+    The outcome is latest_answer(): the latest answered check-in's answer,
+    or the first parameter when none is answered."""
     adoptions = Adoption._meta.db_table
     checkins = AdoptionCheckIn._meta.db_table
     items = Item._meta.db_table
-    # The outcome is latest_answer(): the latest answered check-in's answer.
-    sql = f"""
-        SELECT a.origin_community_id, COALESCE((
+    return f"""
+        SELECT {by}, COALESCE((
             SELECT ch.answer FROM {checkins} ch
             WHERE ch.adoption_id = a.id AND ch.answer <> ''
             ORDER BY ch.day DESC LIMIT 1
         ), %s) AS outcome, COUNT(*)
         FROM {adoptions} a JOIN {items} i ON i.id = a.item_id
-        WHERE a.origin_community_id {origins_sql}
+        WHERE a.origin_community_id {origins}
           AND i.hidden_at IS NULL
           AND a.community_id <> a.origin_community_id
-          {"AND " + visible_sql if visible_sql else ""}
+          {"AND " + visible if visible else ""}
         GROUP BY 1, 2
-    """  # noqa: S608 - table names from the models
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [UNKNOWN, *origins_params, *visible_params])
-        counts = _by_outcome(cursor.fetchall())
-    return {pk: StickRate(*slot) for pk, slot in counts.items()}
+    """  # noqa: S608 - table and column names from the models and callers
 
 
 def adoptions_version(origin_id: int) -> str:
@@ -147,22 +157,7 @@ def _stick_breakdown(origin_id: int) -> dict[int, tuple[int, int, int]]:
     restored or an adoption's check-in answered."""
 
     def breakdown():
-        adoptions = Adoption._meta.db_table
-        checkins = AdoptionCheckIn._meta.db_table
-        items = Item._meta.db_table
-        # The outcome is latest_answer(): the latest answered check-in's answer.
-        sql = f"""
-            SELECT a.community_id, COALESCE((
-                SELECT ch.answer FROM {checkins} ch
-                WHERE ch.adoption_id = a.id AND ch.answer <> ''
-                ORDER BY ch.day DESC LIMIT 1
-            ), %s) AS outcome, COUNT(*)
-            FROM {adoptions} a JOIN {items} i ON i.id = a.item_id
-            WHERE a.origin_community_id = %s
-              AND i.hidden_at IS NULL
-              AND a.community_id <> a.origin_community_id
-            GROUP BY 1, 2
-        """  # noqa: S608 - table names from the models
+        sql = _outcomes_sql(by="a.community_id", origins="= %s")
         with connection.cursor() as cursor:
             cursor.execute(sql, [UNKNOWN, origin_id])
             return {
