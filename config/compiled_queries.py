@@ -80,6 +80,7 @@ def instances(
     *,
     related: tuple = (),
     only: tuple = (),
+    extra: tuple = (),
     **values,
 ) -> list[Model]:
     """`list(build(**values).select_related(*related))`, compiled once as
@@ -87,7 +88,8 @@ def instances(
     with "__" as select_related() follows them. With `only` (field names in
     only()'s notation, "author__display_name"), just those fields are read,
     as `.select_related(...).only(*only)` reads them: the relations they
-    name are followed, and the rest of each model's fields are deferred."""
+    name are followed, and the rest of each model's fields are deferred.
+    `extra` names annotations of the queryset, set on each instance."""
     layout = _layouts.get(name)
     if layout is None:
         layout = _layouts[name] = _layout(build(**values).model, related, only)
@@ -98,7 +100,8 @@ def instances(
                 f"{path}__{attname}" if path else attname
                 for path, _model, attnames in layout
                 for attname in attnames
-            )
+            ),
+            *extra,
         )
 
     found = rows(name, flat, **values)
@@ -120,6 +123,8 @@ def instances(
                 parent, _, relation = path.rpartition("__")
                 if loaded.get(parent) is not None:
                     setattr(loaded[parent], relation, made_one)
+        for attribute, value in zip(extra, row[start:], strict=True):
+            setattr(loaded[""], attribute, value)
         made.append(loaded[""])
     return made
 

@@ -291,97 +291,34 @@ def search_page_items(*, ids, q: str) -> list[Item]:
 
 
 def _page_rows_query(*, ids: str, q: str = "", body: bool, headline: bool):
-    """The columns one page's rows show (`_ROW_LAYOUT`), for the items whose
-    ids `ids` spells as a PostgreSQL array ("{3,1,2}"): one parameter for
-    any number of ids, so the query keeps one shape and is compiled once per
-    process (config.compiled_queries). With `body` the body itself (a
-    snippet cut in Python), else its digest (cached snippets are checked
-    against it); with `headline` PostgreSQL's headline for `q` as well."""
-    in_page = compiled_queries.any_of("pk", ids)
+    """The items whose ids `ids` spells as a PostgreSQL array ("{3,1,2}"):
+    one parameter for any number of ids, so the query keeps one shape and is
+    compiled once per process (config.compiled_queries). Without `body` the
+    body's digest (cached snippets are checked against it); with `headline`
+    PostgreSQL's headline for `q`."""
     extra = {} if body else {"body_digest": MD5("body_html")}
     if headline:
         extra["headline"] = _headline(q)
-    items = Item.objects.filter(in_page).annotate(**extra)
-    columns = [
-        f"{relation}__{attname}" if relation else attname
-        for relation, _model, attnames in _ROW_LAYOUT
-        for attname in attnames
-    ]
-    columns.append("body_html" if body else "body_digest")
-    if headline:
-        columns.append("headline")
-    return items.values_list(*columns)
-
-
-def _row_layout() -> tuple:
-    """Each object of a row (None: the item), reached through which relation,
-    and the columns read of it in the order of the model's columns (as
-    Model.from_db wants them), primary key first: LIST_ROW_FIELDS over
-    LIST_RELATED, so a field added there is read here too."""
-    wanted = {None: {"id"}, **{relation: {"id"} for relation in LIST_RELATED}}
-    for field in LIST_ROW_FIELDS:
-        relation, _, name = field.rpartition("__")
-        wanted.setdefault(relation or None, {"id"}).add(name)
-    layout = []
-    for relation, names in wanted.items():
-        model = Item
-        for step in relation.split("__") if relation else ():
-            model = model._meta.get_field(step).related_model
-        attnames = [
-            f.attname
-            for f in model._meta.concrete_fields
-            if f.name in names or f.attname in names
-        ]
-        layout.append((relation, model, attnames))
-    # Parents before their relations, for _page_items to attach them.
-    return tuple(
-        sorted(layout, key=lambda part: part[0].count("__") if part[0] else -1)
-    )
+    return Item.objects.filter(compiled_queries.any_of("pk", ids)).annotate(**extra)
 
 
 # The ORM built and compiled the rows' query on every view: search_page_rows
 # took 2.6-2.7 ms of CPU that way, 1.8-1.9 ms compiled (20 rows, 200 calls);
 # the query runs in ~0.2 ms.
-_ROW_LAYOUT = _row_layout()
-
-
 def _page_items(ids, q: str, *, body: bool, headline: bool) -> list[Item]:
     """The items of `ids` (in no order) as `.select_related(*LIST_RELATED)
-    .only(*LIST_ROW_FIELDS)` reads them, with `body_html` or `body_digest`,
-    and `headline` when asked for."""
+    .only(*LIST_ROW_FIELDS)` reads them, with `body_html` (`body`) or
+    `body_digest`, and `headline` when asked for."""
     values = {"ids": compiled_queries.id_array(ids)}
     if headline:
         values["q"] = q
-    found = compiled_queries.rows(
+    return compiled_queries.instances(
         f"search-page-rows:{int(body)}{int(headline)}",
         lambda **stand_ins: _page_rows_query(body=body, headline=headline, **stand_ins),
+        only=(*LIST_ROW_FIELDS, *(("body_html",) if body else ())),
+        extra=(() if body else ("body_digest",)) + (("headline",) if headline else ()),
         **values,
     )
-    db = router.db_for_read(Item)
-    items = []
-    for row in found:
-        start, made = 0, {}
-        for relation, model, attnames in _ROW_LAYOUT:
-            part = row[start : start + len(attnames)]
-            start += len(attnames)
-            # A relation's primary key is None when there is none.
-            made[relation] = (
-                model.from_db(db, attnames, part) if part[0] is not None else None
-            )
-        for relation, _model, _attnames in _ROW_LAYOUT[1:]:
-            parent, _, name = relation.rpartition("__")
-            if made[parent or None] is not None:
-                setattr(made[parent or None], name, made[relation])
-        item = made[None]
-        extra = row[start:]
-        if body:
-            item.body_html = extra[0]
-        else:
-            item.body_digest = extra[0]
-        if headline:
-            item.headline = extra[1]
-        items.append(item)
-    return items
 
 
 def search_page_rows(
