@@ -38,6 +38,7 @@ page costs no more than the page itself. CSV downloads are always counted.
 
 import hashlib
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,6 +47,7 @@ from django.utils import timezone, translation
 
 from communities.access import visible_communities_q
 from communities.models import Community
+from config.concurrent_reads import run_concurrently
 from dashboards.models import cells as decode_cells
 from dashboards.models import encode_cells
 from dashboards.periods import PRESET_DAYS, preset_period
@@ -99,14 +101,16 @@ def page_tables(report, query: QueryDict, *, version) -> dict[str, Table]:
             if _cacheable(report, name, table)
         }
     found = cache.get_many(list(keys.values())) if keys else {}
-    fresh = {}
     for name, table in tables.items():
-        key = keys.get(name)
-        if key in found:
-            _restore(table, found[key])
-        table.paginate(query)
-        if key is not None and key not in found:
-            fresh[key] = _stored(table)
+        if keys.get(name) in found:
+            _restore(table, found[keys[name]])
+    # The tables not in the cache are counted at once, each its own queries.
+    run_concurrently([partial(table.paginate, query) for table in tables.values()])
+    fresh = {
+        keys[name]: _stored(table)
+        for name, table in tables.items()
+        if name in keys and keys[name] not in found
+    }
     if fresh:
         cache.set_many(fresh, TIMEOUT)
     return tables

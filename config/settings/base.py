@@ -676,4 +676,8 @@ API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 
 # Practica's own knobs.
 PRACTICA_NEWCOMER_DAYS = 90
+# Database connections one request may use at once for independent reads (a
+# cold dashboard's tables: config.concurrent_reads); 1 reads in order. Size
+# PostgreSQL's max_connections for (this - 1) more per web worker.
+PRACTICA_CONCURRENT_READS = env.int("PRACTICA_CONCURRENT_READS", default=2)
 PAGE_SIZE = 20
