@@ -7,3 +7,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 # environment says otherwise; commands and Celery jobs run without the limit.
 os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "15000")
 application = get_wsgi_application()
+
+from config.gc_tuning import tune_for_serving  # noqa: E402 (needs the apps loaded)
+
+tune_for_serving(threshold=int(os.environ.get("WEB_GC_THRESHOLD", "50000")))
