@@ -81,6 +81,10 @@ def main():
     from members.models import User
 
     settings.ALLOWED_HOSTS = ["*"]
+    # As a web worker does (config/wsgi.py); WEB_GC_THRESHOLD=0 leaves it out.
+    from config.gc_tuning import tune_for_serving
+
+    tune_for_serving(threshold=int(os.environ.get("WEB_GC_THRESHOLD", "50000")))
     recorder = AllQueries()
     connection.execute_wrappers.append(recorder)
     connection_created.connect(recorder.connected)
