@@ -81,10 +81,10 @@ def main():
     from members.models import User
 
     settings.ALLOWED_HOSTS = ["*"]
-    # As a web worker does (config/wsgi.py); WEB_GC_THRESHOLD=0 leaves it out.
-    from config.gc_tuning import tune_for_serving
+    # As a web worker does (config/wsgi.py); GC_THRESHOLD=0 leaves it out.
+    from config.gc_tuning import tune_from_environment
 
-    tune_for_serving(threshold=int(os.environ.get("WEB_GC_THRESHOLD", "50000")))
+    tune_from_environment()
     recorder = AllQueries()
     connection.execute_wrappers.append(recorder)
     connection_created.connect(recorder.connected)

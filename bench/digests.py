@@ -71,6 +71,11 @@ class _Counted:
 
 def _worker_init(port):
     _setup(port)
+    # As a Celery worker's process does (config/celery_app.py);
+    # GC_THRESHOLD=0 leaves it out.
+    from config.gc_tuning import tune_from_environment
+
+    tune_from_environment()
 
 
 def _worker_run(job):

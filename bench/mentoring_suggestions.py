@@ -37,7 +37,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 
 from communities.models import Community, Membership  # noqa: E402
-from config.gc_tuning import tune_for_serving  # noqa: E402
+from config.gc_tuning import tune_from_environment  # noqa: E402
 from knowledge.models import HelpfulMark, Item, ItemTag, Reply  # noqa: E402
 from members.models import ExpertiseTag, LeadershipRole, User  # noqa: E402
 from members.versioned_cache import bump  # noqa: E402
@@ -164,8 +164,8 @@ def measure() -> None:
         email="broker@bench.local", is_staff=True
     )
     page = list(open_requests()[:10])
-    # As a web worker does (config/wsgi.py); WEB_GC_THRESHOLD=0 leaves it out.
-    tune_for_serving(threshold=int(os.environ.get("WEB_GC_THRESHOLD", "50000")))
+    # As a web worker does (config/wsgi.py); GC_THRESHOLD=0 leaves it out.
+    tune_from_environment()
     for _ in range(3):
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()

@@ -68,10 +68,10 @@ def main():
     settings.ALLOWED_HOSTS = ["*"]
     settings.ROOT_URLCONF = "bench.urls"
     clear_url_caches()
-    # As a web worker does (config/wsgi.py); WEB_GC_THRESHOLD=0 leaves it out.
-    from config.gc_tuning import tune_for_serving
+    # As a web worker does (config/wsgi.py); GC_THRESHOLD=0 leaves it out.
+    from config.gc_tuning import tune_from_environment
 
-    tune_for_serving(threshold=int(os.environ.get("WEB_GC_THRESHOLD", "50000")))
+    tune_from_environment()
     subjects = pick_subjects(1)
     clients = {}
     for who, email in (

@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery, Task
+from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -34,3 +35,14 @@ app = Celery("practica", task_cls=OutboxTask)
 # in Django settings.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+@worker_process_init.connect
+def _tune_garbage_collection(**kwargs):
+    """A worker's process runs jobs for days: collect as a web worker does
+    (config.gc_tuning). In the parent before it forks its pool, and again in
+    each pool process (or in the one process of a solo pool)."""
+    from config.gc_tuning import tune_from_environment
+
+    tune_from_environment()

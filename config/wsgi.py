@@ -8,6 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "15000")
 application = get_wsgi_application()
 
-from config.gc_tuning import tune_for_serving  # noqa: E402 (needs the apps loaded)
+from config.gc_tuning import tune_from_environment  # noqa: E402 (apps loaded)
 
-tune_for_serving(threshold=int(os.environ.get("WEB_GC_THRESHOLD", "50000")))
+tune_from_environment()

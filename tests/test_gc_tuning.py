@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config.gc_tuning import tune_for_serving
+from config.gc_tuning import tune
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def test_tuning_freezes_start_up_and_raises_the_youngest_threshold(restored_gc):
     gc.unfreeze()
     _gen0, gen1, gen2 = gc.get_threshold()
 
-    tune_for_serving(threshold=12_345)
+    tune(threshold=12_345)
 
     assert gc.get_threshold() == (12_345, gen1, gen2)
     assert gc.get_freeze_count() > 10_000  # Django and the apps' modules
@@ -36,18 +36,18 @@ def test_a_threshold_of_zero_leaves_collection_as_it_is(restored_gc):
     gc.unfreeze()
     before = gc.get_threshold()
 
-    tune_for_serving(threshold=0)
+    tune(threshold=0)
 
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
 
 
 @pytest.mark.parametrize(
-    ("environment", "expected"), [({}, 50_000), ({"WEB_GC_THRESHOLD": "0"}, 700)]
+    ("environment", "expected"), [({}, 50_000), ({"GC_THRESHOLD": "0"}, 700)]
 )
 def test_the_web_worker_applies_it_on_start(environment, expected):
     """What gunicorn loads (config.wsgi), in a process of its own."""
-    env = {k: v for k, v in os.environ.items() if k != "WEB_GC_THRESHOLD"}
+    env = {k: v for k, v in os.environ.items() if k != "GC_THRESHOLD"}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.test", **environment)
     probe = (
         "import gc, config.wsgi; "
@@ -63,3 +63,17 @@ def test_the_web_worker_applies_it_on_start(environment, expected):
         check=True,
     ).stdout.split()
     assert out == [str(expected), str(expected != 700)]
+
+
+def test_each_process_of_a_celery_worker_tunes_on_start(restored_gc, monkeypatch):
+    from celery import signals
+
+    import config.celery_app  # noqa: F401 (connects the handlers)
+
+    monkeypatch.setenv("GC_THRESHOLD", "23456")
+    gc.unfreeze()
+
+    signals.worker_process_init.send(sender=None)
+
+    assert gc.get_threshold()[0] == 23_456
+    assert gc.get_freeze_count() > 0
