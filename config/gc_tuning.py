@@ -1,15 +1,14 @@
-"""Garbage collection in a long-lived process: a web worker or a job worker.
+"""Garbage collection in a long-lived process: a web or a job worker.
 
-Once it has started, such a process holds some 120,000 long-lived objects (Django,
-every app's modules, the URLconf, compiled queries), and CPython's full
-collection walks all of them whenever enough new objects have survived the
-younger collections. A page that builds many objects (a broker's mentor
+Once it has started, such a process holds some 120,000 long-lived objects
+(Django, every app's modules, the URLconf, compiled queries), and CPython's
+full collection walks all of them whenever enough new objects have survived
+the younger collections. A page that builds many objects (a broker's mentor
 suggestions, a cold dashboard, a search page; a batch of digest e-mails)
 then pays 30-60 ms for it in one view out of a few: the tail of its
 response times (bench/README.md, "Garbage collection in the worker"). The
-two remedies the `gc` module's
-documentation gives for long-lived servers, and that large Django sites
-use:
+two remedies the `gc` module's documentation gives for long-lived servers,
+and that large Django sites use:
 
 - freeze what start-up built, so no collection walks it again;
 - collect the youngest generation every `threshold` new objects instead of
