@@ -30,10 +30,8 @@ and the communities hidden from them (one query), so a steward's body,
 which holds their own spread and mentoring tables, is never read by
 another viewer, nor by them after a permission change.
 
-A table read from a list keeps every row (the weekly chart reads them all);
-one read from a queryset (or another lazy sequence) keeps the page shown
-and the count, so a cached
-page costs no more than the page itself. CSV downloads are always counted.
+A table keeps the page shown and the count, so a cached page costs no more
+than the page itself. CSV downloads are always counted.
 """
 
 import hashlib
@@ -245,16 +243,14 @@ def _key_parts(report, version, *, any_period: bool = False) -> list[str]:
 
 
 def _stored(table: Table) -> dict:
+    """The page shown and the count: what a view of that page needs. (The
+    weekly chart reads every week from the cache too: the weekly table's
+    one page holds the longest period's weeks.)"""
     page = table.page
-    if isinstance(table.objects, list | tuple):
-        rows, start = [encode_cells(table.row(obj)) for obj in table.objects], 0
-    else:
-        rows = [encode_cells(cells) for cells in table.rows]
-        start = page.start_index() - 1 if page.paginator.count else 0
     return {
         "count": page.paginator.count,
-        "start": start,
-        "rows": rows,
+        "start": page.start_index() - 1 if page.paginator.count else 0,
+        "rows": [encode_cells(cells) for cells in table.rows],
         # The matrix's columns are its places, counted with its rows.
         "columns": [str(column) for column in table.columns],
     }

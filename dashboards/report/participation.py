@@ -109,6 +109,8 @@ def weekly(report) -> Table:
             Cell(timezone.localtime(w.end - timedelta(seconds=1)).date()),
             Cell(w.contributions),
         ],
+        # One page for the longest custom period (three years, 157 weeks): the
+        # chart reads every week, from the cache as well (table_cache).
         page_size=200,
     )
 

@@ -2,11 +2,14 @@
 (dashboards.table_cache): a repeat view reads them, a rollup run shows new
 figures at once, and one viewer's page is never served to another."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.models import Membership
 from dashboards import rollups
@@ -397,3 +400,24 @@ def test_the_rollup_job_counts_the_staff_dashboard_ahead_of_the_first_view(
         with django_assert_num_queries(ORGANISATION_REPEAT_QUERIES):
             response = staff_client.get(INDEX + f"?period={days}")
         assert len(response.context["tables"]["communities"].rows) == 3
+
+
+def test_the_weekly_table_keeps_every_week_of_the_longest_period_on_one_page():
+    """A cached table keeps only the page shown; the weekly chart reads every
+    week from it, so one page must hold the longest custom period's weeks."""
+    from dashboards.forms import MAX_CUSTOM_DAYS, PeriodForm
+    from dashboards.report import Report
+    from dashboards.scope import Scope
+
+    end = timezone.localdate()
+    form = PeriodForm(
+        {
+            "period": "custom",
+            "start": end - timedelta(days=MAX_CUSTOM_DAYS),
+            "end": end,
+        }
+    )
+    assert form.is_valid(), form.errors
+    report = Report(scope=Scope.organisation(), period=form.to_period(), viewer=None)
+
+    assert len(report.period.week_windows()) <= report.table("weekly").page_size
