@@ -33,6 +33,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from communities.access import communities_visible_to
+from config.union_reads import rows_per_part
 from knowledge import embeddings
 from knowledge.models import (
     BitStringField,
@@ -347,7 +348,7 @@ def related_compute(*, item: Item, vector=None) -> list[int]:
     return [match.item_id for match in matches]
 
 
-# Items whose candidates are read in one statement (two subqueries each).
+# Items whose candidates are read in one statement (two parts each).
 RELATED_CHUNK = 50
 
 
@@ -361,34 +362,26 @@ def related_compute_many(*, items: list[Item], vectors: list) -> list[list[int]]
         for item, vector in zip(items, vectors, strict=True)
         if vector is not None
     }
-    rows = {item.pk: ([], []) for item in items}
-    for start in range(0, len(items), RELATED_CHUNK):
-        sources = []
-        for item, vector in zip(
-            items[start : start + RELATED_CHUNK],
-            vectors[start : start + RELATED_CHUNK],
-            strict=True,
+    parts, owners = [], []
+    for item, vector in zip(items, vectors, strict=True):
+        text = _clean(_related_text(item))
+        for n, source in enumerate(
+            _candidate_sources(
+                _related_pool(item),
+                text=text,
+                query=_any_word_query(text),
+                vector=vector,
+                scope=_related_scope(item),
+            )
         ):
-            text = _clean(_related_text(item))
-            for n, source in enumerate(
-                _candidate_sources(
-                    _related_pool(item),
-                    text=text,
-                    query=_any_word_query(text),
-                    vector=vector,
-                    scope=_related_scope(item),
-                )
-            ):
-                if source is not None:
-                    marked = source.annotate(
-                        batch_item=Value(item.pk), batch_source=Value(n)
-                    )
-                    sources.append(
-                        marked.values_list("batch_item", "batch_source", *_COLUMNS)
-                    )
-        if sources:
-            for item_id, n, *row in sources[0].union(*sources[1:], all=True):
-                rows[item_id][n].append(tuple(row))
+            if source is not None:
+                parts.append(source.values_list(*_COLUMNS))
+                owners.append((item.pk, n))
+    rows = {item.pk: ([], []) for item in items}
+    for (item_id, n), found in zip(
+        owners, rows_per_part(parts, per_statement=2 * RELATED_CHUNK), strict=True
+    ):
+        rows[item_id][n].extend(found)
     missing = {
         row[0]
         for found in rows.values()
