@@ -28,7 +28,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import transaction
-from django.db.models import F, Func, IntegerField, Value
+from django.db.models import F, FloatField, Func, IntegerField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -177,10 +177,19 @@ def _candidate_sources(pool, *, text: str, query, vector, scope) -> list:
     left out (None) when there are no words or no vector."""
     sources = [_text_candidates(pool, text=text, query=query) if query else None]
     if vector:
-        nearest = _nearest(
-            ItemSignature.objects.all() if scope is None else scope, vector
+        nearest = pool.filter(
+            pk__in=_nearest(
+                ItemSignature.objects.all() if scope is None else scope, vector
+            )
         )
-        sources.append(_scored(pool.filter(pk__in=nearest), text=text, query=query))
+        if any(WEIGHTS_EMBEDDING[:2]):
+            nearest = _scored(nearest, text=text, query=query)
+        else:
+            # The text features weigh nothing beside the cosine: computing
+            # them (ts_rank reads each body's vector) took most of the time.
+            zero = Value(0.0, output_field=FloatField())
+            nearest = nearest.annotate(rank=zero, trigram=zero, text_order=zero)
+        sources.append(nearest)
     return sources
 
 

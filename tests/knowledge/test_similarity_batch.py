@@ -107,15 +107,24 @@ def test_refresh_many_follows_edits_and_the_setting(items, settings):
     assert set(ItemSimilarity.objects.values_list("embedding_model", flat=True)) == {""}
 
 
-@pytest.mark.parametrize("with_embeddings", [False, True])
+@pytest.mark.parametrize(
+    ("with_embeddings", "weights"),
+    [
+        (False, similarity.WEIGHTS_EMBEDDING),
+        (True, similarity.WEIGHTS_EMBEDDING),
+        # Text features weighed beside the cosine: the nearest are scored too.
+        (True, (0.3, 0.2, 0.5)),
+    ],
+)
 def test_related_many_ranks_as_each_item_alone(
-    items, make_item, member, community, settings, monkeypatch, with_embeddings
+    items, make_item, member, community, settings, monkeypatch, with_embeddings, weights
 ):
     """The batch's candidates are read a few items to a statement without
     their embeddings: each item's still come from its own capped sources
     (monkeypatched down to two rows each, so the caps bite), and candidates
     outside the batch are ranked on their stored embeddings."""
     settings.SIMILARITY_EMBEDDINGS = with_embeddings
+    monkeypatch.setattr(similarity, "WEIGHTS_EMBEDDING", weights)
     monkeypatch.setattr(similarity, "CANDIDATES", 2)
     monkeypatch.setattr(similarity, "NEIGHBOURS", 2)
     monkeypatch.setattr(similarity, "RELATED_CHUNK", 4)
