@@ -33,6 +33,7 @@ from knowledge.services import (
     reply_create,
 )
 from knowledge.similarity import similarity_refresh_many
+from knowledge.watching import watch_fanout_many
 from members.models import User
 
 H = ItemKind
@@ -73,8 +74,20 @@ def seed(stdout):
     _activity_dates([s.item.pk for s in seeded], communities)
     # Each item's similarity job runs after this step commits; computed here
     # in one batch (one embedding pass, every signature there before any
-    # item is ranked), those jobs find their rows current and do nothing.
+    # item is ranked, the candidates read a few dozen items to a statement),
+    # those jobs find their rows current and do nothing.
     similarity_refresh_many(item_ids=[s.item.pk for s in seeded])
+    # Likewise each new item's and reply's watch fan-out, in the order of
+    # their jobs (items were all posted before any reply).
+    item_ids = [s.item.pk for s in seeded]
+    watch_fanout_many(
+        pairs=[(pk, None) for pk in item_ids]
+        + list(
+            Reply.objects.filter(item_id__in=item_ids)
+            .order_by("pk")
+            .values_list("item_id", "pk")
+        )
+    )
     stdout.write(
         f"Knowledge: {len(seeded)} items, {replies} replies, {marks} helpful "
         f"marks, {adoptions} adoptions seeded."

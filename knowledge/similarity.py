@@ -28,11 +28,12 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import transaction
-from django.db.models import F, Func, IntegerField, Value
+from django.db.models import F, FloatField, Func, IntegerField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from communities.access import communities_visible_to
+from config.union_reads import rows_per_part
 from knowledge import embeddings
 from knowledge.models import (
     BitStringField,
@@ -142,33 +143,82 @@ def rank_candidates(
     to the text's candidates (two queries). `pool` decides either way.
     Items of `prefer_community_id` are ordered SAME_COMMUNITY_BONUS higher;
     with embeddings, crowded candidates lower (CROWDING_K)."""
-    text = " ".join(text.split())[:500]
-    query = _any_word_query(text)
-    if query is None and vector is None:
-        return []
-    rows = _text_candidates(pool, text=text, query=query) if query else []
+    text = _clean(text)
+    sources = _candidate_sources(
+        pool, text=text, query=_any_word_query(text), vector=vector, scope=scope
+    )
+    rows = [
+        list(source.values_list(*_COLUMNS, "similarity__embedding"))
+        if source is not None
+        else []
+        for source in sources
+    ]
+    return _ranked(
+        *rows,
+        embedding_of={row[0]: row[-1] for source in rows for row in source},
+        vector=vector,
+        limit=limit,
+        prefer_community_id=prefer_community_id,
+    )
+
+
+# A candidate row; `text_order` is what the text's candidates are sorted on.
+_COLUMNS = ("id", "rank", "trigram", "community_id", "text_order")
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())[:500]
+
+
+def _candidate_sources(pool, *, text: str, query, vector, scope) -> list:
+    """rank_candidates' candidates, as querysets to read _COLUMNS from, in
+    _ranked's order: the newest matches of the words (sliced, best first),
+    then, with a vector, the items of the nearest signatures. Either is
+    left out (None) when there are no words or no vector."""
+    sources = [_text_candidates(pool, text=text, query=query) if query else None]
     if vector:
-        have = {row[0] for row in rows}
-        nearest = _nearest(
-            ItemSignature.objects.all() if scope is None else scope, vector
+        nearest = pool.filter(
+            pk__in=_nearest(
+                ItemSignature.objects.all() if scope is None else scope, vector
+            )
         )
-        rows += [
-            row
-            for row in _scored(
-                pool.filter(pk__in=nearest), text=text, query=query
-            ).values_list(*_COLUMNS)
-            if row[0] not in have
-        ]
+        if any(WEIGHTS_EMBEDDING[:2]):
+            nearest = _scored(nearest, text=text, query=query)
+        else:
+            # The text features weigh nothing beside the cosine: computing
+            # them (ts_rank reads each body's vector) took most of the time.
+            zero = Value(0.0, output_field=FloatField())
+            nearest = nearest.annotate(rank=zero, trigram=zero, text_order=zero)
+        sources.append(nearest)
+    return sources
+
+
+def _ranked(
+    text_rows=(),
+    nearest_rows=(),
+    *,
+    embedding_of: dict,
+    vector,
+    limit: int,
+    prefer_community_id: int | None,
+) -> list[Match]:
+    """The `limit` best of the rows of _candidate_sources (read in any
+    order), each candidate's embedding looked up in `embedding_of`."""
+    have = {row[0] for row in text_rows}
+    rows = sorted(text_rows, key=lambda row: (-row[4], -row[0])) + sorted(
+        row for row in nearest_rows if row[0] not in have
+    )
     if not rows:
         return []
     weights = WEIGHTS_EMBEDDING if vector else WEIGHTS_TEXT
     if vector:
-        cosines = embeddings.cosines(vector, [row[3] for row in rows])
-        crowding = embeddings.crowding([row[3] for row in rows], CROWDING_K)
+        vectors = [embedding_of.get(row[0]) for row in rows]
+        cosines = embeddings.cosines(vector, vectors)
+        crowding = embeddings.crowding(vectors, CROWDING_K)
     else:
         cosines = crowding = [0.0] * len(rows)
     matches = []
-    for (pk, rank, trigram, _embedding, community_id), cosine, crowded in zip(
+    for (pk, rank, trigram, community_id, *_order), cosine, crowded in zip(
         rows, cosines, crowding, strict=True
     ):
         score = (
@@ -184,9 +234,6 @@ def rank_candidates(
     return matches[:limit]
 
 
-_COLUMNS = ("id", "rank", "trigram", "similarity__embedding", "community_id")
-
-
 def _scored(queryset, *, text: str, query):
     """`queryset` annotated with its full-text rank and title trigram
     similarity (the text features of the score)."""
@@ -197,10 +244,14 @@ def _scored(queryset, *, text: str, query):
         if query
         else Value(0.0)
     )
-    return queryset.annotate(rank=rank, trigram=TrigramSimilarity("title", text))
+    return queryset.annotate(
+        rank=rank,
+        trigram=TrigramSimilarity("title", text),
+        text_order=F("rank") + F("trigram"),
+    )
 
 
-def _text_candidates(pool, *, text: str, query) -> list[tuple]:
+def _text_candidates(pool, *, text: str, query):
     # Only the newest matches of the words are scored (an index walk that
     # stops early, as search does): an "any word" query can match most of
     # 300,000 items, and ranking them all takes seconds. Trigram similarity
@@ -211,11 +262,9 @@ def _text_candidates(pool, *, text: str, query) -> list[tuple]:
         .order_by("-created_at", "-id")
         .values("id")[:TEXT_CAP]
     )
-    return list(
-        _scored(Item.objects.filter(pk__in=newest), text=text, query=query)
-        .order_by((F("rank") + F("trigram")).desc(), "-id")
-        .values_list(*_COLUMNS)[:CANDIDATES]
-    )
+    return _scored(Item.objects.filter(pk__in=newest), text=text, query=query).order_by(
+        F("text_order").desc(), "-id"
+    )[:CANDIDATES]
 
 
 def _answered_tier(item: Item) -> int:
@@ -278,25 +327,95 @@ def _text_hash(item: Item, model: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def related_compute(*, item: Item, vector=None) -> list[int]:
-    """Ids of the items closest to `item` in other communities, best first,
-    whoever may see them: permissions are applied when a viewer reads them.
-    Copies of the item (shared from or to it) are not "related"."""
+def _related_pool(item: Item):
+    """The items `item` may be related to, whoever may see them: those of
+    other communities, less copies of it (shared from or to it)."""
     family = [pk for pk in (item.pk, item.shared_from_id) if pk is not None]
-    pool = (
+    return (
         Item.objects.filter(hidden_at__isnull=True)
         .exclude(community_id=item.community_id)
         .exclude(pk__in=family)
         .exclude(shared_from_id__in=family)
     )
+
+
+def _related_scope(item: Item):
+    return ItemSignature.objects.exclude(community_id=item.community_id)
+
+
+def related_compute(*, item: Item, vector=None) -> list[int]:
+    """Ids of the items closest to `item` in other communities, best first,
+    whoever may see them: permissions are applied when a viewer reads them.
+    Copies of the item (shared from or to it) are not "related"."""
     matches = rank_candidates(
-        pool,
+        _related_pool(item),
         text=_related_text(item),
         vector=vector,
         limit=RELATED_STORED,
-        scope=ItemSignature.objects.exclude(community_id=item.community_id),
+        scope=_related_scope(item),
     )
     return [match.item_id for match in matches]
+
+
+# Items whose candidates are read in one statement (two parts each).
+RELATED_CHUNK = 50
+
+
+def related_compute_many(*, items: list[Item], vectors: list) -> list[list[int]]:
+    """related_compute for each of `items`, whose embeddings are `vectors`
+    (None each when embeddings are off): the same candidates, ranked the
+    same way, but read RELATED_CHUNK items to a statement and without their
+    embeddings, which are the batch's own or read once for the rest."""
+    embedding_of = {
+        item.pk: vector
+        for item, vector in zip(items, vectors, strict=True)
+        if vector is not None
+    }
+    parts, owners = [], []
+    for item, vector in zip(items, vectors, strict=True):
+        text = _clean(_related_text(item))
+        for n, source in enumerate(
+            _candidate_sources(
+                _related_pool(item),
+                text=text,
+                query=_any_word_query(text),
+                vector=vector,
+                scope=_related_scope(item),
+            )
+        ):
+            if source is not None:
+                parts.append(source.values_list(*_COLUMNS))
+                owners.append((item.pk, n))
+    rows = {item.pk: ([], []) for item in items}
+    for (item_id, n), found in zip(
+        owners, rows_per_part(parts, per_statement=2 * RELATED_CHUNK), strict=True
+    ):
+        rows[item_id][n].extend(found)
+    missing = {
+        row[0]
+        for found in rows.values()
+        for source in found
+        for row in source
+        if row[0] not in embedding_of
+    }
+    embedding_of.update(
+        ItemSimilarity.objects.filter(item_id__in=missing).values_list(
+            "item_id", "embedding"
+        )
+    )
+    return [
+        [
+            match.item_id
+            for match in _ranked(
+                *rows[item.pk],
+                embedding_of=embedding_of,
+                vector=vector,
+                limit=RELATED_STORED,
+                prefer_community_id=None,
+            )
+        ]
+        for item, vector in zip(items, vectors, strict=True)
+    ]
 
 
 @transaction.atomic
@@ -399,8 +518,9 @@ def similarity_refresh_many(*, item_ids, force: bool = False) -> int:
             "computed_at",
         ],
     )
-    for row, item, vector in zip(rows, items, vectors, strict=True):
-        row.related_ids = related_compute(item=item, vector=vector)
+    related = related_compute_many(items=items, vectors=vectors)
+    for row, related_ids in zip(rows, related, strict=True):
+        row.related_ids = related_ids
     ItemSimilarity.objects.bulk_update(rows, ["related_ids"], batch_size=500)
     return len(items)
 

@@ -15,7 +15,7 @@ about what happens there at the level they chose.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -24,12 +24,13 @@ from django.utils.translation import gettext_lazy
 
 from communities.access import can_view_content
 from communities.models import Community, Membership, Visibility
+from config.union_reads import rows_per_part
 from knowledge.models import Follow, FollowLevel, Item, Mention, Reply, WatchFanout
 from knowledge.permissions import can_view_item, membership_or_outsider
 from members.jobs import enqueue_on_commit
 from members.models import User
 from members.tags import tag_normalise
-from notifications.services import notify_many
+from notifications.services import notify_many_each
 
 KINDS = ("community", "tag", "item", "person")
 # An item has no new items: watching (every reply) or muted.
@@ -206,6 +207,10 @@ def muted_q(*, item: Item, actor_id: int) -> Q:
 def watchers(*, item: Item, reply: Reply | None = None):
     """(id, notification_emails, language) of every member to tell about a new `item`
     (or a new `reply` on it), in one query, whatever their number."""
+    return list(_watchers(item=item, reply=reply).order_by("pk"))
+
+
+def _watchers(*, item: Item, reply: Reply | None):
     levels = NOTIFYING if reply is None else (FollowLevel.WATCHING,)
     actor_id = reply.author_id if reply is not None else item.author_id
     targets = (
@@ -230,52 +235,116 @@ def watchers(*, item: Item, reply: Reply | None = None):
     )
     if reply is not None:
         users = users.exclude(pk=item.author_id)
-    return list(
-        users.order_by("pk").values_list("pk", "notification_emails", "language")
-    )
+    return users.values_list("pk", "notification_emails", "language")
 
 
-@transaction.atomic
 def watch_fanout(*, item_id: int, reply_id: int | None = None) -> int:
     """Tell the watchers of a new item (or reply) once. Returns how many were
     told: 0 on a second run, or when the item is hidden or gone."""
-    item = Item.objects.select_related("community", "author").filter(pk=item_id).first()
-    reply = None
-    if reply_id is not None:
-        reply = Reply.objects.select_related("author").filter(pk=reply_id).first()
-        if reply is None or reply.is_hidden:
-            return 0
-    if item is None or item.is_hidden:
-        return 0
-    claim = WatchFanout(item=item, reply=reply)
-    try:
-        with transaction.atomic():
-            claim.save()
-    except IntegrityError:
-        return 0  # already told
-    recipients = watchers(item=item, reply=reply)
-    if reply is None:
-        actor = item.author
-        message = gettext_lazy("New in %(community)s: “%(title)s”")
-        params = {"community": item.community.name, "title": item.title}
-        kind = "knowledge.watch.item"
-        url = item.get_absolute_url()
-    else:
-        actor = reply.author
-        message = gettext_lazy("%(name)s replied to “%(title)s”")
-        params = {"name": actor.display_name, "title": item.title}
-        kind = "knowledge.watch.reply"
-        url = f"{item.get_absolute_url()}#reply-{reply.pk}"
-    told = notify_many(
-        recipients=recipients,
-        kind=kind,
-        message=message,
-        params=params,
-        url=url,
-        actor=actor,
+    return watch_fanout_many(pairs=[(item_id, reply_id)])
+
+
+# New items and replies whose watchers are read in one statement.
+FANOUT_CHUNK = 100
+
+
+@transaction.atomic
+def watch_fanout_many(*, pairs) -> int:
+    """watch_fanout for each (item id, reply id or None) of `pairs`, in
+    their order: the job's one, or a bulk load's many (the demo; each one's
+    own job then finds its claim and changes nothing). Their rows are read
+    and claimed at once, their watchers read FANOUT_CHUNK to a statement and
+    their notifications written together. Returns how many were told."""
+    pairs = list(dict.fromkeys(pairs))
+    items = Item.objects.select_related("community", "author").in_bulk(
+        {item_id for item_id, _reply_id in pairs}
     )
-    WatchFanout.objects.filter(pk=claim.pk).update(recipients=told)
-    return told
+    reply_ids = {reply_id for _item_id, reply_id in pairs if reply_id is not None}
+    replies = (
+        Reply.objects.select_related("author").in_bulk(reply_ids) if reply_ids else {}
+    )
+    news = []
+    for item_id, reply_id in pairs:
+        item, reply = items.get(item_id), replies.get(reply_id)
+        if reply_id is not None and (reply is None or reply.is_hidden):
+            continue
+        if item is not None and not item.is_hidden:
+            news.append((item, reply))
+    claims = _claim(news)
+    news = [(item, reply) for item, reply in news if _key(item, reply) in claims]
+    if not news:
+        return 0
+    found = rows_per_part(
+        [_watchers(item=item, reply=reply) for item, reply in news],
+        per_statement=FANOUT_CHUNK,
+    )
+    told = notify_many_each(
+        [
+            _announcement(item, reply, recipients=sorted(recipients))
+            for (item, reply), recipients in zip(news, found, strict=True)
+        ]
+    )
+    WatchFanout.objects.bulk_update(
+        [
+            WatchFanout(pk=claims[_key(item, reply)], recipients=count)
+            for (item, reply), count in zip(news, told, strict=True)
+        ],
+        ["recipients"],
+        batch_size=1000,
+    )
+    return sum(told)
+
+
+def _key(item: Item, reply: Reply | None) -> tuple:
+    return (item.pk, reply.pk if reply is not None else None)
+
+
+def _claim(news: list) -> dict:
+    """Claim each (item, reply) of `news` for this run: {key: claim id} of
+    those claimed here, not by an earlier run (NOT EXISTS: no id is drawn
+    for them) or one committing meanwhile (ON CONFLICT: their unique
+    constraints are partial, which bulk_create cannot name)."""
+    if not news:
+        return {}
+    table = WatchFanout._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (item_id, reply_id, recipients, created_at)"  # noqa: S608 - our table
+            " SELECT item_id, reply_id, 0, %s"
+            " FROM unnest(%s::bigint[], %s::bigint[]) AS new (item_id, reply_id)"
+            f" WHERE NOT EXISTS (SELECT FROM {table} AS told WHERE new.reply_id"
+            " IS NULL AND told.reply_id IS NULL AND told.item_id = new.item_id)"
+            f" AND NOT EXISTS (SELECT FROM {table} AS told"
+            " WHERE told.reply_id = new.reply_id)"
+            " ON CONFLICT DO NOTHING RETURNING item_id, reply_id, id",
+            [
+                timezone.now(),
+                [item.pk for item, _reply in news],
+                [reply.pk if reply is not None else None for _item, reply in news],
+            ],
+        )
+        return {(item_id, reply_id): pk for item_id, reply_id, pk in cursor}
+
+
+def _announcement(item: Item, reply: Reply | None, *, recipients) -> dict:
+    """notify_many's arguments for a new item or reply."""
+    if reply is None:
+        return {
+            "recipients": recipients,
+            "kind": "knowledge.watch.item",
+            "message": gettext_lazy("New in %(community)s: “%(title)s”"),
+            "params": {"community": item.community.name, "title": item.title},
+            "url": item.get_absolute_url(),
+            "actor": item.author,
+        }
+    return {
+        "recipients": recipients,
+        "kind": "knowledge.watch.reply",
+        "message": gettext_lazy("%(name)s replied to “%(title)s”"),
+        "params": {"name": reply.author.display_name, "title": item.title},
+        "url": f"{item.get_absolute_url()}#reply-{reply.pk}",
+        "actor": reply.author,
+    }
 
 
 def is_silenced(*, user_id: int, item: Item, actor_id: int | None) -> bool:

@@ -70,6 +70,50 @@ def notify_many(
     however many there are. `recipients` are (id, notification_emails,
     language) triples (the acting member among them is left out); `message`
     is rendered once per language among them. Returns how many were told."""
+    [told] = notify_many_each(
+        [
+            {
+                "recipients": recipients,
+                "kind": kind,
+                "message": message,
+                "params": params,
+                "url": url,
+                "actor": actor,
+            }
+        ]
+    )
+    return told
+
+
+def notify_many_each(announcements: list[dict]) -> list[int]:
+    """notify_many for each of `announcements` (dicts of its keyword
+    arguments), their notifications written together, in order, one INSERT
+    per 1,000: a batch of fan-outs (knowledge.watching.watch_fanout_many).
+    Returns how many each told."""
+    rows, spans = [], []
+    for announcement in announcements:
+        start = len(rows)
+        rows += _notifications(**announcement)
+        spans.append((start, len(rows)))
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    for announcement, (start, end) in zip(announcements, spans, strict=True):
+        wants_email = {
+            pk
+            for pk, emails, _language in announcement["recipients"]
+            if emails == NotificationEmails.IMMEDIATELY
+        }
+        ids = [n.pk for n in created[start:end] if n.recipient_id in wants_email]
+        for first in range(0, len(ids), EMAIL_JOB_SIZE):
+            enqueue_on_commit(
+                "notifications.send_notification_emails",
+                notification_ids=ids[first : first + EMAIL_JOB_SIZE],
+            )
+    return [end - start for start, end in spans]
+
+
+def _notifications(
+    *, recipients, kind: str, message, params=None, url: str = "", actor=None
+) -> list[Notification]:
     rows = []
     texts = {}
     for pk, _emails, language in recipients:
@@ -88,19 +132,7 @@ def notify_many(
                 url=url,
             )
         )
-    created = Notification.objects.bulk_create(rows, batch_size=1000)
-    wants_email = {
-        pk
-        for pk, emails, _language in recipients
-        if emails == NotificationEmails.IMMEDIATELY
-    }
-    ids = [n.pk for n in created if n.recipient_id in wants_email]
-    for start in range(0, len(ids), EMAIL_JOB_SIZE):
-        enqueue_on_commit(
-            "notifications.send_notification_emails",
-            notification_ids=ids[start : start + EMAIL_JOB_SIZE],
-        )
-    return len(created)
+    return rows
 
 
 def mark_read(*, user, ids=None) -> int:

@@ -3,17 +3,18 @@ them at each level, and that nothing reaches anyone who may not see it."""
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 
 from communities.models import Membership
 from digests.deliver import digest_batch_send, recipient_ids
 from knowledge import services, watching
 from knowledge.models import Follow, FollowLevel, ItemKind, WatchFanout
-from members.models import NotificationEmails
+from members.models import NotificationEmails, OutboxJob, User
 from notifications.models import Notification
 from tests.communities.factories import CommunityFactory, MembershipFactory
 from tests.digests.factories import START, at
-from tests.knowledge.factories import ItemFactory
+from tests.knowledge.factories import ItemFactory, ReplyFactory
 from tests.members.factories import UserFactory
 from tests.pages import walk
 
@@ -354,10 +355,95 @@ def test_fanout_queries_do_not_grow_with_watchers(
     for _ in range(watchers):
         follow(member_of(community), community=community)
     item = ItemFactory(community=community, author=member)
-    # savepoint, item (and author), claim (savepoint, insert, release),
-    # watchers, one bulk insert, recipient count, release
-    with django_assert_num_queries(9):
+    # savepoint, item (and author), claim (one insert that skips a taken
+    # one), watchers, one bulk insert, recipient count, release
+    with django_assert_num_queries(7):
         assert watching.watch_fanout(item_id=item.pk) == watchers
+
+
+@pytest.fixture
+def news(community, private, member, other_member):
+    """New items and replies not yet fanned out, in the order their jobs
+    would run, and watchers of several kinds: one who wants e-mails at once,
+    a private community's member, one who muted the replier; a hidden reply
+    and a missing one, which reach nobody."""
+    loud = member_of(community, notification_emails=NotificationEmails.IMMEDIATELY)
+    insider = member_of(private)
+    choosy = member_of(community)
+    for user in (loud, insider, choosy):
+        follow(user, community=community)
+    follow(insider, community=private)
+    follow(choosy, FollowLevel.MUTED, person=other_member)
+    items = [
+        ItemFactory(community=community, author=member, title="Open"),
+        ItemFactory(community=private, author=member, title="Secret"),
+        ItemFactory(community=community, author=other_member, title="Other"),
+    ]
+    replies = [
+        ReplyFactory(item=items[0], author=other_member),
+        ReplyFactory(item=items[1], author=insider),
+        ReplyFactory(item=items[2], author=loud),
+        ReplyFactory(item=items[0], author=loud, hidden_at=START),
+    ]
+    return [(item.pk, None) for item in items] + [
+        *[(reply.item_id, reply.pk) for reply in replies],
+        (items[0].pk, 9_999_999),
+    ]
+
+
+def told():
+    return list(
+        Notification.objects.order_by("pk").values_list(
+            "recipient_id", "actor_id", "kind", "message", "url"
+        )
+    )
+
+
+def emailed():
+    """The recipients of each notification e-mail job, in job order."""
+    recipient_of = dict(Notification.objects.values_list("pk", "recipient_id"))
+    return [
+        [recipient_of[pk] for pk in job.kwargs["notification_ids"]]
+        for job in OutboxJob.objects.filter(
+            task_name="notifications.send_notification_emails"
+        ).order_by("pk")
+    ]
+
+
+def test_fanout_of_many_tells_what_each_job_would(news):
+    """The batch writes the notifications (in the same order) and e-mail
+    jobs the jobs one by one would; the jobs, and a second batch, then
+    find every claim taken and tell nobody again."""
+    with transaction.atomic():
+        counts = [watching.watch_fanout(item_id=i, reply_id=r) for i, r in news]
+        each, each_emailed = told(), emailed()
+        transaction.set_rollback(True)
+    # The private reply's only watcher wrote it; hidden and missing: nobody.
+    assert counts == [3, 1, 2, 2, 0, 2, 0, 0]
+    assert not Notification.objects.exists()
+    assert watching.watch_fanout_many(pairs=news + news[:2]) == sum(counts)
+    assert told() == each
+    assert emailed() == each_emailed != []
+    assert [
+        (fanout.item_id, fanout.reply_id, fanout.recipients)
+        for fanout in WatchFanout.objects.order_by("pk")
+    ] == [(i, r, n) for (i, r), n in zip(news[:-2], counts[:-2], strict=True)]
+    assert watching.watch_fanout_many(pairs=news) == 0
+    assert not any(watching.watch_fanout(item_id=i, reply_id=r) for i, r in news)
+    assert told() == each
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_fanout_of_many_queries_do_not_grow_with_news(
+    news, size, django_assert_num_queries
+):
+    pairs = news[:3] + news[3:][:size]
+    # An e-mail job per fan-out that tells someone who wants one at once.
+    User.objects.update(notification_emails=NotificationEmails.DIGEST)
+    # savepoint, items, replies, claims, watchers (one statement), one bulk
+    # insert, recipient counts, release
+    with django_assert_num_queries(8):
+        assert watching.watch_fanout_many(pairs=pairs)
 
 
 # --- The Following page ---------------------------------------------------------

@@ -105,3 +105,41 @@ def test_refresh_many_follows_edits_and_the_setting(items, settings):
     assert similarity.similarity_refresh_many(item_ids=[*ids, 9_999_999]) == len(ids)
     assert not ItemSignature.objects.exists()
     assert set(ItemSimilarity.objects.values_list("embedding_model", flat=True)) == {""}
+
+
+@pytest.mark.parametrize(
+    ("with_embeddings", "weights"),
+    [
+        (False, similarity.WEIGHTS_EMBEDDING),
+        (True, similarity.WEIGHTS_EMBEDDING),
+        # Text features weighed beside the cosine: the nearest are scored too.
+        (True, (0.3, 0.2, 0.5)),
+    ],
+)
+def test_related_many_ranks_as_each_item_alone(
+    items, make_item, member, community, settings, monkeypatch, with_embeddings, weights
+):
+    """The batch's candidates are read a few items to a statement without
+    their embeddings: each item's still come from its own capped sources
+    (monkeypatched down to two rows each, so the caps bite), and candidates
+    outside the batch are ranked on their stored embeddings."""
+    settings.SIMILARITY_EMBEDDINGS = with_embeddings
+    monkeypatch.setattr(similarity, "WEIGHTS_EMBEDDING", weights)
+    monkeypatch.setattr(similarity, "CANDIDATES", 2)
+    monkeypatch.setattr(similarity, "NEIGHBOURS", 2)
+    monkeypatch.setattr(similarity, "RELATED_CHUNK", 4)
+    shared = make_item(author=member, community=community, title=TITLES[1])
+    shared.shared_from = items[1]
+    shared.save(update_fields=["shared_from"])
+    ids = [item.pk for item in [*items, shared]]
+    similarity.similarity_refresh_many(item_ids=ids)
+    vectors = dict(ItemSimilarity.objects.values_list("item_id", "embedding"))
+    batch = [Item.objects.get(pk=pk) for pk in ids[::2]]
+    related = similarity.related_compute_many(
+        items=batch, vectors=[vectors[item.pk] for item in batch]
+    )
+    assert related == [
+        similarity.related_compute(item=item, vector=vectors[item.pk]) for item in batch
+    ]
+    assert all(len(ids) <= 4 for ids in related)
+    assert any(related)
