@@ -171,6 +171,96 @@ class DailyHelpful(models.Model):
         return f"{self.day} item {self.item_id}: {self.marks}"
 
 
+# --- Monthly rollups -----------------------------------------------------
+# The daily rows summed per calendar month (a month is its first day, in
+# settings.TIME_ZONE like the days), rewritten from the daily tables by the
+# same run that writes the month's days: a long period then reads its whole
+# months here and only its edge days from the daily tables (a year is 12
+# rows per member and community instead of one per day they contributed).
+
+
+class MonthlyContribution(models.Model):
+    """DailyContribution summed over one month."""
+
+    month = models.DateField()
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    items = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "community", "member"], name="dash_mcontrib_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["community", "month"],
+                include=["member", "items", "replies"],
+                name="dash_mcontrib_community",
+            ),
+            models.Index(
+                fields=["member", "community", "month"], name="dash_mcontrib_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.member_id}@{self.community_id}"
+
+
+class MonthlyTagUse(models.Model):
+    """DailyTagUse summed over one month."""
+
+    month = models.DateField()
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "community", "tag"], name="dash_mtag_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["community", "month"], name="dash_mtag_community")
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.community_id}/{self.tag_id}: {self.items}"
+
+
+class MonthlyHelpful(models.Model):
+    """DailyHelpful summed over one month."""
+
+    month = models.DateField()
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        "knowledge.Item", on_delete=models.CASCADE, related_name="+"
+    )
+    marks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "item"], name="dash_mhelpful_once")
+        ]
+        indexes = [
+            models.Index(fields=["community", "month"], name="dash_mhelpful_community"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} item {self.item_id}: {self.marks}"
+
+
 class ItemFact(models.Model):
     """One visible original item as the dashboards see it: when it first got
     an answer (a visible reply by someone other than its author) and who

@@ -3,9 +3,10 @@
 A dashboard for any period then sums days (dashboards.rollup_figures)
 instead of scanning 300,000 items and 1,000,000 replies: per community and
 member (contributions; leader roles through the member), per community and
-tag (tags on new items), per item (helpful marks given), and one fact row
-per visible item (when it first got an answer, who wrote its accepted
-answer) for the "left out" and "single expert" tables.
+tag (tags on new items), per item (helpful marks given), the first three
+summed again per month (a long period reads its whole months and only its
+edge days), and one fact row per visible item (when it first got an answer,
+who wrote its accepted answer) for the "left out" and "single expert" tables.
 
 Every refresh recomputes its days (or items) from the source rows, after
 deleting what was there, in one transaction under an advisory lock: running
@@ -34,6 +35,9 @@ from dashboards.models import (
     DailyTagUse,
     DailyTriadFlow,
     ItemFact,
+    MonthlyContribution,
+    MonthlyHelpful,
+    MonthlyTagUse,
     RollupState,
 )
 from knowledge.models import Adoption, HelpfulMark, Item, ItemTag, Reply
@@ -43,6 +47,9 @@ ROLLED_UP = (
     DailyContribution,
     DailyTagUse,
     DailyHelpful,
+    MonthlyContribution,
+    MonthlyTagUse,
+    MonthlyHelpful,
     DailyTriadFlow,
     ItemFact,
     AcceptedAnswers,
@@ -65,6 +72,14 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(
         datetime.combine(day, time.min), timezone.get_current_timezone()
     )
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month + timedelta(days=31)).replace(day=1)
 
 
 def _lock(cursor) -> None:
@@ -133,6 +148,59 @@ def _roll_days(cursor, first: date | None, last: date | None) -> None:
         """,  # noqa: S608
         [tz, *params],
     )
+
+
+# Each monthly table, its daily table, the columns it is grouped by and the
+# counts it sums.
+MONTHLY = (
+    (
+        MonthlyContribution,
+        DailyContribution,
+        "community_id, member_id",
+        "items, replies",
+    ),
+    (MonthlyTagUse, DailyTagUse, "community_id, tag_id", "items"),
+    (MonthlyHelpful, DailyHelpful, "community_id, item_id", "marks"),
+)
+
+
+def _roll_months(cursor, first: date | None, last: date | None) -> None:
+    """Rewrite the months that hold [first, last] (every month when None)
+    from their daily rows, which must be written already (same transaction):
+    a month row is the sum of its days, whole months only."""
+    for monthly, daily, keys, counts in MONTHLY:
+        if first is None:
+            cursor.execute(f"DELETE FROM {table(monthly)}")  # noqa: S608
+            where, params = "TRUE", []
+        else:
+            cursor.execute(
+                f"DELETE FROM {table(monthly)} WHERE month BETWEEN %s AND %s",  # noqa: S608
+                [month_of(first), month_of(last)],
+            )
+            where = "day >= %s AND day < %s"
+            params = [month_of(first), next_month(month_of(last))]
+        sums = ", ".join(f"sum({name})" for name in counts.split(", "))
+        cursor.execute(
+            f"""
+            INSERT INTO {table(monthly)} (month, {keys}, {counts})
+            SELECT date_trunc('month', day::timestamp)::date, {keys}, {sums}
+            FROM {table(daily)} WHERE {where}
+            GROUP BY 1, {keys} ORDER BY 1, {keys}
+            """,  # noqa: S608
+            params,
+        )
+
+
+def _month_ranges(days) -> list[tuple[date, date]]:
+    """The months of these days, consecutive ones grouped, as (first day of
+    the first month, a day of the last)."""
+    ranges = []
+    for month in sorted({month_of(day) for day in days}):
+        if ranges and next_month(ranges[-1][1]) == month:
+            ranges[-1] = (ranges[-1][0], month)
+        else:
+            ranges.append((month, month))
+    return ranges
 
 
 def _roll_triad(first: date | None, last: date | None) -> None:
@@ -248,6 +316,7 @@ def rollup_all(*, now: datetime | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         _roll_days(cursor, None, None)
+        _roll_months(cursor, None, None)
         _roll_triad(None, None)
         _refresh_facts(cursor, None)
         _refresh_accepted(cursor, None)
@@ -265,6 +334,7 @@ def rollup_days(first: date, last: date) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         _roll_days(cursor, first, last)
+        _roll_months(cursor, first, last)
         _roll_triad(first, last)
         _bump_version()
 
@@ -286,6 +356,8 @@ def rollup_recent(*, now: datetime | None = None) -> None:
         for first, last in _ranges(sorted(days)):
             _roll_days(cursor, first, last)
             _roll_triad(first, last)
+        for first, last in _month_ranges(days):
+            _roll_months(cursor, first, last)
         touched = _items_touched(cursor, since)
         _refresh_facts(cursor, touched)
         _refresh_accepted(cursor, _communities_of(cursor, touched))
