@@ -124,6 +124,32 @@ class DailyContribution(models.Model):
         return f"{self.day} {self.member_id}@{self.community_id}"
 
 
+class DailyCommunityContribution(models.Model):
+    """DailyContribution summed over the members: a community's items and
+    replies on one day (the weekly series and the per-community sums read a
+    row per community and day, not one per member who contributed)."""
+
+    day = models.DateField()
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    items = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "community"], name="dash_ccontrib_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["community", "day"], name="dash_ccontrib_community")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.community_id}"
+
+
 class DailyTagUse(models.Model):
     """New visible original items carrying a tag, per community and day."""
 
@@ -175,8 +201,8 @@ class DailyHelpful(models.Model):
 # The daily rows summed per calendar month (a month is its first day, in
 # settings.TIME_ZONE like the days), rewritten from the daily tables by the
 # same run that writes the month's days: a long period then reads its whole
-# months here and only its edge days from the daily tables (a year is 12
-# rows per member and community instead of one per day they contributed).
+# months here and only its edge days from the daily tables (one row per
+# member and community a month, however many days of it they contributed).
 
 
 class MonthlyContribution(models.Model):
@@ -194,8 +220,12 @@ class MonthlyContribution(models.Model):
 
     class Meta:
         constraints = [
+            # Covering: the organisation's sums over months are read from
+            # the index alone.
             models.UniqueConstraint(
-                fields=["month", "community", "member"], name="dash_mcontrib_once"
+                fields=["month", "community", "member"],
+                include=["items", "replies"],
+                name="dash_mcontrib_once",
             )
         ]
         indexes = [
@@ -203,9 +233,6 @@ class MonthlyContribution(models.Model):
                 fields=["community", "month"],
                 include=["member", "items", "replies"],
                 name="dash_mcontrib_community",
-            ),
-            models.Index(
-                fields=["member", "community", "month"], name="dash_mcontrib_member"
             ),
         ]
 
@@ -226,7 +253,9 @@ class MonthlyTagUse(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "community", "tag"], name="dash_mtag_once"
+                fields=["month", "community", "tag"],
+                include=["items"],
+                name="dash_mtag_once",
             )
         ]
         indexes = [
@@ -251,7 +280,9 @@ class MonthlyHelpful(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["month", "item"], name="dash_mhelpful_once")
+            models.UniqueConstraint(
+                fields=["month", "item"], include=["marks"], name="dash_mhelpful_once"
+            )
         ]
         indexes = [
             models.Index(fields=["community", "month"], name="dash_mhelpful_community"),

@@ -30,6 +30,7 @@ from django.utils import timezone
 from dashboards import triad
 from dashboards.models import (
     AcceptedAnswers,
+    DailyCommunityContribution,
     DailyContribution,
     DailyHelpful,
     DailyTagUse,
@@ -45,6 +46,7 @@ from knowledge.models import Adoption, HelpfulMark, Item, ItemTag, Reply
 RECENT = "recent"
 ROLLED_UP = (
     DailyContribution,
+    DailyCommunityContribution,
     DailyTagUse,
     DailyHelpful,
     MonthlyContribution,
@@ -88,17 +90,19 @@ def _lock(cursor) -> None:
 
 # --- Days ------------------------------------------------------------------
 
+DAILY = (DailyContribution, DailyCommunityContribution, DailyTagUse, DailyHelpful)
+
 
 def _roll_days(cursor, first: date | None, last: date | None) -> None:
     """Recompute the daily tables for [first, last] (every day when None)."""
     if first is None:
         where, params = "TRUE", []
-        for model in (DailyContribution, DailyTagUse, DailyHelpful):
+        for model in DAILY:
             cursor.execute(f"DELETE FROM {table(model)}")  # noqa: S608
     else:
         start, end = day_start(first), day_start(last + timedelta(days=1))
         where, params = "{col} >= %s AND {col} < %s", [start, end]
-        for model in (DailyContribution, DailyTagUse, DailyHelpful):
+        for model in DAILY:
             cursor.execute(
                 f"DELETE FROM {table(model)} WHERE day BETWEEN %s AND %s",  # noqa: S608
                 [first, last],
@@ -126,6 +130,17 @@ def _roll_days(cursor, first: date | None, last: date | None) -> None:
         ORDER BY day, community_id, author_id
         """,  # noqa: S608
         [tz, *params, tz, *params],
+    )
+    days = "TRUE" if first is None else "day BETWEEN %s AND %s"
+    cursor.execute(
+        f"""
+        INSERT INTO {table(DailyCommunityContribution)}
+            (day, community_id, items, replies)
+        SELECT day, community_id, sum(items), sum(replies)
+        FROM {table(DailyContribution)} WHERE {days}
+        GROUP BY day, community_id ORDER BY day, community_id
+        """,  # noqa: S608
+        [] if first is None else [first, last],
     )
     cursor.execute(
         f"""

@@ -29,6 +29,7 @@ from dashboards import (
 )
 from dashboards.models import (
     AcceptedAnswers,
+    DailyCommunityContribution,
     DailyContribution,
     DailyHelpful,
     DailyTagUse,
@@ -280,7 +281,15 @@ def assert_rollups_agree(communities):
 
 
 def assert_months_sum_days():
-    """Each monthly row is the sum of its month's daily rows, no more rows."""
+    """Each monthly row is the sum of its month's daily rows, no more rows;
+    each community's daily total the sum of its members' rows."""
+    totals = Counter()
+    for row in DailyContribution.objects.values():
+        totals[(row["day"], row["community_id"])] += row["items"] + row["replies"]
+    assert {
+        (t.day, t.community_id): t.items + t.replies
+        for t in DailyCommunityContribution.objects.all()
+    } == totals
     for monthly, daily, keys, counts in (
         (
             MonthlyContribution,
