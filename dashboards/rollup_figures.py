@@ -148,10 +148,12 @@ def period_rows(
 
 def participation_summary(scope: Scope, period: Period) -> Participation:
     """Headline figures, role coverage, equity and the weekly series: three
-    queries."""
+    queries. Who contributed is the keys of the contributions per person,
+    read once."""
+    per_person = contributions_per_person(scope, period)
     return assemble(
-        _role_rows(scope, period),
-        contributions_per_person(scope, period),
+        _role_rows(scope, period, per_person),
+        per_person,
         contributions_per_week(scope, period),
     )
 
@@ -177,16 +179,13 @@ def _fetch_dicts(sql: str, params: list) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _role_rows(scope: Scope, period: Period) -> list[dict]:
+def _role_rows(scope: Scope, period: Period, contributors) -> list[dict]:
     """Members, contributors and newcomers per leader role, in one pass: each
     active member's memberships in scope grouped once, then the period's
-    contributors (distinct, from the rollups) joined."""
-    first, last = period_days(period)
+    contributors in scope (ids, from contributions_per_person: not the
+    rollups read a second time) joined."""
     cutoff = _newcomer_cutoff(period)
     in_scope, scope_params = _scope_sql(scope, "community_id")
-    contributed, contributed_params = period_rows(
-        DailyContribution, "member_id", first, last, scope
-    )
     sql = f"""
         WITH m AS (
             SELECT user_id,
@@ -197,7 +196,7 @@ def _role_rows(scope: Scope, period: Period) -> list[dict]:
             WHERE status = %s {in_scope}
             GROUP BY user_id
         ), c AS (
-            SELECT DISTINCT member_id FROM ({contributed}) r
+            SELECT unnest(%s::bigint[]) AS member_id
         )
         SELECT u.leadership_role, {_ROLE_COUNTS.format(newcomer="m.newcomer")}
         FROM m
@@ -213,7 +212,7 @@ def _role_rows(scope: Scope, period: Period) -> list[dict]:
         cutoff,
         Membership.Status.ACTIVE,
         *scope_params,
-        *contributed_params,
+        list(contributors),
     ]
     return _fetch_dicts(sql, params)
 
