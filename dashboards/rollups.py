@@ -5,13 +5,15 @@ instead of scanning 300,000 items and 1,000,000 replies: per community and
 member (contributions; leader roles through the member), per community and
 tag (tags on new items), per item (helpful marks given), the first three
 summed again per month (a long period reads its whole months and only its
-edge days), and one fact row per visible item (when it first got an answer,
-who wrote its accepted answer) for the "left out" and "single expert" tables.
+edge days) and contributions per community and day, and one fact row per
+visible item (when it first got an answer, who wrote its accepted answer)
+for the "left out" and "single expert" tables.
 
 Every refresh recomputes its days (or items) from the source rows, after
-deleting what was there, in one transaction under an advisory lock: running
-it twice, or two workers at once, gives the same rows (idempotent, as
-outbox jobs must be).
+deleting what was there, then brings the months of those days to their
+days' sums, in one transaction under an advisory lock: running it twice, or
+two workers at once, gives the same rows (idempotent, as outbox jobs must
+be).
 
 - `rollup_recent()` (beat, every 10 minutes): today and yesterday, plus the
   days and items touched by anything hidden, written or replied to since the
