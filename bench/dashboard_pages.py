@@ -7,20 +7,22 @@
 Read-only on a database from `bench.generate` whose rollups exist
 (`manage.py dashboards_rollup`). Requests each page through Django's test
 client in this process (template rendering included, no network): the staff
-(organisation) dashboard for a custom 70-day period and for the last 30 and
-365 days, and the dashboard of the largest community as its steward. Each
-page is requested `--rounds` times in a row; the first request of a round
-after the cache is emptied ("cold") counts everything, the next ones
-("repeat") may read cached figures. `--no-clear` keeps the cache;
-`--warm` counts what the rollup jobs count into the emptied cache before the
-first request (organisation_tables_warm: the staff dashboard's standard
-periods, whose period-free tables a custom period then reads). It only
-uses URLs and the test client, so the same file times another checkout's
-code: `cd /work/main && PYTHONPATH=/work/main .venv/bin/python
+(organisation) dashboard for a custom 70-day and a custom 365-day period
+(the worst case: no standard period's figures are warmed for them) and for
+the last 30 and 365 days, and the dashboard of the largest community as its
+steward. Each page is requested `--rounds` times in a row; the first
+request of a round after the cache is emptied ("cold") counts everything,
+the next ones ("repeat") may read cached figures. `--no-clear` keeps the
+cache; `--warm` counts what the rollup jobs count into the emptied cache
+before the first request (organisation_tables_warm: the staff dashboard's
+standard periods, whose period-free tables a custom period then reads). It
+only uses URLs and the test client, so the same file times another
+checkout's code: `cd /work/main && PYTHONPATH=/work/main .venv/bin/python
 /work/wt/<name>/bench/dashboard_pages.py`. BENCH_SLOW_QUERIES=1 lists each
-cold request's slowest queries. Besides the wall time it prints the time
-PostgreSQL took (the sum of the queries' times on every connection) and
-this process's CPU time: on a machine shared with other work the wall time
+cold request's slowest queries (BENCH_SLOW_QUERIES_WIDTH=3000: their whole
+SQL). Besides the wall time it prints the time PostgreSQL took (the sum of
+the queries' times on every connection) and this process's CPU time: on a
+machine shared with other work the wall time
 is mostly waiting for a core.
 """
 
@@ -93,6 +95,8 @@ def main():
     today = timezone.localdate()
     first, last = today - timedelta(days=70), today - timedelta(days=1)
     custom = f"?period=custom&start={first}&end={last}"
+    year_first = today - timedelta(days=365)
+    custom_year = f"?period=custom&start={year_first}&end={last}"
     largest = (
         Membership.objects.filter(status=Membership.Status.ACTIVE)
         .values("community_id")
@@ -115,6 +119,7 @@ def main():
     )
     pages = [
         ("staff, custom 70 days", staff, "/dashboards/" + custom),
+        ("staff, custom 365 days", staff, "/dashboards/" + custom_year),
         ("staff, last 30 days", staff, "/dashboards/?period=30"),
         ("staff, last 365 days", staff, "/dashboards/?period=365"),
         (

@@ -3,14 +3,17 @@
 A dashboard for any period then sums days (dashboards.rollup_figures)
 instead of scanning 300,000 items and 1,000,000 replies: per community and
 member (contributions; leader roles through the member), per community and
-tag (tags on new items), per item (helpful marks given), and one fact row
-per visible item (when it first got an answer, who wrote its accepted
-answer) for the "left out" and "single expert" tables.
+tag (tags on new items), per item (helpful marks given), the first three
+summed again per month (a long period reads its whole months and only its
+edge days) and contributions per community and day, and one fact row per
+visible item (when it first got an answer, who wrote its accepted answer)
+for the "left out" and "single expert" tables.
 
 Every refresh recomputes its days (or items) from the source rows, after
-deleting what was there, in one transaction under an advisory lock: running
-it twice, or two workers at once, gives the same rows (idempotent, as
-outbox jobs must be).
+deleting what was there, then brings the months of those days to their
+days' sums, in one transaction under an advisory lock: running it twice, or
+two workers at once, gives the same rows (idempotent, as outbox jobs must
+be).
 
 - `rollup_recent()` (beat, every 10 minutes): today and yesterday, plus the
   days and items touched by anything hidden, written or replied to since the
@@ -29,11 +32,15 @@ from django.utils import timezone
 from dashboards import triad
 from dashboards.models import (
     AcceptedAnswers,
+    DailyCommunityContribution,
     DailyContribution,
     DailyHelpful,
     DailyTagUse,
     DailyTriadFlow,
     ItemFact,
+    MonthlyContribution,
+    MonthlyHelpful,
+    MonthlyTagUse,
     RollupState,
 )
 from knowledge.models import Adoption, HelpfulMark, Item, ItemTag, Reply
@@ -41,8 +48,12 @@ from knowledge.models import Adoption, HelpfulMark, Item, ItemTag, Reply
 RECENT = "recent"
 ROLLED_UP = (
     DailyContribution,
+    DailyCommunityContribution,
     DailyTagUse,
     DailyHelpful,
+    MonthlyContribution,
+    MonthlyTagUse,
+    MonthlyHelpful,
     DailyTriadFlow,
     ItemFact,
     AcceptedAnswers,
@@ -67,23 +78,33 @@ def day_start(day: date) -> datetime:
     )
 
 
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month + timedelta(days=31)).replace(day=1)
+
+
 def _lock(cursor) -> None:
     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
 
 # --- Days ------------------------------------------------------------------
 
+DAILY = (DailyContribution, DailyCommunityContribution, DailyTagUse, DailyHelpful)
+
 
 def _roll_days(cursor, first: date | None, last: date | None) -> None:
     """Recompute the daily tables for [first, last] (every day when None)."""
     if first is None:
         where, params = "TRUE", []
-        for model in (DailyContribution, DailyTagUse, DailyHelpful):
+        for model in DAILY:
             cursor.execute(f"DELETE FROM {table(model)}")  # noqa: S608
     else:
         start, end = day_start(first), day_start(last + timedelta(days=1))
         where, params = "{col} >= %s AND {col} < %s", [start, end]
-        for model in (DailyContribution, DailyTagUse, DailyHelpful):
+        for model in DAILY:
             cursor.execute(
                 f"DELETE FROM {table(model)} WHERE day BETWEEN %s AND %s",  # noqa: S608
                 [first, last],
@@ -112,6 +133,17 @@ def _roll_days(cursor, first: date | None, last: date | None) -> None:
         """,  # noqa: S608
         [tz, *params, tz, *params],
     )
+    days = "TRUE" if first is None else "day BETWEEN %s AND %s"
+    cursor.execute(
+        f"""
+        INSERT INTO {table(DailyCommunityContribution)}
+            (day, community_id, items, replies)
+        SELECT day, community_id, sum(items), sum(replies)
+        FROM {table(DailyContribution)} WHERE {days}
+        GROUP BY day, community_id ORDER BY day, community_id
+        """,  # noqa: S608
+        [] if first is None else [first, last],
+    )
     cursor.execute(
         f"""
         INSERT INTO {table(DailyTagUse)} (day, community_id, tag_id, items)
@@ -133,6 +165,86 @@ def _roll_days(cursor, first: date | None, last: date | None) -> None:
         """,  # noqa: S608
         [tz, *params],
     )
+
+
+# Each monthly table, its daily table, the columns that tell its rows apart
+# (with the month: its unique index), and the columns summed (or, for the
+# item's community, carried) from the days.
+MONTHLY = (
+    (
+        MonthlyContribution,
+        DailyContribution,
+        ["community_id", "member_id"],
+        {"items": "sum(items)", "replies": "sum(replies)"},
+    ),
+    (MonthlyTagUse, DailyTagUse, ["community_id", "tag_id"], {"items": "sum(items)"}),
+    (
+        MonthlyHelpful,
+        DailyHelpful,
+        ["item_id"],
+        {"community_id": "min(community_id)", "marks": "sum(marks)"},
+    ),
+)
+
+
+def _roll_months(cursor, first: date | None, last: date | None) -> None:
+    """Bring the months that hold [first, last] (every month when None) to
+    the sums of their daily rows, which must be written already (same
+    transaction): rows whose sums changed are updated, new ones inserted,
+    those with no day left deleted. A month's rows rarely change, so most
+    are left as they were: no dead rows, and the dashboards' index-only
+    scans of them stay index-only (deleting and inserting every row each
+    night left the indexes three times their size, and the recent run's
+    rewrites cost heap fetches all day)."""
+    for monthly, daily, keys, values in MONTHLY:
+        if first is None:
+            days, months, params = "TRUE", "TRUE", []
+        else:
+            days, months = "day >= %s AND day < %s", "m.month BETWEEN %s AND %s"
+            params = [
+                month_of(first),
+                next_month(month_of(last)),
+                month_of(first),
+                month_of(last),
+            ]
+        key = ", ".join(["month", *keys])
+        names = ", ".join(values)
+        cursor.execute(
+            f"""
+            WITH new AS (
+                SELECT date_trunc('month', day::timestamp)::date AS month,
+                       {", ".join(keys)},
+                       {", ".join(f"{sql} AS {n}" for n, sql in values.items())}
+                FROM {table(daily)} WHERE {days}
+                GROUP BY {key}
+            ), gone AS (
+                DELETE FROM {table(monthly)} m
+                WHERE {months} AND NOT EXISTS (
+                    SELECT 1 FROM new n
+                    WHERE {" AND ".join(f"n.{k} = m.{k}" for k in ["month", *keys])}
+                )
+            )
+            INSERT INTO {table(monthly)} AS m ({key}, {names})
+            SELECT {key}, {names} FROM new ORDER BY {key}
+            ON CONFLICT ({key}) DO UPDATE
+            SET {", ".join(f"{n} = EXCLUDED.{n}" for n in values)}
+            WHERE ({", ".join(f"m.{n}" for n in values)})
+                IS DISTINCT FROM ({", ".join(f"EXCLUDED.{n}" for n in values)})
+            """,  # noqa: S608
+            params,
+        )
+
+
+def _month_ranges(days) -> list[tuple[date, date]]:
+    """The months of these days, consecutive ones grouped, as (first day of
+    the first month, a day of the last)."""
+    ranges = []
+    for month in sorted({month_of(day) for day in days}):
+        if ranges and next_month(ranges[-1][1]) == month:
+            ranges[-1] = (ranges[-1][0], month)
+        else:
+            ranges.append((month, month))
+    return ranges
 
 
 def _roll_triad(first: date | None, last: date | None) -> None:
@@ -248,6 +360,7 @@ def rollup_all(*, now: datetime | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         _roll_days(cursor, None, None)
+        _roll_months(cursor, None, None)
         _roll_triad(None, None)
         _refresh_facts(cursor, None)
         _refresh_accepted(cursor, None)
@@ -265,6 +378,7 @@ def rollup_days(first: date, last: date) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         _roll_days(cursor, first, last)
+        _roll_months(cursor, first, last)
         _roll_triad(first, last)
         _bump_version()
 
@@ -286,6 +400,8 @@ def rollup_recent(*, now: datetime | None = None) -> None:
         for first, last in _ranges(sorted(days)):
             _roll_days(cursor, first, last)
             _roll_triad(first, last)
+        for first, last in _month_ranges(days):
+            _roll_months(cursor, first, last)
         touched = _items_touched(cursor, since)
         _refresh_facts(cursor, touched)
         _refresh_accepted(cursor, _communities_of(cursor, touched))

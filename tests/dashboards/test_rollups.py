@@ -5,12 +5,15 @@ newcomers, hidden items and replies, shares, self-replies, accepted answers,
 helpful marks and tags spread over a year) is counted both ways: by the
 definitions in participation.py / exclusion.py / knowledge.py, which read
 items and replies, and by rollup_figures.py, which reads the rollups. Custom
-periods are whole days, so both count exactly the same rows.
+periods are whole days, so both count exactly the same rows. Periods that
+cover whole months read them from the monthly rollups, so some periods here
+start and end on either side of month boundaries.
 """
 
 import io
 import random
-from datetime import timedelta
+from collections import Counter
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -26,10 +29,14 @@ from dashboards import (
 )
 from dashboards.models import (
     AcceptedAnswers,
+    DailyCommunityContribution,
     DailyContribution,
     DailyHelpful,
     DailyTagUse,
     ItemFact,
+    MonthlyContribution,
+    MonthlyHelpful,
+    MonthlyTagUse,
     RollupState,
 )
 from dashboards.periods import custom_period
@@ -134,6 +141,19 @@ def build_history(seed=3):
     return communities
 
 
+def months_ago(n: int, day: int = 1) -> date:
+    """The given day of the month n months before this one."""
+    month = timezone.localdate().replace(day=1)
+    for _ in range(n):
+        month = (month - timedelta(days=1)).replace(day=1)
+    return month.replace(day=day)
+
+
+def month_end(n: int) -> date:
+    """The last day of the month n months before this one."""
+    return months_ago(n - 1) - timedelta(days=1)
+
+
 def periods():
     today = timezone.localdate()
     return [
@@ -141,6 +161,15 @@ def periods():
         custom_period(today - timedelta(days=120), today - timedelta(days=31)),
         custom_period(today - timedelta(days=364), today),
         custom_period(today - timedelta(days=3), today - timedelta(days=3)),
+        # Whole months with edge days on both sides.
+        custom_period(months_ago(7, 10), months_ago(2, 20)),
+        # Shorter than a month, across a month boundary: days only.
+        custom_period(months_ago(3, 25), months_ago(2, 5)),
+        # Exactly three whole months: no edge days.
+        custom_period(months_ago(6), month_end(4)),
+        # From the first of a month to today: whole months, then this
+        # month's days so far.
+        custom_period(months_ago(2), today),
     ]
 
 
@@ -251,10 +280,81 @@ def assert_rollups_agree(communities):
         assert [vars(r) for r in rolled] == [vars(r) for r in live], period.label
 
 
+def assert_months_sum_days():
+    """Each monthly row is the sum of its month's daily rows, no more rows;
+    each community's daily total the sum of its members' rows."""
+    totals = Counter()
+    for row in DailyContribution.objects.values():
+        totals[(row["day"], row["community_id"])] += row["items"] + row["replies"]
+    assert {
+        (t.day, t.community_id): t.items + t.replies
+        for t in DailyCommunityContribution.objects.all()
+    } == totals
+    for monthly, daily, keys, counts in (
+        (
+            MonthlyContribution,
+            DailyContribution,
+            ("community", "member"),
+            ("items", "replies"),
+        ),
+        (MonthlyTagUse, DailyTagUse, ("community", "tag"), ("items",)),
+        (MonthlyHelpful, DailyHelpful, ("community", "item"), ("marks",)),
+    ):
+        summed = Counter()
+        for row in daily.objects.values("day", *[f"{k}_id" for k in keys], *counts):
+            key = (row["day"].replace(day=1), *(row[f"{k}_id"] for k in keys))
+            for name in counts:
+                summed[(*key, name)] += row[name]
+        stored = Counter()
+        for row in monthly.objects.values("month", *[f"{k}_id" for k in keys], *counts):
+            key = (row["month"], *(row[f"{k}_id"] for k in keys))
+            assert row["month"].day == 1
+            for name in counts:
+                stored[(*key, name)] += row[name]
+        assert stored == summed, monthly.__name__
+        assert monthly.objects.count() == len({key[:-1] for key in summed}), (
+            monthly.__name__
+        )
+
+
+def test_a_period_is_split_into_whole_months_and_edge_days():
+    split = rollup_figures.month_split
+    jan, feb, mar = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
+
+    assert split(date(2026, 1, 10), date(2026, 3, 20)) == (
+        (feb, feb),
+        [(date(2026, 1, 10), date(2026, 1, 31)), (mar, date(2026, 3, 20))],
+    )
+    assert split(jan, date(2026, 3, 31)) == ((jan, mar), [])
+    assert split(jan, date(2026, 1, 31)) == ((jan, jan), [])
+    assert split(date(2026, 1, 2), date(2026, 1, 31)) == (
+        None,
+        [(date(2026, 1, 2), date(2026, 1, 31))],
+    )
+    assert split(date(2026, 1, 25), date(2026, 2, 5)) == (
+        None,
+        [(date(2026, 1, 25), date(2026, 2, 5))],
+    )
+    assert split(feb, date(2026, 3, 5)) == ((feb, feb), [(mar, date(2026, 3, 5))])
+    assert split(date(2025, 12, 31), date(2026, 2, 28)) == (
+        (jan, feb),
+        [(date(2025, 12, 31), date(2025, 12, 31))],
+    )
+    # Empty (a period that starts after its last whole day): nothing read.
+    assert split(date(2026, 1, 5), date(2026, 1, 4)) == (
+        None,
+        [(date(2026, 1, 5), date(2026, 1, 4))],
+    )
+
+
 def test_rollups_equal_a_from_scratch_count_of_a_constructed_history():
     communities = build_history()
 
     rollups.rollup_all()
+
+    assert_months_sum_days()
+    assert MonthlyContribution.objects.exists() and MonthlyHelpful.objects.exists()
+    assert MonthlyTagUse.objects.exists()
 
     assert DailyContribution.objects.exists() and ItemFact.objects.exists()
     assert DailyTagUse.objects.exists() and DailyHelpful.objects.exists()
@@ -294,6 +394,8 @@ def test_rollups_are_idempotent_and_the_task_runs_them():
     rollup_recent_task()
     call_command("dashboards_rollup", stdout=io.StringIO())
     call_command("dashboards_rollup", "--days", "400", stdout=io.StringIO())
+    # A few days: their months are rewritten whole from the days.
+    call_command("dashboards_rollup", "--days", "10", stdout=io.StringIO())
 
     assert rows() == first
 
@@ -321,14 +423,55 @@ def test_recent_rollup_follows_new_writes_and_hides_then_agrees_with_scratch():
     services.item_hide(item=victim, acting_user=UserFactory(is_staff=True))
     visible_reply = old.replies.get()
     services.reply_hide(reply=visible_reply, acting_user=UserFactory(is_staff=True))
+    # An item of months ago, with replies, marks or tags: its months change.
+    months_old = (
+        community.items.filter(hidden_at__isnull=True, created_at__lt=days_ago(70))
+        .order_by("-pk")
+        .first()
+    )
+    services.item_hide(item=months_old, acting_user=UserFactory(is_staff=True))
     services.reply_create(item=old, author=answerer, body="Second try.")
 
     rollups.rollup_recent()
 
+    assert_months_sum_days()
     assert_rollups_agree(communities)
     recent = rows()
     rollups.rollup_all()
     assert rows() == recent
+
+
+def test_months_are_the_sites_calendar_months(settings):
+    """Far from UTC, an item written just after midnight on the first of a
+    month (local time; still the month before in UTC) counts in its local
+    month, as its day does."""
+    settings.TIME_ZONE = "Pacific/Auckland"
+    communities = build_history(seed=7)
+    community = communities[0]
+    author = member_of(community).user
+    first = months_ago(2)
+    at = rollups.day_start(first) + timedelta(minutes=30)
+    assert at.astimezone(UTC).month != first.month
+    early = item(
+        community,
+        author,
+        days=(timezone.now() - at).total_seconds() / 86400,
+        kind=ItemKind.QUESTION,
+        tags=["pumps"],
+    )
+    reply(early, author, days=(timezone.now() - at).total_seconds() / 86400 - 0.01)
+    mark = HelpfulMarkFactory(item=early, user=member_of(community).user)
+    mark.created_at = at
+    mark.save(update_fields=["created_at"])
+
+    rollups.rollup_all()
+
+    own = MonthlyContribution.objects.get(member=author, community=community)
+    assert (own.month, own.items, own.replies) == (first, 1, 1)
+    assert MonthlyTagUse.objects.filter(month=first, tag__name="pumps").exists()
+    assert MonthlyHelpful.objects.get(item=early).month == first
+    assert_months_sum_days()
+    assert_rollups_agree(communities)
 
 
 def test_the_first_recent_run_rolls_up_everything():
