@@ -11,7 +11,8 @@ from config import compiled_queries
 from knowledge.models import Item, ItemKind, ItemTag
 from knowledge.permissions import ADOPTABLE_KINDS
 from knowledge.selectors.tags import tag_versions
-from knowledge.selectors.visibility import LIST_RELATED, LIST_ROW_FIELDS
+from knowledge.selectors.visibility import LIST_ROW_FIELDS
+from members.models import ExpertiseTag
 from members.pagination import (
     KeysetPage,
     Position,
@@ -160,12 +161,24 @@ def home_items(*, user) -> HomeItems:
     (so an edit, a new reply or a rename shows at once) and checked again:
     a hidden item, an answered question or a community left never shows,
     even from an entry that a write round the services left behind."""
-    memberships = list(
-        Membership.objects.filter(
-            user_id=user.pk, status=Membership.Status.ACTIVE
-        ).values_list("community_id", "community__archived_at")
+    memberships = compiled_queries.rows(
+        "home-memberships",
+        lambda user_id: Membership.objects.filter(
+            user_id=user_id, status=Membership.Status.ACTIVE
+        ).values_list("community_id", "community__archived_at"),
+        user_id=user.pk,
     )
-    tags = dict(user.expertise.values_list("id", "name"))
+    tags = dict(
+        compiled_queries.rows(
+            "home-expertise",
+            lambda user_id: (
+                ExpertiseTag.objects.filter(content_object_id=user_id)
+                .order_by("pk")
+                .values_list("tag_id", "tag__name")
+            ),
+            user_id=user.pk,
+        )
+    )
     if not memberships:
         return HomeItems([], [], bool(tags))
     community_ids = sorted(pk for pk, _ in memberships)
@@ -183,12 +196,20 @@ def home_items(*, user) -> HomeItems:
             _latest_ids(community_ids),
         ),
     )
-    rows = (
-        Item.objects.filter(pk__in={*question_ids, *latest_ids})
-        .select_related(*LIST_RELATED)
-        .only(*HOME_ROW_FIELDS)
-        .in_bulk()
-    )
+    ids = {*question_ids, *latest_ids}
+    rows = {
+        item.pk: item
+        for item in (
+            compiled_queries.instances(
+                "home-items",
+                lambda ids: Item.objects.filter(compiled_queries.any_of("pk", ids)),
+                only=HOME_ROW_FIELDS,
+                ids=compiled_queries.id_array(ids),
+            )
+            if ids
+            else ()
+        )
+    }
     active, open_communities = set(community_ids), set(unarchived)
     questions = [
         item
