@@ -26,19 +26,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import connections
 from django.db.models import (
-    BooleanField,
     Count,
-    F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -46,6 +40,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from communities.access import visible_communities_q
 from communities.models import Membership
+from config import compiled_queries
 from members.models import ExpertiseTag, LeadershipRole
 from members.versioned_cache import bump
 from members.wording import in_sentence
@@ -582,24 +577,13 @@ def _shown_knowledge(tag_ids, *, seen: Q) -> dict:
     return shown
 
 
-def _any_of(column: str, ids) -> Func:
-    """`column` = ANY(one array of ids): a pool's thousand people as one
-    parameter, not a thousand prepared and quoted one by one."""
-    return Func(
-        F(column),
-        Value(sorted(ids), output_field=ArrayField(IntegerField())),
-        template="%(expressions)s)",
-        arg_joiner=" = ANY(",
-        output_field=BooleanField(),
-    )
-
-
 def _communities(user_ids, *, seen: Q) -> dict:
     """Each person's communities, among those the viewer may see."""
     found = defaultdict(dict)
     rows = Membership.objects.filter(
         seen,
-        _any_of("user_id", user_ids),
+        # A pool's thousand people as one parameter, not a thousand.
+        compiled_queries.any_of("user_id", compiled_queries.id_array(user_ids)),
         status=Membership.Status.ACTIVE,
         community__archived_at__isnull=True,
     ).values_list("user_id", "community_id", "community__name")
