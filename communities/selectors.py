@@ -27,7 +27,9 @@ from taggit.models import Tag
 from communities import access
 from communities.models import Community, CommunityTag, MemberCount, Membership
 from communities.services.counts import members_version
-from members.models import LeadershipRole
+from config import compiled_queries
+from members.models import LeadershipRole, User
+from members.pagination import RowWindow
 from members.tags import tags_of
 from members.versioned_cache import cached
 
@@ -110,6 +112,49 @@ def community_list(
         qs = qs.filter(inside, tags__slug=tag)
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return qs.order_by(F("is_mine").desc(), *order, "name", "pk")
+
+
+# What a card of the list shows of a community (communities/list_cards.py)
+# and of the viewer's standing in it.
+LIST_CARD_FIELDS = (
+    "name",
+    "slug",
+    "purpose",
+    "visibility",
+    "archived_at",
+    "last_activity_at",
+)
+LIST_CARD_STANDING = ("size", "my_status", "is_mine")
+
+
+def community_list_rows(*, user, q: str, tag: str, sort: str, page: str | None):
+    """What the list's paginator pages for page `page` of a search: the
+    first page of the unsearched list from community_list_first_page,
+    anything else from community_list."""
+    if q or tag or page not in (None, "", "1"):
+        return community_list(user=user, q=q, tag=tag, sort=sort, prefetch_tags=False)
+    return community_list_first_page(user=user, sort=sort, size=settings.PAGE_SIZE)
+
+
+def community_list_first_page(*, user, sort: str, size: int) -> RowWindow:
+    """The unsearched list's first `size` communities, as community_list
+    orders them, with what their cards show, and how many there are: the
+    page nearly every view asks for, its rows from a query compiled once per
+    process (config.compiled_queries; building community_list's annotated
+    queryset cost more CPU than running it). Other pages, a search and a
+    topic go through community_list."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    staff = bool(user.is_staff)
+    rows = compiled_queries.instances(
+        f"community-list:{sort}:{'staff' if staff else 'member'}:{size}",
+        lambda user_id: community_list(
+            user=User(pk=user_id, is_staff=staff), sort=sort, prefetch_tags=False
+        )[:size],
+        only=LIST_CARD_FIELDS,
+        extra=LIST_CARD_STANDING,
+        user_id=user.pk,
+    )
+    return RowWindow(Community.objects.count(), 0, rows)
 
 
 def topics_by_community(community_ids) -> dict[int, list[tuple[str, str]]]:

@@ -69,7 +69,9 @@ def _back(request, default: str) -> str:
 def community_list(request):
     filters = CommunityFilterForm(request.GET or None)
     values = filters.values()
-    rows = selectors.community_list(user=request.user, prefetch_tags=False, **values)
+    rows = selectors.community_list_rows(
+        user=request.user, page=request.GET.get("page"), **values
+    )
     page = paginate(rows, request.GET)
     return render(
         request,

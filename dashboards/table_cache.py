@@ -35,7 +35,7 @@ than the page itself. CSV downloads are always counted.
 """
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
@@ -55,6 +55,7 @@ from dashboards.rollups import rollup_state
 from dashboards.scope import Scope
 from dashboards.selectors import latest_snapshot
 from dashboards.tables import Table
+from members.pagination import RowWindow
 
 # The tables that read the viewer (spread: private communities by who looks;
 # mentoring: links to the pairs the viewer may open).
@@ -261,25 +262,3 @@ def _restore(table: Table, stored: dict) -> None:
     table.row = decode_cells
     if "columns" in stored:  # not in what an older release stored
         table.columns = stored["columns"]
-
-
-class RowWindow(Sequence):
-    """`count` rows of which those from `start` are known: enough for the
-    paginator to show the page they were kept for."""
-
-    def __init__(self, count: int, start: int, rows: list):
-        self.count_, self.start, self.rows = count, start, rows
-
-    def __len__(self) -> int:
-        return self.count_
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            first, stop, _step = index.indices(self.count_)
-            return self.rows[first - self.start : stop - self.start]
-        if not self.start <= index < self.start + len(self.rows):
-            raise IndexError(index)
-        return self.rows[index - self.start]
-
-    def __iter__(self):
-        return iter(self.rows)

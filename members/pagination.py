@@ -21,7 +21,7 @@ turns those into the "?…" of a link that keeps the other query parameters.
 Numbered pages also have number, paginator.num_pages and paginator.count.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -63,6 +63,29 @@ class _Paginator(Paginator):
         page = NumberedPage(*args, **kwargs)
         page.param = self.param
         return page
+
+
+class RowWindow(Sequence):
+    """`count` rows of which those from `start` are known: enough for the
+    paginator to show the page they hold (a cached page of a dashboard's
+    table, a list's first page read without building its queryset)."""
+
+    def __init__(self, count: int, start: int, rows: list):
+        self.count_, self.start, self.rows = count, start, rows
+
+    def __len__(self) -> int:
+        return self.count_
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            first, stop, _step = index.indices(self.count_)
+            return self.rows[first - self.start : stop - self.start]
+        if not self.start <= index < self.start + len(self.rows):
+            raise IndexError(index)
+        return self.rows[index - self.start]
+
+    def __iter__(self):
+        return iter(self.rows)
 
 
 def paginate(rows, query: QueryDict, *, size: int | None = None, param="page"):
