@@ -128,9 +128,10 @@ LIST_CARD_STANDING = ("size", "my_status", "is_mine")
 
 
 def community_list_rows(*, user, q: str, tag: str, sort: str, page: str | None):
-    """What the list's paginator pages for page `page` of a search: the
-    first page of the unsearched list from community_list_first_page,
-    anything else from community_list."""
+    """The rows the list's paginator pages, for page `page` (its query
+    parameter) of the list searched for `q` and `tag`: the unsearched
+    list's first page from community_list_first_page, anything else from
+    community_list."""
     if q or tag or page not in (None, "", "1"):
         return community_list(user=user, q=q, tag=tag, sort=sort, prefetch_tags=False)
     return community_list_first_page(user=user, sort=sort, size=settings.PAGE_SIZE)
