@@ -79,6 +79,11 @@ class RowWindow(Sequence):
     def __getitem__(self, index):
         if isinstance(index, slice):
             first, stop, _step = index.indices(self.count_)
+            if first < stop and not (
+                self.start <= first and stop <= self.start + len(self.rows)
+            ):
+                # Rows it does not hold: an error, not some other rows.
+                raise IndexError(index)
             return self.rows[first - self.start : stop - self.start]
         if not self.start <= index < self.start + len(self.rows):
             raise IndexError(index)

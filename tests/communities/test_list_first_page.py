@@ -76,3 +76,21 @@ def test_a_search_a_topic_or_a_later_page_reads_the_queryset(organisation):
         user=user, q="", tag="", sort="activity", page="1"
     )
     assert not hasattr(first, "query")
+
+
+def test_the_count_agrees_with_the_rows_when_a_community_comes_between(
+    organisation, monkeypatch
+):
+    """A community made after the rows were read but before they were
+    counted: the first page still shows, as the whole list."""
+    from communities.models import Community
+
+    real = Community.objects.count
+    monkeypatch.setattr(Community.objects, "count", lambda: real() + 1)
+
+    window = selectors.community_list_first_page(
+        user=organisation["member"], sort="activity", size=20
+    )
+
+    assert len(window) == 7
+    assert len(window[0:20]) == 7

@@ -214,3 +214,22 @@ def test_the_include_names_keyset_links_newer_and_older(people):
     page = walk(Position())[1]
     html = render(page, f"before={page.position.cursor.encode()}")
     assert "← Newer" in html and "Older →" in html and "aria-current" not in html
+
+
+def test_a_row_window_pages_the_rows_it_holds_and_refuses_others():
+    """A window of rows 20-39 of 45 (a cached page, a compiled first page):
+    the paginator's page 2 reads them; a page it does not hold is an error,
+    never other rows."""
+    from members.pagination import RowWindow
+
+    window = RowWindow(45, 20, [f"row {n}" for n in range(20, 40)])
+    page = Paginator(window, 20).page(2)
+
+    assert list(page.object_list) == [f"row {n}" for n in range(20, 40)]
+    assert page.paginator.count == 45 and page.has_next()
+    for outside in (slice(0, 20), slice(40, 45), slice(10, 30)):
+        with pytest.raises(IndexError):
+            window[outside]
+    assert window[25] == "row 25"
+    with pytest.raises(IndexError):
+        window[5]
