@@ -66,6 +66,8 @@ def main():
     from members.models import User
 
     settings.ALLOWED_HOSTS = ["*"]
+    # One backend for the whole run, so its CPU time can be read (below).
+    connection.settings_dict["CONN_MAX_AGE"] = None
     settings.ROOT_URLCONF = "bench.urls"
     clear_url_caches()
     # As a web worker does (config/wsgi.py); GC_THRESHOLD=0 leaves it out.
@@ -87,8 +89,13 @@ def main():
     measured += pages(subjects, f"/communities/{slug}/items/")
     wanted = [w for w in args.only.split(",") if w]
     floor_cpu = None
+    backend = _backend_schedstat(connection)
+    floor_total = None
     if not args.callgrind_dir:
-        print(f"{'page':28} {'q':>3} {'cpu p50':>8} {'wall p50':>9} {'x floor':>8}")
+        print(
+            f"{'page':28} {'q':>3} {'cpu p50':>8} {'wall p50':>9} {'x floor':>8}"
+            f" {'pg cpu':>8} {'both x floor':>12}"
+        )
     measured_here = []
     for label, path, who in measured:
         if label != "floor" and wanted and not any(w in label for w in wanted):
@@ -110,6 +117,7 @@ def main():
         profiled = bool(args.profile) and args.profile in label
         profiler = cProfile.Profile() if profiled else None
         cpu, wall, queries = [], [], 0
+        backend_started = backend.read_bytes() if backend else None
         for _ in range(args.views):
             with CaptureQueriesContext(connection) as captured:
                 started, cpu_started = time.perf_counter(), time.process_time()
@@ -121,13 +129,22 @@ def main():
                 cpu.append(time.process_time() - cpu_started)
                 wall.append(time.perf_counter() - started)
             queries = len(captured)
+        pg_ms = (
+            (_on_cpu_ns(backend.read_bytes()) - _on_cpu_ns(backend_started))
+            / args.views
+            / 1e6
+            if backend
+            else 0.0
+        )
         cpu_p50 = statistics.median(cpu) * 1000
+        total = statistics.fmean(cpu) * 1000 + pg_ms
         if label == "floor":
-            floor_cpu = cpu_p50
+            floor_cpu, floor_total = cpu_p50, total
         cpu_p95 = sorted(cpu)[max(0, round(len(cpu) * 0.95) - 1)] * 1000
         print(
             f"{label:28} {queries:>3} {cpu_p50:7.1f}ms "
             f"{statistics.median(wall) * 1000:8.1f}ms {cpu_p50 / floor_cpu:7.1f}x"
+            f" {pg_ms:6.2f}ms {total / floor_total:11.2f}x"
             f"  CPU p95 {cpu_p95:6.1f}ms, mean {statistics.fmean(cpu) * 1000:6.1f}ms",
             flush=True,
         )
@@ -137,6 +154,23 @@ def main():
         (Path(args.callgrind_dir) / "labels").write_text("\n".join(measured_here))
     else:
         print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+def _backend_schedstat(connection) -> Path | None:
+    """The schedstat file of this connection's PostgreSQL backend, if it runs
+    on this machine (None otherwise)."""
+    connection.ensure_connection()
+    if connection.settings_dict["HOST"] not in ("", "127.0.0.1", "localhost"):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        path = Path(f"/proc/{cursor.fetchone()[0]}/schedstat")
+    return path if path.exists() else None
+
+
+def _on_cpu_ns(schedstat: bytes) -> int:
+    """Nanoseconds on a CPU: the first field of /proc/<pid>/schedstat."""
+    return int(schedstat.split()[0])
 
 
 def _callgrind(*options):

@@ -366,7 +366,8 @@ def print_table(result: dict, previous: dict | None, other: dict | None) -> None
     print(
         f"{result['scale']['items']} items, {result['scale']['members']} members, "
         f"{result['workers']} gunicorn workers, {result['requests']} requests per "
-        f"page and level; load average {result['load_average']} (start, end)"
+        f"page, level and round, {result.get('rounds', 1)} rounds pooled; load "
+        f"average {result['load_average']} (start, end)"
     )
     if previous:
         print(f"previous run at this scale: {previous['at']}, load average "
@@ -417,7 +418,15 @@ def _lift_statement_timeout(sender, connection, **kwargs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=64, help="per page and level")
+    parser.add_argument(
+        "--requests", type=int, default=64, help="per page, level and round"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="passes over the floor and every page at each level, pooled",
+    )
     parser.add_argument("--concurrency", default="8,32")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--members", type=int, default=8, help="distinct logins")
@@ -505,6 +514,7 @@ def main():
         "concurrency": levels,
         "load_average": [round(x, 1) for x in load_before + os.getloadavg()[:1]],
         "requests": args.requests,
+        "rounds": args.rounds,
         "workers": args.workers,
         "pages": rows,
         "jobs": {k: round(v, 3) for k, v in jobs.items()},
@@ -564,18 +574,34 @@ def _measure(sessions: dict, measured: list, levels: list[int], args) -> list[di
             more = load(sessions[who], path, 1, 2)
             serial[label] = tuple(a + b for a, b in zip(probe, more, strict=True))
     for c in levels:
-        floor_p95 = floor_p50 = None
-        for label, path, who in measured:
-            row = rows[label]
-            if label in serial:  # the same three timings at every level
-                times, statuses, queries, wall = serial[label]
-                row["serial"] = True
-            else:
+        # --rounds passes over the floor and every page, their samples pooled
+        # per page: the floor is measured all through the level, not only
+        # before the first page, and each p95 comes from rounds x requests.
+        pooled = {label: ([], [], [], 0.0) for label, _path, _who in measured}
+        for _ in range(args.rounds):
+            for label, path, who in measured:
+                if label in serial:
+                    continue
                 load(sessions[who], path, c, c)  # warm-up, discarded
                 # At least two requests per connection, so all of them are
                 # really open at once.
                 total = max(args.requests, 2 * c)
                 times, statuses, queries, wall = load(sessions[who], path, c, total)
+                before = pooled[label]
+                pooled[label] = (
+                    before[0] + times,
+                    before[1] + statuses,
+                    before[2] + queries,
+                    before[3] + wall,
+                )
+        floor_p95 = floor_p50 = None
+        for label, _path, _who in measured:
+            row = rows[label]
+            if label in serial:  # the same three timings at every level
+                times, statuses, queries, wall = serial[label]
+                row["serial"] = True
+            else:
+                times, statuses, queries, wall = pooled[label]
             p50, p95 = statistics.median(times), percentile(times, 95)
             if label == "floor":
                 floor_p50, floor_p95 = p50, p95

@@ -22,6 +22,13 @@ parameter and that none was written into the SQL. A value that changes the
 query's shape (None, a list, a flag that adds a join or an order) needs a
 `name` of its own per shape, and `build` must not read anything else that
 could change (a setting, the time).
+
+The SQL is also planned once per connection: it runs on a cursor that binds
+its values on the server, so psycopg prepares the statement on its second
+run on a connection (`DB_PREPARED_STATEMENTS`, the `prepare_threshold` the
+settings give) and PostgreSQL can keep its plan. Planning the tag page's
+nine-table join took 1.5-2 ms of the server's CPU on every view, running it
+0.3-0.6 ms. The ORM's own queries keep Django's client-side binding.
 """
 
 from collections.abc import Callable
@@ -29,6 +36,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections, router
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -69,9 +77,25 @@ def rows(name: str, build: Callable[..., QuerySet], **values) -> list[tuple]:
         values[slot] if slot is not None else constant
         for constant, slot in zip(compiled.constants, compiled.slots, strict=True)
     ]
-    with connections[router.db_for_read(compiled.model)].cursor() as cursor:
+    with _cursor(router.db_for_read(compiled.model)) as cursor:
         cursor.execute(compiled.sql, params)
         return cursor.fetchall()
+
+
+def _cursor(alias: str):
+    """A Django cursor on `alias` (its queries logged and wrapped as any
+    other's) whose values are bound on the server, so that psycopg may
+    prepare the statement; Django's own cursor when the connection does not
+    prepare statements (`prepare_threshold` None)."""
+    connection = connections[alias]
+    if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = ServerBindingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
 
 
 def instances(

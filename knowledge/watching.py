@@ -311,12 +311,14 @@ def _claim(news: list) -> dict:
         cursor.execute(
             f"INSERT INTO {table} (item_id, reply_id, recipients, created_at)"  # noqa: S608 - our table
             " SELECT item_id, reply_id, 0, %s"
-            " FROM unnest(%s::bigint[], %s::bigint[]) AS new (item_id, reply_id)"
+            " FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY"
+            " AS new (item_id, reply_id, n)"
             f" WHERE NOT EXISTS (SELECT FROM {table} AS told WHERE new.reply_id"
             " IS NULL AND told.reply_id IS NULL AND told.item_id = new.item_id)"
             f" AND NOT EXISTS (SELECT FROM {table} AS told"
             " WHERE told.reply_id = new.reply_id)"
-            " ON CONFLICT DO NOTHING RETURNING item_id, reply_id, id",
+            # Ids in the order of `news`, whichever join the planner picks.
+            " ORDER BY n ON CONFLICT DO NOTHING RETURNING item_id, reply_id, id",
             [
                 timezone.now(),
                 [item.pk for item, _reply in news],

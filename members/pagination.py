@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.http import QueryDict
 
 # Cursor parts must fit PostgreSQL's bigint; anything else is malformed.
@@ -98,6 +98,43 @@ def paginate(rows, query: QueryDict, *, size: int | None = None, param="page"):
     (PAGE_SIZE by default)."""
     paginator = _Paginator(rows, size or settings.PAGE_SIZE, param=param)
     return paginator.get_page(query.get(param))
+
+
+# Pages past this are not read with a window count (their OFFSET would be
+# absurd); paginate() gives them the last page, as it always did.
+_WINDOW_PAGES_MAX = 100_000
+
+
+def paginate_sorted_matches(
+    queryset: models.QuerySet,
+    query: QueryDict,
+    *,
+    size: int | None = None,
+    param="page",
+):
+    """paginate() for a queryset whose matches PostgreSQL reads and sorts in
+    full anyway (a name search served from a trigram index): the page and the
+    number of matches in one query, counted by a window over the same rows
+    (`COUNT(*) OVER ()`), instead of a count and then the page, which read
+    the matches twice. Anything paginate() would not show as asked (a number
+    that is not one, below 1, past the last page) goes to paginate(), so
+    the pages are the same."""
+    size = size or settings.PAGE_SIZE
+    try:
+        number = int(query.get(param) or 1)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= _WINDOW_PAGES_MAX:
+        return paginate(queryset, query, size=size, param=param)
+    start = (number - 1) * size
+    rows = list(
+        queryset.annotate(matches_in_all=Window(Count("*")))[start : start + size]
+    )
+    if not rows and number > 1:
+        return paginate(queryset, query, size=size, param=param)
+    count = rows[0].matches_in_all if rows else 0
+    paginator = _Paginator(RowWindow(count, start, rows), size, param=param)
+    return paginator.page(number)
 
 
 # --- Keyset pages --------------------------------------------------------------

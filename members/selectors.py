@@ -2,10 +2,12 @@
 
 from django.db.models import CharField, Count, F, Func, QuerySet, Value
 from django.db.models.functions import Lower
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
 from members.models import ExpertiseTag, User
+from members.pagination import paginate, paginate_sorted_matches
 from members.tags import tags_of
 from members.versioned_cache import cached
 from members.widgets import RenderedOptions
@@ -76,6 +78,17 @@ def member_directory(
     if for_cards:
         return members.only(*CARD_FIELDS).order_by(by_name, "pk")
     return members.prefetch_related("expertise").order_by(by_name, "pk")
+
+
+def member_directory_page(params: QueryDict, **filters):
+    """The directory's page `params["page"]` of member_directory(for_cards=
+    True, **filters). A name search sorts all its matches anyway, so its
+    count comes with the page in one query (paginate_sorted_matches);
+    otherwise a count and then the page, walking the name index."""
+    members = member_directory(for_cards=True, **filters)
+    if len(filters.get("query", "")) >= NAME_SEARCH_MIN:
+        return paginate_sorted_matches(members, params)
+    return paginate(members, params)
 
 
 def expertise_of(user_ids) -> dict[int, list[tuple[str, str]]]:

@@ -21,7 +21,6 @@ from members.avatars import AVATAR_SIZES, avatar_path
 from members.confirm import confirmation_page, needs_confirmation
 from members.directory_cards import member_cards
 from members.forms import DirectoryFilterForm, LeadershipRoleForm, ProfileForm
-from members.pagination import paginate
 from members.permissions import (
     can_edit_profile,
     can_set_leadership_role,
@@ -37,7 +36,7 @@ def directory(request):
         tags=selectors.expertise_filter_options(include=request.GET.get("tag", "")),
     )
     filters = form.filters()
-    page = paginate(selectors.member_directory(for_cards=True, **filters), request.GET)
+    page = selectors.member_directory_page(request.GET, **filters)
     return render(
         request,
         "members/directory.html",

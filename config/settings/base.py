@@ -140,6 +140,13 @@ DB_CONNECTION_OPTIONS = {
     "keepalives_count": 3,
     # JIT compiling costs more than the dashboard queries it would speed up.
     "options": f"-c jit=off -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
+    # The hottest fixed-shape reads (config.compiled_queries) are prepared on
+    # their second run on a connection and keep their plan; the ORM's other
+    # queries are never prepared. Behind PgBouncer in transaction mode older
+    # than 1.21 (no max_prepared_statements) set DB_PREPARED_STATEMENTS=false.
+    "prepare_threshold": 1
+    if env.bool("DB_PREPARED_STATEMENTS", default=True)
+    else None,
 }
 DATABASES["default"].setdefault("OPTIONS", {}).update(DB_CONNECTION_OPTIONS)
 if DATABASES["default"].get("ENGINE") != "django.db.backends.postgresql":

@@ -61,3 +61,33 @@ def test_the_table_shows_the_query_count_at_demo_scale_and_throughput(capsys):
     assert row.split()[2:4] == ["6", "5"]
     assert "20.0-> 10.0  -50%" in row
     assert "demo scale (30,000 items)" in table
+
+
+def test_rounds_interleave_the_floor_with_the_pages_and_pool_their_samples(
+    monkeypatch,
+):
+    calls = []
+
+    def fake_load(sessions, path, concurrency, total):
+        calls.append((path, total))
+        # Each measured pass of a page answers 10 ms slower than the last, so
+        # the pooled samples show which passes were kept.
+        passes = sum(1 for p, t in calls if p == path and t > concurrency)
+        latency = {"/floor/": 10.0, "/page/": 30.0}[path] + 10 * passes
+        return [latency] * total, [200] * total, [4] * total, 1.0
+
+    monkeypatch.setattr(run, "load", fake_load)
+    measured = [("floor", "/floor/", "member"), ("page", "/page/", "member")]
+    args = type("Args", (), {"slow_ms": 1_000, "rounds": 3, "requests": 16})()
+    rows = run._measure({"member": [None]}, measured, [8], args)
+    # The probe of each page, then per round: warm-up and measured requests of
+    # the floor, then of the page.
+    measured_calls = [path for path, total in calls if total == 16]
+    assert measured_calls == ["/floor/", "/page/"] * 3
+    floor, page = (row["levels"]["8"] for row in rows)
+    # Three passes of 16 pooled: the floor's at 20, 30, 40 ms and the page's
+    # at 40, 50, 60 ms; p95 is each one's slowest pass.
+    assert (floor["p50"], floor["p95"]) == (30.0, 40.0)
+    assert (page["p50"], page["p95"]) == (50.0, 60.0)
+    assert page["ratio_p95"] == 1.5
+    assert page["rps"] == round(48 / 3.0, 1)

@@ -177,3 +177,57 @@ def test_reads_go_where_the_router_sends_the_model(monkeypatch, member, communit
 
     assert membership_of(member, other).community_id == other.pk
     assert Membership in asked
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def _memberships(*, user_id):
+    return Membership.objects.filter(user_id=user_id).values_list("pk", "status")
+
+
+def test_a_compiled_read_is_prepared_from_its_second_run_and_still_logged(
+    member, community, django_assert_num_queries
+):
+    """Its SQL runs bound on the server, so psycopg prepares it on its second
+    run on a connection (PostgreSQL then keeps its plan); each run is still
+    one query in Django's log, and the ORM's own queries are never
+    prepared."""
+    expected = orm_rows(_memberships, user_id=member.pk)
+    assert expected
+    with django_assert_num_queries(4):
+        for _ in range(3):
+            found = compiled_queries.rows(
+                "test-prepared", _memberships, user_id=member.pk
+            )
+            assert found == expected
+        assert found == orm_rows(_memberships, user_id=member.pk)
+    prepared = [s for s in _prepared_statements() if "communities_membership" in s]
+    assert len(prepared) == 1 and '"user_id" = $1' in prepared[0]
+    # Other values use the same prepared statement.
+    other = UserFactory()
+    MembershipFactory(user=other, community=community)
+    assert compiled_queries.rows(
+        "test-prepared", _memberships, user_id=other.pk
+    ) == orm_rows(_memberships, user_id=other.pk)
+    assert [
+        s for s in _prepared_statements() if "communities_membership" in s
+    ] == prepared
+
+
+def _memberships_other_shape(*, user_id):
+    return Membership.objects.filter(user_id=user_id).values_list("status", "pk")
+
+
+def test_with_prepared_statements_off_nothing_is_prepared(monkeypatch, member):
+    """DB_PREPARED_STATEMENTS=false (behind a pooler that cannot keep them):
+    compiled reads run on Django's own cursor and prepare nothing."""
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "prepare_threshold", None)
+    for _ in range(3):
+        assert compiled_queries.rows(
+            "test-unprepared", _memberships_other_shape, user_id=member.pk
+        ) == orm_rows(_memberships_other_shape, user_id=member.pk)
+    assert not [s for s in _prepared_statements() if "communities_membership" in s]

@@ -18,6 +18,7 @@ from members.pagination import (
     keyset_page,
     page_query,
     paginate,
+    paginate_sorted_matches,
 )
 from tests.members.factories import UserFactory
 
@@ -81,6 +82,39 @@ def test_numbered_malformed_or_out_of_range_numbers_give_first_or_last(people):
     assert paginate(rows, q("page=abc"), size=3).number == 1
     assert paginate(rows, q("page=-1"), size=3).number == 3
     assert paginate(rows, q("page=99999999999999999999"), size=3).number == 3
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "page=1", "page=2", "page=3", "page=4", "page=0", "page=-1", "page=abc",
+     "page=", "page=99999999999999999999", "other=1&page=2"],
+)  # fmt: skip
+def test_sorted_matches_are_the_pages_paginate_gives(people, raw):
+    """The page and its count in one query (a window count) show the same
+    rows, number and count as paginate()'s count and page, for every kind
+    of number, and a page past the end or a malformed number too."""
+    ordered = members().order_by("date_joined", "pk")
+    expected = paginate(ordered, q(raw), size=3)
+    page = paginate_sorted_matches(ordered, q(raw), size=3)
+    assert pks(page) == pks(expected)
+    assert page.number == expected.number
+    assert page.paginator.count == expected.paginator.count == 7
+    assert page.paginator.num_pages == expected.paginator.num_pages
+    assert page.has_next() == expected.has_next()
+
+
+def test_sorted_matches_read_the_page_and_its_count_in_one_query(
+    people, django_assert_num_queries
+):
+    ordered = members().order_by("date_joined", "pk")
+    with django_assert_num_queries(1):
+        page = paginate_sorted_matches(ordered, q("page=2"), size=3)
+        assert len(pks(page)) == 3 and page.paginator.count == 7
+    with django_assert_num_queries(1):
+        page = paginate_sorted_matches(
+            members().filter(email="nobody").order_by("pk"), q(), size=3
+        )
+        assert list(page) == [] and page.paginator.count == 0 and page.is_first
 
 
 def test_numbered_empty_list_is_one_empty_page():
