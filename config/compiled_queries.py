@@ -36,7 +36,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections, router
-from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
+from django.db.backends.utils import CursorWrapper
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -94,8 +95,19 @@ def _cursor(alias: str):
     connection.ensure_connection()
     raw = ServerBindingCursor(connection.connection)
     if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
+        return _LoggedCursor(raw, connection)
     return connection.make_cursor(raw)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Logs a compiled read with its values written in, as Django logs the
+    queries it binds itself (DEBUG, assertNumQueries, the debug toolbar):
+    psycopg keeps no text of a statement it ran prepared, so Django's own
+    debug cursor would log None."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return CursorWrapper.execute(self, sql, params)
 
 
 def instances(

@@ -8,7 +8,9 @@ Two kinds of page, with the same face to templates and views:
   a list (Django's Paginator: a count, then one page). For lists that stay
   short or show their count: the directory, a community's members, mentoring
   lists, dashboard tables, capped search results. A malformed or out-of-range
-  number gives the first or last page.
+  number gives the first or last page. `paginate_sorted_matches()` gives
+  the same pages for a queryset PostgreSQL sorts in full anyway (a name
+  search), its count read with the page in one query.
 - `keyset_page(queryset, position, size=, ...)`: for long lists read newest
   (or most helpful) first: a community's feed, its hidden items, a tag's
   items. The page before or after a cursor is found on an index at any depth,
