@@ -160,7 +160,9 @@ def _backend_schedstat(connection) -> Path | None:
     """The schedstat file of this connection's PostgreSQL backend, if it runs
     on this machine (None otherwise)."""
     connection.ensure_connection()
-    if connection.settings_dict["HOST"] not in ("", "127.0.0.1", "localhost"):
+    host = connection.settings_dict["HOST"]
+    # A Unix socket's directory (the embedded server's) is this machine too.
+    if host not in ("", "127.0.0.1", "localhost") and not host.startswith("/"):
         return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
