@@ -562,17 +562,27 @@ def render_digest_html(content: dict, *, base_url: str = "") -> str:
 
 
 def digest_build(
-    *, community: Community, period: str, start, force: bool = False
+    *,
+    community: Community,
+    period: str,
+    start,
+    force: bool = False,
+    signature: str | None = None,
 ) -> Digest:
     """Build the digest: one row per (community, period, start). A stored
     digest whose inputs have not changed since it was built is kept as it is
-    (a rerun builds nothing); `force` builds it again regardless."""
+    (a rerun builds nothing); `force` builds it again regardless.
+
+    `signature` is the digest's inputs as read before this call (the run's
+    fan-out reads every community's at once and hands each build its own);
+    without it they are read here. Either way they are read before the
+    content: a change landing in between leaves an older signature stored,
+    so the next run builds again."""
     end = period_end(period, start)
-    # Read before the content: a change landing during the build leaves an
-    # older signature stored, so the next run builds again.
-    signature = inputs.digest_inputs(
-        community_ids=[community.pk], period=period, start=start
-    )[community.pk]
+    if signature is None:
+        signature = inputs.digest_inputs(
+            community_ids=[community.pk], period=period, start=start
+        )[community.pk]
     if not force:
         stored = Digest.objects.filter(
             community=community, period=period, start=start, inputs=signature

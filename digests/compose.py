@@ -135,16 +135,24 @@ def digest_section(digest, *, base_url: str) -> dict:
         "replies": reply_enabled(),
         "address": ADDRESS,
     }
+    html = _cut(render_to_string("digests/email/_part.html", context))
+    experts = {
+        q["id"]: {p["id"] for p in q.get("who_could_answer") or []}
+        for q in content["open_questions"] + content["still_waiting"]
+    }
+    knowers = {c[1] for c in html if not isinstance(c, str) and c[0] == "knower"}
     return {
         "content": digest.content,
         "community_id": digest.community_id,
-        "html": _cut(render_to_string("digests/email/_part.html", context)),
+        "html": html,
         "text": _cut(render_to_string("digests/email/_part.txt", context)),
         "toc": render_to_string("digests/email/_toc_entry.html", context),
-        "experts": {
-            q["id"]: {p["id"] for p in q.get("who_could_answer") or []}
-            for q in content["open_questions"] + content["still_waiting"]
-        },
+        "experts": experts,
+        # Readers the part names (an expert, a knower): settled one by one.
+        "named": set().union(knowers, *experts.values()),
+        # Everyone else's part differs only by zone, language and reply
+        # addresses: {(zone, language, replies): (html, text)}, see personalise.
+        "settled": {},
     }
 
 
@@ -242,14 +250,27 @@ class Reader:
         return self.times[key]
 
 
-def _settle(chunks: list, *, reader: Reader, experts, may_reply: bool, escape):
+def _settle(
+    chunks: list,
+    *,
+    reader: Reader,
+    experts,
+    may_reply: bool,
+    escape,
+    keep_replies: bool = False,
+):
+    """`chunks` as `reader` reads them: one string; with `keep_replies`, a
+    list of strings and the reply blocks left as they were (for
+    personalise to settle per reader)."""
     out = []
     for chunk in chunks:
         if isinstance(chunk, str):
             out.append(chunk)
             continue
         kind, a, b, inner = chunk
-        if kind == "time":
+        if keep_replies and kind == "reply":
+            out.append(chunk)
+        elif kind == "time":
             out.append(escape(reader.time(a)))
         elif kind == "reply":
             address = reader.address(a) if may_reply else ""
@@ -261,21 +282,55 @@ def _settle(chunks: list, *, reader: Reader, experts, may_reply: bool, escape):
                 out.append(inner)
         elif a != reader.member_id:  # knower: one person's "who knows what"
             out.append(inner)
+    if keep_replies:
+        return _joined(out)
     return "".join(out)
+
+
+def _joined(chunks: list) -> list:
+    """`chunks` with each run of strings joined into one."""
+    out, run = [], []
+    for chunk in chunks:
+        if isinstance(chunk, str):
+            run.append(chunk)
+            continue
+        out.append("".join(run))
+        out.append(chunk)
+        run = []
+    out.append("".join(run))
+    return out
 
 
 def personalise(section: dict, *, reader: Reader, may_reply: bool):
     """(html, text) of `section` for one reader: times in their zone, their
-    reply addresses, and never themselves as an expert."""
+    reply addresses, and never themselves as an expert.
+
+    A reader the part does not name gets what every such reader in the same
+    zone and language gets, but for the addresses: that is settled once
+    (section["settled"]), leaving the reply blocks as they are, and each
+    reader's addresses are put in by a walk over what is left."""
+    replies = may_reply and bool(reader.domain)
     settle = {
         "reader": reader,
         "experts": section["experts"],
         "may_reply": may_reply,
     }
-    return (
-        _settle(section["html"], escape=html_lib.escape, **settle),
-        _settle(section["text"], escape=str, **settle),
-    )
+    if reader.member_id in section["named"]:
+        return (
+            _settle(section["html"], escape=html_lib.escape, **settle),
+            _settle(section["text"], escape=str, **settle),
+        )
+    key = (reader.zone.key, reader.language or translation.get_language(), replies)
+    shared = section["settled"].get(key)
+    if shared is None:
+        anyone = {**settle, "keep_replies": replies}
+        shared = section["settled"][key] = (
+            _settle(section["html"], escape=html_lib.escape, **anyone),
+            _settle(section["text"], escape=str, **anyone),
+        )
+    if not replies:
+        return shared
+    return tuple(_settle(chunks, escape=str, **settle) for chunks in shared)
 
 
 # {(template, language, variant): chunks} of this process: the templates

@@ -50,8 +50,14 @@ def digests_run(period: str, start: str | None = None) -> dict:
     for community_id in communities:
         if stored.get(community_id) == current[community_id]:
             continue
+        # The build stores the inputs read here: reading them again for one
+        # community costs each build a scan of the week's replies and marks.
         enqueue_on_commit(
-            "digests.build", community_id=community_id, period=period, start=iso
+            "digests.build",
+            community_id=community_id,
+            period=period,
+            start=iso,
+            inputs=current[community_id],
         )
         built += 1
     batches = 0
@@ -67,12 +73,19 @@ def digests_run(period: str, start: str | None = None) -> dict:
 
 
 @shared_task(name="digests.build")
-def digest_build(community_id: int, period: str, start: str) -> int | None:
+def digest_build(
+    community_id: int, period: str, start: str, inputs: str | None = None
+) -> int | None:
+    """`inputs`: the digest's signature as the fan-out read it (a job from
+    before it was passed has none: the build reads it)."""
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         return None
     digest = build.digest_build(
-        community=community, period=period, start=periods.parse_start(period, start)
+        community=community,
+        period=period,
+        start=periods.parse_start(period, start),
+        signature=inputs,
     )
     return digest.pk
 

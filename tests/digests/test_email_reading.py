@@ -278,3 +278,55 @@ def test_no_address_where_the_reader_may_not_reply(guild, settings):
     assert "Blue-green deploys" in text
     assert "Secret plan" not in text + html
     assert "reply+" not in text + html and "Reply by e-mail" not in text
+
+
+@pytest.mark.parametrize("domain", ["", DOMAIN])
+def test_a_part_settled_once_per_zone_reads_as_settled_per_reader(
+    guild, settings, domain
+):
+    """Readers the part does not name share one settling per zone and
+    language (their addresses put in afterwards); named ones get their own.
+    Either way each reads exactly what the walk over the whole part gives."""
+    from digests.build import digest_build
+
+    settings.REPLY_BY_EMAIL_DOMAIN = domain
+    digest = digest_build(community=guild["community"], period="weekly", start=START)
+    section = compose.digest_section(digest, base_url="https://practica.test")
+    assert {guild["mia"].pk, guild["otto"].pk} <= section["named"]
+    readers = [guild["mia"], guild["otto"]] + [
+        UserFactory(time_zone=zone)
+        for zone in ("Asia/Tokyo", "Asia/Tokyo", "Europe/Berlin", "Asia/Tokyo")
+    ]
+    for may_reply in (True, False):
+        for member in readers:
+            reader = compose.Reader(
+                member_id=member.pk, zone=compose.zone_of(member), issued_at=1
+            )
+            walked = compose.Reader(
+                member_id=member.pk, zone=compose.zone_of(member), issued_at=1
+            )
+            expected = tuple(
+                compose._settle(
+                    section[part],
+                    reader=walked,
+                    experts=section["experts"],
+                    may_reply=may_reply,
+                    escape=escape,
+                )
+                for part, escape in (("html", compose.html_lib.escape), ("text", str))
+            )
+            got = compose.personalise(section, reader=reader, may_reply=may_reply)
+            assert got == expected
+    # The four unnamed readers: two zones, with and without addresses (the
+    # named ones were settled each on her own).
+    assert len(section["settled"]) == 4 if domain else 2
+    if domain:
+        assert "reply+" in "".join(
+            compose.personalise(
+                section,
+                reader=compose.Reader(
+                    member_id=readers[2].pk, zone=compose.zone_of(readers[2])
+                ),
+                may_reply=True,
+            )
+        )

@@ -117,3 +117,35 @@ def test_a_rerun_enqueues_no_build_and_no_batch(guild, run):
 
     ItemFactory(community=quiet, title="Finally news", created_at=at(4))
     assert run(period="weekly", start=START.isoformat()) == {"builds": 1, "batches": 0}
+
+
+def test_a_signature_read_before_is_stored_without_reading_it_again(
+    guild, django_assert_num_queries
+):
+    signature = digest_inputs(community_ids=[guild.pk], period="weekly", start=START)
+    first = build(guild, signature=signature[guild.pk])
+    assert first.inputs == signature[guild.pk]
+    with django_assert_num_queries(1):  # the lookup only: no signature read
+        again = build(guild, signature=signature[guild.pk])
+    assert again.pk == first.pk and again.built_at == first.built_at
+    # An older signature than what the week holds now: a later run (which
+    # reads the inputs) builds it again.
+    ItemFactory(community=guild, title="Chaos day", created_at=at(3))
+    assert build(guild).built_at > first.built_at
+
+
+def test_the_fan_out_hands_each_build_the_signature_it_read(guild, run, monkeypatch):
+    quiet = CommunityFactory()
+    reads = []
+    original = digest_inputs
+
+    def counted(**kwargs):
+        reads.append(sorted(kwargs["community_ids"]))
+        return original(**kwargs)
+
+    monkeypatch.setattr("digests.inputs.digest_inputs", counted)
+    assert run(period="weekly", start=START.isoformat())["builds"] == 2
+    assert reads == [sorted([guild.pk, quiet.pk])]  # once, for every community
+    now = original(community_ids=[guild.pk, quiet.pk], period="weekly", start=START)
+    stored = dict(Digest.objects.values_list("community_id", "inputs"))
+    assert stored == now
