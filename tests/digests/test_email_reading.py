@@ -319,7 +319,7 @@ def test_a_part_settled_once_per_zone_reads_as_settled_per_reader(
             assert got == expected
     # The four unnamed readers: two zones, with and without addresses (the
     # named ones were settled each on her own).
-    assert len(section["settled"]) == 4 if domain else 2
+    assert len(section["settled"]) == (4 if domain else 2)
     if domain:
         assert "reply+" in "".join(
             compose.personalise(
