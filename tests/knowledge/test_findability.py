@@ -579,6 +579,21 @@ def test_similar_finds_paraphrases_only_where_the_viewer_may_see(
         assert "Zebracorn" not in response.content.decode()
 
 
+@pytest.mark.parametrize("models", ["both", "minilm"])
+def test_similar_leaves_out_noise_whichever_models_run(neighbours, models, monkeypatch):
+    """e5's cosines of unrelated titles sit far above MiniLM's, so the floor
+    follows the models: an unrelated title finds nothing either way, while
+    the paraphrase still finds the question."""
+    if models == "minilm":
+        monkeypatch.setattr(embeddings, "_e5", lambda: None)
+        compute_all()  # the stored rows are of the other models: stale
+    staff = neighbours["users"]["staff"]
+    unrelated = "Which wine goes with grilled salmon?"
+    assert similarity.similar_items(viewer=staff, text=unrelated) == []
+    found = similarity.similar_items(viewer=staff, text=PARAPHRASE)
+    assert neighbours["question"] in found
+
+
 def test_signatures_follow_the_item_and_the_setting(neighbours, settings):
     rows = {row.item_id: row for row in ItemSignature.objects.all()}
     assert set(rows) == set(Item.objects.values_list("pk", flat=True))
