@@ -29,12 +29,11 @@ from django.contrib.postgres.search import (
 )
 from django.db import transaction
 from django.db.models import F, FloatField, Func, IntegerField, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from communities.access import communities_visible_to
-from config.union_reads import rows_per_part
+from config.union_reads import ids_by_count, rows_per_part
 from knowledge import embeddings
 from knowledge.models import (
     BitStringField,
@@ -271,23 +270,20 @@ def _text_candidates(pool, *, text: str, query):
     probe = matches.values("id", "created_at")
     walk = matches.order_by("-created_at", "-id").values("id")[:TEXT_CAP]
     # The newest are found one of two ways, decided on the real number of
-    # matches (a CTE, which the ORM cannot write, read once): up to
-    # TEXT_PROBE matches are read from the full-text index and sorted; more
-    # than that are dense enough for a walk of item_recent that stops at the
-    # TEXT_CAP-th. The walk alone read the whole table for words that match
-    # little (0.8-1.0 s at 300,000 items, every row's vector tested); the
-    # probe alone read TEXT_PROBE rows for words that match much (5 -> 20 ms).
-    probe_sql, probe_params = probe.query.sql_with_params()
-    walk_sql, walk_params = walk.query.sql_with_params()
-    sql = (
-        f"WITH probe AS MATERIALIZED ({probe_sql} LIMIT {TEXT_PROBE + 1:d})"  # noqa: S608 - the ORM's SQL
-        f" SELECT id FROM (SELECT id, created_at FROM probe"
-        f" WHERE (SELECT count(*) FROM probe) <= {TEXT_PROBE:d}"
-        f" ORDER BY created_at DESC, id DESC LIMIT {TEXT_CAP:d}) few"
-        f" UNION ALL SELECT id FROM ({walk_sql}) many"
-        f" WHERE (SELECT count(*) FROM probe) > {TEXT_PROBE:d}"
+    # matches (ids_by_count): up to TEXT_PROBE matches are read from the
+    # full-text index and sorted; more are dense enough for a walk of
+    # item_recent that stops at the TEXT_CAP-th. The walk alone read the
+    # whole table for words that match little (0.8-1.0 s at 300,000 items,
+    # every row's vector tested); the probe costs reading TEXT_PROBE rows
+    # for words that match much (5 -> 20 ms).
+    sorted_probe = (
+        "SELECT id FROM probe ORDER BY created_at DESC, id DESC"  # noqa: S608
+        f" LIMIT {TEXT_CAP:d}"
     )
-    newest = RawSQL(sql, (*probe_params, *walk_params))  # noqa: S611
+    newest = ids_by_count(
+        probe[: TEXT_PROBE + 1],
+        [(sorted_probe, f"<= {TEXT_PROBE:d}"), (walk, f"> {TEXT_PROBE:d}")],
+    )
     return _scored(Item.objects.filter(pk__in=newest), text=text, query=query).order_by(
         F("text_order").desc(), "-id"
     )[:CANDIDATES]

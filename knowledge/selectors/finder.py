@@ -17,12 +17,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IContains, IStartsWith
 from taggit.models import Tag
 
 from communities.access import communities_visible_to
 from config import compiled_queries
+from config.union_reads import ids_by_count
 from knowledge.models import TITLE_VECTOR, Item, ItemTag
 from knowledge.selectors.visibility import visible_items
 from members.models import User
@@ -100,18 +100,11 @@ def typeahead_items(*, viewer, q: str, limit: int = PER_GROUP) -> list[Item]:
     )
     older = matches.order_by("-created_at", "-id").values("id")[:TYPEAHEAD_CAP]
     # Both are the newest matches, permissions applied in each; the second
-    # runs only when the window holds fewer than PER_GROUP (a one-time
-    # filter on the materialised first), so a rare word is still found in
-    # old items. A CTE, which the ORM cannot write: it is what makes
-    # PostgreSQL read the window once and decide on its real row count.
-    recent_sql, recent_params = recent.query.sql_with_params()
-    older_sql, older_params = older.query.sql_with_params()
-    sql = (
-        f"WITH recent AS MATERIALIZED ({recent_sql}) SELECT id FROM recent"  # noqa: S608 - the ORM's SQL
-        f" UNION ALL SELECT id FROM ({older_sql}) older"
-        f" WHERE (SELECT count(*) FROM recent) < {PER_GROUP:d}"
+    # runs only when the window holds fewer than PER_GROUP (decided on the
+    # count read, ids_by_count), so a rare word is still found in old items.
+    newest = ids_by_count(
+        recent, [("SELECT id FROM probe", None), (older, f"< {PER_GROUP:d}")]
     )
-    newest = RawSQL(sql, (*recent_params, *older_params))  # noqa: S611
     return list(
         Item.objects.filter(pk__in=newest)
         .annotate(rank=SearchRank(F("search_vector"), query))
